@@ -1,0 +1,29 @@
+package dev.poolshift.local.aws;
+
+/**
+ * An error a local service returns the way AWS does: an HTTP status, an error code (the wire
+ * {@code __type}) and a message. The gateway renders it in the protocol of the service.
+ */
+public class AwsServiceException extends RuntimeException {
+  private final int status;
+  private final String code;
+
+  public AwsServiceException(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  /** HTTP 400 with the given code, the usual client error. */
+  public static AwsServiceException client(String code, String message) {
+    return new AwsServiceException(400, code, message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+}

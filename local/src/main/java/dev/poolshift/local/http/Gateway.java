@@ -1,0 +1,152 @@
+package dev.poolshift.local.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.poolshift.local.aws.AwsServiceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One loopback HTTP endpoint for every local AWS service, as {@code AWS_ENDPOINT_URL} expects:
+ * SDK clients (the functions', the AWS CLI's) all point at {@link #endpoint()} and the gateway
+ * routes each request to its service.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Pattern SCOPE = Pattern.compile("Credential=[^/,\\s]+/\\d{8}/[^/]+/([^/]+)/aws4_request");
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, AwsService> byTarget = new ConcurrentHashMap<>();
+  private final Map<String, AwsService> bySigningName = new ConcurrentHashMap<>();
+
+  private Gateway(HttpServer server) {
+    this.server = server;
+    server.createContext("/", this::serve);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  /** Starts a gateway on 127.0.0.1; port 0 picks a free one. */
+  public static Gateway start(int port) {
+    try {
+      return new Gateway(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void register(AwsService service) {
+    bySigningName.put(service.signingName(), service);
+    if (service.targetPrefix() != null) {
+      byTarget.put(service.targetPrefix(), service);
+    }
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port());
+  }
+
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      URI uri = exchange.getRequestURI();
+      HttpCall call = new HttpCall(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
+      HttpReply reply;
+      AwsService service = route(call);
+      if (service == null) {
+        reply = HttpReply.of(400, "application/json",
+            "{\"__type\":\"UnrecognizedClientException\",\"message\":\"no local service for this request (target "
+                + call.header("x-amz-target") + ")\"}");
+      } else {
+        try {
+          reply = service.handle(call);
+        } catch (AwsServiceException e) {
+          reply = HttpReply.of(e.status(), "application/json",
+              "{\"__type\":\"" + e.code() + "\",\"message\":" + quote(e.getMessage()) + "}");
+        } catch (RuntimeException e) {
+          // A bug in a local service: answer like AWS does for internal errors, and keep the cause visible.
+          reply = HttpReply.of(500, "application/json",
+              "{\"__type\":\"InternalFailure\",\"message\":" + quote(String.valueOf(e)) + "}");
+          e.printStackTrace();
+        }
+      }
+      reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+      if (reply.contentType() != null) {
+        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+      }
+      exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+      if (reply.body().length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(reply.body());
+        }
+      }
+    }
+  }
+
+  private AwsService route(HttpCall call) {
+    String target = call.header("x-amz-target");
+    if (target != null && target.contains(".")) {
+      AwsService s = byTarget.get(target.substring(0, target.indexOf('.')));
+      if (s != null) {
+        return s;
+      }
+    }
+    String auth = call.header("authorization");
+    if (auth != null) {
+      Matcher m = SCOPE.matcher(auth);
+      if (m.find()) {
+        return bySigningName.get(m.group(1));
+      }
+    }
+    return null;
+  }
+
+  private static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : String.valueOf(s).toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+}
