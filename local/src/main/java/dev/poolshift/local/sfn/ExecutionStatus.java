@@ -1,0 +1,6 @@
+package dev.poolshift.local.sfn;
+
+/** DescribeExecution's {@code status}. */
+public enum ExecutionStatus {
+  RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+}
