@@ -853,7 +853,7 @@ public final class DefinitionLoader {
       if (node.isTextual()) {
         String s = node.textValue();
         if (s.startsWith("{%") && s.endsWith("%}") && s.length() >= 4) {
-          return expression(s.substring(2, s.length() - 2), field, location, usage);
+          return expression(s.substring(2, s.length() - 2).strip(), field, location, usage);
         }
         String trimmed = s.strip();
         if (trimmed.startsWith("{%") && trimmed.endsWith("%}") || s.startsWith("{%") || s.endsWith("%}")) {
