@@ -747,9 +747,9 @@ public final class DefinitionLoader {
       unknownFields(node, RETRIER_FIELDS, location);
       List<String> errors = errorEquals(node, location, last, "retrier");
       Integer interval = node.has("IntervalSeconds")
-          ? integerLiteral(node.get("IntervalSeconds"), 1, 99_999_999, location + "/IntervalSeconds", "IntervalSeconds") : 1;
+          ? integerLiteral(node.get("IntervalSeconds"), 1, 99_999_999, location + "/IntervalSeconds", "IntervalSeconds") : Integer.valueOf(1);
       Integer attempts = node.has("MaxAttempts")
-          ? integerLiteral(node.get("MaxAttempts"), 0, 99_999_999, location + "/MaxAttempts", "MaxAttempts") : 3;
+          ? integerLiteral(node.get("MaxAttempts"), 0, 99_999_999, location + "/MaxAttempts", "MaxAttempts") : Integer.valueOf(3);
       double backoff = 2.0;
       if (node.has("BackoffRate")) {
         JsonNode b = node.get("BackoffRate");
