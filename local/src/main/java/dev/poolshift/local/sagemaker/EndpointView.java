@@ -37,7 +37,9 @@ public record EndpointView(String name, String arn, String status, String config
 
   /**
    * Share of production traffic per model version ({@link InstanceView#modelVersionKey()}): each variant's weight share split evenly
-   * over its serving instances (the traffic model can refine this per request).
+   * over its serving instances (the traffic model can refine this per request). Versions that get
+   * no traffic (weight 0, shadow only, no serving instance) are left out, so "all traffic on one
+   * version" is {@code size() == 1}.
    */
   public Map<String, Double> trafficShareByModelPackage() {
     double total = variants.stream().filter(v -> !v.shadow() && !v.servingInstances().isEmpty())
@@ -48,7 +50,7 @@ public record EndpointView(String name, String arn, String status, String config
     }
     for (VariantView v : variants) {
       List<InstanceView> serving = v.servingInstances();
-      if (v.shadow() || serving.isEmpty()) {
+      if (v.shadow() || serving.isEmpty() || v.currentWeight() <= 0) {
         continue;
       }
       double perInstance = v.currentWeight() / total / serving.size();

@@ -317,4 +317,64 @@ class SageMakerEndpointLifecycleTest {
     assertThat(f.world.heldInstances(GPU)).isZero();
     assertThat(f.client.listEndpoints().endpoints()).isEmpty();
   }
+
+  @Test
+  void deletingTheTargetConfigDuringAnUpdateFailsTheUpdate() {
+    f.world.seedEndpoint("churn-prod", "cfg-v1");
+    f.client.updateEndpoint(b -> b.endpointName("churn-prod").endpointConfigName("cfg-v2"));
+
+    f.client.deleteEndpointConfig(b -> b.endpointConfigName("cfg-v2"));
+    f.runUntilStatus("churn-prod", "InService", Duration.ofHours(1));
+
+    EndpointView e = f.world.requireEndpoint("churn-prod");
+    assertThat(e.configName()).isEqualTo("cfg-v1");
+    assertThat(e.failureReason()).startsWith("Could not find endpoint configuration");
+    assertThat(e.trafficShareByModelPackage()).containsOnlyKeys(v1);
+  }
+
+  @Test
+  void guardrailPoliciesAreValidatedAndNeedTheSameVariantNames() {
+    f.world.seedEndpoint("churn-prod", "cfg-v1");
+    ObjectNode renamed = SageMakerFixture.singleTypeConfig("cfg-v2-renamed", "churn-v2", GPU, 2);
+    ((ObjectNode) renamed.get("ProductionVariants").get(0)).put("VariantName", "green");
+    f.world.seedEndpointConfig(renamed);
+    ObjectNode update = Json.object().put("EndpointName", "churn-prod").put("EndpointConfigName", "cfg-v2");
+    ObjectNode canary = update.putObject("DeploymentConfig").putObject("BlueGreenUpdatePolicy")
+        .putObject("TrafficRoutingConfiguration").put("Type", "CANARY").put("WaitIntervalInSeconds", 600);
+
+    assertThat(f.call("UpdateEndpoint", update).message())
+        .isEqualTo("1 validation error detected: Value null at "
+            + "'deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration.canarySize' failed to satisfy "
+            + "constraint: Member must not be null");
+    canary.put("WaitIntervalInSeconds", 3601);
+    canary.putObject("CanarySize").put("Type", "CAPACITY_PERCENT").put("Value", 10);
+    assertThat(f.call("UpdateEndpoint", update).message()).contains("waitIntervalInSeconds")
+        .contains("less than or equal to 3600");
+    canary.put("WaitIntervalInSeconds", 600);
+    update.put("EndpointConfigName", "cfg-v2-renamed");
+    assertThat(f.call("UpdateEndpoint", update).message()).contains("keep the variant names")
+        .contains("variant green");
+    update.put("EndpointConfigName", "cfg-v2");
+    assertThat(f.call("UpdateEndpoint", update).status()).isEqualTo(200);
+  }
+
+  @Test
+  void tagsAddedLaterAppearInListTagsAndInTheNextEvent() {
+    f.client.createEndpoint(b -> b.endpointName("churn-prod").endpointConfigName("cfg-v1")
+        .tags(t -> t.key("app").value("churn")));
+    String arn = f.world.requireEndpoint("churn-prod").arn();
+
+    f.client.addTags(b -> b.resourceArn(arn).tags(t -> t.key("deployment-id").value("dep-42")));
+    f.runUntilStatus("churn-prod", "InService", Duration.ofHours(1));
+
+    assertThat(f.client.listTags(b -> b.resourceArn(arn)).tags()).extracting(t -> t.key() + "=" + t.value())
+        .containsExactly("app=churn", "deployment-id=dep-42");
+    assertThat(f.endpointEvents("churn-prod").getFirst().detail().path("Tags").size()).isEqualTo(1);
+    assertThat(f.endpointEvents("churn-prod").getLast().detail().path("Tags").path("deployment-id").asText())
+        .isEqualTo("dep-42");
+    f.client.deleteTags(b -> b.resourceArn(arn).tagKeys("app"));
+    assertThat(f.client.listTags(b -> b.resourceArn(arn)).tags()).hasSize(1);
+    assertValidation(() -> f.client.addTags(b -> b.resourceArn(arn.replace("churn-prod", "ghost"))
+        .tags(t -> t.key("k").value("v"))), "Resource arn:aws:sagemaker:us-east-1:111122223333:endpoint/ghost");
+  }
 }
