@@ -1,6 +1,5 @@
 package dev.poolshift.local.sagemaker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.json.Json;
@@ -195,7 +194,7 @@ final class EndpointConfigs {
     Wire.text(req, "ExecutionRoleArn", "");
   }
 
-  /** Validates one variant; returns its initial weight. */
+  /** Validates one variant; returns its initial weight (default 1.0). */
   private double validateVariant(ObjectNode v, String p, boolean shadow, Set<String> names) {
     String name = Wire.name(v, "VariantName", p);
     if (!names.add(Wire.lower(name))) {
@@ -255,7 +254,7 @@ final class EndpointConfigs {
       }
       validatePools(pools, p);
     }
-    return weight == null ? 1.0 : shadow ? 0 : weight;
+    return weight == null ? 1.0 : weight;
   }
 
   private void validatePools(ArrayNode pools, String p) {
@@ -316,14 +315,5 @@ final class EndpointConfigs {
       Wire.oneOf(Wire.elementObject(options, i, p, "CaptureOptions"), "CaptureMode",
           Wire.element(p, "CaptureOptions", i), "Input", "Output", "InputAndOutput");
     }
-  }
-
-  static JsonNode variant(Config c, String variantName) {
-    for (VariantSpec s : c.variants()) {
-      if (s.name().equals(variantName)) {
-        return s.doc();
-      }
-    }
-    return null;
   }
 }

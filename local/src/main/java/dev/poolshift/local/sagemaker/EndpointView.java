@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
  * @param configName the active endpoint config (the target one while {@code Creating})
  * @param pendingConfigName the config a create/update is deploying, or null
  * @param variants the active fleet's variants (empty while {@code Creating} or after a failed create)
- * @param pendingVariants the fleet being provisioned by a create or update, else empty
+ * @param pendingVariants the fleet a create or update is provisioning, until traffic switches to
+ *     it (from then on it is {@link #variants()}, while {@link #configName()} still names the old
+ *     config until the old fleet is gone); else empty
  */
 public record EndpointView(String name, String arn, String status, String configName, String pendingConfigName,
     String failureReason, Instant creationTime, Instant lastModifiedTime, List<VariantView> variants,

@@ -298,10 +298,6 @@ final class Endpoints {
     return List.copyOf(endpoints.values());
   }
 
-  boolean exists(String arn) {
-    return endpoints.values().stream().anyMatch(e -> e.arn.equalsIgnoreCase(arn));
-  }
-
   // ================================================================== seeding and faults
 
   /** An endpoint already InService at {@code now}, its instances placed at once (honouring capacity). */

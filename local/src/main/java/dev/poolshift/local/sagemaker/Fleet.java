@@ -33,9 +33,12 @@ final class Fleet {
         .max(Comparator.naturalOrder()).orElse(null);
   }
 
-  /** One ML instance. Holds one unit of its type's capacity from launch until termination ends. */
+  /**
+   * One ML instance. Holds one unit of its type's capacity from launch until termination ends.
+   * It is up from {@link #readyAt} (launch + model start) unless it is terminating.
+   */
   static final class Instance {
-    enum State { LAUNCHING, IN_SERVICE, TERMINATING }
+    enum State { RUNNING, TERMINATING }
 
     final String id;
     final String instanceType;
@@ -47,7 +50,7 @@ final class Fleet {
     final String configName;
     final Instant placedAt;
     final Instant readyAt;
-    State state = State.LAUNCHING;
+    State state = State.RUNNING;
 
     Instance(String id, String instanceType, int priority, String modelName, String modelPackageArn, String specName,
         String image, String configName, Instant placedAt, Instant readyAt) {

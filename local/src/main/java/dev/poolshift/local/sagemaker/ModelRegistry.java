@@ -395,10 +395,6 @@ final class ModelRegistry {
     return p;
   }
 
-  List<Package> all() {
-    return List.copyOf(packages.values());
-  }
-
   private void emitEvent(Package p, List<String> updatedFields) {
     ObjectNode detail = describe(p);
     // The documented event example carries ISO-8601 strings where the API has epoch seconds.

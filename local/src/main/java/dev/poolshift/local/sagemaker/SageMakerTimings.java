@@ -22,7 +22,9 @@ import java.util.Map;
  * @param endpointDeletion {@code Deleting} until the endpoint is gone
  * @param capacityRetryInterval how often a pooled variant retries its pools while short of capacity
  * @param singleTypeCapacityFailure how long a single-type variant takes to fail on
- *     InsufficientInstanceCapacity (it does not wait for capacity: see {@link SageMakerWorld})
+ *     InsufficientInstanceCapacity: unlike a pooled variant it does not wait for capacity to
+ *     appear, and VariantInstanceProvisionTimeoutInSeconds does not apply to it (unconfirmed,
+ *     §2.1; harsher reading)
  * @param defaultProvisionTimeout {@code VariantInstanceProvisionTimeoutInSeconds} when a pooled
  *     variant omits it. AWS does not document a default (unconfirmed, §2.1); we take the minimum
  *     allowed value, 300 s, the harsher reading

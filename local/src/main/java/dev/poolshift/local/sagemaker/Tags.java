@@ -48,10 +48,6 @@ final class Tags {
     }
   }
 
-  Map<String, String> get(String arn) {
-    return Map.copyOf(byArn.getOrDefault(Wire.lower(arn), new LinkedHashMap<>()));
-  }
-
   /** Tags in insertion order. */
   LinkedHashMap<String, String> ordered(String arn) {
     return new LinkedHashMap<>(byArn.getOrDefault(Wire.lower(arn), new LinkedHashMap<>()));

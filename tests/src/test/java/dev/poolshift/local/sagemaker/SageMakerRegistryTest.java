@@ -194,4 +194,22 @@ class SageMakerRegistryTest {
     assertThatThrownBy(() -> f.client.describeModel(b -> b.modelName("nope")))
         .hasMessageContaining("Could not find model \"arn:aws:sagemaker:us-east-1:111122223333:model/nope\"");
   }
+
+  @Test
+  void aDeletedModelKeepsServingOnItsEndpointButCanNoLongerBeDescribed() {
+    String pkg = f.approvedPackage();
+    f.world.seedModelFromPackage("churn-v1", pkg, null);
+    f.world.seedModelFromPackage("churn-v1-g6", pkg, "g6-int4");
+    f.world.seedEndpointConfig(SageMakerFixture.singleTypeConfig("cfg-v1", "churn-v1", "ml.g5.2xlarge", 1));
+    f.world.seedEndpoint("churn-prod", "cfg-v1");
+
+    f.client.deleteModel(b -> b.modelName("churn-v1"));
+
+    assertThat(f.client.listModels().models()).extracting(m -> m.modelName()).containsExactly("churn-v1-g6");
+    assertThatThrownBy(() -> f.client.deleteModel(b -> b.modelName("churn-v1")))
+        .hasMessageContaining("Could not find model");
+    assertThat(f.world.requireEndpoint("churn-prod").trafficShareByModelPackage()).containsOnlyKeys(pkg);
+    assertThatThrownBy(() -> f.client.createEndpoint(b -> b.endpointName("churn-new").endpointConfigName("cfg-v1")))
+        .hasMessageContaining("Could not find model \"arn:aws:sagemaker:us-east-1:111122223333:model/churn-v1\"");
+  }
 }
