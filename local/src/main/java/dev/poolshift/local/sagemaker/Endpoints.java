@@ -667,7 +667,8 @@ final class Endpoints {
         return null;
       }
       if (v.pooled) {
-        if (!now.isBefore(nextAttempt)) {
+        boolean attempted = !now.isBefore(nextAttempt);
+        if (attempted) {
           place(v, configName, now, false);
         }
         if (v.missing() == 0) {
@@ -675,6 +676,10 @@ final class Endpoints {
           return null;
         }
         shortOf = "waiting for capacity in " + v.pools.stream().map(Pool::instanceType).toList();
+        if (!attempted) {
+          // Woken for another reason (another variant's timer): keep the retry schedule.
+          return nextAttempt;
+        }
         if (!now.isBefore(deadline)) {
           failure = "Unable to provision requested ML compute capacity due to InsufficientInstanceCapacity error "
               + "in every instance pool of production variant " + v.name + " ("
