@@ -1,0 +1,211 @@
+package dev.poolshift.local.sagemaker;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.json.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * SageMaker models. Each remembers the registry version it was built from (model package ARN and
+ * inference specification name), so the traffic model can say which version serves a request.
+ */
+final class Models {
+  private static final Pattern ROLE_ARN =
+      Pattern.compile("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
+
+  static final class Model {
+    final String name;
+    final String arn;
+    final ObjectNode doc;
+    final Instant created;
+    final long seq;
+    /** The registry version behind the (first) container, or null for an image-based model. */
+    final String packageArn;
+    final String specName;
+    final String image;
+
+    Model(String name, String arn, ObjectNode doc, Instant created, long seq, String packageArn, String specName,
+        String image) {
+      this.name = name;
+      this.arn = arn;
+      this.doc = doc;
+      this.created = created;
+      this.seq = seq;
+      this.packageArn = packageArn;
+      this.specName = specName;
+      this.image = image;
+    }
+  }
+
+  private final SageMakerWorld w;
+  private final Map<String, Model> models = new LinkedHashMap<>();
+
+  Models(SageMakerWorld w) {
+    this.w = w;
+  }
+
+  String arnOf(String name) {
+    return w.arn("model/" + Wire.lower(name));
+  }
+
+  ObjectNode create(ObjectNode req, Instant now) {
+    String name = Wire.name(req, "ModelName", "");
+    String arn = arnOf(name);
+    if (models.containsKey(Wire.lower(name))) {
+      throw Errors.alreadyExists("model", arn);
+    }
+    ObjectNode primary = Wire.object(req, "PrimaryContainer", "");
+    ArrayNode containers = Wire.array(req, "Containers", "");
+    if ((primary == null) == (containers == null)) {
+      throw Errors.validation("Exactly one of PrimaryContainer or Containers must be specified for model "
+          + name + ".");
+    }
+    List<ObjectNode> list = new ArrayList<>();
+    List<String> prefixes = new ArrayList<>();
+    if (primary != null) {
+      list.add(primary);
+      prefixes.add("primaryContainer.");
+    } else {
+      if (containers.isEmpty() || containers.size() > 15) {
+        throw Errors.constraint("containers", containers.size() + " containers",
+            "Member must have length between 1 and 15");
+      }
+      for (int i = 0; i < containers.size(); i++) {
+        list.add(Wire.elementObject(containers, i, "", "Containers"));
+        prefixes.add(Wire.element("", "Containers", i));
+      }
+    }
+    String packageArn = null;
+    String specName = null;
+    String image = null;
+    for (int i = 0; i < list.size(); i++) {
+      Resolved r = resolveContainer(list.get(i), prefixes.get(i));
+      if (i == 0) {
+        packageArn = r.packageArn;
+        specName = r.specName;
+        image = r.image;
+      }
+    }
+    // ExecutionRoleArn is optional in the API model but every container-based model needs a role
+    // to pull its image and artifacts; we require it (the harsher reading).
+    String role = Wire.text(req, "ExecutionRoleArn", "");
+    if (role == null) {
+      throw Errors.required("executionRoleArn");
+    }
+    if (!ROLE_ARN.matcher(role).matches()) {
+      throw Errors.constraint("executionRoleArn", role,
+          "Member must satisfy regular expression pattern: ^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
+    }
+    Wire.bool(req, "EnableNetworkIsolation", "");
+    var tags = Tags.read(req, "");
+    ObjectNode doc = req.deepCopy();
+    doc.remove("Tags");
+    Model m = new Model(name, arn, doc, now, w.nextSequence(), packageArn, specName, image);
+    models.put(Wire.lower(name), m);
+    w.tags.put(arn, tags);
+    return Json.object().put("ModelArn", arn);
+  }
+
+  private record Resolved(String packageArn, String specName, String image) {}
+
+  private Resolved resolveContainer(ObjectNode c, String prefix) {
+    String packageName = Wire.text(c, "ModelPackageName", prefix);
+    String specName = Wire.text(c, "InferenceSpecificationName", prefix);
+    String image = Wire.text(c, "Image", prefix);
+    Wire.text(c, "ModelDataUrl", prefix);
+    Wire.object(c, "Environment", prefix);
+    if (packageName == null) {
+      if (specName != null) {
+        throw Errors.validation("InferenceSpecificationName can only be used together with ModelPackageName ("
+            + Wire.path(prefix, "InferenceSpecificationName") + ").");
+      }
+      if (image == null) {
+        throw Errors.validation("Container " + prefix.replaceAll("\\.$", "")
+            + " needs either an Image or a ModelPackageName.");
+      }
+      return new Resolved(null, null, image);
+    }
+    ModelRegistry.Package p = w.registry.find(packageName);
+    if (p == null) {
+      throw Errors.validation("ModelPackage " + packageName + " does not exist.");
+    }
+    if (image != null) {
+      throw Errors.validation("Image cannot be combined with ModelPackageName ("
+          + Wire.path(prefix, "Image") + "): the image comes from the model package.");
+    }
+    if (c.has("Environment")) {
+      // Unconfirmed (§1.5): whether Environment may be combined with ModelPackageName. Harsher reading.
+      throw Errors.validation("Environment cannot be combined with ModelPackageName ("
+          + Wire.path(prefix, "Environment") + ").");
+    }
+    if (!"Approved".equals(p.approval()) && p.group != null) {
+      // Unconfirmed (§1.5): whether CreateModel rejects versions that are not Approved. We reject
+      // (the harsher reading): a workflow must not build models from unapproved versions.
+      throw Errors.validation("Model package " + p.arn + " has ModelApprovalStatus " + p.approval()
+          + "; only Approved versions can be used to create a model.");
+    }
+    if (specName != null && p.additionalSpec(specName) == null) {
+      throw Errors.validation("InferenceSpecificationName '" + specName + "' ("
+          + Wire.path(prefix, "InferenceSpecificationName") + ") is not one of the "
+          + "AdditionalInferenceSpecifications of model package " + p.arn + ".");
+    }
+    return new Resolved(p.arn, specName, p.image(specName));
+  }
+
+  ObjectNode describe(ObjectNode req) {
+    Model m = require(Wire.requiredText(req, "ModelName", ""));
+    ObjectNode n = Json.object();
+    n.put("ModelName", m.name);
+    n.setAll(m.doc.deepCopy());
+    n.put("ModelArn", m.arn);
+    n.put("CreationTime", Wire.epochSeconds(m.created));
+    if (!n.has("EnableNetworkIsolation")) {
+      n.put("EnableNetworkIsolation", false);
+    }
+    return n;
+  }
+
+  ObjectNode delete(ObjectNode req) {
+    Model m = require(Wire.requiredText(req, "ModelName", ""));
+    // Deleting a model an endpoint runs is allowed (§1.12): running instances keep serving it.
+    models.remove(Wire.lower(m.name));
+    w.tags.drop(m.arn);
+    return Json.object();
+  }
+
+  ObjectNode list(ObjectNode req) {
+    List<Model> all = new ArrayList<>(models.values());
+    all = Listing.filterName(all, req, m -> m.name);
+    all = Listing.filterTime(all, req, "CreationTime", m -> m.created);
+    all = Listing.sort(all, req, Map.of("Name", Comparator.comparing((Model m) -> m.name),
+        "CreationTime", Comparator.comparing((Model m) -> m.created)), "CreationTime", "Descending",
+        Comparator.comparingLong(m -> m.seq));
+    Listing.Page<Model> page = Listing.page(all, req);
+    ObjectNode out = Json.object();
+    ArrayNode list = out.putArray("Models");
+    page.items().forEach(m -> list.addObject().put("ModelName", m.name).put("ModelArn", m.arn)
+        .put("CreationTime", Wire.epochSeconds(m.created)));
+    if (page.nextToken() != null) {
+      out.put("NextToken", page.nextToken());
+    }
+    return out;
+  }
+
+  Model find(String name) {
+    return models.get(Wire.lower(name));
+  }
+
+  Model require(String name) {
+    Model m = find(name);
+    if (m == null) {
+      throw Errors.validation("Could not find model \"" + arnOf(name) + "\".");
+    }
+    return m;
+  }
+}

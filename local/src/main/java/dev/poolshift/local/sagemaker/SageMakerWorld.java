@@ -1,0 +1,619 @@
+package dev.poolshift.local.sagemaker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.aws.AwsContext;
+import dev.poolshift.local.aws.AwsServiceException;
+import dev.poolshift.local.aws.EventPublisher;
+import dev.poolshift.local.aws.ServiceEvent;
+import dev.poolshift.local.json.Json;
+import dev.poolshift.local.sim.Simulation;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The simulated SageMaker control plane: registry, models, endpoint configs, endpoints with their
+ * blue/green lifecycle on the virtual clock, per-instance-type capacity with instance-pool
+ * fallback, and the EventBridge events SageMaker emits. {@link SageMakerService} puts it on the
+ * AWS JSON 1.1 wire; this class is also the Java API scenarios and the traffic/CloudWatch model
+ * use: seed state, set capacity and timings, inject faults, read state.
+ *
+ * <p>Thread safety: one lock guards everything. HTTP threads and timer activities take it
+ * briefly and never wait on the simulation while holding it; events are published after it is
+ * released, so a bus that delivers synchronously into a function that calls SageMaker again does
+ * not deadlock. Read methods are safe to call from a {@code runUntil} condition.
+ */
+public final class SageMakerWorld {
+  /** The operations that do not change state; everything else is logged as a mutation. */
+  private static final Set<String> READ_PREFIXES = Set.of("Describe", "List", "Get", "Search");
+
+  final Simulation sim;
+  final AwsContext aws;
+  private final EventPublisher publisher;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final List<ServiceEvent> outbox = new ArrayList<>();
+  final CapacityLedger ledger;
+  final Tags tags = new Tags();
+  final ModelRegistry registry;
+  final Models models;
+  final EndpointConfigs configs;
+  final Endpoints endpoints;
+  private SageMakerTimings timings = SageMakerTimings.DEFAULTS;
+  private long sequence;
+  private int instanceCounter;
+  private final Map<String, Integer> endpointEventCopies = new HashMap<>();
+  private int modelPackageEventCopies = 1;
+  private final Set<String> unhealthyModels = new HashSet<>();
+  private Function<String, String> alarmStateSource;
+  private final List<ThrottleRule> throttleRules = new ArrayList<>();
+  private final Map<String, Integer> throttleNext = new HashMap<>();
+  private final Map<String, Deque<AwsServiceException>> failNext = new HashMap<>();
+  private SplittableRandom random = new SplittableRandom(0x5A6E);
+  private final List<SageMakerMutation> mutations = new ArrayList<>();
+
+  public SageMakerWorld(Simulation sim, AwsContext aws, EventPublisher events) {
+    this.sim = sim;
+    this.aws = aws;
+    this.publisher = events;
+    this.ledger = new CapacityLedger(sim.start());
+    this.registry = new ModelRegistry(this);
+    this.models = new Models(this);
+    this.configs = new EndpointConfigs(this);
+    this.endpoints = new Endpoints(this);
+    // AWS warns that one state change can produce several events (§3); by default the terminal
+    // ones arrive twice so consumers are exercised for idempotency.
+    endpointEventCopies.put("IN_SERVICE", 2);
+    endpointEventCopies.put("FAILED", 2);
+  }
+
+  public SageMakerWorld(Simulation sim, EventPublisher events) {
+    this(sim, AwsContext.DEFAULT, events);
+  }
+
+  public Instant now() {
+    return sim.now();
+  }
+
+  public AwsContext aws() {
+    return aws;
+  }
+
+  // ================================================================== operations
+
+  /**
+   * Runs one SageMaker operation in-process with the wire's request and response documents, with
+   * all its effects (state, timers, events) but without throttling, injected errors or the
+   * mutation log: for scenario set-up and scripted actions (e.g. an operator approving a package
+   * at t=60 s). Errors are thrown as {@link AwsServiceException}.
+   */
+  public JsonNode invoke(String operation, ObjectNode request) {
+    return locked(() -> dispatch(operation, request, now()));
+  }
+
+  /** The wire path: admission (throttling, injected errors), the operation, the mutation log. */
+  JsonNode handleWire(String operation, ObjectNode request) {
+    return locked(() -> {
+      Instant now = now();
+      boolean mutating = READ_PREFIXES.stream().noneMatch(operation::startsWith);
+      try {
+        admit(operation, now);
+        JsonNode result = dispatch(operation, request, now);
+        if (mutating) {
+          record(operation, request, now, null);
+        }
+        return result;
+      } catch (AwsServiceException e) {
+        if (mutating) {
+          record(operation, request, now, e.code());
+        }
+        throw e;
+      }
+    });
+  }
+
+  private JsonNode dispatch(String operation, ObjectNode req, Instant now) {
+    return switch (operation) {
+      case "CreateModelPackageGroup" -> registry.createGroup(req, now);
+      case "DescribeModelPackageGroup" -> registry.describeGroup(req);
+      case "ListModelPackageGroups" -> registry.listGroups(req);
+      case "CreateModelPackage" -> registry.createPackage(req, now, true);
+      case "DescribeModelPackage" -> registry.describePackage(req);
+      case "ListModelPackages" -> registry.listPackages(req);
+      case "UpdateModelPackage" -> registry.updatePackage(req, now);
+      case "CreateModel" -> models.create(req, now);
+      case "DescribeModel" -> models.describe(req);
+      case "DeleteModel" -> models.delete(req);
+      case "ListModels" -> models.list(req);
+      case "CreateEndpointConfig" -> configs.create(req, now);
+      case "DescribeEndpointConfig" -> configs.describe(req);
+      case "DeleteEndpointConfig" -> configs.delete(req);
+      case "ListEndpointConfigs" -> configs.list(req);
+      case "CreateEndpoint" -> endpoints.create(req, now);
+      case "UpdateEndpoint" -> endpoints.update(req, now);
+      case "UpdateEndpointWeightsAndCapacities" -> endpoints.updateWeightsAndCapacities(req, now);
+      case "DescribeEndpoint" -> endpoints.describe(req, now);
+      case "DeleteEndpoint" -> endpoints.delete(req, now);
+      case "ListEndpoints" -> endpoints.list(req);
+      case "AddTags" -> addTags(req);
+      case "ListTags" -> listTags(req);
+      case "DeleteTags" -> deleteTags(req);
+      default -> throw AwsServiceException.client("UnknownOperationException",
+          "Operation " + operation + " is not supported by the Poolshift local SageMaker.");
+    };
+  }
+
+  private void admit(String operation, Instant now) {
+    Integer left = throttleNext.get(operation);
+    if (left != null && left > 0) {
+      throttleNext.put(operation, left - 1);
+      throw Errors.throttling();
+    }
+    for (ThrottleRule rule : throttleRules) {
+      if (rule.applies(operation, now) && random.nextDouble() < rule.rate()) {
+        throw Errors.throttling();
+      }
+    }
+    Deque<AwsServiceException> queued = failNext.get(operation);
+    if (queued != null && !queued.isEmpty()) {
+      throw queued.poll();
+    }
+  }
+
+  private void record(String operation, ObjectNode req, Instant now, String errorCode) {
+    String endpoint = req.path("EndpointName").asText(null);
+    String resource = null;
+    for (String member : List.of("EndpointName", "EndpointConfigName", "ModelName", "ModelPackageArn",
+        "ModelPackageGroupName", "ModelPackageName", "ResourceArn")) {
+      if (req.hasNonNull(member)) {
+        resource = req.get(member).asText();
+        break;
+      }
+    }
+    mutations.add(new SageMakerMutation(now, operation, endpoint, resource, errorCode));
+  }
+
+  private ObjectNode addTags(ObjectNode req) {
+    String arn = requireTaggable(req);
+    var added = Tags.read(req, "");
+    tags.put(arn, added);
+    return Json.object().set("Tags", Tags.toList(added));
+  }
+
+  private ObjectNode listTags(ObjectNode req) {
+    String arn = requireTaggable(req);
+    List<Map.Entry<String, String>> all = new ArrayList<>(tags.ordered(arn).entrySet());
+    Listing.Page<Map.Entry<String, String>> page = Listing.page(all, req);
+    Map<String, String> m = new LinkedHashMap<>();
+    page.items().forEach(e -> m.put(e.getKey(), e.getValue()));
+    ObjectNode out = Json.object();
+    out.set("Tags", Tags.toList(m));
+    if (page.nextToken() != null) {
+      out.put("NextToken", page.nextToken());
+    }
+    return out;
+  }
+
+  private ObjectNode deleteTags(ObjectNode req) {
+    String arn = requireTaggable(req);
+    ArrayNode keys = Wire.array(req, "TagKeys", "");
+    if (keys == null) {
+      throw Errors.required("tagKeys");
+    }
+    List<String> list = new ArrayList<>();
+    keys.forEach(k -> list.add(k.asText()));
+    tags.removeKeys(arn, list);
+    return Json.object();
+  }
+
+  private String requireTaggable(ObjectNode req) {
+    String arn = Wire.requiredText(req, "ResourceArn", "");
+    String lower = Wire.lower(arn);
+    String prefix = Wire.lower(arn(""));
+    boolean exists = false;
+    if (lower.startsWith(prefix) && lower.indexOf('/', prefix.length()) > 0) {
+      int slash = lower.indexOf('/', prefix.length());
+      String kind = lower.substring(prefix.length(), slash);
+      String name = lower.substring(slash + 1);
+      exists = switch (kind) {
+        case "endpoint" -> endpoints.find(name) != null;
+        case "endpoint-config" -> configs.find(name) != null;
+        case "model" -> models.find(name) != null;
+        case "model-package" -> registry.find(arn) != null;
+        case "model-package-group" -> registryGroupExists(name);
+        default -> false;
+      };
+    }
+    if (!exists) {
+      throw Errors.validation("Resource " + arn + " does not exist or is not a taggable SageMaker resource.");
+    }
+    return arn;
+  }
+
+  private boolean registryGroupExists(String name) {
+    try {
+      registry.describeGroup(Json.object().put("ModelPackageGroupName", name));
+      return true;
+    } catch (AwsServiceException e) {
+      return false;
+    }
+  }
+
+  // ================================================================== seeding
+
+  /** Creates a model package group; returns its ARN. */
+  public String seedModelPackageGroup(String name) {
+    return invokeQuietly(() -> registry.createGroup(Json.object().put("ModelPackageGroupName", name), now()))
+        .get("ModelPackageGroupArn").asText();
+  }
+
+  /**
+   * Registers a model package from a {@code CreateModelPackage} request document (set {@code
+   * ModelApprovalStatus} there), without emitting an event: it is history, not news. Returns the
+   * package ARN.
+   */
+  public String seedModelPackage(ObjectNode createModelPackageRequest) {
+    return invokeQuietly(() -> registry.createPackage(createModelPackageRequest, now(), false))
+        .get("ModelPackageArn").asText();
+  }
+
+  /**
+   * Registers the next version in {@code group} (created if missing) with one container image and
+   * optional additional inference specifications (name → image). Returns the package ARN.
+   */
+  public String seedModelPackageVersion(String group, String approvalStatus, String image,
+      Map<String, String> additionalSpecImages) {
+    return locked(() -> {
+      if (!registryGroupExists(group)) {
+        seedModelPackageGroup(group);
+      }
+      ObjectNode req = Json.object();
+      req.put("ModelPackageGroupName", group);
+      req.put("ModelApprovalStatus", approvalStatus);
+      ObjectNode spec = req.putObject("InferenceSpecification");
+      spec.putArray("Containers").addObject().put("Image", image);
+      spec.putArray("SupportedContentTypes").add("application/json");
+      spec.putArray("SupportedResponseMIMETypes").add("application/json");
+      if (!additionalSpecImages.isEmpty()) {
+        ArrayNode extra = req.putArray("AdditionalInferenceSpecifications");
+        additionalSpecImages.forEach((name, img) -> {
+          ObjectNode s = extra.addObject().put("Name", name);
+          s.putArray("Containers").addObject().put("Image", img);
+        });
+      }
+      return seedModelPackage(req);
+    });
+  }
+
+  /** Creates a model from a {@code CreateModel} request document; returns its ARN. */
+  public String seedModel(ObjectNode createModelRequest) {
+    return invokeQuietly(() -> models.create(createModelRequest, now())).get("ModelArn").asText();
+  }
+
+  /**
+   * Creates a model from a registry version (optionally one of its additional inference
+   * specifications), with a default execution role. Returns the model ARN.
+   */
+  public String seedModelFromPackage(String modelName, String modelPackageArn, String inferenceSpecificationName) {
+    ObjectNode req = Json.object().put("ModelName", modelName);
+    ObjectNode c = req.putObject("PrimaryContainer").put("ModelPackageName", modelPackageArn);
+    if (inferenceSpecificationName != null) {
+      c.put("InferenceSpecificationName", inferenceSpecificationName);
+    }
+    req.put("ExecutionRoleArn", "arn:" + aws.partition() + ":iam::" + aws.accountId()
+        + ":role/poolshift-sagemaker-execution");
+    return seedModel(req);
+  }
+
+  /** Creates an endpoint config from a {@code CreateEndpointConfig} request document; returns its ARN. */
+  public String seedEndpointConfig(ObjectNode createEndpointConfigRequest) {
+    return invokeQuietly(() -> configs.create(createEndpointConfigRequest, now())).get("EndpointConfigArn").asText();
+  }
+
+  /**
+   * An endpoint already {@code InService} on {@code endpointConfigName}, its instances placed at
+   * once (pools in priority order) within the current capacity; no events. Throws
+   * {@link IllegalArgumentException} when the capacity cannot hold it.
+   */
+  public String seedEndpoint(String endpointName, String endpointConfigName, Map<String, String> endpointTags) {
+    locked(() -> {
+      endpoints.seedInService(endpointName, endpointConfigName, endpointTags, now());
+      return null;
+    });
+    return endpoints.arnOf(endpointName);
+  }
+
+  public String seedEndpoint(String endpointName, String endpointConfigName) {
+    return seedEndpoint(endpointName, endpointConfigName, Map.of());
+  }
+
+  private JsonNode invokeQuietly(Supplier<JsonNode> body) {
+    try {
+      return locked(body);
+    } catch (AwsServiceException e) {
+      throw new IllegalArgumentException(e.code() + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ================================================================== capacity and timings
+
+  /**
+   * From each point's time (seconds after the simulation start) on, {@code count} instances of
+   * the type are obtainable in total; before the first point, none. Types without a timeline are
+   * unlimited.
+   */
+  public void setCapacity(String instanceType, List<CapacityPoint> timeline) {
+    locked(() -> {
+      ledger.setTimeline(instanceType, timeline);
+      return null;
+    });
+  }
+
+  /** Makes the type unlimited again. */
+  public void clearCapacity(String instanceType) {
+    locked(() -> {
+      ledger.clearTimeline(instanceType);
+      return null;
+    });
+  }
+
+  /** The account's endpoint-usage quota for a type ({@code ResourceLimitExceeded} above it); null = none. */
+  public void setInstanceQuota(String instanceType, Integer quota) {
+    locked(() -> {
+      ledger.setQuota(instanceType, quota);
+      return null;
+    });
+  }
+
+  /** Instances of the type we could launch now ({@link Integer#MAX_VALUE} = unlimited). */
+  public int availableCapacity(String instanceType) {
+    return locked(() -> ledger.available(instanceType, now()));
+  }
+
+  /** Instances of the type this account holds now (launching, running or terminating). */
+  public int heldInstances(String instanceType) {
+    return locked(() -> ledger.held(instanceType));
+  }
+
+  public SageMakerTimings timings() {
+    return locked(() -> timings);
+  }
+
+  /** Applies to operations that start from now on. */
+  public void setTimings(SageMakerTimings timings) {
+    locked(() -> {
+      this.timings = java.util.Objects.requireNonNull(timings);
+      return null;
+    });
+  }
+
+  // ================================================================== faults
+
+  /** The next Create/UpdateEndpoint of the endpoint fails its container health check. */
+  public void failNextDeploymentHealthCheck(String endpointName) {
+    fault(endpointName, Endpoints.Fault.HEALTH_CHECK);
+  }
+
+  /** The next UpdateEndpoint provisions, then silently returns to the old config (no FailureReason). */
+  public void rollBackNextUpdateSilently(String endpointName) {
+    fault(endpointName, Endpoints.Fault.SILENT_ROLLBACK);
+  }
+
+  /** The next UpdateEndpoint ends {@code UpdateRollbackFailed}, serving old and new instances. */
+  public void failNextUpdateRollback(String endpointName) {
+    fault(endpointName, Endpoints.Fault.ROLLBACK_FAILS);
+  }
+
+  private void fault(String endpointName, Endpoints.Fault fault) {
+    locked(() -> {
+      endpoints.injectFault(endpointName, fault);
+      return null;
+    });
+  }
+
+  /** Every fleet running this model fails its health check (a bad build) until cleared. */
+  public void setModelUnhealthy(String modelName, boolean unhealthy) {
+    locked(() -> {
+      if (unhealthy) {
+        unhealthyModels.add(Wire.lower(modelName));
+      } else {
+        unhealthyModels.remove(Wire.lower(modelName));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Maintenance: the endpoint is {@code SystemUpdating} from {@code from} to {@code until} and
+   * rejects writes. If it is busy at {@code from}, the window starts when it is InService again
+   * (if still open).
+   */
+  public void systemUpdating(String endpointName, Instant from, Instant until) {
+    locked(() -> {
+      endpoints.addMaintenance(endpointName, from, until);
+      return null;
+    });
+  }
+
+  /** Adds a throttling rule; draws come from the seeded random source. */
+  public void throttle(ThrottleRule rule) {
+    locked(() -> throttleRules.add(rule));
+  }
+
+  /** The next {@code calls} calls of {@code operation} are throttled (deterministic). */
+  public void throttleNext(String operation, int calls) {
+    locked(() -> throttleNext.merge(operation, calls, Integer::sum));
+  }
+
+  public void clearThrottling() {
+    locked(() -> {
+      throttleRules.clear();
+      throttleNext.clear();
+      return null;
+    });
+  }
+
+  public void setRandomSeed(long seed) {
+    locked(() -> {
+      random = new SplittableRandom(seed);
+      return null;
+    });
+  }
+
+  /** The next {@code times} calls of {@code operation} fail with this error (e.g. ConflictException). */
+  public void failNext(String operation, String errorCode, String message, int times) {
+    locked(() -> {
+      Deque<AwsServiceException> q = failNext.computeIfAbsent(operation, k -> new ArrayDeque<>());
+      for (int i = 0; i < times; i++) {
+        q.add(AwsServiceException.client(errorCode, message));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Where deployments read their auto-rollback alarms' states ({@code OK}, {@code ALARM},
+   * {@code INSUFFICIENT_DATA}) while baking; null = alarms are not evaluated.
+   */
+  public void setAlarmStateSource(Function<String, String> alarmStateByName) {
+    locked(() -> {
+      alarmStateSource = alarmStateByName;
+      return null;
+    });
+  }
+
+  /** How many copies of an endpoint event with this (UPPER_SNAKE) status are emitted. */
+  public void setEndpointEventCopies(String eventStatus, int copies) {
+    if (copies < 0) {
+      throw new IllegalArgumentException("copies must be >= 0, got " + copies);
+    }
+    locked(() -> endpointEventCopies.put(eventStatus, copies));
+  }
+
+  public void setModelPackageEventCopies(int copies) {
+    if (copies < 0) {
+      throw new IllegalArgumentException("copies must be >= 0, got " + copies);
+    }
+    locked(() -> {
+      modelPackageEventCopies = copies;
+      return null;
+    });
+  }
+
+  // ================================================================== reads
+
+  public Optional<EndpointView> endpoint(String endpointName) {
+    return locked(() -> {
+      Endpoints.Endpoint ep = endpoints.find(endpointName);
+      return Optional.ofNullable(ep == null ? null : endpoints.view(ep, now()));
+    });
+  }
+
+  public EndpointView requireEndpoint(String endpointName) {
+    return endpoint(endpointName).orElseThrow(() -> new IllegalArgumentException("no endpoint " + endpointName));
+  }
+
+  public List<EndpointView> endpoints() {
+    return locked(() -> endpoints.all().stream().map(ep -> endpoints.view(ep, now())).toList());
+  }
+
+  /** What DescribeModelPackage would answer, if the package exists. */
+  public Optional<ObjectNode> modelPackage(String arn) {
+    return locked(() -> Optional.ofNullable(registry.find(arn)).map(registry::describe));
+  }
+
+  /** The model package ARN a model was built from; empty if the model is unknown or image-based. */
+  public Optional<String> modelPackageOfModel(String modelName) {
+    return locked(() -> Optional.ofNullable(models.find(modelName)).map(m -> m.packageArn));
+  }
+
+  /** Every mutating call that reached the wire, in order, accepted or not. */
+  public List<SageMakerMutation> mutations() {
+    return locked(() -> List.copyOf(mutations));
+  }
+
+  /** {@code sagemakerMutations} for {@code run --json}: accepted calls only. */
+  public ArrayNode mutationsJson() {
+    return locked(() -> {
+      ArrayNode a = Json.MAPPER.createArrayNode();
+      mutations.stream().filter(SageMakerMutation::accepted).forEach(m -> a.add(m.toJson()));
+      return a;
+    });
+  }
+
+  // ================================================================== internals
+
+  String arn(String resource) {
+    return aws.arn("sagemaker", resource);
+  }
+
+  long nextSequence() {
+    return ++sequence;
+  }
+
+  String nextInstanceId() {
+    return String.format("i-%04d", ++instanceCounter);
+  }
+
+  SageMakerTimings timingsLocked() {
+    return timings;
+  }
+
+  boolean isUnhealthy(String modelName) {
+    return unhealthyModels.contains(Wire.lower(modelName));
+  }
+
+  Function<String, String> alarmStateSource() {
+    return alarmStateSource;
+  }
+
+  int endpointEventCopies(String eventStatus) {
+    return endpointEventCopies.getOrDefault(eventStatus, 1);
+  }
+
+  int modelPackageEventCopies() {
+    return modelPackageEventCopies;
+  }
+
+  /** Queues an event; it is published when the outermost lock holder releases the lock. */
+  void emit(ServiceEvent event, int copies) {
+    for (int i = 0; i < copies; i++) {
+      outbox.add(event);
+    }
+  }
+
+  void lockedRun(Runnable body) {
+    locked(() -> {
+      body.run();
+      return null;
+    });
+  }
+
+  <T> T locked(Supplier<T> body) {
+    lock.lock();
+    List<ServiceEvent> toPublish = List.of();
+    try {
+      return body.get();
+    } finally {
+      if (lock.getHoldCount() == 1 && !outbox.isEmpty()) {
+        toPublish = List.copyOf(outbox);
+        outbox.clear();
+      }
+      lock.unlock();
+      toPublish.forEach(publisher::publish);
+    }
+  }
+}
