@@ -143,7 +143,8 @@ public final class InstancePoolsWirePatch implements ExecutionInterceptor {
     merged.putAll(exchange.body);
     for (String list : VARIANT_LISTS) {
       if (merged.get(list) instanceof List<?> variants) {
-        merged.put(list, variants.stream().map(InstancePoolsWirePatch::withoutInstanceType).toList());
+        merged.put(list,
+            variants.stream().map(InstancePoolsWirePatch::withoutInstanceType).toList());
       }
     }
     byte[] bytes = Json.writeBytes(merged);

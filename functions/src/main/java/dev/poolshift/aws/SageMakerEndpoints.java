@@ -42,7 +42,8 @@ public final class SageMakerEndpoints implements Endpoints {
 
   @Override
   public EndpointState describe(String endpointName) {
-    DescribeEndpointRequest.Builder request = DescribeEndpointRequest.builder().endpointName(endpointName);
+    DescribeEndpointRequest.Builder request =
+        DescribeEndpointRequest.builder().endpointName(endpointName);
     InstancePoolsWirePatch.Exchange exchange = InstancePoolsWirePatch.attach(request, null);
     try {
       sageMaker.describeEndpoint(request.build());
@@ -74,7 +75,8 @@ public final class SageMakerEndpoints implements Endpoints {
     // fields) on the wire.
     CreateEndpointConfigRequest.Builder request = CreateEndpointConfigRequest.builder()
         .endpointConfigName(config.name())
-        .productionVariants(config.productionVariants().stream().map(SageMakerEndpoints::skeleton).toList())
+        .productionVariants(
+            config.productionVariants().stream().map(SageMakerEndpoints::skeleton).toList())
         .tags(config.tags().entrySet().stream()
             .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
     InstancePoolsWirePatch.attach(request, SageMakerJson.createConfigBody(config));
@@ -100,7 +102,7 @@ public final class SageMakerEndpoints implements Endpoints {
   public void update(EndpointUpdate update) {
     EndpointState now = describe(update.endpointName());
     if (update.endpointConfigName().equals(now.pendingConfigName())
-        || (update.endpointConfigName().equals(now.endpointConfigName()) && now.isInService())) {
+        || (update.endpointConfigName().equals(now.endpointConfigName()) && now.inService())) {
       LOG.info("endpoint already on or moving to the requested config; UpdateEndpoint skipped"
           + " endpointName={} endpointConfigName={} status={}", update.endpointName(),
           update.endpointConfigName(), now.status());
@@ -171,8 +173,9 @@ public final class SageMakerEndpoints implements Endpoints {
         && sameVariants(wanted.productionVariants(), existing.productionVariants());
     if (!same) {
       throw new ResourceConflictException("CreateEndpointConfig " + wanted.name() + ": a config"
-          + " of that name exists but is not this deployment's (" + EndpointConfigSpec.DEPLOYMENT_TAG
-          + "=" + theirs + ", variants " + existing.variantNames() + "; expected " + ours + ", "
+          + " of that name exists but is not this deployment's ("
+          + EndpointConfigSpec.DEPLOYMENT_TAG + "=" + theirs + ", variants "
+          + existing.variantNames() + "; expected " + ours + ", "
           + wanted.variantNames() + ")", alreadyExists);
     }
   }

@@ -34,7 +34,8 @@ final class SageMakerJson {
     List<VariantSpec> variants = new ArrayList<>();
     List<?> raw = list(describe, "ProductionVariants", "DescribeEndpointConfig");
     for (int i = 0; i < raw.size(); i++) {
-      variants.add(variant(object(raw.get(i), "DescribeEndpointConfig.ProductionVariants[" + i + "]")));
+      variants.add(variant(object(raw.get(i),
+          "DescribeEndpointConfig.ProductionVariants[" + i + "]")));
     }
     Map<String, Object> carried = new LinkedHashMap<>();
     describe.forEach((k, v) -> {
@@ -49,7 +50,8 @@ final class SageMakerJson {
   static Map<String, Object> createConfigBody(EndpointConfigSpec spec) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("EndpointConfigName", spec.name());
-    body.put("ProductionVariants", spec.productionVariants().stream().map(SageMakerJson::variantBody).toList());
+    body.put("ProductionVariants",
+        spec.productionVariants().stream().map(SageMakerJson::variantBody).toList());
     body.putAll(spec.carried());
     if (!spec.tags().isEmpty()) {
       body.put("Tags", tagList(spec.tags()));
@@ -143,7 +145,8 @@ final class SageMakerJson {
         List<?> rawPools = list(v, "InstancePools", at);
         for (int j = 0; j < rawPools.size(); j++) {
           Map<?, ?> p = object(rawPools.get(j), at + ".InstancePools[" + j + "]");
-          pools.add(new PoolCount(string(p, "InstanceType", at), integer(p, "CurrentInstanceCount", at)));
+          pools.add(new PoolCount(string(p, "InstanceType", at),
+              integer(p, "CurrentInstanceCount", at)));
         }
       }
       out.add(new VariantState(string(v, "VariantName", at), optionalDouble(v, "CurrentWeight"),

@@ -53,7 +53,7 @@ public final class SageMakerTrafficShifter implements TrafficShifter {
   }
 
   private static boolean alreadyDesired(EndpointState now, List<VariantWeight> weights) {
-    if (!now.isInService() && !"Updating".equals(now.status())) {
+    if (!now.inService() && !"Updating".equals(now.status())) {
       return false;
     }
     for (VariantWeight w : weights) {

@@ -49,7 +49,8 @@ public final class CanaryGate {
 
     List<String> lacking = new ArrayList<>();
     if (readings.invocations() < policy.minInvocations()) {
-      lacking.add("invocations " + readings.invocations() + " < minimum " + policy.minInvocations());
+      lacking.add("invocations " + readings.invocations() + " < minimum "
+          + policy.minInvocations());
     }
     if (!noData.isEmpty()) {
       lacking.add("alarms in INSUFFICIENT_DATA: " + noData);

@@ -123,7 +123,8 @@ public record DeploymentProfile(
 
   static void checkDescription(FieldErrors errors, String description) {
     if (description != null && description.length() > 1024) {
-      errors.add("description", "must be at most 1024 characters (got " + description.length() + ")");
+      errors.add("description",
+          "must be at most 1024 characters (got " + description.length() + ")");
     }
   }
 
@@ -131,8 +132,8 @@ public record DeploymentProfile(
     if (arn == null) {
       errors.add("executionRoleArn", "required");
     } else if (!ROLE_ARN.matcher(arn).matches()) {
-      errors.add("executionRoleArn", "must be an IAM role ARN, arn:aws:iam::<account>:role/<name> (got "
-          + SageMakerNames.quote(arn) + ")");
+      errors.add("executionRoleArn", "must be an IAM role ARN,"
+          + " arn:aws:iam::<account>:role/<name> (got " + SageMakerNames.quote(arn) + ")");
     }
   }
 
@@ -178,7 +179,8 @@ public record DeploymentProfile(
       return;
     }
     if (steps.size() > MAX_CANARY_STEPS) {
-      errors.add("canarySteps", "at most " + MAX_CANARY_STEPS + " entries (got " + steps.size() + ")");
+      errors.add("canarySteps",
+          "at most " + MAX_CANARY_STEPS + " entries (got " + steps.size() + ")");
     }
     boolean ok = !steps.isEmpty() && steps.getLast() == 100;
     int previous = 0;
@@ -206,7 +208,8 @@ public record DeploymentProfile(
 
   static void checkAlarmNames(FieldErrors errors, List<String> names) {
     if (names.size() > MAX_GATE_ALARMS) {
-      errors.add("gateAlarmNames", "at most " + MAX_GATE_ALARMS + " entries (got " + names.size() + ")");
+      errors.add("gateAlarmNames",
+          "at most " + MAX_GATE_ALARMS + " entries (got " + names.size() + ")");
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < names.size(); i++) {
@@ -270,11 +273,30 @@ public record DeploymentProfile(
       enhancedMetrics = p.enhancedMetrics;
     }
 
-    public Builder description(String v) { description = v; return this; }
-    public Builder endpointName(String v) { endpointName = v; return this; }
-    public Builder variantName(String v) { variantName = v; return this; }
-    public Builder executionRoleArn(String v) { executionRoleArn = v; return this; }
-    public Builder instancePools(List<PoolPreference> v) { instancePools = new ArrayList<>(v); return this; }
+    public Builder description(String v) {
+      description = v;
+      return this;
+    }
+
+    public Builder endpointName(String v) {
+      endpointName = v;
+      return this;
+    }
+
+    public Builder variantName(String v) {
+      variantName = v;
+      return this;
+    }
+
+    public Builder executionRoleArn(String v) {
+      executionRoleArn = v;
+      return this;
+    }
+
+    public Builder instancePools(List<PoolPreference> v) {
+      instancePools = new ArrayList<>(v);
+      return this;
+    }
 
     /** Appends a pool at the next priority. */
     public Builder pool(String instanceType) {
@@ -289,19 +311,70 @@ public record DeploymentProfile(
       return this;
     }
 
-    public Builder provisionTimeoutSeconds(int v) { provisionTimeoutSeconds = v; return this; }
-    public Builder overrideExistingPools(boolean v) { overrideExistingPools = v; return this; }
-    public Builder keepCurrentTypeFirst(boolean v) { keepCurrentTypeFirst = v; return this; }
-    public Builder instanceCount(Integer v) { instanceCount = v; return this; }
-    public Builder canarySteps(List<Integer> v) { canarySteps = v; return this; }
-    public Builder bakeSeconds(int v) { bakeSeconds = v; return this; }
-    public Builder minInvocationsPerStep(long v) { minInvocationsPerStep = v; return this; }
-    public Builder maxWaitForInvocationsSeconds(int v) { maxWaitForInvocationsSeconds = v; return this; }
-    public Builder thresholds(Thresholds v) { thresholds = v; return this; }
-    public Builder gateAlarmNames(List<String> v) { gateAlarmNames = v; return this; }
-    public Builder concurrencyPolicy(ConcurrencyPolicy v) { concurrencyPolicy = v; return this; }
-    public Builder fallbackPolicy(FallbackPolicy v) { fallbackPolicy = v; return this; }
-    public Builder enhancedMetrics(boolean v) { enhancedMetrics = v; return this; }
+    public Builder provisionTimeoutSeconds(int v) {
+      provisionTimeoutSeconds = v;
+      return this;
+    }
+
+    public Builder overrideExistingPools(boolean v) {
+      overrideExistingPools = v;
+      return this;
+    }
+
+    public Builder keepCurrentTypeFirst(boolean v) {
+      keepCurrentTypeFirst = v;
+      return this;
+    }
+
+    public Builder instanceCount(Integer v) {
+      instanceCount = v;
+      return this;
+    }
+
+    public Builder canarySteps(List<Integer> v) {
+      canarySteps = v;
+      return this;
+    }
+
+    public Builder bakeSeconds(int v) {
+      bakeSeconds = v;
+      return this;
+    }
+
+    public Builder minInvocationsPerStep(long v) {
+      minInvocationsPerStep = v;
+      return this;
+    }
+
+    public Builder maxWaitForInvocationsSeconds(int v) {
+      maxWaitForInvocationsSeconds = v;
+      return this;
+    }
+
+    public Builder thresholds(Thresholds v) {
+      thresholds = v;
+      return this;
+    }
+
+    public Builder gateAlarmNames(List<String> v) {
+      gateAlarmNames = v;
+      return this;
+    }
+
+    public Builder concurrencyPolicy(ConcurrencyPolicy v) {
+      concurrencyPolicy = v;
+      return this;
+    }
+
+    public Builder fallbackPolicy(FallbackPolicy v) {
+      fallbackPolicy = v;
+      return this;
+    }
+
+    public Builder enhancedMetrics(boolean v) {
+      enhancedMetrics = v;
+      return this;
+    }
 
     public DeploymentProfile build() {
       return new DeploymentProfile(description, endpointName, variantName, executionRoleArn,

@@ -33,11 +33,13 @@ public record EndpointState(
     pendingVariants = pendingVariants == null ? List.of() : List.copyOf(pendingVariants);
   }
 
-  public boolean isInService() {
+  // No "is"/"get" prefixes: records travel as JSON state, and Jackson would add such methods
+  // as extra properties that do not read back.
+  public boolean inService() {
     return IN_SERVICE.equals(status);
   }
 
-  public boolean isInProgress() {
+  public boolean inProgress() {
     return IN_PROGRESS.contains(status);
   }
 
@@ -56,7 +58,7 @@ public record EndpointState(
    * without an error reaching the caller.
    */
   public boolean serves(List<VariantWeight> weights) {
-    if (!isInService()) {
+    if (!inService()) {
       return false;
     }
     for (VariantWeight w : weights) {

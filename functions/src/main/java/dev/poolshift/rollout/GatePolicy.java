@@ -31,7 +31,8 @@ public record GatePolicy(
     alarmNames = List.copyOf(new LinkedHashSet<>(alarmNames));
     if (minInvocations < 1) {
       // Zero would let a step pass on no traffic at all.
-      throw new IllegalArgumentException("minInvocations must be >= 1 (got " + minInvocations + ")");
+      throw new IllegalArgumentException(
+          "minInvocations must be >= 1 (got " + minInvocations + ")");
     }
   }
 

@@ -115,7 +115,8 @@ final class JsonFields {
     if (v instanceof Number n) {
       // 1200.0 is an integer to JSON Schema; accept it the same way.
       BigDecimal d = new BigDecimal(n.toString());
-      if (d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0) {
+      if (d.stripTrailingZeros().scale() <= 0
+          && d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0) {
         return d.longValue();
       }
       errors.add(path, "must be an integer (got " + n + ")");

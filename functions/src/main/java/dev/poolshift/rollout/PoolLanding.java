@@ -53,7 +53,8 @@ public record PoolLanding(List<InstancePool> requested, List<PoolCount> actual) 
           "instances on types that were not requested: " + unexpected);
     }
     if (fallback.isEmpty()) {
-      return new GateOutcome.Decision(Verdict.CONTINUE, "fleet on preferred pool " + preferredType());
+      return new GateOutcome.Decision(Verdict.CONTINUE,
+          "fleet on preferred pool " + preferredType());
     }
     Verdict v = policy == FallbackPolicy.PAUSE ? Verdict.INCONCLUSIVE : Verdict.ROLL_BACK;
     return new GateOutcome.Decision(v, "fleet landed on fallback pools " + fallback

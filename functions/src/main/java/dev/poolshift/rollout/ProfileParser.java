@@ -62,16 +62,19 @@ public final class ProfileParser {
     if (pools != null) {
       DeploymentProfile.checkPools(errors, pools);
     }
-    Long timeout = ranged(f, errors, "provisionTimeoutSeconds", DeploymentProfile.MIN_PROVISION_TIMEOUT,
-        DeploymentProfile.MAX_PROVISION_TIMEOUT, DeploymentProfile.DEFAULT_PROVISION_TIMEOUT);
+    Long timeout = ranged(f, errors, "provisionTimeoutSeconds",
+        DeploymentProfile.MIN_PROVISION_TIMEOUT, DeploymentProfile.MAX_PROVISION_TIMEOUT,
+        DeploymentProfile.DEFAULT_PROVISION_TIMEOUT);
     Boolean override = f.bool("overrideExistingPools", false);
     Boolean keepFirst = f.bool("keepCurrentTypeFirst", false);
-    Long instanceCount = f.has("instanceCount") ? ranged(f, errors, "instanceCount", 1, 1000, 0) : null;
+    Long instanceCount =
+        f.has("instanceCount") ? ranged(f, errors, "instanceCount", 1, 1000, 0) : null;
     List<Integer> steps = steps(f, errors);
     if (steps != null) {
       DeploymentProfile.checkCanarySteps(errors, steps);
     }
-    Long bake = ranged(f, errors, "bakeSeconds", 60, 86_400, DeploymentProfile.DEFAULT_BAKE_SECONDS);
+    Long bake =
+        ranged(f, errors, "bakeSeconds", 60, 86_400, DeploymentProfile.DEFAULT_BAKE_SECONDS);
     Long minInvocations = ranged(f, errors, "minInvocationsPerStep", 1, 1_000_000_000,
         DeploymentProfile.DEFAULT_MIN_INVOCATIONS);
     Long maxWait = ranged(f, errors, "maxWaitForInvocationsSeconds", 0, 86_400,
@@ -188,7 +191,8 @@ public final class ProfileParser {
       if (raw.get(i) instanceof String s) {
         out.add(s);
       } else {
-        errors.add(key + "[" + i + "]", "must be a string (got " + JsonFields.typeName(raw.get(i)) + ")");
+        errors.add(key + "[" + i + "]",
+            "must be a string (got " + JsonFields.typeName(raw.get(i)) + ")");
       }
     }
     return errors.size() == before ? out : null;

@@ -34,7 +34,10 @@ public final class ResourceNames {
     return SageMakerNames.compose(SageMakerNames.MAX_NAME_LENGTH, pkg.group(), tail, hash);
   }
 
-  /** An endpoint config of a deployment; {@code role} is {@link #CANARY_CONFIG} or {@link #FINAL_CONFIG}. */
+  /**
+   * An endpoint config of a deployment; {@code role} is {@link #CANARY_CONFIG} or
+   * {@link #FINAL_CONFIG}.
+   */
   public static String endpointConfig(String endpointName, ModelPackageArn pkg,
       String deploymentId, String role) {
     String hash = SageMakerNames.shortHash(HASH, "endpoint-config", endpointName,

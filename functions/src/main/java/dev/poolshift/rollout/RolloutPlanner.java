@@ -22,8 +22,9 @@ public final class RolloutPlanner {
   public static RolloutPlan plan(RolloutRequest request) {
     String deploymentId = request.deploymentId();
     if (deploymentId == null || !DEPLOYMENT_ID.matcher(deploymentId).matches()) {
-      throw new InvalidInputException(null, "deploymentId", "must be 1–128 of A-Z a-z 0-9 _ . : / = + @ -"
-          + (deploymentId == null ? "" : " (got " + SageMakerNames.quote(deploymentId) + ")"));
+      throw new InvalidInputException(null, "deploymentId",
+          "must be 1–128 of A-Z a-z 0-9 _ . : / = + @ -" + (deploymentId == null ? ""
+              : " (got " + SageMakerNames.quote(deploymentId) + ")"));
     }
     ModelPackage pkg = request.modelPackage();
     ModelPackageArn arn = pkg.parsedArn();
@@ -124,11 +125,11 @@ public final class RolloutPlanner {
       throw new InvalidInputException(null, "endpointName", "profile targets "
           + profile.endpointName() + " but the described endpoint is " + endpoint.endpointName());
     }
-    if (endpoint.isInProgress()) {
+    if (endpoint.inProgress()) {
       throw new EndpointBusyException("endpoint " + endpoint.endpointName() + " is "
           + endpoint.status() + "; a rollout starts only from InService");
     }
-    if (!endpoint.isInService()) {
+    if (!endpoint.inService()) {
       throw new IncompatibleEndpointException("endpoint " + endpoint.endpointName() + " is "
           + endpoint.status() + (endpoint.failureReason() == null ? ""
               : " (" + endpoint.failureReason() + ")") + "; a person must look before any rollout");
@@ -146,7 +147,8 @@ public final class RolloutPlanner {
     }
   }
 
-  private static VariantSpec baselineVariant(DeploymentProfile profile, EndpointConfigSpec current) {
+  private static VariantSpec baselineVariant(DeploymentProfile profile,
+      EndpointConfigSpec current) {
     if (profile.variantName() != null) {
       VariantSpec v = current.variant(profile.variantName());
       if (v == null) {

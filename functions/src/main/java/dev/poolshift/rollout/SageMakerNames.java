@@ -64,7 +64,7 @@ public final class SageMakerNames {
     return value;
   }
 
-  /** First {@code hexChars} hex digits of SHA-256 over the parts, joined by an unambiguous separator. */
+  /** First {@code hexChars} hex digits of SHA-256 over the parts, each length-prefixed. */
   public static String shortHash(int hexChars, String... parts) {
     MessageDigest sha;
     try {

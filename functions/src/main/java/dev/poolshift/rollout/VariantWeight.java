@@ -4,7 +4,8 @@ package dev.poolshift.rollout;
 public record VariantWeight(String variantName, double weight) {
   public VariantWeight {
     if (!(weight >= 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException("weight of " + variantName + " must be >= 0 (got " + weight + ")");
+      throw new IllegalArgumentException(
+          "weight of " + variantName + " must be >= 0 (got " + weight + ")");
     }
   }
 }

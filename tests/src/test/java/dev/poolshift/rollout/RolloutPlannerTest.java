@@ -3,6 +3,7 @@ package dev.poolshift.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.poolshift.aws.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -265,6 +266,21 @@ class RolloutPlannerTest {
         profile().build(), inService("someone-elses-config"), currentConfig())))
         .isInstanceOf(EndpointBusyException.class)
         .hasMessageContaining("someone-elses-config");
+  }
+
+  @Test
+  void thePlanAndTheEndpointStateTravelAsJsonWithoutLoss() throws Exception {
+    RolloutPlan plan = plan(profile().enhancedMetrics(true).gateAlarmNames(List.of("x")).build());
+    EndpointState state = new EndpointState("fraud-scoring-prod", "Updating", "c", null,
+        List.of(new VariantState("AllTraffic", 0.9, 0.9, 3, 3,
+            List.of(new PoolCount("ml.g6.2xlarge", 3)))), "p", List.of());
+
+    String json = Json.write(plan);
+
+    assertThat(Json.MAPPER.readValue(json, RolloutPlan.class)).isEqualTo(plan);
+    assertThat(Json.MAPPER.readValue(Json.write(state), EndpointState.class)).isEqualTo(state);
+    assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .as("fits comfortably in Step Functions' 256 KiB state").isLessThan(16_384);
   }
 
   @Test
