@@ -1,5 +1,7 @@
 package dev.poolshift.aws;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
 import dev.poolshift.rollout.EndpointConfigSpec;
 import dev.poolshift.rollout.EndpointNotFoundException;
@@ -88,8 +90,8 @@ public final class SageMakerEndpoints implements Endpoints {
             EndpointConfigNotFoundException::new);
       }
       requireSameConfig(config, e);
-      LOG.info("endpoint config already exists and is this deployment's; treating"
-          + " CreateEndpointConfig as done endpointConfigName={}", config.name());
+      LOG.info("endpoint config already exists and is this deployment's; CreateEndpointConfig"
+          + " counts as done {}", entry("endpointConfigName", config.name()));
     }
   }
 
@@ -104,8 +106,9 @@ public final class SageMakerEndpoints implements Endpoints {
     if (update.endpointConfigName().equals(now.pendingConfigName())
         || (update.endpointConfigName().equals(now.endpointConfigName()) && now.inService())) {
       LOG.info("endpoint already on or moving to the requested config; UpdateEndpoint skipped"
-          + " endpointName={} endpointConfigName={} status={}", update.endpointName(),
-          update.endpointConfigName(), now.status());
+          + " {} {} {}", entry("endpointName", update.endpointName()),
+          entry("endpointConfigName", update.endpointConfigName()),
+          entry("endpointStatus", now.status()));
       return;
     }
     UpdateEndpointRequest.Builder request = UpdateEndpointRequest.builder()

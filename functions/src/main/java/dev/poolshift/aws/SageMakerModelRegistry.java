@@ -1,5 +1,7 @@
 package dev.poolshift.aws;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.ModelNotFoundException;
 import dev.poolshift.rollout.ModelPackage;
 import dev.poolshift.rollout.ModelPackageArn;
@@ -61,8 +63,8 @@ public final class SageMakerModelRegistry implements ModelRegistry {
             ModelNotFoundException::new);
       }
       requireSameModel(model, e);
-      LOG.info("model already exists and is this deployment's; treating CreateModel as done"
-          + " modelName={}", model.modelName());
+      LOG.info("model already exists and is this deployment's; CreateModel counts as done {}",
+          entry("modelName", model.modelName()));
     }
   }
 

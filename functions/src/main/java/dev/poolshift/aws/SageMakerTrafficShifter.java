@@ -1,5 +1,7 @@
 package dev.poolshift.aws;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.EndpointNotFoundException;
 import dev.poolshift.rollout.EndpointState;
 import dev.poolshift.rollout.VariantState;
@@ -33,8 +35,9 @@ public final class SageMakerTrafficShifter implements TrafficShifter {
   public void setWeights(String endpointName, List<VariantWeight> weights) {
     EndpointState now = endpoints.describe(endpointName);
     if (alreadyDesired(now, weights)) {
-      LOG.info("weights already desired; UpdateEndpointWeightsAndCapacities skipped"
-          + " endpointName={} weights={} status={}", endpointName, weights, now.status());
+      LOG.info("weights already desired; UpdateEndpointWeightsAndCapacities skipped {} {} {}",
+          entry("endpointName", endpointName), entry("weights", weights),
+          entry("endpointStatus", now.status()));
       return;
     }
     try {

@@ -111,16 +111,6 @@ public record DeploymentProfile(
     return new Builder(this);
   }
 
-  /** Pool preferences keyed by instance type, for looking up per-pool builds. */
-  public PoolPreference poolFor(String instanceType) {
-    for (PoolPreference p : instancePools) {
-      if (p.instanceType().equals(instanceType)) {
-        return p;
-      }
-    }
-    return null;
-  }
-
   static void checkDescription(FieldErrors errors, String description) {
     if (description != null && description.length() > 1024) {
       errors.add("description",
