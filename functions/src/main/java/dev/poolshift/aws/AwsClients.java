@@ -1,0 +1,59 @@
+package dev.poolshift.aws;
+
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Builds the SDK clients: explicit region, the one light HTTP client (URL connection), the
+ * default credentials chain. Endpoint overrides are left to the SDK's standard
+ * {@code AWS_ENDPOINT_URL[_<SERVICE>]} variables and {@code aws.endpointUrl*} properties, which
+ * is how the local runtime points the functions at itself; there is no local-mode code here.
+ *
+ * <p>Nothing here calls AWS or reads the clock, so clients may be built during SnapStart's init
+ * phase.
+ */
+public final class AwsClients {
+  /** What every client shares. Tests pass a stub HTTP client and static credentials. */
+  public record Settings(Region region, SdkHttpClient httpClient,
+      AwsCredentialsProvider credentials) {
+
+    /**
+     * From the Lambda environment: {@code AWS_REGION} (set by Lambda), falling back to
+     * {@code AWS_DEFAULT_REGION}.
+     */
+    public static Settings fromEnvironment(Map<String, String> env) {
+      String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
+      if (region == null || region.isBlank()) {
+        throw new IllegalStateException("AWS_REGION is not set: clients need an explicit region");
+      }
+      return new Settings(Region.of(region), UrlConnectionHttpClient.builder().build(),
+          DefaultCredentialsProvider.builder().build());
+    }
+  }
+
+  private AwsClients() {}
+
+  /** SageMaker, with the wire patch for the fields SDK 2.40.2 lacks (instance pools). */
+  public static SageMakerClient sageMaker(Settings s) {
+    return SageMakerClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(new InstancePoolsWirePatch()))
+        .build();
+  }
+
+  public static SsmClient ssm(Settings s) {
+    return SsmClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .build();
+  }
+}

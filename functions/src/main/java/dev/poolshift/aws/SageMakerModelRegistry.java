@@ -1,0 +1,107 @@
+package dev.poolshift.aws;
+
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
+import dev.poolshift.rollout.ModelNotFoundException;
+import dev.poolshift.rollout.ModelPackage;
+import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.ModelToCreate;
+import dev.poolshift.rollout.ResourceConflictException;
+import dev.poolshift.rollout.port.ModelRegistry;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.AdditionalInferenceSpecificationDefinition;
+import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
+import software.amazon.awssdk.services.sagemaker.model.DescribeModelPackageResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeModelResponse;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
+
+/** {@link ModelRegistry} on the SageMaker Model Registry and CreateModel/DeleteModel. */
+public final class SageMakerModelRegistry implements ModelRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(SageMakerModelRegistry.class);
+  private final SageMakerClient sageMaker;
+
+  public SageMakerModelRegistry(SageMakerClient sageMaker) {
+    this.sageMaker = sageMaker;
+  }
+
+  @Override
+  public ModelPackage describePackage(ModelPackageArn arn) {
+    DescribeModelPackageResponse r;
+    try {
+      r = sageMaker.describeModelPackage(b -> b.modelPackageName(arn.toString()));
+    } catch (SdkException e) {
+      throw SageMakerErrors.translate("DescribeModelPackage " + arn, e,
+          ModelPackageNotFoundException::new);
+    }
+    return new ModelPackage(r.modelPackageArn(), r.modelPackageGroupName(),
+        r.modelPackageVersion() == null ? arn.version() : r.modelPackageVersion(),
+        r.modelPackageStatusAsString(), r.modelApprovalStatusAsString(),
+        r.additionalInferenceSpecifications().stream()
+            .map(AdditionalInferenceSpecificationDefinition::name).toList(),
+        r.customerMetadataProperties());
+  }
+
+  @Override
+  public void createModel(ModelToCreate model) {
+    try {
+      sageMaker.createModel(b -> b
+          .modelName(model.modelName())
+          .primaryContainer(c -> c
+              .modelPackageName(model.modelPackageArn())
+              .inferenceSpecificationName(model.inferenceSpecificationName()))
+          .executionRoleArn(model.executionRoleArn())
+          .tags(model.tags().entrySet().stream()
+              .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+    } catch (SdkException e) {
+      if (!SageMakerErrors.isAlreadyExists(e)) {
+        throw SageMakerErrors.translate("CreateModel " + model.modelName(), e,
+            ModelNotFoundException::new);
+      }
+      requireSameModel(model, e);
+      LOG.info("model already exists and is this deployment's; CreateModel counts as done {}",
+          entry("modelName", model.modelName()));
+    }
+  }
+
+  @Override
+  public boolean deleteModel(String modelName) {
+    try {
+      sageMaker.deleteModel(b -> b.modelName(modelName));
+      return true;
+    } catch (SdkException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return false;
+      }
+      throw SageMakerErrors.translate("DeleteModel " + modelName, e, ModelNotFoundException::new);
+    }
+  }
+
+  /** A retried CreateModel finds its own model; anyone else's is a conflict. */
+  private void requireSameModel(ModelToCreate model, SdkException alreadyExists) {
+    DescribeModelResponse existing;
+    try {
+      existing = sageMaker.describeModel(b -> b.modelName(model.modelName()));
+    } catch (SdkException e) {
+      throw SageMakerErrors.translate("DescribeModel " + model.modelName(), e,
+          ModelNotFoundException::new);
+    }
+    ContainerDefinition c = existing.primaryContainer();
+    boolean same = c != null
+        && model.modelPackageArn().equalsIgnoreCase(String.valueOf(c.modelPackageName()))
+        && Objects.equals(model.inferenceSpecificationName(), c.inferenceSpecificationName())
+        && Objects.equals(model.executionRoleArn(), existing.executionRoleArn());
+    if (!same) {
+      throw new ResourceConflictException("CreateModel " + model.modelName() + ": a model of that"
+          + " name exists but was built from package "
+          + (c == null ? null : c.modelPackageName()) + ", specification "
+          + (c == null ? null : c.inferenceSpecificationName()) + ", role "
+          + existing.executionRoleArn() + "; expected " + model.modelPackageArn() + ", "
+          + model.inferenceSpecificationName() + ", " + model.executionRoleArn(), alreadyExists);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.poolshift.rollout;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Typed, path-aware reads from a JSON object already parsed into plain Java values
+ * ({@code Map}, {@code List}, {@code String}, {@code Number}, {@code Boolean}, {@code null}).
+ * Every problem goes to the shared {@link FieldErrors} and the read returns null, so a caller
+ * can keep reading and report everything at once.
+ */
+final class JsonFields {
+  private final Map<?, ?> object;
+  private final String prefix;
+  private final FieldErrors errors;
+
+  JsonFields(Map<?, ?> object, String prefix, FieldErrors errors) {
+    this.object = object;
+    this.prefix = prefix;
+    this.errors = errors;
+  }
+
+  String path(String key) {
+    return prefix.isEmpty() ? key : prefix + "." + key;
+  }
+
+  boolean has(String key) {
+    return object.containsKey(key);
+  }
+
+  /** Reports every key not in {@code known}, sorted so messages are stable. */
+  void rejectUnknown(Set<String> known) {
+    Set<String> unknown = new TreeSet<>();
+    for (Object key : object.keySet()) {
+      if (!known.contains(String.valueOf(key))) {
+        unknown.add(String.valueOf(key));
+      }
+    }
+    for (String key : unknown) {
+      errors.add(path(key), "unknown field");
+    }
+  }
+
+  String string(String key, boolean required) {
+    Object v = value(key, required);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof String s) {
+      return s;
+    }
+    return mismatch(key, "a string", v);
+  }
+
+  Long integer(String key, boolean required) {
+    Object v = value(key, required);
+    return v == null ? null : asInteger(path(key), v, errors);
+  }
+
+  Double number(String key, boolean required) {
+    Object v = value(key, required);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    return mismatch(key, "a number", v);
+  }
+
+  Boolean bool(String key, boolean required) {
+    Object v = value(key, required);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    return mismatch(key, "a boolean", v);
+  }
+
+  List<?> list(String key, boolean required) {
+    Object v = value(key, required);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof List<?> l) {
+      return l;
+    }
+    return mismatch(key, "an array", v);
+  }
+
+  JsonFields object(String key, boolean required) {
+    Object v = value(key, required);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Map<?, ?> m) {
+      return new JsonFields(m, path(key), errors);
+    }
+    return mismatch(key, "an object", v);
+  }
+
+  static Long asInteger(String path, Object v, FieldErrors errors) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof BigInteger b && b.bitLength() < 63) {
+      return b.longValue();
+    }
+    if (v instanceof Number n) {
+      // 1200.0 is an integer to JSON Schema; accept it the same way.
+      BigDecimal d = new BigDecimal(n.toString());
+      if (d.stripTrailingZeros().scale() <= 0
+          && d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0) {
+        return d.longValue();
+      }
+      errors.add(path, "must be an integer (got " + n + ")");
+      return null;
+    }
+    errors.add(path, "must be an integer (got " + typeName(v) + ")");
+    return null;
+  }
+
+  static String typeName(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof String) {
+      return "string";
+    }
+    if (v instanceof Number) {
+      return "number";
+    }
+    if (v instanceof Boolean) {
+      return "boolean";
+    }
+    if (v instanceof List<?>) {
+      return "array";
+    }
+    if (v instanceof Map<?, ?>) {
+      return "object";
+    }
+    return v.getClass().getSimpleName();
+  }
+
+  private Object value(String key, boolean required) {
+    if (!object.containsKey(key)) {
+      if (required) {
+        errors.add(path(key), "required");
+      }
+      return null;
+    }
+    Object v = object.get(key);
+    if (v == null) {
+      errors.add(path(key), "must not be null");
+    }
+    return v;
+  }
+
+  private <T> T mismatch(String key, String expected, Object v) {
+    errors.add(path(key), "must be " + expected + " (got " + typeName(v) + ")");
+    return null;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.poolshift.rollout.port;
+
+import dev.poolshift.rollout.ModelPackage;
+import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.ModelToCreate;
+
+/** The model registry and the models built from its packages. */
+public interface ModelRegistry {
+  /**
+   * @throws dev.poolshift.rollout.ModelPackageNotFoundException when the version does not exist
+   */
+  ModelPackage describePackage(ModelPackageArn arn);
+
+  /**
+   * Creates the model. Idempotent: when a model of that name exists and was built from the same
+   * package, specification and role, this succeeds; one built from anything else is a
+   * {@link dev.poolshift.rollout.ResourceConflictException}.
+   */
+  void createModel(ModelToCreate model);
+
+  /** Deletes the model; one that is already gone counts as deleted. Returns whether it existed. */
+  boolean deleteModel(String modelName);
+}

@@ -1,0 +1,12 @@
+package dev.poolshift.rollout.port;
+
+import dev.poolshift.rollout.DeploymentProfile;
+
+/** Where deployment profiles live, one per model package group. */
+public interface ProfileStore {
+  /**
+   * @throws dev.poolshift.rollout.ProfileNotFoundException when the group has no profile
+   * @throws dev.poolshift.rollout.InvalidInputException when the stored profile is invalid
+   */
+  DeploymentProfile load(String modelPackageGroupName);
+}

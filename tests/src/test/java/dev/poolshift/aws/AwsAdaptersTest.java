@@ -1,0 +1,45 @@
+package dev.poolshift.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+class AwsAdaptersTest {
+  @Test
+  void buildsEveryAdapterFromTheEnvironmentWithoutCallingAws() {
+    AwsAdapters adapters = AwsAdapters.fromEnvironment(Map.of("AWS_REGION", "eu-west-1"));
+
+    assertThat(adapters.modelRegistry()).isInstanceOf(SageMakerModelRegistry.class);
+    assertThat(adapters.endpoints()).isInstanceOf(SageMakerEndpoints.class);
+    assertThat(adapters.trafficShifter()).isInstanceOf(SageMakerTrafficShifter.class);
+    assertThat(adapters.profileStore()).isInstanceOf(SsmProfileStore.class);
+  }
+
+  @Test
+  void theRegionComesFromTheEnvironmentAndTheHttpClientIsUrlConnection() {
+    AwsClients.Settings s = AwsClients.Settings.fromEnvironment(Map.of("AWS_DEFAULT_REGION", "ap-southeast-2"));
+
+    assertThat(s.region()).isEqualTo(Region.AP_SOUTHEAST_2);
+    assertThat(s.httpClient()).isInstanceOf(UrlConnectionHttpClient.class);
+  }
+
+  @Test
+  void withoutARegionTheFactoryRefusesToGuess() {
+    assertThatThrownBy(() -> AwsAdapters.fromEnvironment(Map.of()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("AWS_REGION");
+  }
+
+  @Test
+  void theProfilePrefixCanBeChanged() {
+    AwsAdapters adapters = AwsAdapters.fromEnvironment(Map.of("AWS_REGION", "us-east-1",
+        AwsAdapters.PROFILE_PREFIX_VARIABLE, "/staging/profiles/"));
+
+    assertThat(((SsmProfileStore) adapters.profileStore()).parameterName("churn"))
+        .isEqualTo("/staging/profiles/churn");
+  }
+}

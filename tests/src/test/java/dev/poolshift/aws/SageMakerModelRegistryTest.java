@@ -1,0 +1,110 @@
+package dev.poolshift.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.poolshift.aws.StubHttp.Reply;
+import dev.poolshift.rollout.ModelPackage;
+import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.ModelToCreate;
+import dev.poolshift.rollout.ResourceConflictException;
+import dev.poolshift.rollout.ResourceLimitExceededException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SageMakerModelRegistryTest {
+  private static final String ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/fraud-scoring/42";
+  private static final String ROLE = "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution";
+
+  private final StubHttp http = new StubHttp();
+  private final SageMakerModelRegistry registry =
+      new SageMakerModelRegistry(AwsClients.sageMaker(http.settings()));
+
+  @Test
+  void describesAPackageWithItsPerHardwareBuilds() {
+    http.then(Reply.ok("""
+        {"ModelPackageName": "fraud-scoring", "ModelPackageGroupName": "Fraud-Scoring",
+         "ModelPackageVersion": 42, "ModelPackageArn": "%s",
+         "ModelPackageStatus": "Completed", "ModelApprovalStatus": "Approved",
+         "ModelPackageStatusDetails": {"ValidationStatuses": []},
+         "InferenceSpecification": {"Containers": [{"Image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:3"}]},
+         "AdditionalInferenceSpecifications": [
+           {"Name": "g6-int8", "Containers": [{"Image": "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud:3-int8"}]}],
+         "CustomerMetadataProperties": {"owner": "risk"},
+         "CreationTime": 1780315200.1}
+        """.formatted(ARN)));
+
+    ModelPackage pkg = registry.describePackage(ModelPackageArn.parse(ARN));
+
+    assertThat(pkg).isEqualTo(new ModelPackage(ARN, "Fraud-Scoring", 42, "Completed", "Approved",
+        List.of("g6-int8"), Map.of("owner", "risk")));
+    assertThat(http.only("DescribeModelPackage").json()).isEqualTo(Map.of("ModelPackageName", ARN));
+  }
+
+  @Test
+  void aMissingPackageIsModelPackageNotFound() {
+    http.then(Reply.error(400, "ValidationException", "ModelPackage " + ARN + " does not exist."));
+
+    assertThatThrownBy(() -> registry.describePackage(ModelPackageArn.parse(ARN)))
+        .isInstanceOf(ModelPackageNotFoundException.class);
+  }
+
+  @Test
+  void createsAPerPoolModelFromThePackageAndItsInferenceSpecification() {
+    http.then(Reply.ok("{\"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"}"));
+
+    registry.createModel(new ModelToCreate("fraud-scoring-v42-g6-int8-5e6f7a8b", ARN, "g6-int8", ROLE,
+        Map.of("poolshift:deployment", "dep-42")));
+
+    assertThat(http.only("CreateModel").json()).isEqualTo(Map.of(
+        "ModelName", "fraud-scoring-v42-g6-int8-5e6f7a8b",
+        "PrimaryContainer", Map.of("ModelPackageName", ARN, "InferenceSpecificationName", "g6-int8"),
+        "ExecutionRoleArn", ROLE,
+        "Tags", List.of(Map.of("Key", "poolshift:deployment", "Value", "dep-42"))));
+  }
+
+  @Test
+  void aRetriedCreateModelFindingItsOwnModelSucceeds() {
+    http.then(Reply.error(400, "ValidationException", "Cannot create already existing model \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"."),
+        Reply.ok(describedModel(ARN, null, ROLE)));
+
+    registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of()));
+
+    assertThat(http.operations()).containsExactly("CreateModel", "DescribeModel");
+  }
+
+  @Test
+  void anExistingModelBuiltFromAnotherPackageIsAConflict() {
+    http.then(Reply.error(400, "ValidationException", "Cannot create already existing model \"m\"."),
+        Reply.ok(describedModel(ARN.replace("/42", "/41"), null, ROLE)));
+
+    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of())))
+        .isInstanceOf(ResourceConflictException.class)
+        .hasMessageContaining("fraud-scoring/41");
+  }
+
+  @Test
+  void aModelQuotaErrorIsResourceLimitExceeded() {
+    http.then(Reply.error(400, "ResourceLimitExceeded", "The account-level service limit 'Number of models' is 1000"));
+
+    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of())))
+        .isInstanceOf(ResourceLimitExceededException.class);
+  }
+
+  @Test
+  void deletingAModelThatIsAlreadyGoneCountsAsDeleted() {
+    http.then(Reply.error(400, "ValidationException", "Could not find model \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"."));
+
+    assertThat(registry.deleteModel("m")).isFalse();
+  }
+
+  private static String describedModel(String packageArn, String spec, String role) {
+    return """
+        {"ModelName": "m", "ModelArn": "arn:aws:sagemaker:us-east-1:111122223333:model/m",
+         "PrimaryContainer": {"ModelPackageName": "%s"%s},
+         "ExecutionRoleArn": "%s", "CreationTime": 1780315200.1}
+        """.formatted(packageArn, spec == null ? "" : ", \"InferenceSpecificationName\": \"" + spec + "\"", role);
+  }
+}
