@@ -93,7 +93,7 @@ public final class EventBus implements EventPublisher {
       buses.add(def.eventBusName());
       if (def.eventPattern() != null) {
         try {
-          machines.computeIfAbsent(def.eventBusName(), n -> new GenericMachine<>()).addRule(def.logicalId(),
+          machines.computeIfAbsent(def.eventBusName(), n -> GenericMachine.<String>builder().build()).addRule(def.logicalId(),
               def.eventPattern());
         } catch (Exception e) {
           throw new IllegalArgumentException(def.path() + ": rule " + def.logicalId() + ": Event pattern is not valid. "

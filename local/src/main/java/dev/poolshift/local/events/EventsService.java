@@ -129,7 +129,7 @@ public final class EventsService extends JsonProtocolService {
         throw AwsServiceException.client("ValidationException", "Parameter Event is not valid.");
       }
     }
-    var machine = new software.amazon.event.ruler.GenericMachine<String>();
+    var machine = software.amazon.event.ruler.GenericMachine.<String>builder().build();
     try {
       machine.addRule("r", pattern);
     } catch (Exception e) {

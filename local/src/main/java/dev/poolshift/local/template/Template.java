@@ -687,7 +687,7 @@ public final class Template {
     if (!type.equals("STANDARD") && !type.equals("EXPRESS")) {
       throw new TemplateException(where + ".Type: must be STANDARD or EXPRESS (got " + type + ")");
     }
-    String definitionKey = sam ? "Definition" : "Definition";
+    String definitionKey = "Definition";
     String uriKey = sam ? "DefinitionUri" : "DefinitionS3Location";
     Object inline = r.properties.get(definitionKey);
     Object uri = r.properties.get(uriKey);
