@@ -12,11 +12,12 @@ import java.util.function.Consumer;
  * once per JVM by streams that look at the writing thread: while a thread runs a handler its
  * lines go to that invocation's sink, every other thread writes through to the original streams.
  *
- * <p>Logging frameworks that grab {@code System.out} when they initialise (Log4j's console
- * appender) only reach the sink if they initialise after {@link #install()}: the Lambda service
- * installs it when it is created, before any handler class is loaded.
+ * <p>Log4j's console appender keeps the {@code System.out} it found when it was configured, so
+ * {@link #install()} restarts Log4j after swapping the streams: handler logging through
+ * Powertools/Log4j is captured however early Log4j was initialised (by an SDK client, DynamoDB
+ * Local, ...). The Lambda service installs it when it is created.
  */
-final class LogCapture {
+public final class LogCapture {
   private static final ThreadLocal<Consumer<String>> SINK = new ThreadLocal<>();
   private static final ThreadLocal<ByteArrayOutputStream> PENDING = ThreadLocal.withInitial(ByteArrayOutputStream::new);
   private static PrintStream originalOut;
@@ -24,7 +25,8 @@ final class LogCapture {
 
   private LogCapture() {}
 
-  static synchronized void install() {
+  /** Replaces stdout/stderr with the routing streams (once per JVM). */
+  public static synchronized void install() {
     if (installed) {
       return;
     }
@@ -32,6 +34,20 @@ final class LogCapture {
     System.setOut(new PrintStream(new Demux(System.out), true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(new Demux(System.err), true, StandardCharsets.UTF_8));
     installed = true;
+    reconfigureLog4j();
+  }
+
+  /**
+   * A plain reconfigure would hand the new console appender the old appender's stream manager
+   * (Log4j shares managers by name), so the context is stopped, which closes the manager (the
+   * console stream itself is shielded from closing), and started again.
+   */
+  private static void reconfigureLog4j() {
+    if (org.apache.logging.log4j.LogManager.getContext(false)
+        instanceof org.apache.logging.log4j.core.LoggerContext context) {
+      context.stop();
+      context.start();
+    }
   }
 
   /** The stdout that was in place before {@link #install()}, for echoing captured lines. */

@@ -335,6 +335,17 @@ class LambdaServiceTest {
     assertThat(tail).contains("stdout line for " + result.requestId());
   }
 
+  @Test
+  void log4jOutputOfAHandlerIsCapturedInItsFunctionsLog() {
+    org.apache.logging.log4j.LogManager.getLogger("initialised-before-the-handler").warn("outside any function");
+
+    InvokeResult result = invoke("log4j", "{}");
+
+    assertThat(lambda.function("log4j").logs()).filteredOn(l -> l.requestId().equals(result.requestId()))
+        .extracting(LogLine::text).anyMatch(l -> l.contains("decision weight=10 verdict=continue"));
+    assertThat(lambda.logs()).extracting(LogLine::text).noneMatch(l -> l.contains("outside any function"));
+  }
+
   // ------------------------------------------------------------------ asynchronous invocation
 
   @Test
