@@ -11,6 +11,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,9 +20,8 @@ import java.util.Locale;
  * started on first use and shared: it takes seconds to start, and it keeps a separate database
  * per access key id and Region, so {@link DynamoDbService} instances isolate themselves by key.
  *
- * <p>Its SQLite binding needs a native library as a file: the build ships it as a classpath
- * resource under {@code native/sqlite4java/}; it is copied to a temporary directory named by
- * {@code sqlite4java.library.path} before the server starts.
+ * <p>Its SQLite binding needs a native library as a file: it is copied from the classpath to a
+ * temporary directory named by {@code sqlite4java.library.path} before the server starts.
  */
 public final class DynamoDbLocal {
   private static DynamoDbLocal instance;
@@ -74,31 +75,48 @@ public final class DynamoDbLocal {
     }
   }
 
+  /**
+   * Copies the SQLite native library for this machine to a temporary directory. First choice is
+   * the library the build ships under {@code native/sqlite4java/} (Linux x86-64, macOS x86-64);
+   * otherwise the copy DynamoDB Local bundles for its own platforms (also ARM64), saved under the
+   * plain name {@code sqlite4java} looks for last.
+   */
   private static Path extractNativeLibrary() {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    String file;
-    if (os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64"))) {
-      file = "libsqlite4java-linux-amd64.so";
+    boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+    boolean arm64 = arch.equals("aarch64") || arch.equals("arm64");
+    String bundled = "com/amazonaws/services/dynamodbv2/local/shared/access/sqlite/native/";
+    List<String[]> candidates = new ArrayList<>();
+    if (os.contains("linux") && x64) {
+      candidates.add(new String[] {"native/sqlite4java/libsqlite4java-linux-amd64.so", "libsqlite4java-linux-amd64.so"});
+      candidates.add(new String[] {bundled + "Linux/x86_64/libsqlite4java.so", "libsqlite4java.so"});
+    } else if (os.contains("linux") && arm64) {
+      candidates.add(new String[] {bundled + "Linux/aarch64/libsqlite4java.so", "libsqlite4java.so"});
+    } else if (os.contains("mac") && arm64) {
+      candidates.add(new String[] {bundled + "Mac/aarch64/libsqlite4java.dylib", "libsqlite4java.dylib"});
     } else if (os.contains("mac")) {
-      file = "libsqlite4java-osx.dylib";
-    } else {
-      throw new IllegalStateException("DynamoDB Local's SQLite library is shipped for Linux x86-64 and macOS only; this "
-          + "machine is " + os + "/" + arch);
+      candidates.add(new String[] {"native/sqlite4java/libsqlite4java-osx.dylib", "libsqlite4java-osx.dylib"});
+      candidates.add(new String[] {bundled + "Mac/x86_64/libsqlite4java.dylib", "libsqlite4java.dylib"});
+    } else if (os.contains("windows") && x64) {
+      candidates.add(new String[] {bundled + "Windows/x86_64/sqlite4java.dll", "sqlite4java.dll"});
     }
-    String resource = "native/sqlite4java/" + file;
-    try (InputStream in = DynamoDbLocal.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException(resource + " is not on the classpath (the local module's build copies it there)");
+    for (String[] c : candidates) {
+      try (InputStream in = DynamoDbLocal.class.getClassLoader().getResourceAsStream(c[0])) {
+        if (in == null) {
+          continue;
+        }
+        Path dir = Files.createTempDirectory("poolshift-sqlite4java");
+        Path target = dir.resolve(c[1]);
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        target.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return dir;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot extract " + c[0], e);
       }
-      Path dir = Files.createTempDirectory("poolshift-sqlite4java");
-      Path target = dir.resolve(file);
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      target.toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot extract " + resource, e);
     }
+    throw new IllegalStateException("no SQLite native library for DynamoDB Local on " + os + "/" + arch
+        + " (shipped: Linux and macOS on x86-64 and ARM64, Windows x86-64)");
   }
 }

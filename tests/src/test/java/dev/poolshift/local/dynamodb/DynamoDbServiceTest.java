@@ -75,11 +75,17 @@ class DynamoDbServiceTest {
         KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
         KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build());
     assertThat(rollouts.attributeDefinitions()).extracting(a -> a.attributeName() + ":" + a.attributeTypeAsString())
-        .containsExactlyInAnyOrder("pk:S", "sk:S", "status:S");
+        .containsExactlyInAnyOrder("pk:S", "sk:S", "status:S", "createdAt:S");
     assertThat(rollouts.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
     assertThat(rollouts.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
       assertThat(gsi.indexName()).isEqualTo("ByStatus");
       assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.KEYS_ONLY);
+    });
+    assertThat(rollouts.localSecondaryIndexes()).singleElement().satisfies(lsi -> {
+      assertThat(lsi.indexName()).isEqualTo("ByCreated");
+      assertThat(lsi.keySchema()).extracting(KeySchemaElement::attributeName).containsExactly("pk", "createdAt");
+      assertThat(lsi.projection().projectionType()).isEqualTo(ProjectionType.INCLUDE);
+      assertThat(lsi.projection().nonKeyAttributes()).containsExactly("status");
     });
     assertThat(rollouts.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
     assertThat(rollouts.tableArn()).isEqualTo(TEMPLATE.getAtt("RolloutsTable", "Arn"));

@@ -156,6 +156,11 @@ class TemplateTest {
       assertThat(gsi.projectionType()).isEqualTo("KEYS_ONLY");
       assertThat(gsi.keySchema()).containsExactly(new KeyElement("status", "HASH"));
     });
+    assertThat(rollouts.localSecondaryIndexes()).singleElement().satisfies(lsi -> {
+      assertThat(lsi.keySchema()).containsExactly(new KeyElement("pk", "HASH"), new KeyElement("createdAt", "RANGE"));
+      assertThat(lsi.nonKeyAttributes()).containsExactly("status");
+      assertThat(lsi.throughput()).isNull();
+    });
     assertThat(rollouts.ttlAttribute()).isEqualTo("expiresAt");
     assertThat(rollouts.streamViewType()).isEqualTo("NEW_AND_OLD_IMAGES");
     assertThat(template.getAtt("RolloutsTable", "StreamArn")).asString().startsWith(rollouts.arn() + "/stream/");
