@@ -532,8 +532,6 @@ public final class Template {
       }
       switch (r.type) {
         case "AWS::Serverless::Function" -> functions.put(r.logicalId, function(r));
-        case "AWS::Lambda::Function" -> throw new TemplateException(r.path + ".Type: AWS::Lambda::Function is not "
-            + "run by the local runtime; declare functions as AWS::Serverless::Function");
         case "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine" ->
             stateMachines.put(r.logicalId, stateMachine(r));
         case "AWS::DynamoDB::Table" -> tables.put(r.logicalId, table(r));
@@ -543,7 +541,8 @@ public final class Template {
         case "AWS::SQS::Queue" -> queues.put(r.logicalId, new QueueDef(r.logicalId, intrinsics.physicalName(r),
             intrinsics.queueUrl(r), intrinsics.queueArn(r), bool(r, "FifoQueue")));
         default -> {
-          // Other resources (roles, alarms, dashboards, permissions, ...) need no simulation here.
+          // Other resources (roles, alarms, dashboards, permissions, plain AWS::Lambda::Function
+          // helpers, ...) are not simulated; Ref/GetAtt still resolve for the supported types.
         }
       }
     }
