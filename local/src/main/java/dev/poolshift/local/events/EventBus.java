@@ -63,6 +63,7 @@ public final class EventBus implements EventPublisher {
   private static final int DEFAULT_MAX_AGE_SECONDS = 86_400;
 
   private final Simulation sim;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final AwsContext aws;
   private final EventBusSettings settings;
   private final LambdaService lambda;
@@ -471,7 +472,19 @@ public final class EventBus implements EventPublisher {
 
   private void schedule(BusRule rule, BoundTarget target, ObjectNode event, Instant received, int copy, Duration delay) {
     String name = "events " + rule.def.logicalId() + "->" + target.def.id() + " " + event.get("id").asText() + "#" + copy;
-    sim.after(delay, name, () -> deliver(rule, target, event, received, copy));
+    inFlight.incrementAndGet();
+    sim.after(delay, name, () -> {
+      try {
+        deliver(rule, target, event, received, copy);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    });
+  }
+
+  /** Deliveries accepted by the bus that have not reached their final outcome yet. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   // ------------------------------------------------------------------ delivering

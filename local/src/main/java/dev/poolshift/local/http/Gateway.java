@@ -56,6 +56,11 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** The service registered under a SigV4 signing name, or null. */
+  public AwsService service(String signingName) {
+    return bySigningName.get(signingName);
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }

@@ -1,0 +1,240 @@
+package dev.poolshift.local.runtime;
+
+import dev.poolshift.local.asl.InvalidDefinitionException;
+import dev.poolshift.local.asl.TaskResources;
+import dev.poolshift.local.aws.AwsContext;
+import dev.poolshift.local.dynamodb.DynamoDbService;
+import dev.poolshift.local.events.EventBus;
+import dev.poolshift.local.events.EventBusSettings;
+import dev.poolshift.local.events.EventsService;
+import dev.poolshift.local.http.Gateway;
+import dev.poolshift.local.integrations.AwsSdkResource;
+import dev.poolshift.local.integrations.LambdaInvokeResource;
+import dev.poolshift.local.lambda.LambdaService;
+import dev.poolshift.local.lambda.LambdaSettings;
+import dev.poolshift.local.sagemaker.SageMakerService;
+import dev.poolshift.local.sagemaker.SageMakerWorld;
+import dev.poolshift.local.sfn.StepFunctions;
+import dev.poolshift.local.sfn.StepFunctionsService;
+import dev.poolshift.local.sim.Simulation;
+import dev.poolshift.local.ssm.SsmService;
+import dev.poolshift.local.template.StateMachineDef;
+import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.TemplateOptions;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The whole local runtime, assembled from the real {@code template.yaml}: one virtual clock, one
+ * loopback gateway for every service, and the template's functions, rules, tables and state
+ * machines on top. The functions' SDK clients reach the gateway through the SDK's standard
+ * endpoint override ({@code aws.endpointUrl}), set here for the JVM: the function code has no
+ * local-mode branches.
+ *
+ * <p>One runtime is active per JVM at a time (the endpoint override and credentials are JVM-wide
+ * system properties, as {@code AWS_ENDPOINT_URL} is process-wide on a real machine).
+ */
+public final class LocalRuntime implements AutoCloseable {
+  /** The fake identity every local call is made with; the gateway does not check signatures. */
+  public static final String ACCESS_KEY_ID = "AKIDPOOLSHIFTLOCAL";
+  static final String SECRET_ACCESS_KEY = "poolshift-local-secret";
+
+  /** How to start a runtime. */
+  public record Options(Path template, Map<String, String> parameters, Instant start, Double realTimeSpeed,
+      int port, boolean schedules, LambdaSettings lambda, EventBusSettings events) {
+    public static Options of(Path template) {
+      return new Options(template, Map.of(), Simulation.DEFAULT_EPOCH, null, 0, true,
+          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT);
+    }
+
+    public Options withParameters(Map<String, String> p) {
+      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events);
+    }
+
+    public Options withStart(Instant s) {
+      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events);
+    }
+
+    /** Virtual time runs {@code speed} times faster than wall time (for {@code serve}). */
+    public Options withRealTime(double speed) {
+      return new Options(template, parameters, start, speed, port, schedules, lambda, events);
+    }
+
+    public Options withPort(int p) {
+      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events);
+    }
+
+    /** Whether scheduled rules (the reconciler's sweep) fire; without them a run can go idle. */
+    public Options withSchedules(boolean on) {
+      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events);
+    }
+
+    public Options withLambda(LambdaSettings s) {
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events);
+    }
+
+    public Options withEvents(EventBusSettings s) {
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s);
+    }
+  }
+
+  private final Simulation sim;
+  private final Gateway gateway;
+  private final Template template;
+  private final LambdaService lambda;
+  private final EventBus events;
+  private final StepFunctions stepFunctions;
+  private final DynamoDbService dynamoDb;
+  private final SageMakerService sageMaker;
+  private final SsmService ssm;
+  private final Map<String, String> previousProperties;
+
+  private LocalRuntime(Options options) {
+    sim = options.realTimeSpeed() == null
+        ? Simulation.discrete(options.start())
+        : Simulation.realTime(options.start(), options.realTimeSpeed());
+    gateway = Gateway.start(options.port());
+    previousProperties = pointSdkClientsAt(gateway);
+    try {
+      template = Template.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
+      AwsContext aws = template.aws();
+      lambda = LambdaService.fromTemplate(sim, template, options.lambda());
+      List<String> badHandlers = lambda.verifyHandlers();
+      if (!badHandlers.isEmpty()) {
+        throw new IllegalStateException("template functions cannot be run: " + String.join("; ", badHandlers));
+      }
+      AtomicReference<StepFunctions> sfn = new AtomicReference<>();
+      events = EventBus.fromTemplate(sim, template, lambda,
+          (arn, input) -> sfn.get().startExecution(arn, null, input).executionArn(), options.events());
+      stepFunctions = new StepFunctions(sim,
+          TaskResources.of(new LambdaInvokeResource(lambda), new AwsSdkResource(gateway::service, aws, ACCESS_KEY_ID)),
+          events, aws);
+      sfn.set(stepFunctions);
+      dynamoDb = new DynamoDbService(aws);
+      dynamoDb.createTables(template.tables().values());
+      sageMaker = SageMakerService.create(sim, aws, events);
+      ssm = new SsmService(sim, aws);
+      gateway.register(new StepFunctionsService(stepFunctions));
+      gateway.register(new EventsService(events));
+      gateway.register(dynamoDb);
+      gateway.register(sageMaker);
+      gateway.register(ssm);
+      for (StateMachineDef machine : template.stateMachines().values()) {
+        try {
+          stepFunctions.registerStateMachine(machine.name(), machine.definition(), machine.roleArn());
+        } catch (InvalidDefinitionException e) {
+          throw new IllegalStateException("state machine " + machine.logicalId() + " ("
+              + machine.definitionFile() + ") is invalid: " + e.getMessage(), e);
+        }
+      }
+      if (options.schedules()) {
+        events.startSchedules();
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Starts a runtime for the template in {@code options}. */
+  public static LocalRuntime start(Options options) {
+    return new LocalRuntime(options);
+  }
+
+  /**
+   * Points every SDK client built from now on at the gateway, with fixed fake credentials, through
+   * the SDK's own system properties. Returns what was there before, for {@link #close()}.
+   */
+  private static Map<String, String> pointSdkClientsAt(Gateway gateway) {
+    Map<String, String> wanted = Map.of(
+        "aws.endpointUrl", gateway.endpoint().toString(),
+        "aws.region", AwsContext.DEFAULT.region(),
+        "aws.accessKeyId", ACCESS_KEY_ID,
+        "aws.secretAccessKey", SECRET_ACCESS_KEY);
+    Map<String, String> previous = new java.util.HashMap<>();
+    wanted.forEach((k, v) -> {
+      previous.put(k, System.getProperty(k));
+      System.setProperty(k, v);
+    });
+    return previous;
+  }
+
+  public Simulation simulation() {
+    return sim;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public Template template() {
+    return template;
+  }
+
+  public LambdaService lambda() {
+    return lambda;
+  }
+
+  public EventBus events() {
+    return events;
+  }
+
+  public StepFunctions stepFunctions() {
+    return stepFunctions;
+  }
+
+  public DynamoDbService dynamoDb() {
+    return dynamoDb;
+  }
+
+  public SageMakerWorld sageMaker() {
+    return sageMaker.world();
+  }
+
+  public SsmService ssm() {
+    return ssm;
+  }
+
+  /** The ARN of the template's state machine with this logical id. */
+  public String stateMachineArn(String logicalId) {
+    StateMachineDef def = template.stateMachine(logicalId);
+    if (def == null) {
+      throw new IllegalArgumentException("no state machine " + logicalId + " in the template");
+    }
+    return def.arn();
+  }
+
+  /**
+   * Whether nothing is left in motion: no execution running, no event on its way to a target, no
+   * asynchronous invocation queued. (Timers such as the reconciler's schedule may remain.)
+   */
+  public boolean settled() {
+    return stepFunctions.allExecutionsEnded() && events.inFlight() == 0
+        && lambda.asyncEvents().stream().noneMatch(e -> e.status() == dev.poolshift.local.lambda.AsyncEvent.Status.QUEUED);
+  }
+
+  /** Runs the simulation until it has {@link #settled()} (or the virtual limit passes). */
+  public boolean runUntilSettled(Instant limit) {
+    return sim.runUntil(this::settled, limit);
+  }
+
+  @Override
+  public void close() {
+    if (gateway != null) {
+      gateway.close();
+    }
+    sim.close();
+    if (previousProperties != null) {
+      previousProperties.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+}
