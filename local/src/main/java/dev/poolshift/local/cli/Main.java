@@ -20,6 +20,8 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
       case "asl" -> AslCommand.run(rest, out, err);
+      case "run" -> RunCommand.run(rest, out, err);
+      case "serve" -> ServeCommand.run(rest, out, err);
       default -> {
         err.println("unknown command '" + args[0] + "'\n" + USAGE);
         yield 2;

@@ -1,0 +1,380 @@
+package dev.poolshift.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A rehearsal of the world a rollout runs in (schema: {@code events/scenarios/README.md}): model
+ * package groups, endpoints as they are today, deployment profiles, instance capacity over
+ * virtual time, and a timeline of things that happen (an approval at t = 60 s, an operator's
+ * console input, ...). Parsed strictly: unknown fields are errors, every problem names its field.
+ *
+ * @param baseDir where relative paths in the scenario (profiles, console inputs) are resolved:
+ *     the repository root when the file is under it, else the file's folder
+ */
+public record Scenario(
+    String name,
+    String description,
+    Path template,
+    Map<String, String> parameters,
+    Instant start,
+    long seed,
+    double limitSeconds,
+    List<Group> modelPackageGroups,
+    List<Endpoint> endpoints,
+    Map<String, JsonNode> profiles,
+    Map<String, List<CapacityStep>> capacity,
+    JsonNode timings,
+    JsonNode traffic,
+    List<Event> timeline,
+    Path baseDir) {
+
+  /** A model package group; versions are created in order, so the first is version 1. */
+  public record Group(String name, List<Version> versions) {}
+
+  /** One model package version: approval status, container image, optional per-hardware builds. */
+  public record Version(String approval, String image, Map<String, String> additionalInferenceSpecifications) {}
+
+  /** An endpoint that exists before the scenario starts, InService on one config. */
+  public record Endpoint(String name, String configName, List<Variant> variants, ObjectNode configExtras, Map<String, String> tags) {}
+
+  /**
+   * A production variant of a seeded endpoint: a model version on one instance type or on pools.
+   *
+   * @param modelPackage {@code <group>/<version>}
+   */
+  public record Variant(String variantName, String modelPackage, String instanceType, List<Pool> instancePools,
+      Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras) {}
+
+  public record Pool(String instanceType, int priority) {}
+
+  public record CapacityStep(long at, int available) {}
+
+  /** Something that happens at {@code at} seconds: exactly one action. */
+  public record Event(double at, String action, JsonNode spec) {}
+
+  static final Set<String> ACTIONS = Set.of("approve", "reject", "updatePackageMetadata", "startExecution",
+      "stopExecution", "fault", "setAlarmState");
+
+  public static Scenario load(Path file) {
+    JsonNode root;
+    try {
+      root = Json.read(file);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(file.toString(), List.of(e.getMessage()));
+    }
+    Path abs = file.toAbsolutePath().normalize();
+    Path base = repoRootOf(abs).orElse(abs.getParent());
+    return parse(root, file.toString(), base);
+  }
+
+  /** The nearest folder above {@code file} holding a template.yaml: relative paths start there. */
+  private static java.util.Optional<Path> repoRootOf(Path file) {
+    for (Path p = file.getParent(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("template.yaml"))) {
+        return java.util.Optional.of(p);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  public static Scenario parse(JsonNode root, String source, Path baseDir) {
+    Reader r = new Reader();
+    if (!(root instanceof ObjectNode obj)) {
+      throw new ScenarioException(source, List.of("(root): must be a JSON object"));
+    }
+    r.allowOnly("", obj, "name", "description", "template", "parameters", "start", "seed", "limitSeconds", "world",
+        "capacity", "timings", "traffic", "timeline", "$schema");
+    String name = r.requiredText("name", obj.get("name"));
+    String description = r.optionalText("description", obj.get("description"));
+    Path template = baseDir.resolve(obj.path("template").asText("template.yaml"));
+    Map<String, String> parameters = new LinkedHashMap<>();
+    if (obj.has("parameters")) {
+      r.object("parameters", obj.get("parameters")).ifPresent(p -> p.fields().forEachRemaining(e -> {
+        if (e.getValue().isValueNode()) {
+          parameters.put(e.getKey(), e.getValue().asText());
+        } else {
+          r.problem("parameters." + e.getKey(), "must be a string or number");
+        }
+      }));
+    }
+    Instant start = dev.poolshift.local.sim.Simulation.DEFAULT_EPOCH;
+    if (obj.has("start")) {
+      try {
+        start = Instant.parse(obj.get("start").asText());
+      } catch (DateTimeParseException e) {
+        r.problem("start", "must be an ISO-8601 instant like 2026-06-01T12:00:00Z");
+      }
+    }
+    long seed = obj.has("seed") ? r.integer("seed", obj.get("seed"), 0, Long.MAX_VALUE) : 1L;
+    double limit = obj.has("limitSeconds") ? r.number("limitSeconds", obj.get("limitSeconds"), 1, 366 * 86400.0) : 7 * 86400.0;
+
+    List<Group> groups = new ArrayList<>();
+    List<Endpoint> endpoints = new ArrayList<>();
+    Map<String, JsonNode> profiles = new LinkedHashMap<>();
+    ObjectNode world = obj.has("world") ? r.object("world", obj.get("world")).orElse(Json.object()) : Json.object();
+    r.allowOnly("world", world, "modelPackageGroups", "endpoints", "profiles");
+    int gi = 0;
+    for (JsonNode g : r.array("world.modelPackageGroups", world.get("modelPackageGroups"))) {
+      String at = "world.modelPackageGroups[" + gi++ + "]";
+      if (!(g instanceof ObjectNode go)) {
+        r.problem(at, "must be an object");
+        continue;
+      }
+      r.allowOnly(at, go, "name", "versions");
+      String gname = r.requiredText(at + ".name", go.get("name"));
+      List<Version> versions = new ArrayList<>();
+      int vi = 0;
+      for (JsonNode v : r.array(at + ".versions", go.get("versions"))) {
+        String vat = at + ".versions[" + vi++ + "]";
+        if (!(v instanceof ObjectNode vo)) {
+          r.problem(vat, "must be an object");
+          continue;
+        }
+        r.allowOnly(vat, vo, "approval", "image", "additionalInferenceSpecifications");
+        String approval = vo.path("approval").asText("PendingManualApproval");
+        if (!Set.of("Approved", "Rejected", "PendingManualApproval").contains(approval)) {
+          r.problem(vat + ".approval", "must be Approved, Rejected or PendingManualApproval (got " + approval + ")");
+        }
+        String image = vo.path("image").asText("111122223333.dkr.ecr.us-east-1.amazonaws.com/" + gname + ":" + vi);
+        Map<String, String> specs = new LinkedHashMap<>();
+        if (vo.has("additionalInferenceSpecifications")) {
+          r.object(vat + ".additionalInferenceSpecifications", vo.get("additionalInferenceSpecifications"))
+              .ifPresent(s -> s.fields().forEachRemaining(e -> specs.put(e.getKey(), e.getValue().asText())));
+        }
+        versions.add(new Version(approval, image, specs));
+      }
+      if (versions.isEmpty()) {
+        r.problem(at + ".versions", "at least one version is required");
+      }
+      groups.add(new Group(gname, versions));
+    }
+    int ei = 0;
+    for (JsonNode e : r.array("world.endpoints", world.get("endpoints"))) {
+      String at = "world.endpoints[" + ei++ + "]";
+      if (!(e instanceof ObjectNode eo)) {
+        r.problem(at, "must be an object");
+        continue;
+      }
+      r.allowOnly(at, eo, "name", "configName", "variants", "config", "tags");
+      String ename = r.requiredText(at + ".name", eo.get("name"));
+      String configName = eo.path("configName").asText(ename + "-config-initial");
+      List<Variant> variants = new ArrayList<>();
+      int vi = 0;
+      for (JsonNode v : r.array(at + ".variants", eo.get("variants"))) {
+        String vat = at + ".variants[" + vi++ + "]";
+        if (!(v instanceof ObjectNode vo)) {
+          r.problem(vat, "must be an object");
+          continue;
+        }
+        r.allowOnly(vat, vo, "variantName", "modelPackage", "instanceType", "instancePools", "provisionTimeoutSeconds",
+            "instanceCount", "weight", "extras");
+        String pkg = r.requiredText(vat + ".modelPackage", vo.get("modelPackage"));
+        if (pkg != null && !pkg.matches("[A-Za-z0-9-]+/[0-9]+")) {
+          r.problem(vat + ".modelPackage", "must be <group>/<version>, e.g. fraud-scoring/6 (got " + pkg + ")");
+        }
+        String type = r.optionalText(vat + ".instanceType", vo.get("instanceType"));
+        List<Pool> pools = new ArrayList<>();
+        int pi = 0;
+        for (JsonNode p : r.array(vat + ".instancePools", vo.get("instancePools"))) {
+          String pat = vat + ".instancePools[" + pi++ + "]";
+          pools.add(new Pool(r.requiredText(pat + ".instanceType", p.get("instanceType")),
+              (int) r.integer(pat + ".priority", p.get("priority"), 1, 5)));
+        }
+        if ((type == null) == pools.isEmpty()) {
+          r.problem(vat, "set exactly one of instanceType and instancePools");
+        }
+        Integer timeout = vo.has("provisionTimeoutSeconds")
+            ? (int) r.integer(vat + ".provisionTimeoutSeconds", vo.get("provisionTimeoutSeconds"), 300, 3600) : null;
+        int count = vo.has("instanceCount") ? (int) r.integer(vat + ".instanceCount", vo.get("instanceCount"), 1, 1000) : 1;
+        double weight = vo.has("weight") ? r.number(vat + ".weight", vo.get("weight"), 0, 1e9) : 1.0;
+        ObjectNode extras = vo.has("extras") ? r.object(vat + ".extras", vo.get("extras")).orElse(Json.object()) : Json.object();
+        variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras));
+      }
+      if (variants.isEmpty()) {
+        r.problem(at + ".variants", "at least one variant is required");
+      }
+      ObjectNode extras = eo.has("config") ? r.object(at + ".config", eo.get("config")).orElse(Json.object()) : Json.object();
+      Map<String, String> tags = new LinkedHashMap<>();
+      if (eo.has("tags")) {
+        r.object(at + ".tags", eo.get("tags")).ifPresent(t -> t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText())));
+      }
+      endpoints.add(new Endpoint(ename, configName, variants, extras, tags));
+    }
+    if (world.has("profiles")) {
+      r.object("world.profiles", world.get("profiles")).ifPresent(p -> p.fields().forEachRemaining(e -> {
+        String at = "world.profiles." + e.getKey();
+        JsonNode value = e.getValue();
+        if (value.isTextual()) {
+          Path file = baseDir.resolve(value.asText());
+          if (!Files.isRegularFile(file)) {
+            r.problem(at, "file " + value.asText() + " not found");
+            return;
+          }
+          value = Json.read(file);
+        }
+        if (!value.isObject()) {
+          r.problem(at, "must be a profile object or the path of a profile file");
+          return;
+        }
+        profiles.put(e.getKey(), value);
+      }));
+    }
+
+    Map<String, List<CapacityStep>> capacity = new LinkedHashMap<>();
+    if (obj.has("capacity")) {
+      r.object("capacity", obj.get("capacity")).ifPresent(c -> c.fields().forEachRemaining(e -> {
+        List<CapacityStep> steps = new ArrayList<>();
+        int i = 0;
+        for (JsonNode s : r.array("capacity." + e.getKey(), e.getValue())) {
+          String at = "capacity." + e.getKey() + "[" + i++ + "]";
+          if (s instanceof ObjectNode so) {
+            r.allowOnly(at, so, "at", "available");
+          }
+          steps.add(new CapacityStep(r.integer(at + ".at", s.get("at"), 0, Long.MAX_VALUE),
+              (int) r.integer(at + ".available", s.get("available"), 0, 100_000)));
+        }
+        for (int k = 1; k < steps.size(); k++) {
+          if (steps.get(k).at() <= steps.get(k - 1).at()) {
+            r.problem("capacity." + e.getKey(), "steps must be in increasing 'at' order");
+            break;
+          }
+        }
+        capacity.put(e.getKey(), steps);
+      }));
+    }
+
+    List<Event> timeline = new ArrayList<>();
+    int ti = 0;
+    for (JsonNode t : r.array("timeline", obj.get("timeline"))) {
+      String at = "timeline[" + ti++ + "]";
+      if (!(t instanceof ObjectNode to)) {
+        r.problem(at, "must be an object");
+        continue;
+      }
+      double when = r.number(at + ".at", to.get("at"), 0, limit);
+      List<String> actions = new ArrayList<>();
+      for (Iterator<String> it = to.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (ACTIONS.contains(f)) {
+          actions.add(f);
+        } else if (!f.equals("at") && !f.equals("comment")) {
+          r.problem(at + "." + f, "unknown field (actions: " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + ")");
+        }
+      }
+      if (actions.size() != 1) {
+        r.problem(at, "needs exactly one action, got " + actions);
+        continue;
+      }
+      timeline.add(new Event(when, actions.get(0), to.get(actions.get(0))));
+    }
+    timeline.sort(java.util.Comparator.comparingDouble(Event::at));
+
+    r.throwIfAny(source);
+    return new Scenario(name, description, template, parameters, start, seed, limit, groups, endpoints, profiles,
+        capacity, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
+  }
+
+  /** Collects problems with the field they concern. */
+  private static final class Reader {
+    final List<String> problems = new ArrayList<>();
+
+    void problem(String field, String message) {
+      problems.add(field + ": " + message);
+    }
+
+    void throwIfAny(String source) {
+      if (!problems.isEmpty()) {
+        throw new ScenarioException(source, problems);
+      }
+    }
+
+    void allowOnly(String at, ObjectNode node, String... fields) {
+      Set<String> allowed = Set.of(fields);
+      node.fieldNames().forEachRemaining(f -> {
+        if (!allowed.contains(f)) {
+          problem(at.isEmpty() ? f : at + "." + f, "unknown field");
+        }
+      });
+    }
+
+    String requiredText(String field, JsonNode n) {
+      if (n == null || n.isNull()) {
+        problem(field, "required");
+        return null;
+      }
+      if (!n.isTextual() || n.asText().isBlank()) {
+        problem(field, "must be a non-empty string");
+        return null;
+      }
+      return n.asText();
+    }
+
+    String optionalText(String field, JsonNode n) {
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isTextual()) {
+        problem(field, "must be a string");
+        return null;
+      }
+      return n.asText();
+    }
+
+    java.util.Optional<ObjectNode> object(String field, JsonNode n) {
+      if (n instanceof ObjectNode o) {
+        return java.util.Optional.of(o);
+      }
+      problem(field, "must be an object");
+      return java.util.Optional.empty();
+    }
+
+    List<JsonNode> array(String field, JsonNode n) {
+      if (n == null || n.isNull()) {
+        return List.of();
+      }
+      if (!n.isArray()) {
+        problem(field, "must be an array");
+        return List.of();
+      }
+      List<JsonNode> out = new ArrayList<>();
+      n.forEach(out::add);
+      return out;
+    }
+
+    long integer(String field, JsonNode n, long min, long max) {
+      if (n == null || !n.isIntegralNumber()) {
+        problem(field, n == null ? "required" : "must be an integer");
+        return min;
+      }
+      long v = n.asLong();
+      if (v < min || v > max) {
+        problem(field, "must be " + min + "–" + max + " (got " + v + ")");
+      }
+      return v;
+    }
+
+    double number(String field, JsonNode n, double min, double max) {
+      if (n == null || !n.isNumber()) {
+        problem(field, n == null ? "required" : "must be a number");
+        return min;
+      }
+      double v = n.asDouble();
+      if (v < min || v > max) {
+        problem(field, "must be " + min + "–" + max + " (got " + n.asText() + ")");
+      }
+      return v;
+    }
+  }
+}

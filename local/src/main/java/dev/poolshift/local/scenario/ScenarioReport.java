@@ -1,0 +1,221 @@
+package dev.poolshift.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.asl.HistoryEvent;
+import dev.poolshift.local.events.BusEvent;
+import dev.poolshift.local.json.Json;
+import dev.poolshift.local.runtime.LocalRuntime;
+import dev.poolshift.local.sagemaker.EndpointView;
+import dev.poolshift.local.sagemaker.InstanceView;
+import dev.poolshift.local.sagemaker.SageMakerMutation;
+import dev.poolshift.local.sagemaker.VariantView;
+import dev.poolshift.local.sfn.Execution;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a scenario run did: every execution with its outcome, where each endpoint's traffic ended,
+ * the SageMaker mutations made, and a readable timeline. {@link #json()} is the {@code run
+ * --json} document; {@link #text()} the human one.
+ */
+public final class ScenarioReport {
+  /** Failures of the plan or lock steps: the request was refused and nothing changed. */
+  static final Set<String> REJECTIONS = Set.of(
+      "dev.poolshift.rollout.InvalidInputException", "dev.poolshift.rollout.ProfileNotFoundException",
+      "dev.poolshift.rollout.ModelPackageNotDeployableException", "dev.poolshift.rollout.ModelPackageNotFoundException",
+      "dev.poolshift.rollout.EndpointNotFoundException", "dev.poolshift.rollout.IncompatibleEndpointException",
+      "dev.poolshift.rollout.EndpointLockedException");
+
+  private final ObjectNode json;
+  private final List<Line> lines;
+
+  private record Line(double at, String text) {}
+
+  private ScenarioReport(ObjectNode json, List<Line> lines) {
+    this.json = json;
+    this.lines = lines;
+  }
+
+  public ObjectNode json() {
+    return json;
+  }
+
+  static ScenarioReport of(Scenario scenario, LocalRuntime runtime, boolean finished, long wallMillis) {
+    Instant t0 = scenario.start();
+    ObjectNode out = Json.object();
+    out.put("scenario", scenario.name());
+    out.put("finished", finished);
+    List<Line> lines = new ArrayList<>();
+
+    ArrayNode executions = out.putArray("executions");
+    for (Execution e : runtime.stepFunctions().executions()) {
+      Execution.Snapshot s = e.snapshot();
+      ObjectNode x = executions.addObject();
+      x.put("name", s.name());
+      x.put("status", s.status().name());
+      x.put("outcome", outcome(s));
+      x.put("stateTransitions", s.stateTransitions());
+      x.put("lambdaInvocations", runtime.lambda().invocationsFrom(s.executionArn()).size());
+      x.put("error", s.error());
+      x.put("cause", s.cause());
+      x.put("startedAtSeconds", seconds(t0, s.startDate()));
+      if (s.stopDate() != null) {
+        x.put("endedAtSeconds", seconds(t0, s.stopDate()));
+      }
+      if (s.output() != null) {
+        x.set("output", Json.parse(s.output()));
+      }
+      lines.add(new Line(seconds(t0, s.startDate()), "execution " + s.name() + " started"));
+      for (HistoryEvent h : e.history()) {
+        if (h.type().endsWith("StateEntered") && !h.type().startsWith("Choice") && !h.type().startsWith("Pass")) {
+          lines.add(new Line(seconds(t0, h.timestamp()), "  " + s.name() + " > " + h.details().path("name").asText()));
+        }
+      }
+      if (s.stopDate() != null) {
+        lines.add(new Line(seconds(t0, s.stopDate()), "execution " + s.name() + " " + s.status().name()
+            + " (" + outcome(s) + ")" + (s.cause() != null ? ": " + s.cause() : "")));
+      }
+    }
+
+    ObjectNode endpoints = out.putObject("endpoints");
+    for (EndpointView ep : runtime.sageMaker().endpoints()) {
+      endpoints.set(ep.name(), endpoint(ep));
+    }
+
+    ArrayNode mutations = runtime.sageMaker().mutationsJson();
+    out.set("sagemakerMutations", mutations);
+    out.put("sagemakerMutationCount", mutations.size());
+    for (SageMakerMutation m : runtime.sageMaker().mutations()) {
+      if (m.accepted()) {
+        lines.add(new Line(seconds(t0, m.time()), "  sagemaker " + m.operation()
+            + (m.endpointName() != null ? " " + m.endpointName() : "") + (m.resource() != null ? " (" + m.resource() + ")" : "")));
+      }
+    }
+    String lastStatus = null;
+    for (BusEvent be : runtime.events().events()) {
+      JsonNode ev = be.event();
+      String type = ev.path("detail-type").asText();
+      JsonNode d = ev.path("detail");
+      String line = switch (type) {
+        case "SageMaker Endpoint State Change" -> "endpoint " + d.path("EndpointName").asText() + " "
+            + d.path("EndpointStatus").asText() + (d.hasNonNull("FailureReason") ? " — " + d.get("FailureReason").asText() : "");
+        case "SageMaker Model Package State Change" -> "model package " + d.path("ModelPackageGroupName").asText() + "/"
+            + d.path("ModelPackageVersion").asText() + " " + d.path("ModelApprovalStatus").asText()
+            + " (changed: " + d.path("UpdatedModelPackageFields") + ")";
+        case "CloudWatch Alarm State Change" -> "alarm " + d.path("alarmName").asText() + " → " + d.path("state").path("value").asText();
+        default -> null;
+      };
+      // SageMaker sends several events per change; one line is enough.
+      if (line != null && !line.equals(lastStatus)) {
+        lines.add(new Line(seconds(t0, be.receivedAt()), line));
+      }
+      lastStatus = line;
+    }
+    for (Scenario.Event ev : scenario.timeline()) {
+      lines.add(new Line(ev.at(), "timeline: " + ev.action() + " " + Json.write(ev.spec())));
+    }
+
+    out.put("virtualSeconds", seconds(t0, runtime.simulation().now()));
+    out.put("wallMillis", wallMillis);
+    lines.sort(Comparator.comparingDouble(Line::at));
+    return new ScenarioReport(out, lines);
+  }
+
+  static ObjectNode endpoint(EndpointView ep) {
+    ObjectNode e = Json.object();
+    e.put("status", ep.status());
+    e.put("endpointConfigName", ep.configName());
+    if (ep.failureReason() != null) {
+      e.put("failureReason", ep.failureReason());
+    }
+    ArrayNode variants = e.putArray("variants");
+    for (VariantView v : ep.variants()) {
+      ObjectNode vn = variants.addObject();
+      vn.put("variantName", v.name());
+      List<InstanceView> serving = v.servingInstances();
+      List<String> packages = serving.stream().map(InstanceView::modelVersionKey).distinct().toList();
+      vn.put("modelPackageArn", packages.size() == 1 ? packages.get(0) : null);
+      if (packages.size() > 1) {
+        vn.set("modelPackageArns", Json.MAPPER.valueToTree(packages));
+      }
+      vn.put("currentWeight", v.currentWeight());
+      vn.put("currentInstanceCount", v.currentInstanceCount());
+      ArrayNode pools = vn.putArray("instancePools");
+      Map<String, int[]> byType = new LinkedHashMap<>();
+      serving.stream().sorted(Comparator.comparingInt(InstanceView::priority))
+          .forEach(i -> byType.computeIfAbsent(i.instanceType(), k -> new int[] {i.priority(), 0})[1]++);
+      byType.forEach((type, pc) -> pools.addObject().put("instanceType", type).put("priority", pc[0]).put("currentInstanceCount", pc[1]));
+    }
+    return e;
+  }
+
+  static String outcome(Execution.Snapshot s) {
+    return switch (s.status()) {
+      case RUNNING -> "RUNNING";
+      case ABORTED -> "ABORTED";
+      case TIMED_OUT -> "TIMED_OUT";
+      case SUCCEEDED -> {
+        JsonNode out = s.output() == null ? null : Json.parse(s.output());
+        yield out != null && out.hasNonNull("outcome") ? out.get("outcome").asText() : "SUCCEEDED";
+      }
+      default -> {
+        String error = s.error() == null ? "" : s.error();
+        if (error.equals("Poolshift.RolledBack")) {
+          yield "ROLLED_BACK";
+        }
+        if (error.equals("Poolshift.NeedsAPerson")) {
+          yield "NEEDS_A_PERSON";
+        }
+        yield REJECTIONS.contains(error) ? "REJECTED" : "FAILED";
+      }
+    };
+  }
+
+  private static double seconds(Instant t0, Instant t) {
+    return Duration.between(t0, t).toMillis() / 1000.0;
+  }
+
+  /** The human-readable timeline and summary. */
+  public String text() {
+    StringBuilder b = new StringBuilder();
+    b.append("scenario ").append(json.path("scenario").asText()).append('\n');
+    for (Line l : lines) {
+      b.append(String.format("%10s  %s%n", clock(l.at()), l.text()));
+    }
+    b.append('\n');
+    for (JsonNode x : json.path("executions")) {
+      b.append(String.format("execution %s: %s, %d state transitions, %d Lambda invocations%n", x.path("name").asText(),
+          x.path("outcome").asText(), x.path("stateTransitions").asLong(), x.path("lambdaInvocations").asLong()));
+    }
+    json.path("endpoints").fields().forEachRemaining(e -> {
+      JsonNode ep = e.getValue();
+      b.append(String.format("endpoint %s: %s on %s%n", e.getKey(), ep.path("status").asText(), ep.path("endpointConfigName").asText()));
+      for (JsonNode v : ep.path("variants")) {
+        StringBuilder pools = new StringBuilder();
+        for (JsonNode p : v.path("instancePools")) {
+          pools.append(pools.isEmpty() ? "" : ", ").append(p.path("instanceType").asText()).append(" (priority ")
+              .append(p.path("priority").asInt()).append(") x").append(p.path("currentInstanceCount").asInt());
+        }
+        b.append(String.format("  variant %s: weight %s, %s, on %s%n", v.path("variantName").asText(),
+            v.path("currentWeight").asText(), v.path("modelPackageArn").asText(), pools));
+      }
+    });
+    b.append(String.format("%d SageMaker mutations; %.0f s of virtual time in %d ms of wall time%s%n",
+        json.path("sagemakerMutationCount").asInt(), json.path("virtualSeconds").asDouble(), json.path("wallMillis").asLong(),
+        json.path("finished").asBoolean() ? "" : " — STOPPED AT THE LIMIT before everything ended"));
+    return b.toString();
+  }
+
+  private static String clock(double seconds) {
+    long s = (long) Math.floor(seconds);
+    return String.format("+%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  }
+}

@@ -1,0 +1,232 @@
+package dev.poolshift.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.events.EventBusSettings;
+import dev.poolshift.local.json.Json;
+import dev.poolshift.local.runtime.LocalRuntime;
+import dev.poolshift.local.sagemaker.CapacityPoint;
+import dev.poolshift.local.sagemaker.SageMakerTimings;
+import dev.poolshift.local.sagemaker.SageMakerWorld;
+import dev.poolshift.local.template.StateMachineDef;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a {@link Scenario} on a fresh {@link LocalRuntime}: seeds the world, plays the timeline on
+ * the virtual clock and runs until every execution has ended and nothing is left in motion.
+ */
+public final class ScenarioRunner {
+  /** The template parameter naming where profiles live, and its default. */
+  static final String PROFILE_PREFIX_PARAMETER = "ProfileParameterPrefix";
+  static final String DEFAULT_PROFILE_PREFIX = "/poolshift/profiles";
+  /** Template parameters a scenario need not set: the account-specific ones get local defaults. */
+  static final Map<String, String> LOCAL_PARAMETER_DEFAULTS = Map.of(
+      "SageMakerExecutionRoleArn", "arn:aws:iam::111122223333:role/poolshift-local-sagemaker-execution");
+
+  private ScenarioRunner() {}
+
+  /** Runs the scenario to the end and reports. The runtime is closed afterwards. */
+  public static ScenarioReport run(Scenario scenario) {
+    long wallStart = System.nanoTime();
+    try (LocalRuntime runtime = start(scenario, LocalRuntime.Options.of(scenario.template()))) {
+      Playback playback = play(scenario, runtime);
+      Instant limit = scenario.start().plusMillis((long) (scenario.limitSeconds() * 1000));
+      boolean finished = runtime.simulation().runUntil(() -> playback.done() && runtime.settled(), limit);
+      return ScenarioReport.of(scenario, runtime, finished, (System.nanoTime() - wallStart) / 1_000_000);
+    }
+  }
+
+  /** Starts a runtime with the scenario's parameters and world seeded (timeline not yet played). */
+  public static LocalRuntime start(Scenario scenario, LocalRuntime.Options base) {
+    Map<String, String> parameters = new HashMap<>(LOCAL_PARAMETER_DEFAULTS);
+    parameters.putAll(scenario.parameters());
+    LocalRuntime runtime = LocalRuntime.start(base.withParameters(parameters).withStart(scenario.start())
+        .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed())));
+    try {
+      seed(scenario, runtime);
+      return runtime;
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  private static void seed(Scenario scenario, LocalRuntime runtime) {
+    SageMakerWorld world = runtime.sageMaker();
+    world.setRandomSeed(scenario.seed());
+    world.setTimings(timings(scenario.timings()));
+    scenario.capacity().forEach((type, steps) ->
+        world.setCapacity(type, steps.stream().map(s -> CapacityPoint.point(s.at(), s.available())).toList()));
+    for (Scenario.Group group : scenario.modelPackageGroups()) {
+      world.seedModelPackageGroup(group.name());
+      for (Scenario.Version v : group.versions()) {
+        world.seedModelPackageVersion(group.name(), v.approval(), v.image(), v.additionalInferenceSpecifications());
+      }
+    }
+    for (Scenario.Endpoint endpoint : scenario.endpoints()) {
+      ObjectNode config = endpoint.configExtras().deepCopy();
+      config.put("EndpointConfigName", endpoint.configName());
+      ArrayNode variants = config.putArray("ProductionVariants");
+      for (Scenario.Variant v : endpoint.variants()) {
+        String packageArn = packageArn(runtime, v.modelPackage());
+        String modelName = (endpoint.name() + "-" + v.modelPackage().replace('/', '-') + "-" + v.variantName())
+            .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        modelName = modelName.length() > 63 ? modelName.substring(0, 63) : modelName;
+        world.seedModelFromPackage(modelName, packageArn, null);
+        ObjectNode variant = v.extras().deepCopy();
+        variant.put("VariantName", v.variantName());
+        variant.put("ModelName", modelName);
+        variant.put("InitialInstanceCount", v.instanceCount());
+        variant.put("InitialVariantWeight", v.weight());
+        if (v.instanceType() != null) {
+          variant.put("InstanceType", v.instanceType());
+        } else {
+          ArrayNode pools = variant.putArray("InstancePools");
+          v.instancePools().forEach(p -> pools.addObject().put("InstanceType", p.instanceType()).put("Priority", p.priority()));
+          variant.putObject("RoutingConfig").put("RoutingStrategy", "LEAST_OUTSTANDING_REQUESTS");
+        }
+        if (v.provisionTimeoutSeconds() != null) {
+          variant.put("VariantInstanceProvisionTimeoutInSeconds", v.provisionTimeoutSeconds());
+        }
+        variants.add(variant);
+      }
+      world.seedEndpointConfig(config);
+      world.seedEndpoint(endpoint.name(), endpoint.configName(), endpoint.tags());
+    }
+    String prefix = String.valueOf(runtime.template().parameters().getOrDefault(PROFILE_PREFIX_PARAMETER, DEFAULT_PROFILE_PREFIX));
+    scenario.profiles().forEach((group, profile) -> {
+      ObjectNode stored = profile.deepCopy();
+      stored.remove("$schema");
+      runtime.ssm().put(prefix + "/" + group, Json.write(stored));
+    });
+  }
+
+  static SageMakerTimings timings(JsonNode spec) {
+    SageMakerTimings t = SageMakerTimings.DEFAULTS;
+    if (spec == null || spec.isNull()) {
+      return t;
+    }
+    List<String> problems = new ArrayList<>();
+    for (var it = spec.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().equals("instanceLaunchSeconds")) {
+        for (var types = e.getValue().fields(); types.hasNext(); ) {
+          var type = types.next();
+          t = t.withInstanceLaunch(type.getKey(), seconds(type.getValue()));
+        }
+        continue;
+      }
+      Duration d = seconds(e.getValue());
+      t = switch (e.getKey()) {
+        case "gpuInstanceLaunchSeconds" -> t.withGpuInstanceLaunch(d);
+        case "cpuInstanceLaunchSeconds" -> t.withCpuInstanceLaunch(d);
+        case "modelStartSeconds" -> t.withModelStart(d);
+        case "trafficActivationSeconds" -> t.withTrafficActivation(d);
+        case "weightUpdateSeconds" -> t.withWeightUpdate(d);
+        case "fleetTerminationSeconds" -> t.withFleetTermination(d);
+        case "capacityRetryIntervalSeconds" -> t.withCapacityRetryInterval(d);
+        case "singleTypeCapacityFailureSeconds" -> t.withSingleTypeCapacityFailure(d);
+        default -> {
+          problems.add("timings." + e.getKey() + ": unknown field");
+          yield t;
+        }
+      };
+    }
+    if (!problems.isEmpty()) {
+      throw new ScenarioException("timings", problems);
+    }
+    return t;
+  }
+
+  private static Duration seconds(JsonNode n) {
+    return Duration.ofMillis(Math.round(n.asDouble() * 1000));
+  }
+
+  static String packageArn(LocalRuntime runtime, String groupSlashVersion) {
+    return runtime.template().aws().arn("sagemaker", "model-package/" + groupSlashVersion.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** The scenario's timeline, scheduled on the virtual clock. */
+  public static final class Playback {
+    private final AtomicInteger remaining;
+
+    Playback(int events) {
+      remaining = new AtomicInteger(events);
+    }
+
+    public boolean done() {
+      return remaining.get() == 0;
+    }
+  }
+
+  /** Schedules every timeline event; returns a handle that says when all have happened. */
+  public static Playback play(Scenario scenario, LocalRuntime runtime) {
+    Playback playback = new Playback(scenario.timeline().size());
+    for (Scenario.Event event : scenario.timeline()) {
+      Instant at = scenario.start().plusMillis(Math.round(event.at() * 1000));
+      runtime.simulation().at(at, "timeline " + event.action() + " @" + event.at(), () -> {
+        try {
+          perform(scenario, runtime, event);
+        } finally {
+          playback.remaining.decrementAndGet();
+        }
+      });
+    }
+    return playback;
+  }
+
+  private static void perform(Scenario scenario, LocalRuntime runtime, Scenario.Event event) {
+    JsonNode spec = event.spec();
+    switch (event.action()) {
+      case "approve", "reject" -> {
+        String pkg = spec.isTextual() ? spec.asText() : spec.path("modelPackage").asText();
+        ObjectNode request = Json.object()
+            .put("ModelPackageArn", packageArn(runtime, pkg))
+            .put("ModelApprovalStatus", event.action().equals("approve") ? "Approved" : "Rejected");
+        if (spec.has("description")) {
+          request.put("ApprovalDescription", spec.get("description").asText());
+        }
+        runtime.sageMaker().invoke("UpdateModelPackage", request);
+      }
+      case "updatePackageMetadata" -> {
+        ObjectNode request = Json.object().put("ModelPackageArn", packageArn(runtime, spec.path("modelPackage").asText()));
+        request.set("CustomerMetadataProperties", spec.path("customerMetadataProperties"));
+        runtime.sageMaker().invoke("UpdateModelPackage", request);
+      }
+      case "startExecution" -> {
+        JsonNode input = spec.path("input");
+        if (input.isTextual()) {
+          input = Json.read(scenario.baseDir().resolve(input.asText()));
+        }
+        String name = spec.hasNonNull("name") ? spec.get("name").asText() : null;
+        runtime.stepFunctions().startExecution(rolloutStateMachine(runtime, spec), name, Json.write(input));
+      }
+      case "stopExecution" -> {
+        String name = spec.isTextual() ? spec.asText() : spec.path("name").asText();
+        String arn = runtime.stepFunctions().executions().stream()
+            .filter(e -> e.name().equals(name)).map(e -> e.arn()).findFirst()
+            .orElseThrow(() -> new IllegalStateException("timeline stopExecution: no execution named " + name));
+        runtime.stepFunctions().stopExecution(arn, spec.path("error").asText(null), spec.path("cause").asText(null));
+      }
+      default -> throw new IllegalStateException("timeline action " + event.action() + " is not available in this build");
+    }
+  }
+
+  private static String rolloutStateMachine(LocalRuntime runtime, JsonNode spec) {
+    if (spec.hasNonNull("stateMachine")) {
+      return runtime.stateMachineArn(spec.get("stateMachine").asText());
+    }
+    StateMachineDef only = runtime.template().stateMachines().values().iterator().next();
+    return only.arn();
+  }
+
+}
