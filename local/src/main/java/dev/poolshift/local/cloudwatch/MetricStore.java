@@ -3,6 +3,7 @@ package dev.poolshift.local.cloudwatch;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -29,7 +30,7 @@ public final class MetricStore {
     Instant latest;
   }
 
-  private final Map<MetricKey, Series> series = new TreeMap<>();
+  private final Map<MetricKey, Series> series = new HashMap<>();
 
   /**
    * Stores one datapoint. Timestamps keep whole seconds for high-resolution data
@@ -75,6 +76,7 @@ public final class MetricStore {
         keys.add(k);
       }
     });
+    keys.sort(null);
     return keys;
   }
 

@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
  * Seeded draws for the traffic model: per-period counts instead of individual requests, so a
  * two-hour rehearsal costs milliseconds. Poisson and binomial draws are exact for small means and
  * use the normal approximation above a mean (or variance) of 30 / 9, where it is accurate to well
- * under one percent.
+ * under one percent. Latencies go into buckets 2% wide, so a percentile read from them is within
+ * 1% of the sample's.
  */
 final class Sampling {
-  /** Latency histogram buckets grow by 2%: a percentile read from them is within 1% of the sample's. */
   static final double BUCKET_RATIO = 1.02;
   static final double LOG_RATIO = Math.log(BUCKET_RATIO);
   /** Up to this many requests, latencies are drawn one by one; above it, bucket by bucket. */
@@ -97,46 +97,79 @@ final class Sampling {
     return (int) Math.floor(Math.log(value) / LOG_RATIO);
   }
 
-  /** The value a bucket stands for: its geometric middle. */
-  static double bucketValue(int bucket) {
-    return Math.exp((bucket + 0.5) * LOG_RATIO);
+  private static final double[] BUCKET_VALUES = new double[2048];
+
+  static {
+    for (int i = 0; i < BUCKET_VALUES.length; i++) {
+      BUCKET_VALUES[i] = Math.exp((i + 0.5) * LOG_RATIO);
+    }
   }
 
-  /** Adds {@code n} log-normal(mu, sigma) samples to {@code into}, by bucket. */
-  static void lognormal(SplittableRandom random, long n, double mu, double sigma, BucketCounts into) {
+  /** The value a bucket stands for: its geometric middle. */
+  static double bucketValue(int bucket) {
+    return bucket >= 0 && bucket < BUCKET_VALUES.length ? BUCKET_VALUES[bucket] : Math.exp((bucket + 0.5) * LOG_RATIO);
+  }
+
+  /**
+   * The cumulative probabilities of a log-normal(mu, sigma) over latency buckets, computed once per
+   * profile. Buckets cover mu ± 5 sigma; the tails beyond fold into the outermost buckets.
+   */
+  static final class LatencyTable {
+    final double mu;
+    final double sigma;
+    final int firstBucket;
+    /** cumulative[i] = P(latency below the upper edge of bucket firstBucket + i); the last is 1. */
+    final double[] cumulative;
+
+    LatencyTable(double mu, double sigma) {
+      this.mu = mu;
+      this.sigma = sigma;
+      if (sigma == 0) {
+        firstBucket = bucketOf(Math.exp(mu));
+        cumulative = new double[] {1};
+        return;
+      }
+      firstBucket = (int) Math.floor((mu - SIGMA_SPAN * sigma) / LOG_RATIO);
+      int last = (int) Math.floor((mu + SIGMA_SPAN * sigma) / LOG_RATIO);
+      cumulative = new double[last - firstBucket + 1];
+      for (int i = 0; i < cumulative.length - 1; i++) {
+        cumulative[i] = normalCdf(((firstBucket + i + 1) * LOG_RATIO - mu) / sigma);
+      }
+      cumulative[cumulative.length - 1] = 1;
+    }
+  }
+
+  /**
+   * Adds {@code n} latencies from {@code table}'s log-normal to {@code into}, by bucket. Up to
+   * {@value #DIRECT_LATENCY_LIMIT} requests each latency is drawn; above, the n latencies are the
+   * distribution's quantiles at (k + u) / n for one random u (systematic sampling): the histogram
+   * follows the profile closely at a cost independent of n.
+   */
+  static void lognormal(SplittableRandom random, long n, LatencyTable table, BucketCounts into) {
     if (n <= 0) {
       return;
     }
-    if (sigma == 0) {
-      into.add(bucketOf(Math.exp(mu)), n);
+    if (table.sigma == 0) {
+      into.add(table.firstBucket, n);
       return;
     }
     if (n <= DIRECT_LATENCY_LIMIT) {
       for (long i = 0; i < n; i++) {
-        into.add(bucketOf(Math.exp(mu + sigma * gaussian(random))), 1);
+        into.add(bucketOf(Math.exp(table.mu + table.sigma * gaussian(random))), 1);
       }
       return;
     }
-    int low = (int) Math.floor((mu - SIGMA_SPAN * sigma) / LOG_RATIO);
-    int high = (int) Math.floor((mu + SIGMA_SPAN * sigma) / LOG_RATIO);
-    long remaining = n;
-    double remainingMass = 1;
-    double previousCdf = 0;
-    for (int b = low; b <= high && remaining > 0; b++) {
-      double cdf = b == high ? 1 : normalCdf(((b + 1) * LOG_RATIO - mu) / sigma);
-      double mass = cdf - previousCdf;
-      previousCdf = cdf;
-      long k = b == high ? remaining : binomial(random, remaining, Math.min(1, mass / remainingMass));
-      if (k > 0) {
-        into.add(b, k);
-        remaining -= k;
+    double u = random.nextDouble();
+    long before = 0;
+    for (int i = 0; i < table.cumulative.length && before < n; i++) {
+      double position = n * table.cumulative[i] - u;
+      long upTo = position < 0 ? 0 : Math.min(n, (long) Math.floor(position) + 1);
+      if (i == table.cumulative.length - 1) {
+        upTo = n;
       }
-      remainingMass -= mass;
-      if (remainingMass <= 0) {
-        if (remaining > 0) {
-          into.add(b, remaining);
-        }
-        break;
+      if (upTo > before) {
+        into.add(table.firstBucket + i, upTo - before);
+        before = upTo;
       }
     }
   }
@@ -146,37 +179,48 @@ final class Sampling {
     private int base;
     private double[] counts = new double[0];
 
-    void add(int bucket, double count) {
+    BucketCounts() {}
+
+    /** Pre-sized for the buckets of {@code table}. */
+    BucketCounts(LatencyTable table) {
+      base = table.firstBucket;
+      counts = new double[table.cumulative.length];
+    }
+
+    /** Makes room for buckets {@code low..high} in one step. */
+    private void ensure(int low, int high) {
       if (counts.length == 0) {
-        base = bucket;
-        counts = new double[64];
-      } else if (bucket < base) {
-        int shift = base - bucket;
-        double[] grown = new double[counts.length + shift];
-        System.arraycopy(counts, 0, grown, shift, counts.length);
-        counts = grown;
-        base = bucket;
-      } else if (bucket - base >= counts.length) {
-        counts = Arrays.copyOf(counts, Math.max(counts.length * 2, bucket - base + 1));
+        base = low;
+        counts = new double[high - low + 1];
+        return;
+      }
+      int newBase = Math.min(base, low);
+      int newEnd = Math.max(base + counts.length - 1, high);
+      if (newBase == base && newEnd == base + counts.length - 1) {
+        return;
+      }
+      double[] grown = new double[newEnd - newBase + 1];
+      System.arraycopy(counts, 0, grown, base - newBase, counts.length);
+      counts = grown;
+      base = newBase;
+    }
+
+    void add(int bucket, double count) {
+      if (counts.length == 0 || bucket < base || bucket >= base + counts.length) {
+        ensure(bucket, bucket);
       }
       counts[bucket - base] += count;
     }
 
     void addAll(BucketCounts other) {
+      if (other.counts.length == 0) {
+        return;
+      }
+      ensure(other.base, other.base + other.counts.length - 1);
+      int offset = other.base - base;
       for (int i = 0; i < other.counts.length; i++) {
-        if (other.counts[i] > 0) {
-          add(other.base + i, other.counts[i]);
-        }
+        counts[offset + i] += other.counts[i];
       }
-    }
-
-    boolean isEmpty() {
-      for (double c : counts) {
-        if (c > 0) {
-          return false;
-        }
-      }
-      return true;
     }
 
     Distribution toDistribution() {

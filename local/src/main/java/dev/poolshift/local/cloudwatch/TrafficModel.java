@@ -27,8 +27,8 @@ import java.util.TreeMap;
  * is ignored: with the default random routing and equal instances the split is even on average).
  * Each period draws counts, not single requests: invocations ~ Poisson, 5xx ~ Binomial, 4xx ~
  * Binomial of the rest, and ModelLatency from the model's log-normal profile into 2% buckets (so
- * percentiles are computable after any aggregation). Latency is drawn for every invocation,
- * failed ones included.
+ * percentiles are computable after any aggregation; see {@link Sampling#lognormal}). Latency is
+ * drawn for every invocation, failed ones included.
  *
  * <p><b>Metrics.</b> Namespace {@code AWS/SageMaker}: {@code Invocations}, {@code
  * Invocation5XXErrors} and {@code Invocation4XXErrors} (0/1 per request, so Average is the error
@@ -87,6 +87,8 @@ public final class TrafficModel {
     Instant segmentStart;
     List<ServingSlice> slices = List.of();
     final Map<GroupKey, Accumulator> period = new LinkedHashMap<>();
+    /** The five metric keys of each group, built once. */
+    final Map<GroupKey, MetricKey[]> keys = new HashMap<>();
 
     EndpointState(String name, SplittableRandom random) {
       this.name = name;
@@ -106,6 +108,7 @@ public final class TrafficModel {
   private final Map<String, Set<String>> configsServed = new HashMap<>();
   private final Map<String, Map<String, Totals>> totals = new TreeMap<>();
   private final Map<String, Map<String, Instant>> firstErrors = new HashMap<>();
+  private final Map<TrafficScenario.LatencyProfile, Sampling.LatencyTable> latencyTables = new HashMap<>();
   private boolean started;
   private Simulation.Timer timer;
   private Instant timerAt;
@@ -316,8 +319,10 @@ public final class TrafficModel {
       long e5 = Sampling.binomial(s.random, n, behaviour.fraction5xx());
       double p4 = behaviour.fraction5xx() >= 1 ? 0 : behaviour.fraction4xx() / (1 - behaviour.fraction5xx());
       long e4 = Sampling.binomial(s.random, n - e5, p4);
-      BucketCounts latency = new BucketCounts();
-      Sampling.lognormal(s.random, n, behaviour.latency().mu(), behaviour.latency().sigma(), latency);
+      Sampling.LatencyTable table = latencyTables.computeIfAbsent(behaviour.latency(),
+          p -> new Sampling.LatencyTable(p.mu(), p.sigma()));
+      BucketCounts latency = new BucketCounts(table);
+      Sampling.lognormal(s.random, n, table, latency);
 
       add(s, new GroupKey(slice.variantName(), GroupKind.VARIANT, null), n, e5, e4, latency, inVariant);
       add(s, new GroupKey(slice.variantName(), GroupKind.INSTANCE_TYPE, slice.instanceType()), n, e5, e4, latency,
@@ -361,30 +366,37 @@ public final class TrafficModel {
       if (a.invocations == 0 || (key.kind() == GroupKind.CONFIG && !publishConfig)) {
         continue;
       }
-      List<String> dims = new ArrayList<>(List.of("EndpointName", s.name, "VariantName", key.variant()));
-      switch (key.kind()) {
-        case INSTANCE_TYPE -> dims.addAll(List.of("InstanceType", key.value()));
-        case CONFIG -> dims.addAll(List.of("EndpointConfigName", key.value()));
-        default -> {
-          // the variant aggregate has no further dimension
-        }
-      }
-      String[] pairs = dims.toArray(String[]::new);
-      put(MetricKey.of(NAMESPACE, "Invocations", pairs), s, resolution, visibleAt, MetricStore.NO_UNIT,
+      MetricKey[] k = s.keys.computeIfAbsent(key, g -> metricKeys(s.name, g));
+      put(k[0], s, resolution, visibleAt, MetricStore.NO_UNIT,
           Distribution.ofRepeated(1, a.invocations));
-      put(MetricKey.of(NAMESPACE, "Invocation5XXErrors", pairs), s, resolution, visibleAt, MetricStore.NO_UNIT,
+      put(k[1], s, resolution, visibleAt, MetricStore.NO_UNIT,
           zeroOne(a.invocations, a.errors5xx));
-      put(MetricKey.of(NAMESPACE, "Invocation4XXErrors", pairs), s, resolution, visibleAt, MetricStore.NO_UNIT,
+      put(k[2], s, resolution, visibleAt, MetricStore.NO_UNIT,
           zeroOne(a.invocations, a.errors4xx));
-      put(MetricKey.of(NAMESPACE, "ModelLatency", pairs), s, resolution, visibleAt, "Microseconds",
+      put(k[3], s, resolution, visibleAt, "Microseconds",
           a.latency.toDistribution());
       double[] values = a.perInstance.keySet().stream().mapToDouble(Double::doubleValue).toArray();
       double[] counts = a.perInstance.values().stream().mapToDouble(Double::doubleValue).toArray();
-      put(MetricKey.of(NAMESPACE, "InvocationsPerInstance", pairs), s, resolution, visibleAt, MetricStore.NO_UNIT,
+      put(k[4], s, resolution, visibleAt, MetricStore.NO_UNIT,
           Distribution.ofValues(values, counts));
     }
     s.period.clear();
     periodsPublished++;
+  }
+
+  private static MetricKey[] metricKeys(String endpoint, GroupKey group) {
+    List<String> dims = new ArrayList<>(List.of("EndpointName", endpoint, "VariantName", group.variant()));
+    switch (group.kind()) {
+      case INSTANCE_TYPE -> dims.addAll(List.of("InstanceType", group.value()));
+      case CONFIG -> dims.addAll(List.of("EndpointConfigName", group.value()));
+      default -> {
+        // the variant aggregate has no further dimension
+      }
+    }
+    String[] pairs = dims.toArray(String[]::new);
+    return new MetricKey[] {MetricKey.of(NAMESPACE, "Invocations", pairs),
+        MetricKey.of(NAMESPACE, "Invocation5XXErrors", pairs), MetricKey.of(NAMESPACE, "Invocation4XXErrors", pairs),
+        MetricKey.of(NAMESPACE, "ModelLatency", pairs), MetricKey.of(NAMESPACE, "InvocationsPerInstance", pairs)};
   }
 
   private void put(MetricKey key, EndpointState s, int resolution, Instant visibleAt, String unit, Distribution d) {
