@@ -403,7 +403,7 @@ public final class CloudWatch {
     for (int i = 0; i < rangeSize; i++) {
       grid[i] = boundary.getEpochSecond() - (long) (rangeSize - i) * c.period();
     }
-    QueryPlan.Result result = c.plan().evaluate(store, now, q -> grid, grid, c.period());
+    QueryPlan.Result result = c.plan().evaluate(store, now, null, q -> grid, grid, c.period());
     MetricMath.Series series = ((MetricMath.SeriesValue) result.values().get(c.returnId())).series();
     double[] range = new double[rangeSize];
     Arrays.fill(range, Double.NaN);
@@ -697,9 +697,10 @@ public final class CloudWatch {
   public record MetricDataPage(List<MetricDataResult> results, String nextToken) {}
 
   /**
-   * GetMetricData: every query that returns data, over {@code [start, end)} rounded down as
-   * CloudWatch rounds StartTime (to the minute for periods of a minute or more, to the period for
-   * shorter ones); expressions are computed on the largest period of the request's metrics.
+   * GetMetricData: every query that returns data, over {@code [start, end)} with StartTime rounded
+   * down as CloudWatch rounds it (to the minute for periods of a minute or more, to the period for
+   * shorter ones); a last period that would run past EndTime holds only the data before it.
+   * Expressions are computed on the largest period of the request's metrics.
    * Datapoints are paged in result order, {@code maxDatapoints} at a time.
    */
   public MetricDataPage getMetricData(List<MetricDataQuery> queries, Instant start, Instant end, boolean ascending,
@@ -722,7 +723,7 @@ public final class CloudWatch {
         .mapToLong(QueryPlan.Query::period).max().orElse(60);
     Map<Integer, long[]> grids = new HashMap<>();
     java.util.function.LongFunction<long[]> gridFor = p -> grids.computeIfAbsent((int) p, k -> grid(start, end, p));
-    QueryPlan.Result result = plan.evaluate(store, now, q -> gridFor.apply(q.period()),
+    QueryPlan.Result result = plan.evaluate(store, now, end, q -> gridFor.apply(q.period()),
         gridFor.apply(expressionPeriod), expressionPeriod);
 
     List<MetricDataResult> full = new ArrayList<>();

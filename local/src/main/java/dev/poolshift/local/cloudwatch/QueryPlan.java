@@ -205,16 +205,17 @@ final class QueryPlan {
   }
 
   /**
-   * Evaluates every query. Metric queries are read on their own period from {@code metricGrid};
-   * expressions see {@code expressionGrid} (FILL, TIME_SERIES) and {@code expressionPeriod}.
+   * Evaluates every query. Metric queries are read on their own period from {@code metricGrid},
+   * never past {@code end} (null: whole periods); expressions see {@code expressionGrid} (FILL,
+   * TIME_SERIES) and {@code expressionPeriod}.
    */
-  Result evaluate(MetricStore store, Instant now, java.util.function.Function<Query, long[]> metricGrid,
+  Result evaluate(MetricStore store, Instant now, Instant end, java.util.function.Function<Query, long[]> metricGrid,
       long[] expressionGrid, long expressionPeriod) {
     Map<String, MetricMath.Value> values = new HashMap<>();
     Map<String, Map<Long, Double>> samples = new HashMap<>();
     for (Query q : queries) {
       if (q.isMetric()) {
-        values.put(q.id(), new MetricMath.SeriesValue(read(store, now, q, metricGrid.apply(q), samples)));
+        values.put(q.id(), new MetricMath.SeriesValue(read(store, now, end, q, metricGrid.apply(q), samples)));
       }
     }
     MetricMath.Context ctx = new MetricMath.Context() {
@@ -259,15 +260,18 @@ final class QueryPlan {
     return v;
   }
 
-  private static MetricMath.Series read(MetricStore store, Instant now, Query q, long[] grid,
+  private static MetricMath.Series read(MetricStore store, Instant now, Instant end, Query q, long[] grid,
       Map<String, Map<Long, Double>> samples) {
     long[] t = new long[grid.length];
     double[] v = new double[grid.length];
     Map<Long, Double> counts = new HashMap<>();
     int n = 0;
     for (long start : grid) {
-      var d = store.aggregate(q.metric(), q.unit(), Instant.ofEpochSecond(start),
-          Instant.ofEpochSecond(start + q.period()), now);
+      Instant to = Instant.ofEpochSecond(start + q.period());
+      if (end != null && to.isAfter(end)) {
+        to = end;
+      }
+      var d = store.aggregate(q.metric(), q.unit(), Instant.ofEpochSecond(start), to, now);
       if (d.isEmpty()) {
         continue;
       }

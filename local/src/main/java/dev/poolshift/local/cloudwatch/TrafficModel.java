@@ -367,18 +367,13 @@ public final class TrafficModel {
         continue;
       }
       MetricKey[] k = s.keys.computeIfAbsent(key, g -> metricKeys(s.name, g));
-      put(k[0], s, resolution, visibleAt, MetricStore.NO_UNIT,
-          Distribution.ofRepeated(1, a.invocations));
-      put(k[1], s, resolution, visibleAt, MetricStore.NO_UNIT,
-          zeroOne(a.invocations, a.errors5xx));
-      put(k[2], s, resolution, visibleAt, MetricStore.NO_UNIT,
-          zeroOne(a.invocations, a.errors4xx));
-      put(k[3], s, resolution, visibleAt, "Microseconds",
-          a.latency.toDistribution());
+      put(k[0], s, resolution, visibleAt, MetricStore.NO_UNIT, Distribution.ofRepeated(1, a.invocations));
+      put(k[1], s, resolution, visibleAt, MetricStore.NO_UNIT, zeroOne(a.invocations, a.errors5xx));
+      put(k[2], s, resolution, visibleAt, MetricStore.NO_UNIT, zeroOne(a.invocations, a.errors4xx));
+      put(k[3], s, resolution, visibleAt, "Microseconds", a.latency.toDistribution());
       double[] values = a.perInstance.keySet().stream().mapToDouble(Double::doubleValue).toArray();
       double[] counts = a.perInstance.values().stream().mapToDouble(Double::doubleValue).toArray();
-      put(k[4], s, resolution, visibleAt, MetricStore.NO_UNIT,
-          Distribution.ofValues(values, counts));
+      put(k[4], s, resolution, visibleAt, MetricStore.NO_UNIT, Distribution.ofValues(values, counts));
     }
     s.period.clear();
     periodsPublished++;

@@ -176,6 +176,57 @@ class CloudWatchServiceTest {
   }
 
   @Test
+  void updatingAnAlarmReplacesItsConfigurationAndKeepsItsState() {
+    h.client.putMetricAlarm(b -> rateAlarm(b, "sm-churn-prod-5xx-rate"));
+    h.runUntil(h.at("12:00:06"));
+
+    h.client.putMetricAlarm(b -> rateAlarm(b, "sm-churn-prod-5xx-rate").threshold(5.0).alarmDescription("raised"));
+
+    MetricAlarm updated = h.client.describeAlarms(b -> b.alarmNames("sm-churn-prod-5xx-rate")).metricAlarms().get(0);
+    assertThat(updated.stateValue()).isEqualTo(StateValue.OK);
+    assertThat(updated.stateTransitionedTimestamp()).isEqualTo(h.at("12:00:05"));
+    assertThat(updated.alarmConfigurationUpdatedTimestamp()).isEqualTo(h.at("12:00:06"));
+    assertThat(updated.threshold()).isEqualTo(5.0);
+    assertThat(updated.alarmDescription()).isEqualTo("raised");
+    assertThat(h.events).hasSize(1);
+  }
+
+  @Test
+  void percentileAlarmsCanIgnorePeriodsWithTooFewSamples() {
+    // p99 needs 10 / (1 - 0.99) = 1000 samples to be significant; each minute has 20.
+    for (int minute = 0; minute < 3; minute++) {
+      Instant at = h.sim.start().plusSeconds(60L * minute);
+      h.client.putMetricData(b -> b.namespace("Rehearsal").metricData(MetricDatum.builder().metricName("Latency")
+          .timestamp(at).values(900.0).counts(20.0).build()));
+    }
+    for (String option : List.of("ignore", "evaluate")) {
+      h.client.putMetricAlarm(b -> b.alarmName("p99-" + option).namespace("Rehearsal").metricName("Latency")
+          .extendedStatistic("p99").period(60).evaluationPeriods(3).threshold(500.0)
+          .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).evaluateLowSampleCountPercentile(option));
+    }
+
+    h.runUntil(h.at("12:04:00"));
+
+    assertThat(h.cloudWatch.alarm("p99-evaluate").orElseThrow().state()).isEqualTo(AlarmState.ALARM);
+    assertThat(h.cloudWatch.alarm("p99-ignore").orElseThrow().state()).isEqualTo(AlarmState.INSUFFICIENT_DATA);
+    assertThat(h.cloudWatch.alarm("p99-ignore").orElseThrow().evaluations()).isEqualTo(4);
+  }
+
+  @Test
+  void getMetricDataStopsTheLastPeriodAtEndTime() {
+    Instant t0 = h.sim.start();
+    h.client.putMetricData(b -> b.namespace("Rehearsal").metricData(
+        MetricDatum.builder().metricName("Requests").timestamp(t0.plusSeconds(60)).value(1.0).build(),
+        MetricDatum.builder().metricName("Requests").timestamp(t0.plusSeconds(600)).value(1.0).build()));
+
+    GetMetricDataResponse r = h.client.getMetricData(b -> b.startTime(t0).endTime(t0.plusSeconds(300))
+        .metricDataQueries(MetricDataQuery.builder().id("s").metricStat(s -> s.period(3600).stat("Sum")
+            .metric(m -> m.namespace("Rehearsal").metricName("Requests"))).build()));
+
+    assertThat(r.metricDataResults().get(0).values()).containsExactly(1.0);
+  }
+
+  @Test
   void deleteAlarmsOfAnUnknownNameFailsWithResourceNotFoundAndDeletesNothing() {
     h.client.putMetricAlarm(b -> rateAlarm(b, "keep"));
 
