@@ -3,6 +3,11 @@ package dev.poolshift.local.runtime;
 import dev.poolshift.local.asl.InvalidDefinitionException;
 import dev.poolshift.local.asl.TaskResources;
 import dev.poolshift.local.aws.AwsContext;
+import dev.poolshift.local.cloudwatch.AlarmSnapshot;
+import dev.poolshift.local.cloudwatch.CloudWatch;
+import dev.poolshift.local.cloudwatch.CloudWatchService;
+import dev.poolshift.local.cloudwatch.TrafficModel;
+import dev.poolshift.local.cloudwatch.TrafficScenario;
 import dev.poolshift.local.dynamodb.DynamoDbService;
 import dev.poolshift.local.events.EventBus;
 import dev.poolshift.local.events.EventBusSettings;
@@ -44,40 +49,45 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** How to start a runtime. */
   public record Options(Path template, Map<String, String> parameters, Instant start, Double realTimeSpeed,
-      int port, boolean schedules, LambdaSettings lambda, EventBusSettings events) {
+      int port, boolean schedules, LambdaSettings lambda, EventBusSettings events, TrafficScenario traffic) {
     public static Options of(Path template) {
       return new Options(template, Map.of(), Simulation.DEFAULT_EPOCH, null, 0, true,
-          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT);
+          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT, TrafficScenario.idle(1));
+    }
+
+    /** The requests the endpoints receive and how each model version answers them. */
+    public Options withTraffic(TrafficScenario t) {
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, t);
     }
 
     public Options withParameters(Map<String, String> p) {
-      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events);
+      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events, traffic);
     }
 
     public Options withStart(Instant s) {
-      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events);
+      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events, traffic);
     }
 
     /** Virtual time runs {@code speed} times faster than wall time (for {@code serve}). */
     public Options withRealTime(double speed) {
-      return new Options(template, parameters, start, speed, port, schedules, lambda, events);
+      return new Options(template, parameters, start, speed, port, schedules, lambda, events, traffic);
     }
 
     public Options withPort(int p) {
-      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events);
+      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events, traffic);
     }
 
     /** Whether scheduled rules (the reconciler's sweep) fire; without them a run can go idle. */
     public Options withSchedules(boolean on) {
-      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events);
+      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events, traffic);
     }
 
     public Options withLambda(LambdaSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events, traffic);
     }
 
     public Options withEvents(EventBusSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s, traffic);
     }
   }
 
@@ -90,6 +100,8 @@ public final class LocalRuntime implements AutoCloseable {
   private final DynamoDbService dynamoDb;
   private final SageMakerService sageMaker;
   private final SsmService ssm;
+  private final CloudWatch cloudWatch;
+  private final TrafficModel traffic;
   private final Map<String, String> previousProperties;
 
   private LocalRuntime(Options options) {
@@ -117,11 +129,19 @@ public final class LocalRuntime implements AutoCloseable {
       dynamoDb.createTables(template.tables().values());
       sageMaker = SageMakerService.create(sim, aws, events);
       ssm = new SsmService(sim, aws);
+      cloudWatch = new CloudWatch(sim, events, aws);
+      SageMakerWorld world = sageMaker.world();
+      // SageMaker's own deployment guardrails read alarm states from the same CloudWatch.
+      world.setAlarmStateSource(name -> cloudWatch.alarm(name).map(a -> a.state().name()).orElse(null));
+      traffic = new TrafficModel(sim, cloudWatch.metrics(), new SageMakerTrafficSource(world), options.traffic());
+      world.onServingChange(() -> new SageMakerTrafficSource(world).endpoints().forEach(traffic::servingChanged));
+      traffic.start();
       gateway.register(new StepFunctionsService(stepFunctions));
       gateway.register(new EventsService(events));
       gateway.register(dynamoDb);
       gateway.register(sageMaker);
       gateway.register(ssm);
+      gateway.register(new CloudWatchService(cloudWatch));
       for (StateMachineDef machine : template.stateMachines().values()) {
         try {
           stepFunctions.registerStateMachine(machine.name(), machine.definition(), machine.roleArn());
@@ -198,6 +218,14 @@ public final class LocalRuntime implements AutoCloseable {
     return ssm;
   }
 
+  public CloudWatch cloudWatch() {
+    return cloudWatch;
+  }
+
+  public TrafficModel traffic() {
+    return traffic;
+  }
+
   /** The ARN of the template's state machine with this logical id. */
   public String stateMachineArn(String logicalId) {
     StateMachineDef def = template.stateMachine(logicalId);
@@ -223,6 +251,12 @@ public final class LocalRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (traffic != null) {
+      traffic.stop();
+    }
+    if (cloudWatch != null) {
+      cloudWatch.close();
+    }
     if (gateway != null) {
       gateway.close();
     }

@@ -46,6 +46,9 @@ public final class SageMakerWorld {
   private final EventPublisher publisher;
   private final ReentrantLock lock = new ReentrantLock();
   private final List<ServiceEvent> outbox = new ArrayList<>();
+  private final List<Runnable> servingListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Set under the lock when something may have changed who serves an endpoint's traffic. */
+  private boolean servingDirty;
   final CapacityLedger ledger;
   final Tags tags = new Tags();
   final ModelRegistry registry;
@@ -101,7 +104,19 @@ public final class SageMakerWorld {
    * at t=60 s). Errors are thrown as {@link AwsServiceException}.
    */
   public JsonNode invoke(String operation, ObjectNode request) {
-    return locked(() -> dispatch(operation, request, now()));
+    return locked(() -> {
+      servingDirty |= READ_PREFIXES.stream().noneMatch(operation::startsWith);
+      return dispatch(operation, request, now());
+    });
+  }
+
+  /**
+   * Calls {@code listener} (outside the world's lock, from whichever thread made the change) after
+   * anything that may change who serves traffic: a lifecycle step, a mutating call, a seeded
+   * endpoint. The CloudWatch traffic model uses it to split traffic at the exact instant.
+   */
+  public void onServingChange(Runnable listener) {
+    servingListeners.add(listener);
   }
 
   /** The wire path: admission (throttling, injected errors), the operation, the mutation log. */
@@ -109,6 +124,7 @@ public final class SageMakerWorld {
     return locked(() -> {
       Instant now = now();
       boolean mutating = READ_PREFIXES.stream().noneMatch(operation::startsWith);
+      servingDirty |= mutating;
       try {
         admit(operation, now);
         JsonNode result = dispatch(operation, request, now);
@@ -331,6 +347,7 @@ public final class SageMakerWorld {
   public String seedEndpoint(String endpointName, String endpointConfigName, Map<String, String> endpointTags) {
     locked(() -> {
       endpoints.seedInService(endpointName, endpointConfigName, endpointTags, now());
+      servingDirty = true;
       return null;
     });
     return endpoints.arnOf(endpointName);
@@ -597,6 +614,7 @@ public final class SageMakerWorld {
 
   void lockedRun(Runnable body) {
     locked(() -> {
+      servingDirty = true;
       body.run();
       return null;
     });
@@ -605,15 +623,23 @@ public final class SageMakerWorld {
   <T> T locked(Supplier<T> body) {
     lock.lock();
     List<ServiceEvent> toPublish = List.of();
+    boolean servingChanged = false;
     try {
       return body.get();
     } finally {
-      if (lock.getHoldCount() == 1 && !outbox.isEmpty()) {
-        toPublish = List.copyOf(outbox);
-        outbox.clear();
+      if (lock.getHoldCount() == 1) {
+        if (!outbox.isEmpty()) {
+          toPublish = List.copyOf(outbox);
+          outbox.clear();
+        }
+        servingChanged = servingDirty;
+        servingDirty = false;
       }
       lock.unlock();
       toPublish.forEach(publisher::publish);
+      if (servingChanged) {
+        servingListeners.forEach(Runnable::run);
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.poolshift.local.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.cloudwatch.TrafficScenario;
 import dev.poolshift.local.events.EventBusSettings;
 import dev.poolshift.local.json.Json;
 import dev.poolshift.local.runtime.LocalRuntime;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -50,7 +52,8 @@ public final class ScenarioRunner {
     Map<String, String> parameters = new HashMap<>(LOCAL_PARAMETER_DEFAULTS);
     parameters.putAll(scenario.parameters());
     LocalRuntime runtime = LocalRuntime.start(base.withParameters(parameters).withStart(scenario.start())
-        .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed())));
+        .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed()))
+        .withTraffic(traffic(scenario)));
     try {
       seed(scenario, runtime);
       return runtime;
@@ -108,6 +111,72 @@ public final class ScenarioRunner {
       stored.remove("$schema");
       runtime.ssm().put(prefix + "/" + group, Json.write(stored));
     });
+  }
+
+  /**
+   * The scenario's {@code traffic}: {@code endpoints.<name>.requestsPerMinute} (a number, or steps
+   * {@code [{at, requestsPerMinute}]}) and {@code models.<group/version>} behaviours, optionally per
+   * {@code instanceTypes.<type>}. Model versions are named like timeline entries; ARNs follow.
+   */
+  static TrafficScenario traffic(Scenario scenario) {
+    JsonNode spec = scenario.traffic();
+    if (spec == null || spec.isNull()) {
+      return TrafficScenario.idle(scenario.seed());
+    }
+    List<String> problems = new ArrayList<>();
+    spec.fieldNames().forEachRemaining(f -> {
+      if (!Set.of("endpoints", "models", "defaultRequestsPerMinute").contains(f)) {
+        problems.add("traffic." + f + ": unknown field");
+      }
+    });
+    Map<String, TrafficScenario.RequestRate> rates = new HashMap<>();
+    for (var it = spec.path("endpoints").fields(); it.hasNext(); ) {
+      var e = it.next();
+      JsonNode rpm = e.getValue().path("requestsPerMinute");
+      if (rpm.isNumber()) {
+        rates.put(e.getKey(), TrafficScenario.RequestRate.constant(rpm.asDouble()));
+      } else if (rpm.isArray()) {
+        List<TrafficScenario.RequestRate.Step> steps = new ArrayList<>();
+        rpm.forEach(st -> steps.add(new TrafficScenario.RequestRate.Step(seconds(st.path("at")), st.path("requestsPerMinute").asDouble())));
+        rates.put(e.getKey(), new TrafficScenario.RequestRate(steps));
+      } else {
+        problems.add("traffic.endpoints." + e.getKey() + ".requestsPerMinute: a number or a list of {at, requestsPerMinute}");
+      }
+    }
+    List<TrafficScenario.ModelBehaviour> behaviours = new ArrayList<>();
+    String account = dev.poolshift.local.aws.AwsContext.DEFAULT.accountId();
+    for (var it = spec.path("models").fields(); it.hasNext(); ) {
+      var m = it.next();
+      String arn = "arn:aws:sagemaker:us-east-1:" + account + ":model-package/" + m.getKey().toLowerCase(java.util.Locale.ROOT);
+      behaviours.add(behaviour(arn, null, m.getValue(), "traffic.models." + m.getKey(), problems));
+      for (var types = m.getValue().path("instanceTypes").fields(); types.hasNext(); ) {
+        var t = types.next();
+        behaviours.add(behaviour(arn, t.getKey(), t.getValue(), "traffic.models." + m.getKey() + ".instanceTypes." + t.getKey(), problems));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ScenarioException("traffic", problems);
+    }
+    double defaultRpm = spec.path("defaultRequestsPerMinute").asDouble(0);
+    return new TrafficScenario(scenario.seed(), TrafficScenario.RequestRate.constant(defaultRpm), rates,
+        TrafficScenario.ModelBehaviour.healthy(), behaviours);
+  }
+
+  private static TrafficScenario.ModelBehaviour behaviour(String arn, String type, JsonNode b, String at, List<String> problems) {
+    b.fieldNames().forEachRemaining(f -> {
+      if (!Set.of("error5xxRate", "error4xxRate", "latencyP50Ms", "latencyP99Ms", "instanceTypes").contains(f)) {
+        problems.add(at + "." + f + ": unknown field");
+      }
+    });
+    TrafficScenario.ModelBehaviour healthy = TrafficScenario.ModelBehaviour.healthy();
+    double p50 = b.path("latencyP50Ms").asDouble(healthy.latency().p50Millis());
+    double p99 = b.path("latencyP99Ms").asDouble(Math.max(p50, healthy.latency().p99Millis()));
+    if (p99 < p50) {
+      problems.add(at + ".latencyP99Ms: must be >= latencyP50Ms");
+      p99 = p50;
+    }
+    return new TrafficScenario.ModelBehaviour(arn, type, b.path("error5xxRate").asDouble(0), b.path("error4xxRate").asDouble(0),
+        new TrafficScenario.LatencyProfile(p50, p99));
   }
 
   static SageMakerTimings timings(JsonNode spec) {

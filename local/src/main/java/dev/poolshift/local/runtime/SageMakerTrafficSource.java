@@ -1,0 +1,80 @@
+package dev.poolshift.local.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.poolshift.local.cloudwatch.ServingSlice;
+import dev.poolshift.local.cloudwatch.TrafficSource;
+import dev.poolshift.local.json.Json;
+import dev.poolshift.local.sagemaker.EndpointView;
+import dev.poolshift.local.sagemaker.InstanceView;
+import dev.poolshift.local.sagemaker.SageMakerWorld;
+import dev.poolshift.local.sagemaker.VariantView;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What serves each simulated endpoint's traffic, read from the SageMaker simulator for the
+ * CloudWatch traffic model: the current variants' weights, and within each variant the serving
+ * instances grouped by instance type, model version and endpoint config.
+ */
+final class SageMakerTrafficSource implements TrafficSource {
+  /** Statuses in which the current fleet serves (during an update the old fleet keeps serving). */
+  private static final Set<String> SERVING = Set.of("InService", "Updating", "SystemUpdating", "RollingBack");
+
+  private final SageMakerWorld world;
+
+  SageMakerTrafficSource(SageMakerWorld world) {
+    this.world = world;
+  }
+
+  @Override
+  public Set<String> endpoints() {
+    Set<String> names = new LinkedHashSet<>();
+    for (EndpointView e : world.endpoints()) {
+      if (SERVING.contains(e.status())) {
+        names.add(e.name());
+      }
+    }
+    return names;
+  }
+
+  @Override
+  public List<ServingSlice> serving(String endpointName) {
+    EndpointView endpoint = world.endpoint(endpointName).orElse(null);
+    if (endpoint == null || !SERVING.contains(endpoint.status())) {
+      return List.of();
+    }
+    double totalWeight = endpoint.variants().stream().filter(v -> !v.shadow()).mapToDouble(VariantView::currentWeight).sum();
+    List<ServingSlice> slices = new ArrayList<>();
+    for (VariantView v : endpoint.variants()) {
+      if (v.shadow() || totalWeight <= 0) {
+        continue;
+      }
+      double share = v.currentWeight() / totalWeight;
+      Map<List<String>, Integer> groups = new LinkedHashMap<>();
+      for (InstanceView i : v.servingInstances()) {
+        groups.merge(List.of(i.instanceType(), i.modelVersionKey(), i.endpointConfigName()), 1, Integer::sum);
+      }
+      groups.forEach((k, count) -> slices.add(new ServingSlice(v.name(), share, k.get(0), count, k.get(1), k.get(2))));
+    }
+    return slices;
+  }
+
+  @Override
+  public int metricPublishSeconds(String endpointName) {
+    EndpointView endpoint = world.endpoint(endpointName).orElse(null);
+    if (endpoint == null || endpoint.configName() == null) {
+      return 60;
+    }
+    JsonNode config = world.invoke("DescribeEndpointConfig",
+        Json.object().put("EndpointConfigName", endpoint.configName()));
+    JsonNode metrics = config.path("MetricsConfig");
+    if (metrics.path("EnableEnhancedMetrics").asBoolean(false) && metrics.has("MetricPublishFrequencyInSeconds")) {
+      return metrics.get("MetricPublishFrequencyInSeconds").asInt(60);
+    }
+    return 60;
+  }
+}
