@@ -1,5 +1,8 @@
 package dev.poolshift.local.cloudwatch;
 
+import dev.poolshift.local.http.QueryParams;
+import dev.poolshift.local.http.XmlWriter;
+
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.AwsService;
 import dev.poolshift.local.http.HttpCall;
@@ -74,12 +77,7 @@ public final class CloudWatchService implements AwsService {
   }
 
   private static HttpReply error(String requestId, int status, String code, String message) {
-    String body = new XmlWriter().start("ErrorResponse", XMLNS)
-        .start("Error").leaf("Type", status >= 500 ? "Receiver" : "Sender").leaf("Code", code)
-        .leaf("Message", message).end()
-        .leaf("RequestId", requestId).end().toString();
-    return new HttpReply(status, "text/xml", Map.of("x-amzn-RequestId", requestId),
-        body.getBytes(StandardCharsets.UTF_8));
+    return XmlWriter.errorReply(XMLNS, requestId, status, code, message);
   }
 
   private static List<String> strings(QueryParams params, String name) {

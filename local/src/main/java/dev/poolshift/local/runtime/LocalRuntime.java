@@ -22,6 +22,7 @@ import dev.poolshift.local.sagemaker.SageMakerWorld;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sfn.StepFunctionsService;
 import dev.poolshift.local.sim.Simulation;
+import dev.poolshift.local.sns.SnsService;
 import dev.poolshift.local.ssm.SsmService;
 import dev.poolshift.local.template.StateMachineDef;
 import dev.poolshift.local.template.Template;
@@ -100,6 +101,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final DynamoDbService dynamoDb;
   private final SageMakerService sageMaker;
   private final SsmService ssm;
+  private final SnsService sns;
   private final CloudWatch cloudWatch;
   private final TrafficModel traffic;
   private final Map<String, String> previousProperties;
@@ -129,6 +131,8 @@ public final class LocalRuntime implements AutoCloseable {
       dynamoDb.createTables(template.tables().values());
       sageMaker = SageMakerService.create(sim, aws, events);
       ssm = new SsmService(sim, aws);
+      sns = new SnsService(sim, aws);
+      template.topics().values().forEach(t -> sns.createTopic(t.name()));
       cloudWatch = new CloudWatch(sim, events, aws);
       SageMakerWorld world = sageMaker.world();
       // SageMaker's own deployment guardrails read alarm states from the same CloudWatch.
@@ -141,6 +145,7 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.register(dynamoDb);
       gateway.register(sageMaker);
       gateway.register(ssm);
+      gateway.register(sns);
       gateway.register(new CloudWatchService(cloudWatch));
       for (StateMachineDef machine : template.stateMachines().values()) {
         try {
@@ -216,6 +221,10 @@ public final class LocalRuntime implements AutoCloseable {
 
   public SsmService ssm() {
     return ssm;
+  }
+
+  public SnsService sns() {
+    return sns;
   }
 
   public CloudWatch cloudWatch() {

@@ -1,4 +1,4 @@
-package dev.poolshift.local.cloudwatch;
+package dev.poolshift.local.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * is how the Java SDK 2.40.2 sends one. Malformed values are {@code ValidationError}s naming the
  * parameter.
  */
-final class QueryParams {
+public final class QueryParams {
   private final Map<String, String> params;
   private final String prefix;
 
@@ -28,7 +28,7 @@ final class QueryParams {
   }
 
   /** Parses {@code application/x-www-form-urlencoded} text. */
-  static QueryParams parse(String form) {
+  public static QueryParams parse(String form) {
     Map<String, String> map = new HashMap<>();
     if (form != null && !form.isEmpty()) {
       for (String pair : form.split("&")) {
@@ -45,25 +45,25 @@ final class QueryParams {
   }
 
   /** The view of the parameters under {@code name.} (a structure member). */
-  QueryParams sub(String name) {
+  public QueryParams sub(String name) {
     return new QueryParams(params, prefix + name + ".");
   }
 
-  String path(String name) {
+  public String path(String name) {
     return prefix + name;
   }
 
   /** Whether any parameter of the structure {@code name} was sent. */
-  boolean hasStructure(String name) {
+  public boolean hasStructure(String name) {
     String p = prefix + name + ".";
     return params.keySet().stream().anyMatch(k -> k.startsWith(p));
   }
 
-  String string(String name) {
+  public String string(String name) {
     return params.get(prefix + name);
   }
 
-  Integer integer(String name) {
+  public Integer integer(String name) {
     String v = string(name);
     if (v == null) {
       return null;
@@ -71,11 +71,11 @@ final class QueryParams {
     try {
       return Integer.valueOf(v.trim());
     } catch (NumberFormatException e) {
-      throw Validation.error("The value " + v + " for parameter " + path(name) + " is not a valid integer.");
+      throw invalid("The value " + v + " for parameter " + path(name) + " is not a valid integer.");
     }
   }
 
-  Double decimal(String name) {
+  public Double decimal(String name) {
     String v = string(name);
     if (v == null) {
       return null;
@@ -83,11 +83,11 @@ final class QueryParams {
     try {
       return Double.valueOf(v.trim());
     } catch (NumberFormatException e) {
-      throw Validation.error("The value " + v + " for parameter " + path(name) + " is not a valid number.");
+      throw invalid("The value " + v + " for parameter " + path(name) + " is not a valid number.");
     }
   }
 
-  Boolean bool(String name) {
+  public Boolean bool(String name) {
     String v = string(name);
     if (v == null) {
       return null;
@@ -95,11 +95,11 @@ final class QueryParams {
     return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw Validation.error("The value " + v + " for parameter " + path(name) + " is not a valid boolean.");
+      default -> throw invalid("The value " + v + " for parameter " + path(name) + " is not a valid boolean.");
     };
   }
 
-  Instant instant(String name) {
+  public Instant instant(String name) {
     String v = string(name);
     if (v == null) {
       return null;
@@ -110,13 +110,13 @@ final class QueryParams {
       try {
         return Instant.ofEpochMilli(Math.round(Double.parseDouble(v.trim()) * 1000));
       } catch (NumberFormatException e2) {
-        throw Validation.error("The value " + v + " for parameter " + path(name) + " is not a valid timestamp.");
+        throw invalid("The value " + v + " for parameter " + path(name) + " is not a valid timestamp.");
       }
     }
   }
 
   /** The elements of the list {@code name}, in member order; empty when absent or sent empty. */
-  List<QueryParams> members(String name) {
+  public List<QueryParams> members(String name) {
     String p = prefix + name + ".member.";
     TreeMap<Integer, QueryParams> found = new TreeMap<>();
     for (String key : params.keySet()) {
@@ -128,7 +128,7 @@ final class QueryParams {
           int i = Integer.parseInt(index);
           found.putIfAbsent(i, new QueryParams(params, p + i + "."));
         } catch (NumberFormatException e) {
-          throw Validation.error("The parameter " + key + " is not a valid list member.");
+          throw invalid("The parameter " + key + " is not a valid list member.");
         }
       }
     }
@@ -136,7 +136,7 @@ final class QueryParams {
   }
 
   /** A list of strings ({@code name.member.n=value}); null when the list was not sent at all. */
-  List<String> strings(String name) {
+  public List<String> strings(String name) {
     String p = prefix + name + ".member.";
     TreeMap<Integer, String> found = new TreeMap<>();
     params.forEach((k, v) -> {
@@ -144,7 +144,7 @@ final class QueryParams {
         try {
           found.put(Integer.parseInt(k.substring(p.length())), v);
         } catch (NumberFormatException e) {
-          throw Validation.error("The parameter " + k + " is not a valid list member.");
+          throw invalid("The parameter " + k + " is not a valid list member.");
         }
       }
     });
@@ -155,7 +155,12 @@ final class QueryParams {
   }
 
   /** The value of the parameter that is this view itself (a list member that is a plain string). */
-  String self() {
+  public String self() {
     return params.get(prefix.substring(0, prefix.length() - 1));
+  }
+
+  /** The Query protocol's parameter error (what CloudWatch calls {@code ValidationError}). */
+  private static dev.poolshift.local.aws.AwsServiceException invalid(String message) {
+    return dev.poolshift.local.aws.AwsServiceException.client("ValidationError", message);
   }
 }

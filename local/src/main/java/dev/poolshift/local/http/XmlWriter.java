@@ -1,4 +1,4 @@
-package dev.poolshift.local.cloudwatch;
+package dev.poolshift.local.http;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -6,29 +6,29 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Builds the small XML documents of the AWS Query protocol. */
-final class XmlWriter {
+public final class XmlWriter {
   private final StringBuilder out = new StringBuilder();
   private final Deque<String> open = new ArrayDeque<>();
 
-  XmlWriter start(String name) {
+  public XmlWriter start(String name) {
     out.append('<').append(name).append('>');
     open.push(name);
     return this;
   }
 
-  XmlWriter start(String name, String xmlns) {
+  public XmlWriter start(String name, String xmlns) {
     out.append('<').append(name).append(" xmlns=\"").append(escape(xmlns)).append("\">");
     open.push(name);
     return this;
   }
 
-  XmlWriter end() {
+  public XmlWriter end() {
     out.append("</").append(open.pop()).append('>');
     return this;
   }
 
   /** {@code <name>value</name>}, or nothing when {@code value} is null. */
-  XmlWriter leaf(String name, Object value) {
+  public XmlWriter leaf(String name, Object value) {
     if (value == null) {
       return this;
     }
@@ -37,7 +37,7 @@ final class XmlWriter {
     return this;
   }
 
-  static String escape(String s) {
+  public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -59,5 +59,15 @@ final class XmlWriter {
       throw new IllegalStateException("unclosed elements " + open);
     }
     return out.toString();
+  }
+
+  /** The AWS Query protocol's error document ({@code ErrorResponse}), as the SDK parses it. */
+  public static HttpReply errorReply(String xmlns, String requestId, int status, String code, String message) {
+    String body = new XmlWriter().start("ErrorResponse", xmlns)
+        .start("Error").leaf("Type", status >= 500 ? "Receiver" : "Sender").leaf("Code", code)
+        .leaf("Message", message).end()
+        .leaf("RequestId", requestId).end().toString();
+    return new HttpReply(status, "text/xml", java.util.Map.of("x-amzn-RequestId", requestId),
+        body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }
