@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How an event (a canary alarm, a rejection) turns a running rollout around: it leaves a stop
- * request on the active rollout, then fails whatever canary-phase wait is parked. A step that
+ * request on the active rollout ({@link RolloutStore#requestStop}), then fails whatever
+ * canary-phase wait is parked ({@link #failWaits}). A step that
  * parks a token afterwards reads the request and throws it; one of the two always sees the
  * other, so no turn-around is lost between steps. Waits of a rollback are never failed.
  */
@@ -29,9 +30,8 @@ final class TurnAround {
   private TurnAround() {}
 
   /** @return the kinds of wait that were failed (delivered or already closed) */
-  static List<TokenKind> request(RolloutStore store, TaskCallbacks callbacks,
+  static List<TokenKind> failWaits(RolloutStore store, TaskCallbacks callbacks,
       ActiveRollout rollout, StopRequest stop) {
-    store.requestStop(rollout.endpointName(), rollout.executionName(), stop);
     List<TokenKind> failed = new ArrayList<>();
     for (TokenKind kind : TokenKind.values()) {
       Optional<TokenRegistration> parked = store.registration(rollout.endpointName(), kind);
