@@ -57,13 +57,15 @@ public final class FakePorts {
     public final Map<String, AlarmSpec> created = new LinkedHashMap<>();
     public final List<String> deleted = new ArrayList<>();
     public int puts;
+    /** The state a new alarm starts in (CloudWatch: INSUFFICIENT_DATA until evaluated). */
+    public AlarmState initial = AlarmState.INSUFFICIENT_DATA;
 
     @Override
     public void put(AlarmSpec alarm) {
       puts++;
       created.put(alarm.name(), alarm);
-      states.putIfAbsent(alarm.name(), new AlarmStatus(alarm.name(),
-          AlarmState.INSUFFICIENT_DATA, "Unchecked: Initial alarm creation"));
+      states.putIfAbsent(alarm.name(), new AlarmStatus(alarm.name(), initial,
+          "Unchecked: Initial alarm creation"));
     }
 
     @Override
@@ -130,17 +132,19 @@ public final class FakePorts {
     public final List<Callback> sent = new ArrayList<>();
     /** Tokens whose task has ended: Step Functions answers TaskTimedOut. */
     public final List<TaskToken> closed = new ArrayList<>();
+    /** When set, callbacks really go there (a Step Functions engine) and it answers. */
+    public TaskCallbacks forwardTo;
 
     @Override
     public CallbackResult succeed(TaskToken token, Object output) {
       sent.add(new Callback(token, true, output, null, null));
-      return result(token);
+      return forwardTo != null ? forwardTo.succeed(token, output) : result(token);
     }
 
     @Override
     public CallbackResult fail(TaskToken token, String error, String cause) {
       sent.add(new Callback(token, false, null, error, cause));
-      return result(token);
+      return forwardTo != null ? forwardTo.fail(token, error, cause) : result(token);
     }
 
     private CallbackResult result(TaskToken token) {

@@ -43,6 +43,8 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
   public final Map<String, List<PoolCount>> landing = new HashMap<>();
   private final Map<String, EndpointUpdate> lastUpdate = new HashMap<>();
   public int describes;
+  /** Told of every accepted mutation, e.g. to schedule its completion on a simulation. */
+  public java.util.function.Consumer<String> onMutation = m -> { };
 
   // ------------------------------------------------------------------ registry
 
@@ -65,14 +67,14 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
       return;
     }
     models.put(model.modelName(), model);
-    mutations.add("CreateModel " + model.modelName());
+    mutated("CreateModel " + model.modelName());
   }
 
   @Override
   public boolean deleteModel(String modelName) {
     boolean existed = models.remove(modelName) != null;
     if (existed) {
-      mutations.add("DeleteModel " + modelName);
+      mutated("DeleteModel " + modelName);
     }
     return existed;
   }
@@ -105,7 +107,7 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
       return;
     }
     configs.put(config.name(), config);
-    mutations.add("CreateEndpointConfig " + config.name());
+    mutated("CreateEndpointConfig " + config.name());
   }
 
   @Override
@@ -126,14 +128,14 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
     endpoints.put(now.endpointName(), new EndpointState(now.endpointName(), "Updating",
         now.endpointConfigName(), null, now.productionVariants(), update.endpointConfigName(),
         List.of()));
-    mutations.add("UpdateEndpoint " + update.endpointName() + " " + update.endpointConfigName());
+    mutated("UpdateEndpoint " + update.endpointName() + " " + update.endpointConfigName());
   }
 
   @Override
   public boolean deleteConfig(String endpointConfigName) {
     boolean existed = configs.remove(endpointConfigName) != null;
     if (existed) {
-      mutations.add("DeleteEndpointConfig " + endpointConfigName);
+      mutated("DeleteEndpointConfig " + endpointConfigName);
     }
     return existed;
   }
@@ -162,7 +164,7 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
     }
     endpoints.put(endpointName, new EndpointState(endpointName, "Updating",
         now.endpointConfigName(), null, variants, null, List.of()));
-    mutations.add("UpdateEndpointWeightsAndCapacities " + endpointName + " " + weights.stream()
+    mutated("UpdateEndpointWeightsAndCapacities " + endpointName + " " + weights.stream()
         .map(w -> w.variantName() + "=" + w.weight()).toList());
   }
 
@@ -212,6 +214,11 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
     EndpointState now = endpoints.get(endpointName);
     endpoints.put(endpointName, new EndpointState(endpointName, status, now.endpointConfigName(),
         failureReason, now.productionVariants(), now.pendingConfigName(), now.pendingVariants()));
+  }
+
+  private void mutated(String mutation) {
+    mutations.add(mutation);
+    onMutation.accept(mutation);
   }
 
   public List<String> mutationsStartingWith(String prefix) {
