@@ -6,6 +6,7 @@ import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.ExecutionRequest;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
+import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
@@ -90,6 +91,13 @@ public final class DynamoRolloutStore implements RolloutStore {
         String owner = holder != null ? DynamoValues.string(holder, "owner")
             : lockOf(ep).map(EndpointLock::owner).orElse(null);
         throw EndpointLockedException.lockedBy(ep, owner);
+      }
+      if (reasonCodes(reasons).stream().anyMatch(c -> c != null
+          && (c.equals("TransactionConflict") || c.startsWith("Throttling")
+              || c.equals("ProvisionedThroughputExceeded")))) {
+        // Another write touched these items at the same moment: trying again is the answer.
+        throw new TransientServiceException("TransactWriteItems lock " + ep + " cancelled "
+            + reasonCodes(reasons), e);
       }
       throw AwsErrors.translate("TransactWriteItems lock " + ep + " " + reasonCodes(reasons), e);
     } catch (SdkException e) {
