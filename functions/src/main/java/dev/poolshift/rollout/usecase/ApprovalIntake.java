@@ -109,6 +109,8 @@ public final class ApprovalIntake {
   }
 
   private Result approve(ModelPackageStateChange event, ModelPackageArn arn) {
+    String name = ExecutionNames.forApproval(arn);
+    MDC.put("executionName", name);
     if (!event.approvalChanged()) {
       return ignored("metadata-only update " + event.updatedFields() + " of an approved package");
     }
@@ -116,7 +118,7 @@ public final class ApprovalIntake {
       return ignored("ModelPackageStatus " + event.packageStatus() + " is not Completed");
     }
     try {
-      profiles.load(event.groupName());
+      MDC.put("endpointName", profiles.load(event.groupName()).endpointName());
     } catch (ProfileNotFoundException e) {
       return ignored("no deployment profile for model package group " + event.groupName());
     } catch (InvalidInputException e) {
@@ -137,8 +139,6 @@ public final class ApprovalIntake {
       return notConfirmed(arn, "DescribeModelPackage says " + pkg.approvalStatus() + " / "
           + pkg.status());
     }
-    String name = ExecutionNames.forApproval(arn);
-    MDC.put("executionName", name);
     Map<String, Object> trigger = new LinkedHashMap<>();
     trigger.put("source", ExecutionRequest.REGISTRY_APPROVAL);
     trigger.put("eventId", event.envelope().id());
