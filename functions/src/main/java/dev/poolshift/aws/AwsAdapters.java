@@ -1,39 +1,66 @@
 package dev.poolshift.aws;
 
+import dev.poolshift.rollout.ProfileDefaults;
+import dev.poolshift.rollout.port.Alarms;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.ExecutionStarter;
+import dev.poolshift.rollout.port.ExecutionStatus;
+import dev.poolshift.rollout.port.Ledger;
+import dev.poolshift.rollout.port.Metrics;
 import dev.poolshift.rollout.port.ModelRegistry;
+import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.ProfileStore;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TrafficShifter;
 import java.util.Map;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The real adapters, built from the environment. A handler's no-arg constructor (the one Lambda
- * calls) does {@code AwsAdapters.fromEnvironment(System.getenv())} and passes the ports it needs
- * to its other constructor. Each client is built on first use and then shared, so a function
- * pays only for the clients it uses, once per container.
+ * The real adapters, built from the environment. A handler's environment constructor does
+ * {@code AwsAdapters.fromEnvironment(env)} and passes the ports it needs to its other
+ * constructor. Each client is built on first use and then shared, so a function pays only for
+ * the clients it uses, once per container; nothing here calls AWS or reads the clock.
  *
- * <p>Environment: {@code AWS_REGION} (required), {@code PROFILE_PARAMETER_PREFIX} (default
- * {@code /poolshift/profiles/}).
+ * <p>Environment: {@code AWS_REGION} (required); {@code PROFILE_PARAMETER_PREFIX} (default
+ * {@code /poolshift/profiles/}; the template's value has no trailing slash, one is added);
+ * {@code DEFAULT_BAKE_SECONDS}, {@code DEFAULT_5XX_RATE_THRESHOLD}; and, required by the ports
+ * that use them, {@code STATE_TABLE}, {@code LEDGER_TABLE}, {@code NOTIFICATION_TOPIC_ARN},
+ * {@code STATE_MACHINE_ARN}.
  */
 public final class AwsAdapters {
   public static final String PROFILE_PREFIX_VARIABLE = "PROFILE_PARAMETER_PREFIX";
 
   private final AwsClients.Settings settings;
   private final String profilePrefix;
+  private final Map<String, String> env;
   private SageMakerClient sageMaker;
   private SsmClient ssm;
+  private DynamoDbClient dynamoDb;
+  private CloudWatchClient cloudWatch;
+  private SnsClient sns;
+  private SfnClient sfn;
   private SageMakerEndpoints endpoints;
 
   public AwsAdapters(AwsClients.Settings settings, String profilePrefix) {
+    this(settings, profilePrefix, Map.of());
+  }
+
+  private AwsAdapters(AwsClients.Settings settings, String profilePrefix,
+      Map<String, String> env) {
     this.settings = settings;
-    this.profilePrefix = profilePrefix;
+    this.profilePrefix = profilePrefix.endsWith("/") ? profilePrefix : profilePrefix + "/";
+    this.env = Map.copyOf(env);
   }
 
   public static AwsAdapters fromEnvironment(Map<String, String> env) {
     return new AwsAdapters(AwsClients.Settings.fromEnvironment(env),
-        env.getOrDefault(PROFILE_PREFIX_VARIABLE, SsmProfileStore.DEFAULT_PREFIX));
+        env.getOrDefault(PROFILE_PREFIX_VARIABLE, SsmProfileStore.DEFAULT_PREFIX), env);
   }
 
   public ModelRegistry modelRegistry() {
@@ -52,7 +79,53 @@ public final class AwsAdapters {
   }
 
   public ProfileStore profileStore() {
-    return new SsmProfileStore(ssm(), profilePrefix);
+    return new SsmProfileStore(ssm(), profilePrefix, ProfileDefaults.fromEnvironment(env));
+  }
+
+  public RolloutStore rolloutStore() {
+    return new DynamoRolloutStore(dynamoDb(), required("STATE_TABLE"));
+  }
+
+  public Ledger ledger() {
+    return new DynamoLedger(dynamoDb(), required("LEDGER_TABLE"));
+  }
+
+  public Alarms alarms() {
+    return new CloudWatchAlarms(cloudWatch());
+  }
+
+  public Metrics metrics() {
+    return new CloudWatchMetrics(cloudWatch());
+  }
+
+  public Notifier notifier() {
+    return new SnsNotifier(sns(), required("NOTIFICATION_TOPIC_ARN"));
+  }
+
+  public TaskCallbacks taskCallbacks() {
+    return new StepFunctionsCallbacks(sfn());
+  }
+
+  public ExecutionStarter executionStarter() {
+    return new StepFunctionsExecutions(sfn(), required("STATE_MACHINE_ARN"));
+  }
+
+  public ExecutionStatus executionStatus() {
+    return new StepFunctionsExecutions(sfn(), required("STATE_MACHINE_ARN"));
+  }
+
+  /** A required variable of the function's environment; missing is a deployment error. */
+  public String required(String variable) {
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(variable + " is not set in the function's environment");
+    }
+    return value;
+  }
+
+  public String optional(String variable) {
+    String value = env.get(variable);
+    return value == null || value.isBlank() ? null : value;
   }
 
   private synchronized SageMakerClient sageMaker() {
@@ -67,5 +140,33 @@ public final class AwsAdapters {
       ssm = AwsClients.ssm(settings);
     }
     return ssm;
+  }
+
+  private synchronized DynamoDbClient dynamoDb() {
+    if (dynamoDb == null) {
+      dynamoDb = AwsClients.dynamoDb(settings);
+    }
+    return dynamoDb;
+  }
+
+  private synchronized CloudWatchClient cloudWatch() {
+    if (cloudWatch == null) {
+      cloudWatch = AwsClients.cloudWatch(settings);
+    }
+    return cloudWatch;
+  }
+
+  private synchronized SnsClient sns() {
+    if (sns == null) {
+      sns = AwsClients.sns(settings);
+    }
+    return sns;
+  }
+
+  private synchronized SfnClient sfn() {
+    if (sfn == null) {
+      sfn = AwsClients.sfn(settings);
+    }
+    return sfn;
   }
 }

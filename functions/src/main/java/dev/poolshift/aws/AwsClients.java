@@ -6,7 +6,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -51,6 +55,38 @@ public final class AwsClients {
 
   public static SsmClient ssm(Settings s) {
     return SsmClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .build();
+  }
+
+  public static DynamoDbClient dynamoDb(Settings s) {
+    return DynamoDbClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .build();
+  }
+
+  public static CloudWatchClient cloudWatch(Settings s) {
+    return CloudWatchClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .build();
+  }
+
+  public static SnsClient sns(Settings s) {
+    return SnsClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .build();
+  }
+
+  public static SfnClient sfn(Settings s) {
+    return SfnClient.builder()
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())

@@ -3,6 +3,7 @@ package dev.poolshift.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.poolshift.rollout.DeploymentProfile;
 import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.ProfileDefaults;
 import dev.poolshift.rollout.ProfileNotFoundException;
 import dev.poolshift.rollout.ProfileParser;
 import dev.poolshift.rollout.RolloutException;
@@ -25,14 +26,21 @@ public final class SsmProfileStore implements ProfileStore {
   public static final String DEFAULT_PREFIX = "/poolshift/profiles/";
   private final SsmClient ssm;
   private final String prefix;
+  private final ProfileDefaults defaults;
 
   public SsmProfileStore(SsmClient ssm, String prefix) {
+    this(ssm, prefix, ProfileDefaults.STANDARD);
+  }
+
+  /** @param defaults the stack's values for fields a profile leaves out */
+  public SsmProfileStore(SsmClient ssm, String prefix, ProfileDefaults defaults) {
     if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
       throw new IllegalArgumentException("profile parameter prefix must start and end with /"
           + " (got " + prefix + ")");
     }
     this.ssm = ssm;
     this.prefix = prefix;
+    this.defaults = defaults;
   }
 
   public String parameterName(String modelPackageGroupName) {
@@ -60,7 +68,7 @@ public final class SsmProfileStore implements ProfileStore {
       throw new InvalidInputException("deployment profile " + name, "(root)",
           "not valid JSON: " + e.getOriginalMessage());
     }
-    return ProfileParser.parse(json, name);
+    return ProfileParser.parse(json, name, defaults);
   }
 
   private static RolloutException translate(String call, SdkException e) {

@@ -13,27 +13,27 @@ import java.util.TreeSet;
  * Every problem goes to the shared {@link FieldErrors} and the read returns null, so a caller
  * can keep reading and report everything at once.
  */
-final class JsonFields {
+public final class JsonFields {
   private final Map<?, ?> object;
   private final String prefix;
   private final FieldErrors errors;
 
-  JsonFields(Map<?, ?> object, String prefix, FieldErrors errors) {
+  public JsonFields(Map<?, ?> object, String prefix, FieldErrors errors) {
     this.object = object;
     this.prefix = prefix;
     this.errors = errors;
   }
 
-  String path(String key) {
+  public String path(String key) {
     return prefix.isEmpty() ? key : prefix + "." + key;
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     return object.containsKey(key);
   }
 
   /** Reports every key not in {@code known}, sorted so messages are stable. */
-  void rejectUnknown(Set<String> known) {
+  public void rejectUnknown(Set<String> known) {
     Set<String> unknown = new TreeSet<>();
     for (Object key : object.keySet()) {
       if (!known.contains(String.valueOf(key))) {
@@ -45,7 +45,7 @@ final class JsonFields {
     }
   }
 
-  String string(String key, boolean required) {
+  public String string(String key, boolean required) {
     Object v = value(key, required);
     if (v == null) {
       return null;
@@ -56,12 +56,12 @@ final class JsonFields {
     return mismatch(key, "a string", v);
   }
 
-  Long integer(String key, boolean required) {
+  public Long integer(String key, boolean required) {
     Object v = value(key, required);
     return v == null ? null : asInteger(path(key), v, errors);
   }
 
-  Double number(String key, boolean required) {
+  public Double number(String key, boolean required) {
     Object v = value(key, required);
     if (v == null) {
       return null;
@@ -72,7 +72,7 @@ final class JsonFields {
     return mismatch(key, "a number", v);
   }
 
-  Boolean bool(String key, boolean required) {
+  public Boolean bool(String key, boolean required) {
     Object v = value(key, required);
     if (v == null) {
       return null;
@@ -83,7 +83,7 @@ final class JsonFields {
     return mismatch(key, "a boolean", v);
   }
 
-  List<?> list(String key, boolean required) {
+  public List<?> list(String key, boolean required) {
     Object v = value(key, required);
     if (v == null) {
       return null;
@@ -94,7 +94,7 @@ final class JsonFields {
     return mismatch(key, "an array", v);
   }
 
-  JsonFields object(String key, boolean required) {
+  public JsonFields object(String key, boolean required) {
     Object v = value(key, required);
     if (v == null) {
       return null;
@@ -105,7 +105,7 @@ final class JsonFields {
     return mismatch(key, "an object", v);
   }
 
-  static Long asInteger(String path, Object v, FieldErrors errors) {
+  public static Long asInteger(String path, Object v, FieldErrors errors) {
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       return ((Number) v).longValue();
     }
@@ -126,7 +126,7 @@ final class JsonFields {
     return null;
   }
 
-  static String typeName(Object v) {
+  public static String typeName(Object v) {
     if (v == null) {
       return "null";
     }

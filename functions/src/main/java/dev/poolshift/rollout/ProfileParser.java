@@ -30,6 +30,13 @@ public final class ProfileParser {
    * @throws InvalidInputException naming every field that is wrong
    */
   public static DeploymentProfile parse(Object json, String source) {
+    return parse(json, source, ProfileDefaults.STANDARD);
+  }
+
+  /**
+   * As {@link #parse(Object, String)}, with the stack's defaults for fields the profile omits.
+   */
+  public static DeploymentProfile parse(Object json, String source, ProfileDefaults defaults) {
     String what = "deployment profile" + (source == null ? "" : " " + source);
     if (!(json instanceof Map<?, ?> root)) {
       throw new InvalidInputException(what, "(root)", "must be a JSON object (got "
@@ -74,12 +81,12 @@ public final class ProfileParser {
       DeploymentProfile.checkCanarySteps(errors, steps);
     }
     Long bake =
-        ranged(f, errors, "bakeSeconds", 60, 86_400, DeploymentProfile.DEFAULT_BAKE_SECONDS);
+        ranged(f, errors, "bakeSeconds", 60, 86_400, defaults.bakeSeconds());
     Long minInvocations = ranged(f, errors, "minInvocationsPerStep", 1, 1_000_000_000,
         DeploymentProfile.DEFAULT_MIN_INVOCATIONS);
     Long maxWait = ranged(f, errors, "maxWaitForInvocationsSeconds", 0, 86_400,
         DeploymentProfile.DEFAULT_MAX_WAIT_FOR_INVOCATIONS);
-    Thresholds thresholds = thresholds(f, errors);
+    Thresholds thresholds = thresholds(f, errors, defaults);
     List<String> alarms = strings(f, "gateAlarmNames", errors);
     if (alarms != null) {
       DeploymentProfile.checkAlarmNames(errors, alarms);
@@ -166,15 +173,16 @@ public final class ProfileParser {
     return errors.size() == before ? steps : null;
   }
 
-  private static Thresholds thresholds(JsonFields f, FieldErrors errors) {
+  private static Thresholds thresholds(JsonFields f, FieldErrors errors,
+      ProfileDefaults defaults) {
     JsonFields t = f.object("thresholds", false);
     if (t == null) {
-      return Thresholds.defaults();
+      return new Thresholds(defaults.max5xxRate(), null);
     }
     t.rejectUnknown(THRESHOLD_FIELDS);
     Double rate = t.number("max5xxRate", false);
     Long p99 = t.integer("p99LatencyMs", false);
-    Thresholds parsed = new Thresholds(rate == null ? Thresholds.DEFAULT_MAX_5XX_RATE : rate,
+    Thresholds parsed = new Thresholds(rate == null ? defaults.max5xxRate() : rate,
         p99 == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, p99)));
     DeploymentProfile.checkThresholds(errors, parsed);
     return parsed;

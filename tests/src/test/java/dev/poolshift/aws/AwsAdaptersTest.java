@@ -42,4 +42,31 @@ class AwsAdaptersTest {
     assertThat(((SsmProfileStore) adapters.profileStore()).parameterName("churn"))
         .isEqualTo("/staging/profiles/churn");
   }
+
+  @Test
+  void theTemplatesPrefixWithoutATrailingSlashStillNamesTheGroupsParameter() {
+    AwsAdapters adapters = AwsAdapters.fromEnvironment(Map.of("AWS_REGION", "us-east-1",
+        AwsAdapters.PROFILE_PREFIX_VARIABLE, "/poolshift/profiles"));
+
+    assertThat(((SsmProfileStore) adapters.profileStore()).parameterName("fraud-scoring"))
+        .isEqualTo("/poolshift/profiles/fraud-scoring");
+  }
+
+  @Test
+  void theCoordinationAdaptersComeFromTheirVariablesAndAMissingOneIsNamed() {
+    AwsAdapters adapters = AwsAdapters.fromEnvironment(Map.of("AWS_REGION", "us-east-1",
+        "STATE_TABLE", "s", "LEDGER_TABLE", "l", "NOTIFICATION_TOPIC_ARN", "t",
+        "STATE_MACHINE_ARN", "m"));
+
+    assertThat(adapters.rolloutStore()).isInstanceOf(DynamoRolloutStore.class);
+    assertThat(adapters.ledger()).isInstanceOf(DynamoLedger.class);
+    assertThat(adapters.alarms()).isInstanceOf(CloudWatchAlarms.class);
+    assertThat(adapters.metrics()).isInstanceOf(CloudWatchMetrics.class);
+    assertThat(adapters.notifier()).isInstanceOf(SnsNotifier.class);
+    assertThat(adapters.taskCallbacks()).isInstanceOf(StepFunctionsCallbacks.class);
+    assertThat(adapters.executionStarter()).isInstanceOf(StepFunctionsExecutions.class);
+    assertThatThrownBy(() -> AwsAdapters.fromEnvironment(Map.of("AWS_REGION", "us-east-1"))
+        .rolloutStore()).isInstanceOf(IllegalStateException.class)
+        .hasMessage("STATE_TABLE is not set in the function's environment");
+  }
 }

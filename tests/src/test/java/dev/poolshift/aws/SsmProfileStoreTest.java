@@ -78,4 +78,26 @@ class SsmProfileStoreTest {
 
     assertThatThrownBy(() -> store.load("churn")).isInstanceOf(TransientServiceException.class);
   }
+
+  @Test
+  void theStacksDefaultsFillWhatAProfileLeavesOutAndAProfileValueWins() {
+    SsmProfileStore withDefaults = new SsmProfileStore(AwsClients.ssm(http.settings()),
+        SsmProfileStore.DEFAULT_PREFIX, new dev.poolshift.rollout.ProfileDefaults(900, 0.005));
+    String minimal = "{\"endpointName\": \"churn-prod\", \"executionRoleArn\":"
+        + " \"arn:aws:iam::111122223333:role/sm\", \"instancePools\": [{\"instanceType\":"
+        + " \"ml.g5.2xlarge\", \"priority\": 1}]}";
+    String own = minimal.replace("}]}", "}], \"bakeSeconds\": 120,"
+        + " \"thresholds\": {\"max5xxRate\": 0.01}}");
+    http.then(Reply.ok(Json.write(Map.of("Parameter", Map.of("Name", "/poolshift/profiles/churn",
+        "Type", "String", "Value", minimal)))), Reply.ok(Json.write(Map.of("Parameter", Map.of(
+        "Name", "/poolshift/profiles/churn", "Type", "String", "Value", own)))));
+
+    DeploymentProfile defaulted = withDefaults.load("churn");
+    DeploymentProfile explicit = withDefaults.load("churn");
+
+    assertThat(defaulted.bakeSeconds()).isEqualTo(900);
+    assertThat(defaulted.thresholds().max5xxRate()).isEqualTo(0.005);
+    assertThat(explicit.bakeSeconds()).isEqualTo(120);
+    assertThat(explicit.thresholds().max5xxRate()).isEqualTo(0.01);
+  }
 }

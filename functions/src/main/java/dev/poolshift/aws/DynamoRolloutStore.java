@@ -1,0 +1,390 @@
+package dev.poolshift.aws;
+
+import static dev.poolshift.aws.DynamoValues.of;
+
+import dev.poolshift.rollout.EndpointLockedException;
+import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.TaskToken;
+import dev.poolshift.rollout.TransientServiceException;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.AlarmMapping;
+import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.StopRequest;
+import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.port.TokenRegistration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * {@link RolloutStore} on the DynamoDB state table ({@code pk}/{@code sk} strings, TTL attribute
+ * {@code expiresAt} in epoch seconds):
+ * <pre>
+ * ENDPOINT#&lt;ep&gt; / LOCK      owner, executionArn, modelPackageArn, acquiredAt
+ * ENDPOINT#&lt;ep&gt; / ROLLOUT   owner, baseline/canary/final names, models, alarms, phase, stop, history
+ * ENDPOINT#&lt;ep&gt; / WAIT|BAKE|HOLD   owner, token, phase|stepIndex|reason, registeredAt, expiresAt
+ * ALARM#&lt;name&gt; / ALARM     endpointName, owner
+ * </pre>
+ * Every change to an item owned by a rollout is conditional on the owner, so a late or
+ * retried call of one execution never touches another's state. Reads are strongly consistent.
+ */
+public final class DynamoRolloutStore implements RolloutStore {
+  private static final String LOCK = "LOCK";
+  private static final String ROLLOUT = "ROLLOUT";
+  private static final String OWNED = "#owner = :owner";
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoRolloutStore(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  static String endpointKey(String endpointName) {
+    return "ENDPOINT#" + endpointName;
+  }
+
+  // ------------------------------------------------------------------ lock
+
+  @Override
+  public void lock(EndpointLock lock, ActiveRollout rollout, List<AlarmMapping> alarms) {
+    String ep = lock.endpointName();
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+        .item(lockItem(lock))
+        .conditionExpression("attribute_not_exists(pk) OR " + OWNED)
+        .expressionAttributeNames(Map.of("#owner", "owner"))
+        .expressionAttributeValues(Map.of(":owner", of(lock.owner())))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .build()).build());
+    // The lock's condition makes the whole transaction exclusive: these follow it or nothing.
+    writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+        .item(rolloutItem(rollout)).build()).build());
+    for (AlarmMapping a : alarms) {
+      writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+          .item(Map.of("pk", of("ALARM#" + a.alarmName()), "sk", of("ALARM"),
+              "endpointName", of(a.endpointName()), "owner", of(a.owner())))
+          .build()).build());
+    }
+    try {
+      dynamo.transactWriteItems(b -> b.transactItems(writes));
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.getFirst().code())) {
+        Map<String, AttributeValue> holder = reasons.getFirst().hasItem()
+            ? reasons.getFirst().item() : null;
+        String owner = holder != null ? DynamoValues.string(holder, "owner")
+            : lockOf(ep).map(EndpointLock::owner).orElse(null);
+        throw EndpointLockedException.lockedBy(ep, owner);
+      }
+      if (reasonCodes(reasons).stream().anyMatch(c -> c != null
+          && (c.equals("TransactionConflict") || c.startsWith("Throttling")
+              || c.equals("ProvisionedThroughputExceeded")))) {
+        // Another write touched these items at the same moment: trying again is the answer.
+        throw new TransientServiceException("TransactWriteItems lock " + ep + " cancelled "
+            + reasonCodes(reasons), e);
+      }
+      throw AwsErrors.translate("TransactWriteItems lock " + ep + " " + reasonCodes(reasons), e);
+    } catch (SdkException e) {
+      throw AwsErrors.translate("TransactWriteItems lock " + ep, e);
+    }
+  }
+
+  @Override
+  public Optional<EndpointLock> lockOf(String endpointName) {
+    return get(endpointKey(endpointName), LOCK).map(DynamoRolloutStore::lock);
+  }
+
+  @Override
+  public List<EndpointLock> locks() {
+    List<EndpointLock> out = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      ScanResponse page;
+      try {
+        page = dynamo.scan(b -> b.tableName(table).consistentRead(true)
+            .filterExpression("#sk = :lock").expressionAttributeNames(Map.of("#sk", "sk"))
+            .expressionAttributeValues(Map.of(":lock", of(LOCK)))
+            .exclusiveStartKey(from));
+      } catch (SdkException e) {
+        throw AwsErrors.translate("Scan " + table + " for locks", e);
+      }
+      page.items().forEach(item -> out.add(lock(item)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return out;
+  }
+
+  @Override
+  public boolean unlock(String endpointName, String owner) {
+    return deleteIf(endpointKey(endpointName), LOCK, OWNED, ":owner", owner);
+  }
+
+  // ------------------------------------------------------------------ active rollout
+
+  @Override
+  public Optional<ActiveRollout> rollout(String endpointName) {
+    return get(endpointKey(endpointName), ROLLOUT).map(DynamoRolloutStore::rollout);
+  }
+
+  @Override
+  public boolean setPhase(String endpointName, String owner, RolloutPhase phase,
+      Integer stepIndex) {
+    Map<String, AttributeValue> values = new LinkedHashMap<>();
+    values.put(":owner", of(owner));
+    values.put(":phase", of(phase.wire()));
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put("#phase", "phase");
+    String update = "SET #phase = :phase";
+    if (stepIndex != null) {
+      update += ", #step = :step";
+      names.put("#step", "stepIndex");
+      values.put(":step", of(stepIndex));
+    }
+    return updateIf(endpointName, update, values, names);
+  }
+
+  @Override
+  public boolean appendHistory(String endpointName, String owner, Map<String, Object> entry) {
+    return updateIf(endpointName,
+        "SET #history = list_append(if_not_exists(#history, :empty), :entry)",
+        Map.of(":owner", of(owner), ":empty", AttributeValue.fromL(List.of()),
+            ":entry", AttributeValue.fromL(List.of(of(entry)))), Map.of("#history", "history"));
+  }
+
+  /** The first stop request wins: its cause is what the on-call reads. */
+  @Override
+  public boolean requestStop(String endpointName, String owner, StopRequest stop) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("error", stop.error());
+    s.put("cause", stop.cause());
+    s.put("at", stop.at() == null ? null : stop.at().toString());
+    return updateIf(endpointName, "SET #stop = if_not_exists(#stop, :stop)",
+        Map.of(":owner", of(owner), ":stop", of(s)), Map.of("#stop", "stop"));
+  }
+
+  @Override
+  public boolean deleteRollout(String endpointName, String owner) {
+    return deleteIf(endpointKey(endpointName), ROLLOUT, OWNED, ":owner", owner);
+  }
+
+  // ------------------------------------------------------------------ parked tokens
+
+  @Override
+  public void register(TokenRegistration r) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", of(endpointKey(r.endpointName())));
+    item.put("sk", of(r.kind().name()));
+    item.put("owner", of(r.owner()));
+    item.put("token", of(r.token().reveal()));
+    if (r.phase() != null) {
+      item.put("phase", of(r.phase().wire()));
+    }
+    if (r.stepIndex() != null) {
+      item.put("stepIndex", of(r.stepIndex()));
+    }
+    if (r.reason() != null) {
+      item.put("reason", of(r.reason()));
+    }
+    item.put("registeredAt", of(r.registeredAt().toString()));
+    item.put("expiresAt", of(r.expiresAt().getEpochSecond()));
+    try {
+      dynamo.putItem(b -> b.tableName(table).item(item));
+    } catch (SdkException e) {
+      throw AwsErrors.translate("PutItem " + r.kind() + " of " + r.endpointName(), e);
+    }
+  }
+
+  @Override
+  public Optional<TokenRegistration> registration(String endpointName, TokenKind kind) {
+    return get(endpointKey(endpointName), kind.name()).map(item -> new TokenRegistration(
+        endpointName, kind, DynamoValues.string(item, "owner"),
+        new TaskToken(DynamoValues.string(item, "token")),
+        item.containsKey("phase") ? RolloutPhase.fromWire("phase",
+            DynamoValues.string(item, "phase")) : null,
+        DynamoValues.integer(item, "stepIndex"), instant(DynamoValues.string(item, "registeredAt")),
+        DynamoValues.string(item, "reason"),
+        item.containsKey("expiresAt") ? Instant.ofEpochSecond(
+            DynamoValues.number(item, "expiresAt").longValue()) : null));
+  }
+
+  @Override
+  public boolean deregister(String endpointName, TokenKind kind, TaskToken token) {
+    return deleteIf(endpointKey(endpointName), kind.name(), "#token = :token", ":token",
+        token.reveal(), Map.of("#token", "token"));
+  }
+
+  @Override
+  public boolean deregisterOwned(String endpointName, TokenKind kind, String owner) {
+    return deleteIf(endpointKey(endpointName), kind.name(), OWNED, ":owner", owner);
+  }
+
+  // ------------------------------------------------------------------ alarm mappings
+
+  @Override
+  public Optional<AlarmMapping> alarmMapping(String alarmName) {
+    return get("ALARM#" + alarmName, "ALARM").map(item -> new AlarmMapping(alarmName,
+        DynamoValues.string(item, "endpointName"), DynamoValues.string(item, "owner")));
+  }
+
+  @Override
+  public void deleteAlarmMappings(List<String> alarmNames, String owner) {
+    for (String name : alarmNames) {
+      deleteIf("ALARM#" + name, "ALARM", OWNED, ":owner", owner);
+    }
+  }
+
+  // ------------------------------------------------------------------ items
+
+  private static Map<String, AttributeValue> lockItem(EndpointLock l) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", of(endpointKey(l.endpointName())));
+    item.put("sk", of(LOCK));
+    item.put("endpointName", of(l.endpointName()));
+    item.put("owner", of(l.owner()));
+    item.put("executionArn", of(l.executionArn()));
+    item.put("modelPackageArn", of(l.modelPackageArn()));
+    item.put("acquiredAt", of(l.acquiredAt().toString()));
+    return item;
+  }
+
+  private static EndpointLock lock(Map<String, AttributeValue> item) {
+    String pk = DynamoValues.string(item, "pk");
+    return new EndpointLock(pk.substring("ENDPOINT#".length()),
+        DynamoValues.string(item, "owner"), DynamoValues.string(item, "executionArn"),
+        DynamoValues.string(item, "modelPackageArn"),
+        instant(DynamoValues.string(item, "acquiredAt")));
+  }
+
+  private static Map<String, AttributeValue> rolloutItem(ActiveRollout r) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", of(endpointKey(r.endpointName())));
+    item.put("sk", of(ROLLOUT));
+    item.put("owner", of(r.executionName()));
+    item.put("executionArn", of(r.executionArn()));
+    item.put("modelPackageArn", of(r.modelPackageArn()));
+    item.put("baselineConfigName", of(r.baselineConfigName()));
+    item.put("baselineVariantName", of(r.baselineVariantName()));
+    item.put("baselineWeight", of(r.baselineWeight()));
+    item.put("canaryConfigName", of(r.canaryConfigName()));
+    item.put("canaryVariantName", of(r.canaryVariantName()));
+    item.put("finalConfigName", of(r.finalConfigName()));
+    item.put("models", of(r.models()));
+    item.put("alarmNames", of(r.alarmNames()));
+    item.put("managedAlarmNames", of(r.managedAlarmNames()));
+    if (r.trigger() != null) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("source", r.trigger().source());
+      t.put("by", r.trigger().by());
+      t.put("eventId", r.trigger().eventId());
+      item.put("trigger", of(t));
+    }
+    if (r.startedAt() != null) {
+      item.put("startedAt", of(r.startedAt().toString()));
+    }
+    item.put("phase", of(r.phase().wire()));
+    if (r.stepIndex() != null) {
+      item.put("stepIndex", of(r.stepIndex()));
+    }
+    item.put("history", of(r.history()));
+    return item;
+  }
+
+  private static ActiveRollout rollout(Map<String, AttributeValue> item) {
+    String pk = DynamoValues.string(item, "pk");
+    Map<String, Object> t = DynamoValues.map(item, "trigger");
+    Map<String, Object> s = DynamoValues.map(item, "stop");
+    return new ActiveRollout(pk.substring("ENDPOINT#".length()),
+        DynamoValues.string(item, "owner"), DynamoValues.string(item, "executionArn"),
+        DynamoValues.string(item, "modelPackageArn"),
+        DynamoValues.string(item, "baselineConfigName"),
+        DynamoValues.string(item, "baselineVariantName"),
+        DynamoValues.number(item, "baselineWeight"),
+        DynamoValues.string(item, "canaryConfigName"),
+        DynamoValues.string(item, "canaryVariantName"),
+        DynamoValues.string(item, "finalConfigName"),
+        DynamoValues.strings(item, "models"), DynamoValues.strings(item, "alarmNames"),
+        DynamoValues.strings(item, "managedAlarmNames"),
+        t == null ? null : new ExecutionRequest.Trigger((String) t.get("source"),
+            (String) t.get("by"), (String) t.get("eventId")),
+        instant(DynamoValues.string(item, "startedAt")),
+        RolloutPhase.fromWire("phase", DynamoValues.string(item, "phase")),
+        DynamoValues.integer(item, "stepIndex"),
+        s == null ? null : new StopRequest((String) s.get("error"), (String) s.get("cause"),
+            instant((String) s.get("at"))),
+        DynamoValues.maps(item, "history"));
+  }
+
+  private static Instant instant(String iso) {
+    return iso == null ? null : Instant.parse(iso);
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
+    try {
+      var r = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+          .key(Map.of("pk", of(pk), "sk", of(sk))));
+      return r.hasItem() && !r.item().isEmpty() ? Optional.of(r.item()) : Optional.empty();
+    } catch (SdkException e) {
+      throw AwsErrors.translate("GetItem " + pk + "/" + sk, e);
+    }
+  }
+
+  private boolean updateIf(String endpointName, String update,
+      Map<String, AttributeValue> values, Map<String, String> extraNames) {
+    Map<String, String> names = new LinkedHashMap<>(extraNames);
+    names.put("#owner", "owner");
+    try {
+      dynamo.updateItem(b -> b.tableName(table)
+          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(ROLLOUT)))
+          .updateExpression(update).conditionExpression(OWNED)
+          .expressionAttributeNames(names).expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw AwsErrors.translate("UpdateItem ROLLOUT of " + endpointName, e);
+    }
+  }
+
+  private boolean deleteIf(String pk, String sk, String condition, String placeholder,
+      String value) {
+    return deleteIf(pk, sk, condition, placeholder, value, Map.of("#owner", "owner"));
+  }
+
+  private boolean deleteIf(String pk, String sk, String condition, String placeholder,
+      String value, Map<String, String> names) {
+    try {
+      dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", of(pk), "sk", of(sk)))
+          .conditionExpression(condition).expressionAttributeNames(names)
+          .expressionAttributeValues(Map.of(placeholder, of(value))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw AwsErrors.translate("DeleteItem " + pk + "/" + sk, e);
+    }
+  }
+
+  private static List<String> reasonCodes(List<CancellationReason> reasons) {
+    return reasons.stream().map(CancellationReason::code).toList();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.poolshift.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.poolshift.aws.AwsAdapters;
+import dev.poolshift.aws.Json;
+import dev.poolshift.rollout.event.AlarmStateChange;
+import dev.poolshift.rollout.event.EventEnvelope;
+import dev.poolshift.rollout.usecase.AlarmResponder;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * A canary alarm in ALARM: baseline weights restored at once, the rollout's wait failed
+ * ({@code AlarmEventsFunction}).
+ *
+ * <p>Trigger: EventBridge rule {@code CanaryAlarm} ("CloudWatch Alarm State Change" to ALARM,
+ * names starting with {@code MANAGED_ALARM_PREFIX}), asynchronous. Input: the EventBridge event.
+ * Output: {@link AlarmResponder.Result}. Sends {@code dev.poolshift.rollout.CanaryAlarmException}
+ * to the workflow with SendTaskFailure. Errors: {@code InvalidInputException} for a malformed
+ * event, {@code TransientServiceException} when AWS did not answer (Lambda retries).
+ */
+public final class AlarmEventsHandler implements RequestStreamHandler {
+  private final AlarmResponder responder;
+
+  public AlarmEventsHandler() {
+    this(System.getenv());
+  }
+
+  public AlarmEventsHandler(Map<String, String> env) {
+    this(wire(AwsAdapters.fromEnvironment(env)));
+  }
+
+  public AlarmEventsHandler(AlarmResponder responder) {
+    this.responder = responder;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) {
+    Handlers.handle(input, output, context, request -> responder.handle(
+        AlarmStateChange.parse(EventEnvelope.parse(Json.readValue(request)))));
+  }
+
+  private static AlarmResponder wire(AwsAdapters aws) {
+    return new AlarmResponder(aws.rolloutStore(), aws.endpoints(), aws.trafficShifter(),
+        aws.taskCallbacks());
+  }
+}

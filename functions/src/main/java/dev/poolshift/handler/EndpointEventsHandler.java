@@ -1,0 +1,48 @@
+package dev.poolshift.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.poolshift.aws.AwsAdapters;
+import dev.poolshift.aws.Json;
+import dev.poolshift.rollout.event.EndpointStateChange;
+import dev.poolshift.rollout.event.EventEnvelope;
+import dev.poolshift.rollout.usecase.EndpointEventResponder;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * Endpoint state changes in; the waiting rollout step completed ({@code EndpointEventsFunction}).
+ *
+ * <p>Trigger: EventBridge rule {@code EndpointStateChanged} ("SageMaker Endpoint State Change",
+ * settled statuses), asynchronous, possibly doubled and out of order. Input: the EventBridge
+ * event. Output: {@link EndpointEventResponder.Result} (IGNORED, STILL_IN_PROGRESS, COMPLETED or
+ * ALREADY_CLOSED). Errors: {@code InvalidInputException} for a malformed event,
+ * {@code TransientServiceException} when AWS did not answer (Lambda retries). A wait that
+ * already ended is not an error.
+ */
+public final class EndpointEventsHandler implements RequestStreamHandler {
+  private final EndpointEventResponder responder;
+
+  public EndpointEventsHandler() {
+    this(System.getenv());
+  }
+
+  public EndpointEventsHandler(Map<String, String> env) {
+    this(wire(AwsAdapters.fromEnvironment(env)));
+  }
+
+  public EndpointEventsHandler(EndpointEventResponder responder) {
+    this.responder = responder;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) {
+    Handlers.handle(input, output, context, request -> responder.handle(
+        EndpointStateChange.parse(EventEnvelope.parse(Json.readValue(request)))));
+  }
+
+  private static EndpointEventResponder wire(AwsAdapters aws) {
+    return new EndpointEventResponder(aws.rolloutStore(), aws.endpoints(), aws.taskCallbacks());
+  }
+}

@@ -1,0 +1,50 @@
+package dev.poolshift.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.poolshift.aws.AwsAdapters;
+import dev.poolshift.aws.Json;
+import dev.poolshift.rollout.event.EventEnvelope;
+import dev.poolshift.rollout.usecase.Reconciler;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * Endpoints left off-baseline by a stopped, timed-out or lost execution put back
+ * ({@code ReconcilerFunction}).
+ *
+ * <p>Trigger: EventBridge rule {@code ExecutionEnded} ("Step Functions Execution Status Change"
+ * ABORTED / TIMED_OUT / FAILED) and the {@code Sweep} schedule (every 5 minutes; its input is an
+ * envelope-shaped event whose {@code time} is the scheduled time). Input: that event. Output:
+ * {@link Reconciler.Result}, one outcome per locked endpoint. Errors:
+ * {@code InvalidInputException} for a malformed event; trouble with one endpoint is reported in
+ * its outcome and retried on the next pass.
+ */
+public final class ReconcilerHandler implements RequestStreamHandler {
+  private final Reconciler reconciler;
+
+  public ReconcilerHandler() {
+    this(System.getenv());
+  }
+
+  public ReconcilerHandler(Map<String, String> env) {
+    this(wire(AwsAdapters.fromEnvironment(env)));
+  }
+
+  public ReconcilerHandler(Reconciler reconciler) {
+    this.reconciler = reconciler;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) {
+    Handlers.handle(input, output, context,
+        request -> reconciler.handle(EventEnvelope.parse(Json.readValue(request))));
+  }
+
+  private static Reconciler wire(AwsAdapters aws) {
+    return new Reconciler(new Reconciler.Settings(aws.optional("STATE_TABLE")),
+        aws.rolloutStore(), aws.executionStatus(), aws.endpoints(), aws.trafficShifter(),
+        aws.ledger(), aws.notifier(), aws.alarms(), aws.modelRegistry());
+  }
+}

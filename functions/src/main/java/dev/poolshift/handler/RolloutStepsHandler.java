@@ -1,0 +1,58 @@
+package dev.poolshift.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.poolshift.aws.AwsAdapters;
+import dev.poolshift.aws.Json;
+import dev.poolshift.rollout.usecase.RolloutSteps;
+import dev.poolshift.rollout.usecase.StepInput;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * The rollout workflow's steps ({@code RolloutStepsFunction}).
+ *
+ * <p>Trigger: every Task of {@code statemachine/rollout.asl.json} ({@code lambda:invoke}, some
+ * {@code .waitForTaskToken}). Input: {@code {"step", "now", "plan", "execution", ...}} (see
+ * {@link StepInput}). Output: the step's result, which the workflow reads as
+ * {@code $states.result.Payload}. Errors the workflow matches by class name:
+ * {@code dev.poolshift.rollout.TransientServiceException} and
+ * {@code dev.poolshift.rollout.EndpointBusyException} (retried);
+ * {@code InvalidInputException}, {@code ProfileNotFoundException},
+ * {@code ModelPackageNotDeployableException}, {@code ModelPackageNotFoundException},
+ * {@code EndpointNotFoundException}, {@code IncompatibleEndpointException},
+ * {@code EndpointLockedException} (rejected); {@code CanaryAlarmException},
+ * {@code PackageRejectedException}, {@code DeploymentFailedException} and any other during a
+ * canary (rolled back).
+ */
+public final class RolloutStepsHandler implements RequestStreamHandler {
+  private final RolloutSteps steps;
+
+  public RolloutStepsHandler() {
+    this(System.getenv());
+  }
+
+  public RolloutStepsHandler(Map<String, String> env) {
+    this(wire(AwsAdapters.fromEnvironment(env)));
+  }
+
+  public RolloutStepsHandler(RolloutSteps steps) {
+    this.steps = steps;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) {
+    Handlers.handle(input, output, context,
+        request -> steps.run(Json.read(request, StepInput.class)));
+  }
+
+  private static RolloutSteps wire(AwsAdapters aws) {
+    return new RolloutSteps(
+        new RolloutSteps.Settings(aws.required("MANAGED_ALARM_PREFIX"),
+            aws.optional("SAGEMAKER_EXECUTION_ROLE_ARN"), aws.optional("STATE_TABLE")),
+        new RolloutSteps.Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
+            aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
+            aws.notifier(), aws.taskCallbacks()));
+  }
+}

@@ -1,0 +1,7 @@
+package dev.poolshift.rollout.port;
+
+/** Starts rollout executions under deterministic names (the per-approval idempotency key). */
+public interface ExecutionStarter {
+  /** @param input the execution input, serialised as JSON in a stable key order */
+  StartResult start(String executionName, java.util.Map<String, Object> input);
+}

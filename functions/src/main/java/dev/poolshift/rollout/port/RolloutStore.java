@@ -1,0 +1,60 @@
+package dev.poolshift.rollout.port;
+
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.TaskToken;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Live coordination state (the {@code STATE_TABLE}): endpoint locks, active rollouts, parked
+ * task tokens and alarm mappings. Reads are strongly consistent: a step that parks a token and
+ * then reads the rollout's stop request, and a handler that sets the stop request and then reads
+ * the token, cannot both miss each other.
+ */
+public interface RolloutStore {
+  /**
+   * Atomically takes the endpoint's lock and writes the active-rollout record and the alarm
+   * mappings. Idempotent: the lock's owner taking it again succeeds.
+   *
+   * @throws dev.poolshift.rollout.EndpointLockedException when another execution holds it
+   */
+  void lock(EndpointLock lock, ActiveRollout rollout, List<AlarmMapping> alarms);
+
+  Optional<EndpointLock> lockOf(String endpointName);
+
+  /** Every lock held (the reconciler's sweep; a handful of items). */
+  List<EndpointLock> locks();
+
+  /** Releases the lock if {@code owner} holds it; false when it did not. */
+  boolean unlock(String endpointName, String owner);
+
+  Optional<ActiveRollout> rollout(String endpointName);
+
+  /** Records where the owner's rollout is; false when the endpoint has no rollout of its. */
+  boolean setPhase(String endpointName, String owner, RolloutPhase phase, Integer stepIndex);
+
+  /** Appends to the owner's rollout history; false when the endpoint has no rollout of its. */
+  boolean appendHistory(String endpointName, String owner, Map<String, Object> entry);
+
+  /** Asks the owner's rollout to turn around; false when the endpoint has no rollout of its. */
+  boolean requestStop(String endpointName, String owner, StopRequest stop);
+
+  boolean deleteRollout(String endpointName, String owner);
+
+  /** Parks a token, replacing any earlier one of the same kind on the endpoint. */
+  void register(TokenRegistration registration);
+
+  Optional<TokenRegistration> registration(String endpointName, TokenKind kind);
+
+  /** Deletes the registration only if it still holds {@code token}; false otherwise. */
+  boolean deregister(String endpointName, TokenKind kind, TaskToken token);
+
+  /** Deletes the registration only if {@code owner} parked it; false otherwise. */
+  boolean deregisterOwned(String endpointName, TokenKind kind, String owner);
+
+  Optional<AlarmMapping> alarmMapping(String alarmName);
+
+  /** Deletes the mappings of these alarms that point at the owner's rollout. */
+  void deleteAlarmMappings(List<String> alarmNames, String owner);
+}

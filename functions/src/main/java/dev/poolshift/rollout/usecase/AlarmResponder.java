@@ -1,0 +1,134 @@
+package dev.poolshift.rollout.usecase;
+
+import dev.poolshift.rollout.CanaryAlarmException;
+import dev.poolshift.rollout.EndpointBusyException;
+import dev.poolshift.rollout.EndpointState;
+import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.event.AlarmStateChange;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.AlarmMapping;
+import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.StopRequest;
+import dev.poolshift.rollout.port.TaskCallbacks;
+import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.port.TrafficShifter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A canary alarm going to ALARM: traffic goes back to the baseline at once, with one
+ * UpdateEndpointWeightsAndCapacities (no polling interval, no workflow step in between), then
+ * the workflow's canary-phase wait is failed with {@link CanaryAlarmException} so it runs its
+ * rollback (which finds the weights already set). A rollout already on its way back, or over,
+ * is left alone.
+ */
+public final class AlarmResponder {
+  private static final Logger LOG = LoggerFactory.getLogger(AlarmResponder.class);
+
+  /** What the responder did; also the function's output. */
+  public record Result(String outcome, String reason, boolean weightsRestored,
+      List<String> waitsFailed) {
+  }
+
+  public static final String IGNORED = "IGNORED";
+  public static final String ROLLBACK_STARTED = "ROLLBACK_STARTED";
+
+  private final RolloutStore store;
+  private final Endpoints endpoints;
+  private final TrafficShifter traffic;
+  private final TaskCallbacks callbacks;
+
+  public AlarmResponder(RolloutStore store, Endpoints endpoints, TrafficShifter traffic,
+      TaskCallbacks callbacks) {
+    this.store = store;
+    this.endpoints = endpoints;
+    this.traffic = traffic;
+    this.callbacks = callbacks;
+  }
+
+  public Result handle(AlarmStateChange event) {
+    MDC.put("alarmName", event.alarmName());
+    MDC.put("eventId", event.envelope().id());
+    if (!"ALARM".equals(event.state())) {
+      return ignored("alarm went to " + event.state() + ", not ALARM");
+    }
+    Optional<AlarmMapping> mapping = store.alarmMapping(event.alarmName());
+    if (mapping.isEmpty()) {
+      return ignored("alarm guards no active rollout");
+    }
+    String ep = mapping.get().endpointName();
+    MDC.put("endpointName", ep);
+    MDC.put("executionName", mapping.get().owner());
+    Optional<ActiveRollout> found = store.rollout(ep)
+        .filter(r -> r.ownedBy(mapping.get().owner()));
+    if (found.isEmpty()) {
+      return ignored("the rollout this alarm guarded has ended");
+    }
+    ActiveRollout rollout = found.get();
+    MDC.put("modelPackageArn", rollout.modelPackageArn());
+    if (rollout.phase() == null || !rollout.phase().forward()) {
+      return ignored("rollout is " + (rollout.phase() == null ? "in no phase"
+          : rollout.phase().wire()) + "; its way back is not interrupted");
+    }
+    String cause = "alarm " + event.alarmName() + " is in ALARM: "
+        + (event.reason() == null ? "(no reason given)" : event.reason());
+    // A stop request first: if no wait is parked now, the next step turns around.
+    StopRequest stop = new StopRequest(CanaryAlarmException.class.getName(), cause,
+        event.envelope().time());
+    store.requestStop(ep, rollout.executionName(), stop);
+    boolean restored = restoreWeights(rollout);
+    List<TokenKind> failed = TurnAround.failWaits(store, callbacks, rollout, stop);
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("at", event.envelope().time().toString());
+    entry.put("kind", "alarm");
+    entry.put("alarm", event.alarmName());
+    entry.put("reason", event.reason());
+    entry.put("weightsRestored", restored);
+    store.appendHistory(ep, rollout.executionName(), entry);
+    List<String> waits = failed.stream().map(Enum::name).toList();
+    LOG.atInfo().addKeyValue("phase", rollout.phase().wire())
+        .addKeyValue("weightsRestored", restored).addKeyValue("waitsFailed", waits)
+        .addKeyValue("alarmReason", event.reason())
+        .log("canary alarm: traffic back on the baseline, rollout rolling back");
+    return new Result(ROLLBACK_STARTED, cause, restored, waits);
+  }
+
+  /**
+   * One weight call when the canary config is active. A busy endpoint (a weight change in
+   * flight) cannot take it now; the workflow's rollback step retries it.
+   */
+  private boolean restoreWeights(ActiveRollout rollout) {
+    try {
+      EndpointState s = endpoints.describe(rollout.endpointName());
+      if (!rollout.canaryConfigName().equals(s.endpointConfigName())) {
+        LOG.atInfo().addKeyValue("endpointConfigName", s.endpointConfigName())
+            .log("canary config not active; no weights to restore");
+        return false;
+      }
+      traffic.setWeights(rollout.endpointName(), rollout.baselineWeights());
+      return true;
+    } catch (EndpointBusyException e) {
+      LOG.atWarn().addKeyValue("cause", e.getMessage())
+          .log("endpoint busy; the workflow's rollback restores the weights when it can");
+      return false;
+    } catch (RolloutException e) {
+      // Failing the wait below matters more than this call: the rollback retries the weights.
+      LOG.atError().addKeyValue("error", e.getClass().getName())
+          .addKeyValue("cause", e.getMessage())
+          .log("weights not restored; the workflow's rollback retries them");
+      return false;
+    }
+  }
+
+  private static Result ignored(String reason) {
+    LOG.atInfo().addKeyValue("outcome", IGNORED).addKeyValue("reason", reason)
+        .log("alarm event ignored");
+    return new Result(IGNORED, reason, false, List.of());
+  }
+}

@@ -1,0 +1,205 @@
+package dev.poolshift.rollout.usecase;
+
+import dev.poolshift.rollout.ExecutionNames;
+import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.ModelPackage;
+import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.PackageRejectedException;
+import dev.poolshift.rollout.ProfileNotFoundException;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.ExecutionStarter;
+import dev.poolshift.rollout.port.ModelRegistry;
+import dev.poolshift.rollout.port.ProfileStore;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.StartResult;
+import dev.poolshift.rollout.port.StopRequest;
+import dev.poolshift.rollout.port.TaskCallbacks;
+import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.event.ModelPackageStateChange;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Model Registry events in. An approval starts exactly one rollout of exactly that package
+ * version: the execution name is derived from the package ARN, so duplicates and redeliveries
+ * meet the first execution. A rejection of a version whose canary is live turns that rollout
+ * around. Everything that is not ours (another account, a group without a profile, an approval
+ * the registry no longer confirms) is logged with its reason and left alone.
+ */
+public final class ApprovalIntake {
+  private static final Logger LOG = LoggerFactory.getLogger(ApprovalIntake.class);
+
+  /**
+   * Where this stack runs; approvals from elsewhere are refused.
+   *
+   * @param stateMachineArn {@code STATE_MACHINE_ARN}: its account and Region are this stack's
+   */
+  public record Settings(String account, String region) {
+    public static Settings fromStateMachineArn(String stateMachineArn) {
+      String[] parts = stateMachineArn == null ? new String[0] : stateMachineArn.split(":");
+      if (parts.length < 7 || !"states".equals(parts[2]) || !"stateMachine".equals(parts[5])) {
+        throw new InvalidInputException("function environment", "STATE_MACHINE_ARN",
+            "must be a state machine ARN arn:aws:states:<region>:<account>:stateMachine:<name>"
+                + " (got " + stateMachineArn + ")");
+      }
+      return new Settings(parts[4], parts[3]);
+    }
+  }
+
+  /** What the intake did with an event; also the function's output. */
+  public record Result(String outcome, String reason, String executionName) {
+  }
+
+  public static final String STARTED = "STARTED";
+  public static final String DUPLICATE = "DUPLICATE";
+  public static final String IGNORED = "IGNORED";
+  public static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
+
+  private final Settings settings;
+  private final ProfileStore profiles;
+  private final ModelRegistry registry;
+  private final ExecutionStarter starter;
+  private final RolloutStore store;
+  private final TaskCallbacks callbacks;
+
+  public ApprovalIntake(Settings settings, ProfileStore profiles, ModelRegistry registry,
+      ExecutionStarter starter, RolloutStore store, TaskCallbacks callbacks) {
+    this.settings = settings;
+    this.profiles = profiles;
+    this.registry = registry;
+    this.starter = starter;
+    this.store = store;
+    this.callbacks = callbacks;
+  }
+
+  /**
+   * @throws InvalidInputException for a malformed event (not retryable: the function's dead
+   *     letter queue gets it)
+   */
+  public Result handle(ModelPackageStateChange event) {
+    MDC.put("eventId", event.envelope().id());
+    MDC.put("modelPackageArn", event.modelPackageArn());
+    ModelPackageArn arn = ModelPackageArn.parse("detail.ModelPackageArn", event.modelPackageArn());
+    if (!arn.isIn(settings.account(), settings.region())
+        || !settings.account().equals(event.envelope().account())
+        || !settings.region().equals(event.envelope().region())) {
+      LOG.atWarn().addKeyValue("security", true)
+          .addKeyValue("eventAccount", event.envelope().account())
+          .addKeyValue("eventRegion", event.envelope().region())
+          .addKeyValue("packageAccount", arn.account()).addKeyValue("packageRegion", arn.region())
+          .addKeyValue("expectedAccount", settings.account())
+          .addKeyValue("expectedRegion", settings.region())
+          .log("model package event from another account or Region refused");
+      return new Result(IGNORED, "event from account " + event.envelope().account() + " / "
+          + event.envelope().region() + " for " + arn + "; this stack deploys only "
+          + settings.account() + " / " + settings.region(), null);
+    }
+    return switch (event.approvalStatus()) {
+      case ModelPackage.APPROVED -> approve(event, arn);
+      case "Rejected" -> reject(event, arn);
+      default -> ignored("ModelApprovalStatus " + event.approvalStatus() + " starts nothing");
+    };
+  }
+
+  private Result approve(ModelPackageStateChange event, ModelPackageArn arn) {
+    String name = ExecutionNames.forApproval(arn);
+    MDC.put("executionName", name);
+    if (!event.approvalChanged()) {
+      return ignored("metadata-only update " + event.updatedFields() + " of an approved package");
+    }
+    if (event.packageStatus() != null && !ModelPackage.COMPLETED.equals(event.packageStatus())) {
+      return ignored("ModelPackageStatus " + event.packageStatus() + " is not Completed");
+    }
+    try {
+      MDC.put("endpointName", profiles.load(event.groupName()).endpointName());
+    } catch (ProfileNotFoundException e) {
+      return ignored("no deployment profile for model package group " + event.groupName());
+    } catch (InvalidInputException e) {
+      // The group is configured but its profile is wrong: start anyway, so the plan step
+      // rejects it where people look (the execution), naming the fields.
+      LOG.atWarn().addKeyValue("modelPackageGroup", event.groupName())
+          .addKeyValue("profileErrors", e.getMessage())
+          .log("deployment profile invalid; starting so the rollout is rejected visibly");
+    }
+    ModelPackage pkg;
+    try {
+      pkg = registry.describePackage(arn);
+    } catch (ModelPackageNotFoundException e) {
+      return notConfirmed(arn, "DescribeModelPackage does not find it");
+    }
+    if (!ModelPackage.APPROVED.equals(pkg.approvalStatus())
+        || !ModelPackage.COMPLETED.equals(pkg.status())) {
+      return notConfirmed(arn, "DescribeModelPackage says " + pkg.approvalStatus() + " / "
+          + pkg.status());
+    }
+    Map<String, Object> trigger = new LinkedHashMap<>();
+    trigger.put("source", ExecutionRequest.REGISTRY_APPROVAL);
+    trigger.put("eventId", event.envelope().id());
+    if (event.by() != null) {
+      trigger.put("by", event.by());
+    }
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("action", ExecutionRequest.DEPLOY);
+    input.put("modelPackageArn", arn.toString());
+    input.put("trigger", trigger);
+    StartResult started = starter.start(name, input);
+    if (started.started()) {
+      LOG.atInfo().addKeyValue("executionArn", started.executionArn())
+          .addKeyValue("approvedBy", event.by()).log("rollout started for the approval");
+      return new Result(STARTED, "rollout " + name + " started", name);
+    }
+    LOG.atInfo().addKeyValue("reason", "ExecutionAlreadyExists")
+        .log("duplicate approval: this version's rollout already exists; nothing started");
+    return new Result(DUPLICATE, "execution " + name + " already exists (this approval was"
+        + " handled before)", name);
+  }
+
+  private Result reject(ModelPackageStateChange event, ModelPackageArn arn) {
+    if (!event.approvalChanged()) {
+      return ignored("metadata-only update " + event.updatedFields() + " of a rejected package");
+    }
+    String endpoint;
+    try {
+      endpoint = profiles.load(event.groupName()).endpointName();
+    } catch (ProfileNotFoundException | InvalidInputException e) {
+      return ignored("no usable deployment profile for group " + event.groupName()
+          + "; no rollout of it to stop");
+    }
+    MDC.put("endpointName", endpoint);
+    Optional<ActiveRollout> live = store.rollout(endpoint)
+        .filter(r -> arn.canonical().equals(r.modelPackageArn().toLowerCase(java.util.Locale.ROOT)))
+        .filter(r -> r.phase() != null && r.phase().forward());
+    if (live.isEmpty()) {
+      return ignored("no live canary of " + arn + " on " + endpoint);
+    }
+    ActiveRollout rollout = live.get();
+    MDC.put("executionName", rollout.executionName());
+    StopRequest stop = new StopRequest(PackageRejectedException.class.getName(), "model package "
+        + arn + " was rejected in the Model Registry" + (event.by() == null ? ""
+            : " by " + event.by()) + " while its canary was live on " + endpoint,
+        event.envelope().time());
+    store.requestStop(endpoint, rollout.executionName(), stop);
+    List<TokenKind> failed = TurnAround.failWaits(store, callbacks, rollout, stop);
+    LOG.atInfo().addKeyValue("waitsFailed", failed.stream().map(Enum::name).toList())
+        .addKeyValue("phase", rollout.phase().wire())
+        .log("package rejected during its rollout; rollout asked to roll back");
+    return new Result(ROLLBACK_REQUESTED, stop.cause(), rollout.executionName());
+  }
+
+  private static Result notConfirmed(ModelPackageArn arn, String why) {
+    return ignored("approval not confirmed by DescribeModelPackage: " + why + " (" + arn + ")");
+  }
+
+  private static Result ignored(String reason) {
+    LOG.atInfo().addKeyValue("outcome", IGNORED).addKeyValue("reason", reason)
+        .log("model package event ignored");
+    return new Result(IGNORED, reason, null);
+  }
+}

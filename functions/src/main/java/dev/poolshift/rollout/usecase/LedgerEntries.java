@@ -1,0 +1,112 @@
+package dev.poolshift.rollout.usecase;
+
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.LedgerRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds ledger records: the evidence an operator (or a later rollback) reads. */
+final class LedgerEntries {
+  static final String PROMOTED = "PROMOTED";
+  static final String ROLLED_BACK = "ROLLED_BACK";
+  static final String FAILED = "FAILED";
+  static final String NEEDS_A_PERSON = "NEEDS_A_PERSON";
+
+  private LedgerEntries() {}
+
+  /**
+   * @param history the active rollout's history (shifts, verdicts, alarms), empty when gone
+   * @param observation the workflow's last DescribeEndpoint observation, or null
+   */
+  static LedgerRecord fromPlan(PlanDocument plan, ExecutionRef exec, String outcome,
+      Failure failure, Map<String, Object> observation, List<Map<String, Object>> history,
+      Instant now) {
+    Instant started = startedAt(exec, now);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("trigger", trigger(plan.trigger().source(), plan.trigger().by(),
+        plan.trigger().eventId()));
+    details.put("modelPackageGroup", plan.modelPackageGroup());
+    details.put("modelPackageVersion", plan.modelPackageVersion());
+    details.put("baseline", Map.of("endpointConfigName", plan.baseline().endpointConfigName(),
+        "variantName", plan.baseline().variantName(), "weight", plan.baseline().weight()));
+    details.put("canaryConfigName", plan.canaryConfigName());
+    details.put("finalConfigName", plan.finalConfigName());
+    details.put("canaryVariantName", plan.canaryVariantName());
+    details.put("steps", plan.steps());
+    details.put("alarms", plan.alarms());
+    details.put("history", history);
+    if (observation != null) {
+      details.put("lastObservation", observation);
+    }
+    if (failure != null) {
+      details.put("failure", failure(failure));
+    }
+    details.put("durationSeconds", Duration.between(started, now).toSeconds());
+    String configAfter = configAfter(outcome, plan.baseline().endpointConfigName(),
+        plan.finalConfigName(), observation);
+    return new LedgerRecord(plan.endpointName(), started, exec.name(), exec.id(), outcome,
+        plan.modelPackageArn(), plan.baseline().endpointConfigName(), configAfter, now, details);
+  }
+
+  /** For a rollout the workflow could not finish (the reconciler's record). */
+  static LedgerRecord fromRollout(ActiveRollout rollout, String outcome, String why,
+      String configAfter, Instant now) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    if (rollout.trigger() != null) {
+      details.put("trigger", trigger(rollout.trigger().source(), rollout.trigger().by(),
+          rollout.trigger().eventId()));
+    }
+    details.put("baseline", Map.of("endpointConfigName", rollout.baselineConfigName(),
+        "variantName", rollout.baselineVariantName(), "weight", rollout.baselineWeight()));
+    details.put("canaryConfigName", rollout.canaryConfigName());
+    details.put("finalConfigName", rollout.finalConfigName());
+    details.put("alarms", rollout.alarmNames());
+    details.put("history", rollout.history());
+    details.put("reconciled", why);
+    Instant started = rollout.startedAt() == null ? now : rollout.startedAt();
+    details.put("durationSeconds", Duration.between(started, now).toSeconds());
+    return new LedgerRecord(rollout.endpointName(), started, rollout.executionName(),
+        rollout.executionArn(), outcome, rollout.modelPackageArn(),
+        rollout.baselineConfigName(), configAfter, now, details);
+  }
+
+  static Map<String, Object> failure(Failure failure) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("error", failure.error());
+    f.put("message", failure.message());
+    f.put("during", failure.during());
+    return f;
+  }
+
+  private static Map<String, Object> trigger(String source, String by, String eventId) {
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("source", source);
+    t.put("by", by);
+    t.put("eventId", eventId);
+    return t;
+  }
+
+  private static String configAfter(String outcome, String baseline, String finalConfig,
+      Map<String, Object> observation) {
+    if (observation != null && observation.get("endpointConfigName") instanceof String s) {
+      return s;
+    }
+    return PROMOTED.equals(outcome) ? finalConfig : baseline;
+  }
+
+  private static Instant startedAt(ExecutionRef exec, Instant now) {
+    if (exec.startTime() != null) {
+      try {
+        return Instant.parse(exec.startTime());
+      } catch (DateTimeParseException e) {
+        // Step Functions always sends ISO-8601; a hand-written input may not.
+        return now;
+      }
+    }
+    return now;
+  }
+}

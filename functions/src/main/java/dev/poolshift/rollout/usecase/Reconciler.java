@@ -1,0 +1,203 @@
+package dev.poolshift.rollout.usecase;
+
+import dev.poolshift.rollout.EndpointNotFoundException;
+import dev.poolshift.rollout.EndpointState;
+import dev.poolshift.rollout.EndpointUpdate;
+import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.VariantState;
+import dev.poolshift.rollout.event.EventEnvelope;
+import dev.poolshift.rollout.event.ExecutionStatusChange;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.Alarms;
+import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.ExecutionStatus;
+import dev.poolshift.rollout.port.Ledger;
+import dev.poolshift.rollout.port.ModelRegistry;
+import dev.poolshift.rollout.port.Notifier;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.TrafficShifter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Puts endpoints back that a rollout left behind: a stopped or timed-out execution runs no
+ * Catch, and a Lambda may die between two writes. For every lock whose execution no longer
+ * runs, one action per pass, in the workflow's own order (traffic first, then the fleet), and
+ * the lock is released only once DescribeEndpoint shows the baseline serving all traffic. Runs
+ * on "Execution Status Change" (that execution's locks) and on a 5-minute sweep (all locks), so
+ * a lost event costs at most one sweep.
+ */
+public final class Reconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+  private static final Set<String> STILL_RUNNING = Set.of("RUNNING", "PENDING_REDRIVE");
+  private static final Set<RolloutPhase> WORKFLOW_FINISHED =
+      Set.of(RolloutPhase.PROMOTED, RolloutPhase.ROLLED_BACK, RolloutPhase.FAILED);
+
+  /** @param stateTable {@code STATE_TABLE}, for the commands in notifications */
+  public record Settings(String stateTable) {
+  }
+
+  /** What happened to one endpoint. */
+  public record Outcome(String endpointName, String executionName, String action,
+      String reason) {
+  }
+
+  /** The function's output. */
+  public record Result(String trigger, List<Outcome> endpoints) {
+  }
+
+  public static final String SKIPPED = "SKIPPED";
+  public static final String RELEASED = "RELEASED";
+  public static final String RESTORED = "RESTORED";
+  public static final String RESTORING_TRAFFIC = "RESTORING_TRAFFIC";
+  public static final String RESTORING_CONFIG = "RESTORING_CONFIG";
+  public static final String WAITING = "WAITING";
+  public static final String NEEDS_A_PERSON = "NEEDS_A_PERSON";
+  public static final String ERROR = "ERROR";
+
+  private final Settings settings;
+  private final RolloutStore store;
+  private final ExecutionStatus executions;
+  private final Endpoints endpoints;
+  private final TrafficShifter traffic;
+  private final Ledger ledger;
+  private final Notifier notifier;
+  private final Release release;
+
+  public Reconciler(Settings settings, RolloutStore store, ExecutionStatus executions,
+      Endpoints endpoints, TrafficShifter traffic, Ledger ledger, Notifier notifier,
+      Alarms alarms, ModelRegistry registry) {
+    this.settings = settings;
+    this.store = store;
+    this.executions = executions;
+    this.endpoints = endpoints;
+    this.traffic = traffic;
+    this.ledger = ledger;
+    this.notifier = notifier;
+    this.release = new Release(store, alarms, endpoints, registry);
+  }
+
+  /** An execution status change (that execution's locks), or a scheduled sweep (all locks). */
+  public Result handle(EventEnvelope event) {
+    MDC.put("eventId", event.id());
+    List<EndpointLock> locks = store.locks();
+    String trigger = "sweep";
+    if (ExecutionStatusChange.DETAIL_TYPE.equals(event.detailType())) {
+      ExecutionStatusChange change = ExecutionStatusChange.parse(event);
+      trigger = "execution " + change.name() + " " + change.status();
+      locks = locks.stream().filter(l -> l.owner().equals(change.name())).toList();
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (EndpointLock lock : locks) {
+      MDC.put("endpointName", lock.endpointName());
+      MDC.put("executionName", lock.owner());
+      MDC.put("modelPackageArn", lock.modelPackageArn());
+      Outcome o;
+      try {
+        o = reconcile(lock, event.time());
+      } catch (RolloutException e) {
+        // One endpoint's trouble must not stop the others; the next sweep tries again.
+        o = new Outcome(lock.endpointName(), lock.owner(), ERROR,
+            e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+      LOG.atInfo().addKeyValue("action", o.action()).addKeyValue("reason", o.reason())
+          .addKeyValue("trigger", trigger).log("endpoint lock reconciled");
+      outcomes.add(o);
+    }
+    MDC.remove("endpointName");
+    MDC.remove("executionName");
+    MDC.remove("modelPackageArn");
+    LOG.atInfo().addKeyValue("trigger", trigger).addKeyValue("locks", outcomes.size())
+        .log("reconciliation pass done");
+    return new Result(trigger, outcomes);
+  }
+
+  private Outcome reconcile(EndpointLock lock, Instant now) {
+    String ep = lock.endpointName();
+    String status = executions.of(lock.executionArn()).orElse("UNKNOWN");
+    if (STILL_RUNNING.contains(status)) {
+      return outcome(lock, SKIPPED, "execution is " + status);
+    }
+    ActiveRollout rollout = store.rollout(ep).filter(r -> r.ownedBy(lock.owner())).orElse(null);
+    if (rollout == null) {
+      store.unlock(ep, lock.owner());
+      return outcome(lock, RELEASED, "execution " + status + " left a lock without a rollout"
+          + " record; released");
+    }
+    if (rollout.phase() == RolloutPhase.NEEDS_A_PERSON) {
+      return outcome(lock, SKIPPED, "needs a person; the lock stays until someone releases it");
+    }
+    if ("SUCCEEDED".equals(status) || WORKFLOW_FINISHED.contains(rollout.phase())) {
+      release.release(target(rollout));
+      return outcome(lock, RELEASED, "execution " + status + " finished its rollout ("
+          + rollout.phase().wire() + ") but not its release; released");
+    }
+    EndpointState s;
+    try {
+      s = endpoints.describe(ep);
+    } catch (EndpointNotFoundException e) {
+      release.release(target(rollout));
+      return outcome(lock, RELEASED, "endpoint no longer exists; released");
+    }
+    if (EndpointState.NEEDS_A_PERSON.contains(s.status())) {
+      store.setPhase(ep, rollout.executionName(), RolloutPhase.NEEDS_A_PERSON, null);
+      ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.NEEDS_A_PERSON,
+          "execution " + status + "; endpoint " + s.status() + ": " + s.failureReason(),
+          s.endpointConfigName(), now));
+      notifier.publish(Notifications.reconcileNeedsAPerson(rollout, status, s,
+          settings.stateTable()));
+      return outcome(lock, NEEDS_A_PERSON, "endpoint is " + s.status());
+    }
+    if (s.inProgress()) {
+      return outcome(lock, WAITING, "endpoint is " + s.status() + "; looked at again next pass");
+    }
+    if (onBaseline(s, rollout)) {
+      ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.ROLLED_BACK,
+          "execution " + status + " ended off its workflow; the reconciler verified the"
+              + " baseline and released the endpoint", s.endpointConfigName(), now));
+      release.release(target(rollout));
+      notifier.publish(Notifications.reconciled(rollout, status, s));
+      return outcome(lock, RESTORED, "endpoint serves its baseline " + rollout.baselineConfigName()
+          + "; released");
+    }
+    if (rollout.canaryConfigName().equals(s.endpointConfigName())
+        && !s.serves(rollout.baselineWeights())) {
+      store.setPhase(ep, rollout.executionName(), RolloutPhase.BASELINE_WEIGHTS, null);
+      traffic.setWeights(ep, rollout.baselineWeights());
+      return outcome(lock, RESTORING_TRAFFIC, "execution " + status + "; canary weights reset,"
+          + " all traffic to " + rollout.baselineVariantName());
+    }
+    store.setPhase(ep, rollout.executionName(), RolloutPhase.BASELINE_FLEET, null);
+    endpoints.update(new EndpointUpdate(ep, rollout.baselineConfigName(), true, List.of(),
+        List.of()));
+    return outcome(lock, RESTORING_CONFIG, "execution " + status + "; endpoint on "
+        + s.endpointConfigName() + ", update back to " + rollout.baselineConfigName());
+  }
+
+  private static boolean onBaseline(EndpointState s, ActiveRollout r) {
+    if (!s.inService() || !r.baselineConfigName().equals(s.endpointConfigName())
+        || s.pendingConfigName() != null || s.variant(r.canaryVariantName()) != null) {
+      return false;
+    }
+    VariantState v = s.variant(r.baselineVariantName());
+    return v != null && v.currentWeight() != null
+        && Math.abs(v.currentWeight() - r.baselineWeight()) <= EndpointState.WEIGHT_TOLERANCE;
+  }
+
+  private static Release.Target target(ActiveRollout r) {
+    return new Release.Target(r.endpointName(), r.executionName(), r.baselineConfigName(),
+        r.canaryConfigName(), r.finalConfigName(), r.models(), r.alarmNames(),
+        r.managedAlarmNames());
+  }
+
+  private static Outcome outcome(EndpointLock lock, String action, String reason) {
+    return new Outcome(lock.endpointName(), lock.owner(), action, reason);
+  }
+}

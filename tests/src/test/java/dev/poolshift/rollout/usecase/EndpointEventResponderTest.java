@@ -1,0 +1,87 @@
+package dev.poolshift.rollout.usecase;
+
+import static dev.poolshift.rollout.usecase.RolloutWorld.ENDPOINT;
+import static dev.poolshift.rollout.usecase.RolloutWorld.WAIT_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.poolshift.rollout.Observation;
+import dev.poolshift.rollout.event.EndpointStateChange;
+import org.junit.jupiter.api.Test;
+
+class EndpointEventResponderTest {
+  private final RolloutWorld world = new RolloutWorld();
+  private final EndpointEventResponder responder =
+      new EndpointEventResponder(world.store, world.sageMaker, world.callbacks);
+
+  private EndpointEventResponder.Result inService() {
+    return responder.handle(EndpointStateChange.parse(Events.envelope("endpoint/in-service.json")));
+  }
+
+  @Test
+  void anEventForAnEndpointNobodyWaitsOnIsIgnored() {
+    EndpointEventResponder.Result r = inService();
+
+    assertThat(r.outcome()).isEqualTo("IGNORED");
+    assertThat(world.sageMaker.describes).isZero();
+  }
+
+  @Test
+  void theEventsStatusIsNotTrustedDescribeEndpointDecides() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+
+    // A stale IN_SERVICE event from before the update, delivered late.
+    EndpointEventResponder.Result r = inService();
+
+    assertThat(r.outcome()).isEqualTo("STILL_IN_PROGRESS");
+    assertThat(world.callbacks.sent).isEmpty();
+    assertThat(world.store.tokens).isNotEmpty();
+  }
+
+  @Test
+  void aSettledEndpointCompletesTheWaitWithTheObservation() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    world.sageMaker.completeUpdate(ENDPOINT);
+
+    EndpointEventResponder.Result r = inService();
+
+    assertThat(r.outcome()).isEqualTo("COMPLETED");
+    assertThat(world.callbacks.sent).singleElement().satisfies(c -> {
+      assertThat(c.token()).isEqualTo(WAIT_TOKEN);
+      assertThat(((Observation) c.output()).endpointConfigName())
+          .isEqualTo(plan.canaryConfigName());
+    });
+    assertThat(world.store.tokens).isEmpty();
+  }
+
+  @Test
+  void aFailedEndpointAlsoEndsTheWaitTheVerifyStepJudgesIt() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    world.sageMaker.status(ENDPOINT, "Failed", "InsufficientInstanceCapacity");
+
+    EndpointEventResponder.Result r = responder.handle(EndpointStateChange.parse(
+        Events.envelope("endpoint/failed.json")));
+
+    assertThat(r.outcome()).isEqualTo("COMPLETED");
+    assertThat(((Observation) world.callbacks.sent.getFirst().output()).failureReason())
+        .isEqualTo("InsufficientInstanceCapacity");
+  }
+
+  @Test
+  void aDoubledEventOrALateOneAfterTheBackstopIsBenign() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    world.sageMaker.completeUpdate(ENDPOINT);
+    // The workflow's backstop already ended the task: Step Functions says TaskTimedOut.
+    world.callbacks.closed.add(WAIT_TOKEN);
+
+    EndpointEventResponder.Result r = inService();
+    EndpointEventResponder.Result again = inService();
+
+    assertThat(r.outcome()).isEqualTo("ALREADY_CLOSED");
+    assertThat(again.outcome()).isEqualTo("IGNORED");
+    assertThat(world.store.tokens).isEmpty();
+  }
+}
