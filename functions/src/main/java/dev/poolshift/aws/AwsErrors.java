@@ -32,7 +32,8 @@ final class AwsErrors {
     if (e instanceof AwsServiceException ase) {
       String code = code(ase);
       String text = call + ": " + (code == null ? "" : code + ": ") + message(ase);
-      if (ase.isThrottlingException() || ase.statusCode() >= 500 || TRANSIENT_CODES.contains(code)) {
+      // Set.of(...).contains(null) throws: an answer without an error code (a bare 4xx/5xx) is possible.
+      if (ase.isThrottlingException() || ase.statusCode() >= 500 || (code != null && TRANSIENT_CODES.contains(code))) {
         return new TransientServiceException(text, e);
       }
       return new ServiceCallException(text, e);

@@ -71,8 +71,9 @@ final class SageMakerErrors {
     String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
     String text = call + ": " + (code == null ? "" : code + ": ") + rawMessage(ase);
     String m = message(ase);
-    if (ase.isThrottlingException() || THROTTLING.contains(code) || TRANSIENT_CODES.contains(code)
-        || ase.statusCode() >= 500) {
+    // Set.of(...).contains(null) throws, and an error without a code is possible (a bare 4xx/5xx).
+    if (ase.isThrottlingException() || ase.statusCode() >= 500
+        || (code != null && (THROTTLING.contains(code) || TRANSIENT_CODES.contains(code)))) {
       return new TransientServiceException(text, e);
     }
     if (e instanceof software.amazon.awssdk.services.sagemaker.model.ResourceLimitExceededException

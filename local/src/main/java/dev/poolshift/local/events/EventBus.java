@@ -494,6 +494,9 @@ public final class EventBus implements EventPublisher {
   private void deliver(BusRule rule, BoundTarget target, ObjectNode event, Instant received, int copy) {
     String eventId = event.get("id").asText();
     String payload = target.input.render(event, rule.def.arn(), rule.def.name(), EVENT_TIME.format(received));
+    if ("aws.scheduler".equals(event.path("source").asText())) {
+      payload = schedulerContext(payload, event, rule);
+    }
     Instant expires = received.plusSeconds(target.maxAgeSeconds);
     int retries = 0;
     while (true) {
@@ -715,6 +718,20 @@ public final class EventBus implements EventPublisher {
       return;
     }
     dispatch(rule, event, now);
+  }
+
+  /**
+   * EventBridge Scheduler's context attributes in a target's Input: the schedule's ARN, the
+   * time the invocation was scheduled for, a per-invocation id and the attempt number (retries are
+   * attempts of the same invocation; the payload is rendered once per delivery here, so retries
+   * still say 1).
+   */
+  private static String schedulerContext(String payload, ObjectNode event, BusRule rule) {
+    return payload
+        .replace("<aws.scheduler.schedule-arn>", rule.def.arn())
+        .replace("<aws.scheduler.scheduled-time>", event.path("time").asText())
+        .replace("<aws.scheduler.execution-id>", event.path("id").asText())
+        .replace("<aws.scheduler.attempt-number>", "1");
   }
 
   /** EventBridge Scheduler's payload when the target has no Input (unconfirmed: "a default notification"). */

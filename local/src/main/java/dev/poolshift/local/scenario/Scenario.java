@@ -34,6 +34,7 @@ public record Scenario(
     List<Group> modelPackageGroups,
     List<Endpoint> endpoints,
     Map<String, JsonNode> profiles,
+    List<JsonNode> alarms,
     Map<String, List<CapacityStep>> capacity,
     JsonNode timings,
     JsonNode traffic,
@@ -124,7 +125,8 @@ public record Scenario(
     List<Endpoint> endpoints = new ArrayList<>();
     Map<String, JsonNode> profiles = new LinkedHashMap<>();
     ObjectNode world = obj.has("world") ? r.object("world", obj.get("world")).orElse(Json.object()) : Json.object();
-    r.allowOnly("world", world, "modelPackageGroups", "endpoints", "profiles");
+    r.allowOnly("world", world, "modelPackageGroups", "endpoints", "profiles", "alarms");
+    List<JsonNode> alarms = r.array("world.alarms", world.get("alarms"));
     int gi = 0;
     for (JsonNode g : r.array("world.modelPackageGroups", world.get("modelPackageGroups"))) {
       String at = "world.modelPackageGroups[" + gi++ + "]";
@@ -283,7 +285,7 @@ public record Scenario(
 
     r.throwIfAny(source);
     return new Scenario(name, description, template, parameters, start, seed, limit, groups, endpoints, profiles,
-        capacity, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
+        alarms, capacity, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
   }
 
   /** Collects problems with the field they concern. */

@@ -105,6 +105,20 @@ public final class ScenarioRunner {
       world.seedEndpointConfig(config);
       world.seedEndpoint(endpoint.name(), endpoint.configName(), endpoint.tags());
     }
+    List<String> alarmProblems = new ArrayList<>();
+    for (int i = 0; i < scenario.alarms().size(); i++) {
+      var definition = ScenarioAlarms.definition(scenario.alarms().get(i), "world.alarms[" + i + "]", alarmProblems);
+      if (alarmProblems.isEmpty()) {
+        try {
+          runtime.cloudWatch().putMetricAlarm(definition);
+        } catch (dev.poolshift.local.aws.AwsServiceException e) {
+          alarmProblems.add("world.alarms[" + i + "]: " + e.code() + ": " + e.getMessage());
+        }
+      }
+    }
+    if (!alarmProblems.isEmpty()) {
+      throw new ScenarioException("world.alarms", alarmProblems);
+    }
     String prefix = String.valueOf(runtime.template().parameters().getOrDefault(PROFILE_PREFIX_PARAMETER, DEFAULT_PROFILE_PREFIX));
     scenario.profiles().forEach((group, profile) -> {
       ObjectNode stored = profile.deepCopy();
