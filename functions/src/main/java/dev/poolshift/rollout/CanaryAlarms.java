@@ -79,9 +79,16 @@ public final class CanaryAlarms {
     List<AlarmSpec.Query> queries = List.of(
         AlarmSpec.Query.metric("errors", "Invocation5XXErrors", dimensions, "Sum", period),
         AlarmSpec.Query.metric("invocations", "Invocations", dimensions, "Sum", period),
-        // A fraction, compared with the profile's fraction; a period without invocations is 0.
+        // A fraction, compared with the profile's fraction, but only over a period whose errors are
+        // more than the threshold itself explains; otherwise 0. At 10 s periods a 10% canary sees a
+        // few hundred requests, so ONE 5xx of a healthy model (0.01%) reads as 0.2% and, over a
+        // long bake, "3 of 6" would trip by chance (the local rehearsal of a 6-hour bake did).
+        // Requiring 3 + 2x the threshold's expected count keeps that chance ~1e-7 per period while
+        // a clearly bad canary (1%, 15%) still alarms within a few periods; marginal regressions
+        // are judged at the gate over the whole bake's invocations. (+ - * / and IF only: they are
+        // certainly in CloudWatch metric math.)
         AlarmSpec.Query.expression("rate", "5xx rate",
-            "IF(invocations > 0, errors / invocations, 0)"));
+            "IF(errors >= 3 + 2 * " + plain(threshold) + " * invocations, errors / invocations, 0)"));
     return new AlarmSpec(name, description, queries, "GreaterThanThreshold", threshold,
         evaluation, toAlarm, "notBreaching");
   }
@@ -104,5 +111,10 @@ public final class CanaryAlarms {
           "must be 1–64 printable ASCII characters without spaces (got "
               + (prefix == null ? "none" : SageMakerNames.quote(prefix)) + ")");
     }
+  }
+
+  /** A number as metric math reads it: plain decimal, never scientific notation. */
+  static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

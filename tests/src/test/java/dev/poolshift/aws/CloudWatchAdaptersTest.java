@@ -54,7 +54,7 @@ class CloudWatchAdaptersTest {
         .containsEntry("Metrics.member.1.MetricStat.Stat", "Sum")
         .containsEntry("Metrics.member.2.MetricStat.Metric.MetricName", "Invocations")
         .containsEntry("Metrics.member.3.Id", "rate")
-        .containsEntry("Metrics.member.3.Expression", "IF(invocations > 0, errors / invocations, 0)")
+        .containsEntry("Metrics.member.3.Expression", "IF(errors >= 3 + 2 * 0.001 * invocations, errors / invocations, 0)")
         .containsEntry("Metrics.member.3.ReturnData", "true");
     assertThat(form).doesNotContainKey("Metrics.member.3.MetricStat.Period");
   }

@@ -231,6 +231,26 @@ class HandlersTest {
   }
 
   @Test
+  void aWarmContainersNextInvocationDoesNotInheritThePreviousOnesLogKeys() throws Exception {
+    PlanDocument plan = world.atFirstStep();
+    world.run(world.call("startBake").plan(plan).stepIndex(0).token(BAKE_TOKEN)
+        .bakeStartedAt(world.now));
+    AlarmEventsHandler handler = new AlarmEventsHandler(new AlarmResponder(world.store,
+        world.sageMaker, world.sageMaker, world.callbacks));
+    invoke(handler, sample("alarm/canary-5xx-rate-alarm.json"));
+    int before = logs.lines().size();
+
+    // The same container, next event: an alarm that maps to no rollout. (PowertoolsLogging.withLogging
+    // clears the MDC after each invocation; this pins it.)
+    String other = new String(sample("alarm/canary-5xx-rate-alarm.json"), java.nio.charset.StandardCharsets.UTF_8)
+        .replace("poolshift-fraud-scoring-prod-canary-v42-5xx-rate", "poolshift-some-other-alarm");
+    invoke(handler, other.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(logs.lines().subList(before, logs.lines().size())).isNotEmpty()
+        .allSatisfy(l -> assertThat(l).doesNotContainKeys("executionName", "endpointName", "modelPackageArn"));
+  }
+
+  @Test
   void anAbortedExecutionAndTheSweepPutTheEndpointBack() throws Exception {
     world.atFirstStep();
     world.executions.statuses.put(EXEC.id(), "ABORTED");

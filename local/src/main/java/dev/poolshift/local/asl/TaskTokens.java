@@ -86,6 +86,17 @@ public final class TaskTokens {
     return live.size();
   }
 
+  /**
+   * Whether {@code text} contains any token ever issued (live or closed): lets a test assert that
+   * no log line carries one without the tokens themselves leaving this class.
+   */
+  public synchronized boolean leaksInto(String text) {
+    if (text == null || !text.contains(PREFIX)) {
+      return false;
+    }
+    return live.keySet().stream().anyMatch(text::contains) || closed.stream().anyMatch(text::contains);
+  }
+
   /** The Task states that hold a live token, as "executionArn/stateName" (never the token). */
   public synchronized List<String> outstandingTasks() {
     return live.values().stream().map(l -> l.executionArn() + "/" + l.stateName()).sorted().toList();

@@ -54,6 +54,10 @@ public final class DynamoDbLocal {
     Exception last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
+      // DynamoDB Local prints its banner to standard output, which belongs to the runtime's own
+      // output (run --json must print nothing but its document): send it to standard error.
+      java.io.PrintStream out = System.out;
+      System.setOut(System.err);
       try {
         DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
             new String[] {"-inMemory", "-port", String.valueOf(port)});
@@ -62,6 +66,8 @@ public final class DynamoDbLocal {
       } catch (Exception e) {
         // Most likely another process took the port between probing and binding: try another.
         last = e;
+      } finally {
+        System.setOut(out);
       }
     }
     throw new IllegalStateException("DynamoDB Local did not start: " + last.getMessage(), last);

@@ -40,11 +40,20 @@ public final class ScenarioRunner {
   public static ScenarioReport run(Scenario scenario) {
     long wallStart = System.nanoTime();
     try (LocalRuntime runtime = start(scenario, LocalRuntime.Options.of(scenario.template()))) {
-      Playback playback = play(scenario, runtime);
-      Instant limit = scenario.start().plusMillis((long) (scenario.limitSeconds() * 1000));
-      boolean finished = runtime.simulation().runUntil(() -> playback.done() && runtime.settled(), limit);
-      return ScenarioReport.of(scenario, runtime, finished, (System.nanoTime() - wallStart) / 1_000_000);
+      return runToEnd(scenario, runtime, wallStart);
     }
+  }
+
+  /**
+   * Plays the timeline on a runtime from {@link #start} and runs until it has settled (or the
+   * scenario's limit); the runtime stays open for inspection. {@code wallStart} is a
+   * {@link System#nanoTime()} reading the report's {@code wallMillis} counts from.
+   */
+  public static ScenarioReport runToEnd(Scenario scenario, LocalRuntime runtime, long wallStart) {
+    Playback playback = play(scenario, runtime);
+    Instant limit = scenario.start().plusMillis((long) (scenario.limitSeconds() * 1000));
+    boolean finished = runtime.simulation().runUntil(() -> playback.done() && runtime.settled(), limit);
+    return ScenarioReport.of(scenario, runtime, finished, (System.nanoTime() - wallStart) / 1_000_000);
   }
 
   /** Starts a runtime with the scenario's parameters and world seeded (timeline not yet played). */

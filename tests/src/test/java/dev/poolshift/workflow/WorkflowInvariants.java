@@ -1,0 +1,78 @@
+package dev.poolshift.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.poolshift.local.json.Json;
+import dev.poolshift.local.lambda.LogLine;
+import dev.poolshift.local.runtime.LocalRuntime;
+import dev.poolshift.local.sagemaker.EndpointView;
+import dev.poolshift.local.sagemaker.InstanceView;
+import dev.poolshift.local.sagemaker.VariantView;
+import dev.poolshift.local.scenario.ScenarioReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What must hold after every workflow run, whatever happened in it: every endpoint InService
+ * with all its traffic on exactly one model version, no lock or registered wait left in the state
+ * table, every rollout that took the lock recorded in the ledger with its outcome, no task token
+ * outstanding, and no task token in any log line.
+ */
+final class WorkflowInvariants {
+  private WorkflowInvariants() {}
+
+  static void assertHold(LocalRuntime runtime, ScenarioReport report) {
+    assertThat(report.json().path("finished").asBoolean()).as("the run settled before its limit").isTrue();
+    for (EndpointView endpoint : runtime.sageMaker().endpoints()) {
+      assertThat(endpoint.status()).as("status of " + endpoint.name()).isEqualTo("InService");
+      assertThat(modelVersionsServing(endpoint)).as("model versions serving " + endpoint.name()).hasSize(1);
+    }
+    assertThat(stateItems(runtime)).as("locks, rollouts and registered waits left in the state table").isEmpty();
+    assertThat(runtime.stepFunctions().outstandingTaskTokens()).as("task tokens still outstanding").isZero();
+    List<LogLine> leaks = runtime.lambda().logs().stream()
+        .filter(l -> runtime.stepFunctions().tokens().leaksInto(l.text())).toList();
+    assertThat(leaks).as("log lines carrying a task token").isEmpty();
+    Set<String> ledgered = ledgerOutcomes(runtime);
+    for (JsonNode execution : report.json().path("executions")) {
+      String outcome = execution.path("outcome").asText();
+      if (Set.of("PROMOTED", "ROLLED_BACK").contains(outcome)) {
+        assertThat(ledgered).as("ledger records").contains(execution.path("name").asText() + "=" + outcome);
+      }
+    }
+  }
+
+  /** The model versions (package ARNs) that receive any traffic. */
+  static Set<String> modelVersionsServing(EndpointView endpoint) {
+    Set<String> versions = new TreeSet<>();
+    for (VariantView v : endpoint.variants()) {
+      if (v.currentWeight() > 0) {
+        v.servingInstances().stream().map(InstanceView::modelVersionKey).forEach(versions::add);
+      }
+    }
+    return versions;
+  }
+
+  static List<String> stateItems(LocalRuntime runtime) {
+    List<String> items = new ArrayList<>();
+    for (JsonNode item : scan(runtime, "StateTable")) {
+      items.add(item.path("pk").path("S").asText() + "/" + item.path("sk").path("S").asText());
+    }
+    return items;
+  }
+
+  static Set<String> ledgerOutcomes(LocalRuntime runtime) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode item : scan(runtime, "LedgerTable")) {
+      out.add(item.path("executionName").path("S").asText() + "=" + item.path("outcome").path("S").asText());
+    }
+    return out;
+  }
+
+  static JsonNode scan(LocalRuntime runtime, String logicalId) {
+    String table = runtime.template().table(logicalId).name();
+    return runtime.dynamoDb().call("Scan", Json.object().put("TableName", table)).path("Items");
+  }
+}
