@@ -20,6 +20,33 @@ final class ServeCommand {
 
   private ServeCommand() {}
 
+  /**
+   * Starts the runtime {@code serve} keeps up: the template's services on 127.0.0.1:{@code port},
+   * virtual time {@code speed} times wall time, and the scenario's world and timeline if one is given.
+   */
+  static LocalRuntime start(int port, double speed, Path template, Path scenarioFile) {
+    if (scenarioFile != null) {
+      if (!Files.isRegularFile(scenarioFile)) {
+        throw new IllegalArgumentException("no such scenario file: " + scenarioFile);
+      }
+      Scenario scenario = Scenario.load(scenarioFile);
+      LocalRuntime runtime = ScenarioRunner.start(scenario,
+          LocalRuntime.Options.of(scenario.template()).withPort(port).withRealTime(speed));
+      ScenarioRunner.play(scenario, runtime);
+      runtime.startClock();
+      return runtime;
+    }
+    if (!Files.isRegularFile(template)) {
+      throw new IllegalArgumentException("no template at " + template.toAbsolutePath()
+          + " (run from the repository root or pass --template)");
+    }
+    LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.of(template).withPort(port).withRealTime(speed)
+        .withParameters(java.util.Map.of("SageMakerExecutionRoleArn",
+            "arn:aws:iam::111122223333:role/poolshift-local-sagemaker-execution")));
+    runtime.startClock();
+    return runtime;
+  }
+
   static int run(String[] args, PrintStream out, PrintStream err) {
     int port = 4566;
     double speed = 1.0;
@@ -50,24 +77,12 @@ final class ServeCommand {
     }
     LocalRuntime runtime;
     try {
-      if (scenarioFile != null) {
-        if (!Files.isRegularFile(scenarioFile)) {
-          err.println("serve: no such scenario file: " + scenarioFile);
-          return 2;
-        }
-        Scenario scenario = Scenario.load(scenarioFile);
-        runtime = ScenarioRunner.start(scenario, LocalRuntime.Options.of(scenario.template()).withPort(port).withRealTime(speed));
-        ScenarioRunner.play(scenario, runtime);
-      } else {
-        if (!Files.isRegularFile(template)) {
-          err.println("serve: no template at " + template.toAbsolutePath() + " (run from the repository root or pass --template)");
-          return 2;
-        }
-        runtime = LocalRuntime.start(LocalRuntime.Options.of(template).withPort(port).withRealTime(speed)
-            .withParameters(java.util.Map.of("SageMakerExecutionRoleArn", "arn:aws:iam::111122223333:role/poolshift-local-sagemaker-execution")));
-      }
+      runtime = start(port, speed, template, scenarioFile);
     } catch (ScenarioException e) {
       err.println("serve: invalid scenario " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("serve: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
       err.println("serve: " + e.getMessage());

@@ -102,6 +102,12 @@ public final class LocalFunction {
     return new Slot(env);
   }
 
+  /** Counts a pre-initialised environment as in use, so {@link #release} can put it in the pool. */
+  synchronized Environment adoptWarm(Environment env) {
+    inFlight++;
+    return env;
+  }
+
   /** Ends an invocation; {@code keep} returns its environment to the warm pool. */
   synchronized void release(Environment env, boolean keep) {
     inFlight--;

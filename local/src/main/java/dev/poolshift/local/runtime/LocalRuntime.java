@@ -107,9 +107,11 @@ public final class LocalRuntime implements AutoCloseable {
   private final Map<String, String> previousProperties;
 
   private LocalRuntime(Options options) {
+    // A real-time clock waits for start(): set-up takes wall seconds that must not become
+    // virtual minutes of the scenario.
     sim = options.realTimeSpeed() == null
         ? Simulation.discrete(options.start())
-        : Simulation.realTime(options.start(), options.realTimeSpeed());
+        : Simulation.realTime(options.start(), options.realTimeSpeed(), true);
     gateway = Gateway.start(options.port());
     previousProperties = pointSdkClientsAt(gateway);
     try {
@@ -162,6 +164,16 @@ public final class LocalRuntime implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Starts virtual time of a real-time runtime (for {@code serve}) once its world is seeded:
+   * first every function's container is initialised, as provisioned concurrency would, so a
+   * handler's first-call class loading (wall seconds) does not cost virtual minutes at high speed.
+   */
+  public void startClock() {
+    lambda.prewarm();
+    sim.startClock();
   }
 
   /** Starts a runtime for the template in {@code options}. */

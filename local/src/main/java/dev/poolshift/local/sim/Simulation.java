@@ -57,17 +57,18 @@ public final class Simulation implements AutoCloseable {
   private final Mode mode;
   private final double speed;
   private final Instant startVirtual;
-  private final long startNanos;
+  /** Wall-clock origin of REAL_TIME mode; -1 while the clock is paused (not started yet). */
+  private volatile long startNanos;
   private final Thread ticker;
   private Instant now;
   private int active;
   private volatile boolean closed;
 
-  private Simulation(Mode mode, Instant start, double speed) {
+  private Simulation(Mode mode, Instant start, double speed, boolean paused) {
     this.mode = mode;
     this.speed = speed;
     this.startVirtual = start;
-    this.startNanos = System.nanoTime();
+    this.startNanos = paused ? -1 : System.nanoTime();
     this.now = start;
     if (mode == Mode.REAL_TIME) {
       ticker = Thread.ofPlatform().daemon().name("sim-ticker").start(this::tick);
@@ -78,15 +79,37 @@ public final class Simulation implements AutoCloseable {
 
   /** A simulation whose clock only moves inside {@link #runUntil}, starting at {@code start}. */
   public static Simulation discrete(Instant start) {
-    return new Simulation(Mode.DISCRETE, start, 1.0);
+    return new Simulation(Mode.DISCRETE, start, 1.0, false);
   }
 
   /** A simulation whose clock follows the wall clock, {@code speed} times faster. */
   public static Simulation realTime(Instant start, double speed) {
+    return realTime(start, speed, false);
+  }
+
+  /**
+   * A real-time simulation whose clock stays at {@code start} until {@link #startClock()} when
+   * {@code paused}: set-up that takes wall time (starting DynamoDB Local, seeding a world) must
+   * not eat into a scenario's timeline, which at x600 turns three wall seconds into half an hour.
+   */
+  public static Simulation realTime(Instant start, double speed, boolean paused) {
     if (!(speed > 0)) {
       throw new IllegalArgumentException("speed must be > 0, got " + speed);
     }
-    return new Simulation(Mode.REAL_TIME, start, speed);
+    return new Simulation(Mode.REAL_TIME, start, speed, paused);
+  }
+
+  /** Starts a paused real-time clock (no effect otherwise). */
+  public void startClock() {
+    lock.lock();
+    try {
+      if (startNanos < 0) {
+        startNanos = System.nanoTime();
+        timersChanged.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   public Mode mode() {
@@ -96,7 +119,11 @@ public final class Simulation implements AutoCloseable {
   /** The current virtual instant. */
   public Instant now() {
     if (mode == Mode.REAL_TIME) {
-      long elapsed = (long) ((System.nanoTime() - startNanos) * speed);
+      long origin = startNanos;
+      if (origin < 0) {
+        return startVirtual;
+      }
+      long elapsed = (long) ((System.nanoTime() - origin) * speed);
       return startVirtual.plusNanos(elapsed);
     }
     lock.lock();
@@ -360,6 +387,10 @@ public final class Simulation implements AutoCloseable {
     lock.lock();
     try {
       while (!closed) {
+        if (startNanos < 0) {
+          timersChanged.awaitUninterruptibly();
+          continue;
+        }
         Timer next = nextLiveTimer();
         if (next == null) {
           timersChanged.awaitUninterruptibly();

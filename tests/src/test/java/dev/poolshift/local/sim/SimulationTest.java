@@ -132,4 +132,20 @@ class SimulationTest {
       assertThat(Duration.between(t0.plusSeconds(60), wokeAt.get())).isLessThan(Duration.ofSeconds(30));
     }
   }
+
+  @Test
+  void aPausedRealTimeClockStaysAtItsStartUntilStartedAndFiresNoTimerBefore() {
+    try (Simulation paused = Simulation.realTime(t0, 600, true)) {
+      AtomicReference<Instant> firedAt = new AtomicReference<>();
+      paused.at(t0.plusSeconds(1), "early", () -> firedAt.set(paused.now()));
+      // wall time passes during set-up; virtual time must not
+      assertThat(paused.runUntil(() -> firedAt.get() != null, t0)).isFalse();
+      assertThat(paused.now()).isEqualTo(t0);
+      assertThat(firedAt.get()).isNull();
+
+      paused.startClock();
+      assertThat(paused.runUntil(() -> firedAt.get() != null, t0.plusSeconds(3600))).isTrue();
+      assertThat(Duration.between(t0.plusSeconds(1), firedAt.get())).isLessThan(Duration.ofSeconds(30));
+    }
+  }
 }
