@@ -260,18 +260,7 @@ public final class Interpreter {
     } catch (StateError e) {
       throw evaluationFailed(e, state.name, cursor);
     }
-    String outputText = text(output);
-    if (size(outputText) > MAX_PAYLOAD_BYTES) {
-      throw dataLimit(state.name);
-    }
-    ObjectNode exitedVariables = commit(state.name, scope, assigned);
-    ObjectNode details = NODES.objectNode().put("name", state.name).put("output", outputText);
-    details.set("outputDetails", truncatedFalse());
-    if (exitedVariables != null) {
-      details.set("assignedVariables", exitedVariables);
-      details.set("assignedVariablesDetails", truncatedFalse());
-    }
-    event(cursor, state.type() + "StateExited", details);
+    commitAndExit(state, cursor, scope, assigned, output);
     return new Step(state.end ? null : next, output);
   }
 
@@ -509,6 +498,23 @@ public final class Interpreter {
     return Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE));
   }
 
+  /** Checks the output's size, commits the assignment and writes the StateExited event. */
+  private void commitAndExit(State state, Cursor cursor, VarScope scope, Map<String, JsonNode> assigned,
+      JsonNode output) throws StateError {
+    String outputText = text(output);
+    if (size(outputText) > MAX_PAYLOAD_BYTES) {
+      throw dataLimit(state.name);
+    }
+    ObjectNode exitedVariables = commit(state.name, scope, assigned);
+    ObjectNode details = NODES.objectNode().put("name", state.name).put("output", outputText);
+    details.set("outputDetails", truncatedFalse());
+    if (exitedVariables != null) {
+      details.set("assignedVariables", exitedVariables);
+      details.set("assignedVariablesDetails", truncatedFalse());
+    }
+    event(cursor, state.type() + "StateExited", details);
+  }
+
   private Step caught(State state, Catcher catcher, StateError error, EvalContext ctx, Cursor cursor, VarScope scope)
       throws StateError {
     ObjectNode errorOutput = error.errorOutput();
@@ -525,18 +531,7 @@ public final class Interpreter {
           "for the field '" + e.location() + "'", "for the field '" + prefix + e.location() + "'"));
       throw evaluationFailed(located, state.name, cursor);
     }
-    String outputText = text(output);
-    if (size(outputText) > MAX_PAYLOAD_BYTES) {
-      throw dataLimit(state.name);
-    }
-    ObjectNode exitedVariables = commit(state.name, scope, assigned);
-    ObjectNode details = NODES.objectNode().put("name", state.name).put("output", outputText);
-    details.set("outputDetails", truncatedFalse());
-    if (exitedVariables != null) {
-      details.set("assignedVariables", exitedVariables);
-      details.set("assignedVariablesDetails", truncatedFalse());
-    }
-    event(cursor, state.type() + "StateExited", details);
+    commitAndExit(state, cursor, scope, assigned, output);
     return new Step(catcher.next(), output);
   }
 

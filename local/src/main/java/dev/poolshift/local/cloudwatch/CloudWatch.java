@@ -71,12 +71,12 @@ public final class CloudWatch {
   private final TreeMap<String, Alarm> alarms = new TreeMap<>();
   private final List<AlarmTransition> transitions = new ArrayList<>();
   private long evaluations;
-  private Simulation.Timer timer;
-  private Instant timerAt;
+  private final dev.poolshift.local.sim.WakeUp wakeUp;
   private boolean closed;
 
   public CloudWatch(Simulation sim, EventPublisher events, AwsContext aws) {
     this.sim = sim;
+    this.wakeUp = new dev.poolshift.local.sim.WakeUp(sim, "cloudwatch-alarms", this::evaluateDue);
     this.events = events;
     this.aws = aws;
   }
@@ -361,25 +361,12 @@ public final class CloudWatch {
       return;
     }
     Instant earliest = alarms.values().stream().map(a -> a.nextEvaluation).min(Instant::compareTo).orElse(null);
-    if (earliest != null && earliest.equals(timerAt)) {
-      return;
-    }
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-      timerAt = null;
-    }
-    if (earliest != null) {
-      timerAt = earliest;
-      timer = sim.at(earliest, "cloudwatch-alarms", this::evaluateDue);
-    }
+    wakeUp.at(earliest);
   }
 
   private void evaluateDue() {
     List<ServiceEvent> emitted = new ArrayList<>();
     synchronized (this) {
-      timer = null;
-      timerAt = null;
       Instant now = sim.now();
       for (Alarm alarm : alarms.values()) {
         if (!alarm.nextEvaluation.isAfter(now)) {
@@ -853,10 +840,6 @@ public final class CloudWatch {
   /** Stops evaluating alarms (the simulation is ending); the data stays readable. */
   public synchronized void close() {
     closed = true;
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-      timerAt = null;
-    }
+    wakeUp.cancel();
   }
 }

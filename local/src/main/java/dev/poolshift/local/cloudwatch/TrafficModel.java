@@ -110,8 +110,7 @@ public final class TrafficModel {
   private final Map<String, Map<String, Instant>> firstErrors = new HashMap<>();
   private final Map<TrafficScenario.LatencyProfile, Sampling.LatencyTable> latencyTables = new HashMap<>();
   private boolean started;
-  private Simulation.Timer timer;
-  private Instant timerAt;
+  private final dev.poolshift.local.sim.WakeUp wakeUp;
   private long periodsPublished;
 
   public TrafficModel(Simulation sim, MetricStore store, TrafficSource source, TrafficScenario scenario) {
@@ -124,6 +123,7 @@ public final class TrafficModel {
       throw new IllegalArgumentException("publishDelay must not be negative, got " + publishDelay);
     }
     this.sim = sim;
+    this.wakeUp = new dev.poolshift.local.sim.WakeUp(sim, "sagemaker-traffic", this::tick);
     this.store = store;
     this.source = source;
     this.scenario = scenario;
@@ -157,11 +157,7 @@ public final class TrafficModel {
       }
       endpoints.clear();
       started = false;
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-        timerAt = null;
-      }
+      wakeUp.cancel();
     }
   }
 
@@ -200,8 +196,6 @@ public final class TrafficModel {
   private void tick() {
     List<Observation> observed = observeAll();
     synchronized (this) {
-      timer = null;
-      timerAt = null;
       if (started) {
         apply(observed, true);
       }
@@ -246,18 +240,7 @@ public final class TrafficModel {
 
   private void reschedule() {
     Instant earliest = endpoints.values().stream().map(s -> s.periodEnd).min(Comparator.naturalOrder()).orElse(null);
-    if (earliest != null && earliest.equals(timerAt)) {
-      return;
-    }
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-      timerAt = null;
-    }
-    if (earliest != null) {
-      timerAt = earliest;
-      timer = sim.at(earliest, "sagemaker-traffic", this::tick);
-    }
+    wakeUp.at(earliest);
   }
 
   private void startPeriod(EndpointState s, Instant at) {
