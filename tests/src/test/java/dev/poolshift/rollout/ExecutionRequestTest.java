@@ -32,12 +32,13 @@ class ExecutionRequestTest {
 
   @Test
   void everyProblemIsNamedAtOnce() {
-    assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "rollback",
+    assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "rollout",
         "modelPackageArn", "arn:aws:sagemaker:us-east-1:1:model-package/x/1",
         "endpointName", "../x", "skipAlarmCheck", true)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("skipAlarmCheck: unknown field")
-        .hasMessageContaining("action: must be deploy or plan (got \"rollback\")")
+        .hasMessageContaining("action: must be one of deploy, plan, migrate, rollback, promote,"
+            + " abort (got \"rollout\")")
         .hasMessageContaining("modelPackageArn: must be a versioned model package ARN")
         .hasMessageContaining("endpointName: must be letters, digits and hyphens");
   }

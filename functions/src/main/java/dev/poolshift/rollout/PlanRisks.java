@@ -1,0 +1,78 @@
+package dev.poolshift.rollout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Risks of running a rollout now that depend on time and on what is already wrong, beside the
+ * config risks of {@link PlanReview}: gate alarms already in ALARM (no new event will come; the
+ * first bake rolls back at once), waits that do not fit the execution's own timeout, and bakes
+ * shorter than the canary alarms can judge. Pure: computed from what the plan step read.
+ */
+public final class PlanRisks {
+  /** The rollout state machine's {@code TimeoutSeconds} (statemachine/rollout.asl.json). */
+  public static final int EXECUTION_TIMEOUT_SECONDS = 86_400;
+
+  private PlanRisks() {}
+
+  /**
+   * @param alarmsInAlarm gate alarms in ALARM now, name → CloudWatch's reason
+   */
+  public static List<String> alarmsInAlarm(Map<String, String> alarmsInAlarm) {
+    List<String> risks = new ArrayList<>();
+    alarmsInAlarm.forEach((name, reason) -> risks.add("gate alarm " + name + " is in ALARM now"
+        + (reason == null || reason.isBlank() ? "" : " (" + reason + ")") + ": the first bake"
+        + " would roll back at once; fix it or wait for OK before deploying"));
+    return risks;
+  }
+
+  /**
+   * @param fleetWaitSeconds bound for one fleet (canary, final, or back to the baseline)
+   * @param weightsWaitSeconds bound for one weight change
+   * @param operatorWaitSeconds how long an inconclusive step holds for a person
+   * @param managedAlarms the canary alarms the rollout will create
+   */
+  public static List<String> timing(DeploymentProfile profile, int fleetWaitSeconds,
+      int weightsWaitSeconds, int operatorWaitSeconds, List<AlarmSpec> managedAlarms) {
+    List<String> risks = new ArrayList<>();
+    int steps = profile.canarySteps().size();
+    long perStep = (long) weightsWaitSeconds + profile.bakeSeconds()
+        + profile.maxWaitForInvocationsSeconds();
+    // Canary fleet, every step at its longest, one hold for a person, the final fleet, and the
+    // way back (weights, then the baseline fleet) should the last check fail.
+    long worst = 2L * fleetWaitSeconds + steps * perStep + operatorWaitSeconds
+        + weightsWaitSeconds + fleetWaitSeconds;
+    if (worst > EXECUTION_TIMEOUT_SECONDS) {
+      risks.add(String.format(Locale.ROOT, "at its slowest this rollout needs %s (%d steps of up"
+          + " to %s each, fleets up to %s, a hold of %s) but the execution times out after %s;"
+          + " the reconciler would then return the endpoint to its baseline",
+          hours(worst), steps, hours(perStep), hours(fleetWaitSeconds),
+          hours(operatorWaitSeconds), hours(EXECUTION_TIMEOUT_SECONDS)));
+    }
+    for (AlarmSpec alarm : managedAlarms) {
+      int window = window(alarm);
+      if (window > profile.bakeSeconds()) {
+        risks.add(String.format(Locale.ROOT, "bakeSeconds %d is shorter than alarm %s's"
+            + " evaluation window (%d s): it cannot go to ALARM within one bake; the gate's own"
+            + " check at the end of the bake still applies", profile.bakeSeconds(), alarm.name(),
+            window));
+        break;
+      }
+    }
+    return risks;
+  }
+
+  /** The time an alarm needs to see enough periods: the longest period × evaluation periods. */
+  static int window(AlarmSpec alarm) {
+    int period = alarm.queries().stream().filter(q -> q.period() != null)
+        .mapToInt(AlarmSpec.Query::period).max().orElse(60);
+    return period * alarm.evaluationPeriods();
+  }
+
+  private static String hours(long seconds) {
+    return seconds % 3600 == 0 ? seconds / 3600 + " h"
+        : String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
+  }
+}
