@@ -262,7 +262,7 @@ public final class RolloutSteps {
     PlanDocument plan = new PlanDocument(request.action(), exec.name(), endpointName,
         rollout.modelPackageArn(), pkg.groupName(), pkg.version(),
         new PlanDocument.Baseline(current.name(), rollout.baselineVariantName(),
-            rollout.baselineWeight(), current.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG)),
+            rollout.baselineWeight(), baselinePackage(current, rollout.baselineVariantName())),
         rollout.canaryConfig().name(), rollout.canaryVariantName(), rollout.finalConfig().name(),
         rollout.models().stream().map(ModelToCreate::modelName).toList(),
         rollout.schedule().steps(), profile.bakeSeconds(), fleetWait,
@@ -328,6 +328,20 @@ public final class RolloutSteps {
         request.reason(), request.overrides().fields(), false, null, null, null, 0)
         .waitingFor(new PlanDocument.Contention(lock.owner(), phase, policy.wire(),
             profile.queueWaitSeconds()));
+  }
+
+  /**
+   * The package the endpoint serves before the rollout, for the ledger (a later rollback names
+   * it): the config's Poolshift tag, else the package the baseline variant's model was built
+   * from; null when neither says.
+   */
+  private String baselinePackage(EndpointConfigSpec current, String variantName) {
+    String tagged = current.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG);
+    if (tagged != null) {
+      return tagged;
+    }
+    VariantSpec v = current.variant(variantName);
+    return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
   }
 
   /** DescribeModelPackage, with the field named when it is missing or not deployable. */
