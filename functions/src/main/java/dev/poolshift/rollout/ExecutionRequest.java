@@ -205,7 +205,7 @@ public record ExecutionRequest(
     String endpointName = f.string("endpointName", false);
     if (endpointName != null) {
       SageMakerNames.checkName(errors, "endpointName", endpointName);
-    } else if (!f.has("endpointName") && !approval) {
+    } else if (!f.has("endpointName") && !(approval && DEPLOY.equals(action))) {
       errors.add("endpointName", "required (name the endpoint this "
           + (action == null ? "action" : action) + " may change)");
     }
