@@ -43,6 +43,21 @@ class ConcurrencyTest {
   }
 
   @Test
+  void twoApprovalsAtOnceNeverBothWriteTheLoserOfTheLockRacePlansAgainAndQueues() {
+    rehearse("second-approval-queued.json", s -> ((ObjectNode) s.path("timeline").get(1)).put("at", 60), r -> {
+      JsonNode v2 = execution(r, "fraud-scoring-v2");
+      JsonNode v3 = execution(r, "fraud-scoring-v3");
+      assertThat(v2.path("outcome").asText()).isEqualTo("PROMOTED");
+      assertThat(v3.path("outcome").asText()).isEqualTo("PROMOTED");
+      assertThat(EndpointWriters.holds(r.runtime())).hasSize(2);
+      assertThat(r.runtime().lambda().logs()).as("both planned before either locked")
+          .anyMatch(l -> l.text().contains("endpoint locked by another rollout since the plan; planning again"));
+      WorkflowInvariants.assertHold(r.runtime(), r.report());
+      EndpointWriters.assertOneWriterAtATime(r.runtime());
+    });
+  }
+
+  @Test
   void aQueuedRolloutGivesUpAfterTheProfilesBoundHavingChangedNothing() {
     rehearse("second-approval-queued.json", s -> profile(s).put("queueWaitSeconds", 600), r -> {
       JsonNode v2 = execution(r, "fraud-scoring-v2");

@@ -31,7 +31,8 @@ class ConsoleActionsTest {
       JsonNode plan = execution.path("output").path("plan");
       assertThat(plan.path("configDiff").findValuesAsText("path"))
           .contains("ProductionVariants[AllTraffic].InstancePools", "ProductionVariants[AllTraffic].InstanceType");
-      assertThat(plan.path("risks").toString()).contains("fallback hardware").contains("g6-int8");
+      assertThat(plan.path("risks").toString()).contains("fallback hardware").contains("g6-int8")
+          .contains("up to 6 × ml.g5.2xlarge while moving onto the canary config");
       assertThat(r.runtime().sageMaker().mutations()).as("SageMaker calls that change anything, even refused ones").isEmpty();
       assertThat(WorkflowInvariants.ledgerOutcomes(r.runtime())).as("a plan is not a rollout").isEmpty();
       WorkflowInvariants.assertHold(r.runtime(), r.report());

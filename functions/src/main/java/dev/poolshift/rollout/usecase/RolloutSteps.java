@@ -252,6 +252,8 @@ public final class RolloutSteps {
         settings.stackExecutionRoleArn());
     int fleetWait = WaitBounds.fleetSeconds(rollout);
     List<String> risks = new ArrayList<>(review.risks());
+    risks.addAll(PlanRisks.fleets(serving(endpoint, current), rollout.canaryConfig(),
+        rollout.finalConfig()));
     risks.addAll(PlanRisks.alarmsInAlarm(gateAlarmsInAlarm(profile)));
     risks.addAll(PlanRisks.timing(profile, fleetWait, WaitBounds.WEIGHTS_SECONDS,
         WaitBounds.OPERATOR_SECONDS, CanaryAlarms.forRollout(settings.managedAlarmPrefix(),
@@ -415,6 +417,24 @@ public final class RolloutSteps {
           + " of account " + account + " in " + region + ", where this stack deploys (got"
           + " account " + arn.account() + " in " + arn.region() + ")");
     }
+  }
+
+  /** The endpoint's instances now, by type: live pool counts, else the config's type. */
+  private static Map<String, Integer> serving(EndpointState endpoint, EndpointConfigSpec config) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (VariantState v : endpoint.productionVariants()) {
+      if (!v.instancePools().isEmpty()) {
+        v.instancePools().forEach(p -> out.merge(p.instanceType(), p.currentInstanceCount(),
+            Integer::sum));
+      } else {
+        VariantSpec spec = config.variant(v.variantName());
+        if (spec != null && spec.preferredInstanceType() != null) {
+          out.merge(spec.preferredInstanceType(), v.currentInstanceCount() == null ? 0
+              : v.currentInstanceCount(), Integer::sum);
+        }
+      }
+    }
+    return out;
   }
 
   /** Gate alarms of the profile that are in ALARM now: a bake would roll back at once. */
@@ -878,6 +898,11 @@ public final class RolloutSteps {
     RolloutPlan rollout = plan.rollout();
     EndpointState s = ports.endpoints().describe(plan.endpointName());
     Verification v = verifyFinal(plan, rollout, s);
+    Map<String, Object> entry = history(in.requireNow(), "promoted-fleet");
+    entry.put("live", v.live());
+    entry.put("reason", v.reason());
+    entry.put("poolMix", poolMix(v.poolMix()));
+    ports.store().appendHistory(plan.endpointName(), in.requireExecution().name(), entry);
     LOG.atInfo().addKeyValue("live", v.live()).addKeyValue("status", s.status())
         .addKeyValue("endpointConfigName", s.endpointConfigName())
         .addKeyValue("poolMix", poolMix(v.poolMix())).addKeyValue("reason", v.reason())
