@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase;
 
 import dev.poolshift.rollout.AlarmSpec;
+import dev.poolshift.rollout.AllowedInstanceTypes;
 import dev.poolshift.rollout.AlarmState;
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.CanaryAlarms;
@@ -22,7 +23,9 @@ import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.EndpointState;
 import dev.poolshift.rollout.EndpointUpdate;
 import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.FieldErrors;
 import dev.poolshift.rollout.GateOutcome;
+import dev.poolshift.rollout.InstancePool;
 import dev.poolshift.rollout.GatePolicy;
 import dev.poolshift.rollout.GateReadings;
 import dev.poolshift.rollout.IncompatibleEndpointException;
@@ -33,6 +36,7 @@ import dev.poolshift.rollout.Observation;
 import dev.poolshift.rollout.PlanReview;
 import dev.poolshift.rollout.PoolCount;
 import dev.poolshift.rollout.PoolLanding;
+import dev.poolshift.rollout.PoolPreference;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.RolloutPlan;
@@ -98,9 +102,21 @@ public final class RolloutSteps {
    * @param stackExecutionRoleArn {@code SAGEMAKER_EXECUTION_ROLE_ARN}: the only role the stack
    *     may pass; a profile naming another is a plan risk (null: unknown)
    * @param stateTable {@code STATE_TABLE}, for the commands in notifications (null: unknown)
+   * @param allowedInstanceTypes {@code ALLOWED_INSTANCE_TYPES}: the types a rollout may put in an
+   *     endpoint config
    */
   public record Settings(String managedAlarmPrefix, String stackExecutionRoleArn,
-      String stateTable) {
+      String stateTable, AllowedInstanceTypes allowedInstanceTypes) {
+
+    public Settings {
+      allowedInstanceTypes = allowedInstanceTypes == null ? AllowedInstanceTypes.ANY
+          : allowedInstanceTypes;
+    }
+
+    /** Every instance type allowed. */
+    public Settings(String managedAlarmPrefix, String stackExecutionRoleArn, String stateTable) {
+      this(managedAlarmPrefix, stackExecutionRoleArn, stateTable, AllowedInstanceTypes.ANY);
+    }
   }
 
   /** Everything the steps call. */
@@ -245,6 +261,7 @@ public final class RolloutSteps {
     EndpointConfigSpec current = ports.endpoints().describeConfig(endpoint.endpointConfigName());
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
         endpoint, current));
+    requireAllowed(request, pkg, rollout);
     List<String> managed = CanaryAlarms.names(settings.managedAlarmPrefix(), rollout);
     List<String> alarms = new ArrayList<>(managed);
     alarms.addAll(profile.gateAlarmNames());
@@ -344,6 +361,30 @@ public final class RolloutSteps {
     }
     VariantSpec v = current.variant(variantName);
     return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
+  }
+
+  /**
+   * Every pool the rollout would create must be an allowed type (IAM denies the rest anyway):
+   * named by its place in the input when the input gave the pools, else in the profile.
+   */
+  private void requireAllowed(ExecutionRequest request, ModelPackage pkg, RolloutPlan rollout) {
+    AllowedInstanceTypes allowed = settings.allowedInstanceTypes();
+    List<String> requested = rollout.requestedPools().stream().map(InstancePool::instanceType)
+        .toList();
+    if (requested.stream().allMatch(allowed::allows)) {
+      return;
+    }
+    FieldErrors errors = new FieldErrors();
+    if (request.overrides().instancePools() != null) {
+      allowed.check(errors, "instancePools", request.overrides().instancePools().stream()
+          .map(PoolPreference::instanceType).toList());
+    }
+    if (errors.isEmpty()) {
+      allowed.check(errors, "instancePools", requested);
+      errors.throwIfAny("deployment profile " + pkg.groupName() + " (pools as the rollout would"
+          + " request them, the endpoint's current type first when keepCurrentTypeFirst)");
+    }
+    errors.throwIfAny("rollout input");
   }
 
   /** DescribeModelPackage, with the field named when it is missing or not deployable. */

@@ -306,6 +306,21 @@ class OperatorStepsTest {
   }
 
   @Test
+  void aProfilePoolOutsideTheStacksAllowedTypesIsNamedBeforeAnythingChanges() {
+    RolloutSteps steps = new RolloutSteps(new RolloutSteps.Settings(RolloutWorld.PREFIX, null, null,
+        dev.poolshift.rollout.AllowedInstanceTypes.parse("ml.g5.*")), new RolloutSteps.Ports(world.sageMaker,
+        world.profiles, world.sageMaker, world.sageMaker, world.store, world.ledger, world.alarms, world.metrics,
+        world.notifier, world.callbacks));
+
+    assertThatThrownBy(() -> steps.run(world.call("plan").request(RolloutWorld.deployRequest()).input()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("deployment profile fraud-scoring")
+        .hasMessageContaining("instancePools[2].instanceType: ml.g6.2xlarge is not among this stack's"
+            + " AllowedInstanceTypes [ml.g5.*]");
+    assertThat(world.sageMaker.mutations).isEmpty();
+  }
+
+  @Test
   void migrateFindsThePackageTheEndpointServesAndKeepsIt() {
     world.sageMaker.packages.put(FakeSageMaker.key(RolloutWorld.OLD_ARN), new dev.poolshift.rollout.ModelPackage(
         RolloutWorld.OLD_ARN, RolloutWorld.GROUP, 41, "Completed", "Approved", List.of("g6-int8"), Map.of()));
