@@ -55,6 +55,6 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
             AllowedInstanceTypes.parse(aws.optional("ALLOWED_INSTANCE_TYPES"))),
         new RolloutSteps.Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
-            aws.notifier(), aws.taskCallbacks()));
+            aws.notifier(), aws.taskCallbacks(), aws.scalingTargets()));
   }
 }

@@ -107,6 +107,38 @@ public final class PlanRisks {
     return b.isEmpty() ? "no instances" : b.toString();
   }
 
+  /**
+   * The replaced variant is registered with Application Auto Scaling. SageMaker refuses an
+   * UpdateEndpoint that changes the instance type of a registered variant; whether moving it
+   * from one type onto instance pools counts as a change is unconfirmed, so the harsher reading
+   * is reported. Poolshift does not deregister and re-register targets itself.
+   */
+  public static String autoscaled(dev.poolshift.rollout.port.ScalingTargets.ScalingTarget target,
+      VariantSpec before, VariantSpec after, String canaryVariant) {
+    String what = "variant " + before.variantName() + " is autoscaled (" + target.resourceId()
+        + ", min " + target.minCapacity() + ", max " + target.maxCapacity() + ", policies "
+        + target.policyNames() + ")";
+    boolean typeChanges = !java.util.Objects.equals(before.instanceType(), after.instanceType())
+        || !java.util.Objects.equals(types(before), types(after));
+    if (typeChanges) {
+      return what + ": its instance type changes (" + (before.usesPools() ? types(before)
+          : before.instanceType()) + " -> " + types(after) + "), and SageMaker refuses to update"
+          + " a registered variant's instance type: deregister the scalable target (delete its"
+          + " policies) before this rollout and register it again, with the same min, max and"
+          + " policies, after it; Poolshift does not do it for you. The canary " + canaryVariant
+          + " is not autoscaled meanwhile";
+    }
+    return what + ": the rollout keeps its name and live instance count, so scaling carries on"
+        + " after the promotion; the canary " + canaryVariant + " is not autoscaled meanwhile";
+  }
+
+  private static List<String> types(VariantSpec v) {
+    if (!v.usesPools()) {
+      return v.instanceType() == null ? List.of() : List.of(v.instanceType());
+    }
+    return v.instancePools().stream().map(InstancePool::instanceType).toList();
+  }
+
   /** The time an alarm needs to see enough periods: the longest period × evaluation periods. */
   static int window(AlarmSpec alarm) {
     int period = alarm.queries().stream().filter(q -> q.period() != null)

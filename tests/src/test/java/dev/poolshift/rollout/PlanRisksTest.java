@@ -71,4 +71,16 @@ class PlanRisksTest {
                 + " 2 × ml.g5.2xlarge + 4 × ml.g6.2xlarge while promoting (now 2 × ml.g5.2xlarge")
             .contains("\"for endpoint usage\" quotas"));
   }
+
+  @Test
+  void anAutoscaledVariantWhosePoolsStayTheSameKeepsScaling() {
+    VariantSpec pooled = new VariantSpec("AllTraffic", "m1", 2, null, List.of(
+        new InstancePool("ml.g5.2xlarge", 1, null)), 1200, 1.0, Map.of());
+
+    String risk = PlanRisks.autoscaled(new dev.poolshift.rollout.port.ScalingTargets.ScalingTarget(
+        "endpoint/e/variant/AllTraffic", 2, 6, List.of("p")), pooled, pooled, "canary-v2");
+
+    assertThat(risk).contains("scaling carries on after the promotion")
+        .doesNotContain("deregister");
+  }
 }

@@ -55,6 +55,25 @@ class ConsoleActionsTest {
   }
 
   @Test
+  void aPlanSaysAnAutoscaledVariantMustBeDeregisteredAroundAnInstanceTypeChange() {
+    ObjectNode json = (ObjectNode) Json.read(RolloutScenarioTest.ROOT.resolve("events/scenarios/console-plan.json"));
+    dev.poolshift.local.scenario.Scenario scenario = dev.poolshift.local.scenario.Scenario.parse(json, "plan",
+        RolloutScenarioTest.ROOT);
+    try (var runtime = dev.poolshift.local.scenario.ScenarioRunner.start(scenario,
+        dev.poolshift.local.runtime.LocalRuntime.Options.of(scenario.template()))) {
+      runtime.autoScaling().registerVariant(ENDPOINT, "AllTraffic", 2, 6);
+
+      var report = dev.poolshift.local.scenario.ScenarioRunner.runToEnd(scenario, runtime, System.nanoTime());
+
+      JsonNode plan = report.json().path("executions").get(0).path("output").path("plan");
+      assertThat(plan.path("risks").toString()).contains("variant AllTraffic is autoscaled"
+          + " (endpoint/fraud-scoring-prod/variant/AllTraffic, min 2, max 6, policies [])")
+          .contains("deregister the scalable target");
+      assertThat(runtime.sageMaker().mutations()).isEmpty();
+    }
+  }
+
+  @Test
   void migrateMovesTheServedModelOntoPoolsThroughACanary() {
     rehearse("console-migrate.json", s -> {}, r -> {
       JsonNode execution = RolloutScenarioTest.onlyExecution(r);

@@ -64,6 +64,7 @@ import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.ProfileStore;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
@@ -122,7 +123,19 @@ public final class RolloutSteps {
   /** Everything the steps call. */
   public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
       TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
-      Notifier notifier, TaskCallbacks callbacks) {
+      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling) {
+
+    public Ports {
+      scaling = scaling == null ? ScalingTargets.NONE : scaling;
+    }
+
+    /** Without Application Auto Scaling: no variant is autoscaled. */
+    public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+        TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+        Notifier notifier, TaskCallbacks callbacks) {
+      this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+          callbacks, ScalingTargets.NONE);
+    }
   }
 
   /** A verify step's answer; the workflow branches on {@code live}, fails with {@code error}. */
@@ -272,6 +285,7 @@ public final class RolloutSteps {
     risks.addAll(PlanRisks.fleets(serving(endpoint, current), rollout.canaryConfig(),
         rollout.finalConfig()));
     risks.addAll(PlanRisks.alarmsInAlarm(gateAlarmsInAlarm(profile)));
+    risks.addAll(autoscalingRisks(endpointName, rollout, current));
     risks.addAll(PlanRisks.timing(profile, fleetWait, WaitBounds.WEIGHTS_SECONDS,
         WaitBounds.OPERATOR_SECONDS, CanaryAlarms.forRollout(settings.managedAlarmPrefix(),
             rollout)));
@@ -476,6 +490,29 @@ public final class RolloutSteps {
       }
     }
     return out;
+  }
+
+  /**
+   * Autoscaling of the variant being replaced. A read that fails is itself the risk: the plan
+   * still reports everything else.
+   */
+  private List<String> autoscalingRisks(String ep, RolloutPlan rollout, EndpointConfigSpec current) {
+    Optional<ScalingTargets.ScalingTarget> target;
+    try {
+      target = ports.scaling().variant(ep, rollout.baselineVariantName());
+    } catch (RolloutException e) {
+      LOG.atWarn().addKeyValue("error", e.getClass().getName()).addKeyValue("cause", e.getMessage())
+          .log("Application Auto Scaling not readable; reported as a risk");
+      return List.of("could not read Application Auto Scaling for variant "
+          + rollout.baselineVariantName() + " (" + e.getMessage() + "): check by hand whether it is"
+          + " autoscaled before deploying");
+    }
+    if (target.isEmpty()) {
+      return List.of();
+    }
+    VariantSpec before = current.variant(rollout.baselineVariantName());
+    VariantSpec after = rollout.finalConfig().variant(rollout.baselineVariantName());
+    return List.of(PlanRisks.autoscaled(target.get(), before, after, rollout.canaryVariantName()));
   }
 
   /** Gate alarms of the profile that are in ALARM now: a bake would roll back at once. */
