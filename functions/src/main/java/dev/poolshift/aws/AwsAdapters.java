@@ -11,9 +11,11 @@ import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.ProfileStore;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TrafficShifter;
 import java.util.Map;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -45,6 +47,7 @@ public final class AwsAdapters {
   private CloudWatchClient cloudWatch;
   private SnsClient sns;
   private SfnClient sfn;
+  private ApplicationAutoScalingClient autoScaling;
   private SageMakerEndpoints endpoints;
 
   public AwsAdapters(AwsClients.Settings settings, String profilePrefix) {
@@ -100,6 +103,10 @@ public final class AwsAdapters {
 
   public Notifier notifier() {
     return new SnsNotifier(sns(), required("NOTIFICATION_TOPIC_ARN"));
+  }
+
+  public ScalingTargets scalingTargets() {
+    return new ApplicationAutoScalingTargets(autoScaling());
   }
 
   public TaskCallbacks taskCallbacks() {
@@ -161,6 +168,13 @@ public final class AwsAdapters {
       sns = AwsClients.sns(settings);
     }
     return sns;
+  }
+
+  private synchronized ApplicationAutoScalingClient autoScaling() {
+    if (autoScaling == null) {
+      autoScaling = AwsClients.applicationAutoScaling(settings);
+    }
+    return autoScaling;
   }
 
   private synchronized SfnClient sfn() {

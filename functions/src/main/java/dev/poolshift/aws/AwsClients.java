@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -87,6 +88,14 @@ public final class AwsClients {
 
   public static SfnClient sfn(Settings s) {
     return SfnClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .build();
+  }
+
+  public static ApplicationAutoScalingClient applicationAutoScaling(Settings s) {
+    return ApplicationAutoScalingClient.builder()
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())

@@ -10,10 +10,12 @@ import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
+import dev.poolshift.rollout.port.Waiter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -38,6 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * ENDPOINT#&lt;ep&gt; / LOCK      owner, executionArn, modelPackageArn, acquiredAt
  * ENDPOINT#&lt;ep&gt; / ROLLOUT   owner, baseline/canary/final names, models, alarms, phase, stop, history
  * ENDPOINT#&lt;ep&gt; / WAIT|BAKE|HOLD   owner, token, phase|stepIndex|reason, registeredAt, expiresAt
+ * ENDPOINT#&lt;ep&gt; / WAITER#&lt;owner&gt;   purpose, waitingFor, token, registeredAt, expiresAt
+ * ENDPOINT#&lt;ep&gt; / PROMOTE   owner, requestedBy, by, reason, at
  * ALARM#&lt;name&gt; / ALARM     endpointName, owner
  * </pre>
  * Every change to an item owned by a rollout is conditional on the owner, so a late or
@@ -46,6 +51,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class DynamoRolloutStore implements RolloutStore {
   private static final String LOCK = "LOCK";
   private static final String ROLLOUT = "ROLLOUT";
+  private static final String WAITER = "WAITER#";
+  private static final String PROMOTE = "PROMOTE";
   private static final String OWNED = "#owner = :owner";
   private final DynamoDbClient dynamo;
   private final String table;
@@ -234,6 +241,97 @@ public final class DynamoRolloutStore implements RolloutStore {
   @Override
   public boolean deregisterOwned(String endpointName, TokenKind kind, String owner) {
     return deleteIf(endpointKey(endpointName), kind.name(), OWNED, ":owner", owner);
+  }
+
+  // ------------------------------------------------------------------ waiters and promotions
+
+  @Override
+  public void registerWaiter(Waiter w) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", of(endpointKey(w.endpointName())));
+    item.put("sk", of(WAITER + w.owner()));
+    item.put("owner", of(w.owner()));
+    item.put("purpose", of(w.purpose()));
+    item.put("waitingFor", of(w.waitingFor()));
+    item.put("token", of(w.token().reveal()));
+    item.put("registeredAt", of(w.registeredAt().toString()));
+    item.put("expiresAt", of(w.expiresAt().getEpochSecond()));
+    try {
+      dynamo.putItem(b -> b.tableName(table).item(item));
+    } catch (SdkException e) {
+      throw AwsErrors.translate("PutItem waiter " + w.owner() + " of " + w.endpointName(), e);
+    }
+  }
+
+  @Override
+  public List<Waiter> waiters(String endpointName) {
+    List<Waiter> out = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      QueryResponse page;
+      try {
+        page = dynamo.query(b -> b.tableName(table).consistentRead(true)
+            .keyConditionExpression("#pk = :pk AND begins_with(#sk, :waiter)")
+            .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk"))
+            .expressionAttributeValues(Map.of(":pk", of(endpointKey(endpointName)),
+                ":waiter", of(WAITER)))
+            .exclusiveStartKey(from));
+      } catch (SdkException e) {
+        throw AwsErrors.translate("Query waiters of " + endpointName, e);
+      }
+      page.items().forEach(item -> out.add(new Waiter(endpointName,
+          DynamoValues.string(item, "owner"), DynamoValues.string(item, "purpose"),
+          DynamoValues.string(item, "waitingFor"),
+          new TaskToken(DynamoValues.string(item, "token")),
+          instant(DynamoValues.string(item, "registeredAt")),
+          item.containsKey("expiresAt") ? Instant.ofEpochSecond(
+              DynamoValues.number(item, "expiresAt").longValue()) : null)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+          ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    out.sort(java.util.Comparator.comparing(Waiter::registeredAt,
+        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+    return out;
+  }
+
+  @Override
+  public boolean deregisterWaiter(String endpointName, String owner) {
+    return deleteIf(endpointKey(endpointName), WAITER + owner, OWNED, ":owner", owner);
+  }
+
+  /** The first request wins: a second promote of the same rollout changes nothing. */
+  @Override
+  public void requestPromotion(Promotion p) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("pk", of(endpointKey(p.endpointName())));
+    item.put("sk", of(PROMOTE));
+    item.put("owner", of(p.owner()));
+    item.put("requestedBy", of(p.requestedBy()));
+    item.put("by", of(p.by()));
+    item.put("reason", of(p.reason()));
+    item.put("at", of(p.at().toString()));
+    try {
+      dynamo.putItem(b -> b.tableName(table).item(item)
+          .conditionExpression("attribute_not_exists(pk)"));
+    } catch (ConditionalCheckFailedException e) {
+      // Already requested: the first one's reason is the one recorded.
+    } catch (SdkException e) {
+      throw AwsErrors.translate("PutItem PROMOTE of " + p.endpointName(), e);
+    }
+  }
+
+  @Override
+  public Optional<Promotion> promotion(String endpointName) {
+    return get(endpointKey(endpointName), PROMOTE).map(item -> new Promotion(endpointName,
+        DynamoValues.string(item, "owner"), DynamoValues.string(item, "requestedBy"),
+        DynamoValues.string(item, "by"), DynamoValues.string(item, "reason"),
+        instant(DynamoValues.string(item, "at"))));
+  }
+
+  @Override
+  public boolean deletePromotion(String endpointName, String owner) {
+    return deleteIf(endpointKey(endpointName), PROMOTE, OWNED, ":owner", owner);
   }
 
   // ------------------------------------------------------------------ alarm mappings

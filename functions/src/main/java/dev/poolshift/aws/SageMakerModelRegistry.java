@@ -69,6 +69,23 @@ public final class SageMakerModelRegistry implements ModelRegistry {
   }
 
   @Override
+  public java.util.Optional<String> packageOfModel(String modelName) {
+    DescribeModelResponse r;
+    try {
+      r = sageMaker.describeModel(b -> b.modelName(modelName));
+    } catch (SdkException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return java.util.Optional.empty();
+      }
+      throw SageMakerErrors.translate("DescribeModel " + modelName, e,
+          ModelNotFoundException::new);
+    }
+    ContainerDefinition c = r.primaryContainer() != null ? r.primaryContainer()
+        : r.hasContainers() && !r.containers().isEmpty() ? r.containers().getFirst() : null;
+    return java.util.Optional.ofNullable(c == null ? null : c.modelPackageName());
+  }
+
+  @Override
   public boolean deleteModel(String modelName) {
     try {
       sageMaker.deleteModel(b -> b.modelName(modelName));

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.poolshift.aws.AwsAdapters;
 import dev.poolshift.aws.Json;
+import dev.poolshift.rollout.AllowedInstanceTypes;
 import dev.poolshift.rollout.usecase.RolloutSteps;
 import dev.poolshift.rollout.usecase.StepInput;
 import java.io.InputStream;
@@ -50,9 +51,10 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
   private static RolloutSteps wire(AwsAdapters aws) {
     return new RolloutSteps(
         new RolloutSteps.Settings(aws.required("MANAGED_ALARM_PREFIX"),
-            aws.optional("SAGEMAKER_EXECUTION_ROLE_ARN"), aws.optional("STATE_TABLE")),
+            aws.optional("SAGEMAKER_EXECUTION_ROLE_ARN"), aws.optional("STATE_TABLE"),
+            AllowedInstanceTypes.parse(aws.optional("ALLOWED_INSTANCE_TYPES"))),
         new RolloutSteps.Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
-            aws.notifier(), aws.taskCallbacks()));
+            aws.notifier(), aws.taskCallbacks(), aws.scalingTargets()));
   }
 }

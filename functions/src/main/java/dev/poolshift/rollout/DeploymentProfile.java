@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param thresholds 5xx rate and optional p99 latency limits
  * @param gateAlarmNames extra CloudWatch alarms that must be OK for a step to pass
  * @param concurrencyPolicy what a second approval for a busy endpoint does
+ * @param queueWaitSeconds how long a second rollout waits for the endpoint under the
+ *     {@code queue} and {@code supersede} policies before it gives up (rejected, nothing changed)
  * @param fallbackPolicy whether a rollout may continue on lower-priority hardware
  * @param enhancedMetrics publish endpoint metrics every 10 s (MetricsConfig)
  */
@@ -51,6 +53,7 @@ public record DeploymentProfile(
     Thresholds thresholds,
     List<String> gateAlarmNames,
     ConcurrencyPolicy concurrencyPolicy,
+    int queueWaitSeconds,
     FallbackPolicy fallbackPolicy,
     boolean enhancedMetrics) {
 
@@ -61,6 +64,15 @@ public record DeploymentProfile(
   public static final List<Integer> DEFAULT_CANARY_STEPS = List.of(10, 50, 100);
   public static final int MAX_CANARY_STEPS = 10;
   public static final int DEFAULT_BAKE_SECONDS = 600;
+  public static final int MIN_BAKE_SECONDS = 60;
+  public static final int MAX_BAKE_SECONDS = 86_400;
+  /**
+   * A rollout with three 10-minute bakes, two fleets of large GPU instances and an hour's hold
+   * for a person fits in four hours; longer means the holder is stuck and a person should look.
+   */
+  public static final int DEFAULT_QUEUE_WAIT_SECONDS = 14_400;
+  public static final int MIN_QUEUE_WAIT_SECONDS = 60;
+  public static final int MAX_QUEUE_WAIT_SECONDS = 86_400;
   public static final long DEFAULT_MIN_INVOCATIONS = 100;
   public static final int DEFAULT_MAX_WAIT_FOR_INVOCATIONS = 1800;
   public static final int MAX_GATE_ALARMS = 10;
@@ -89,11 +101,13 @@ public record DeploymentProfile(
       checkRange(errors, "instanceCount", instanceCount, 1, 1000);
     }
     checkCanarySteps(errors, canarySteps);
-    checkRange(errors, "bakeSeconds", bakeSeconds, 60, 86_400);
+    checkRange(errors, "bakeSeconds", bakeSeconds, MIN_BAKE_SECONDS, MAX_BAKE_SECONDS);
     checkRange(errors, "minInvocationsPerStep", minInvocationsPerStep, 1, 1_000_000_000);
     checkRange(errors, "maxWaitForInvocationsSeconds", maxWaitForInvocationsSeconds, 0, 86_400);
     checkThresholds(errors, thresholds);
     checkAlarmNames(errors, gateAlarmNames);
+    checkRange(errors, "queueWaitSeconds", queueWaitSeconds, MIN_QUEUE_WAIT_SECONDS,
+        MAX_QUEUE_WAIT_SECONDS);
     errors.throwIfAny("deployment profile");
     // Normalised only once valid: errors above name entries by the index the author wrote.
     instancePools = instancePools.stream()
@@ -237,6 +251,7 @@ public record DeploymentProfile(
     private Thresholds thresholds = Thresholds.defaults();
     private List<String> gateAlarmNames = List.of();
     private ConcurrencyPolicy concurrencyPolicy = ConcurrencyPolicy.QUEUE;
+    private int queueWaitSeconds = DEFAULT_QUEUE_WAIT_SECONDS;
     private FallbackPolicy fallbackPolicy = FallbackPolicy.PROCEED;
     private boolean enhancedMetrics;
 
@@ -259,6 +274,7 @@ public record DeploymentProfile(
       thresholds = p.thresholds;
       gateAlarmNames = p.gateAlarmNames;
       concurrencyPolicy = p.concurrencyPolicy;
+      queueWaitSeconds = p.queueWaitSeconds;
       fallbackPolicy = p.fallbackPolicy;
       enhancedMetrics = p.enhancedMetrics;
     }
@@ -356,6 +372,11 @@ public record DeploymentProfile(
       return this;
     }
 
+    public Builder queueWaitSeconds(int v) {
+      queueWaitSeconds = v;
+      return this;
+    }
+
     public Builder fallbackPolicy(FallbackPolicy v) {
       fallbackPolicy = v;
       return this;
@@ -371,7 +392,7 @@ public record DeploymentProfile(
           instancePools, provisionTimeoutSeconds, overrideExistingPools, keepCurrentTypeFirst,
           instanceCount, canarySteps, bakeSeconds, minInvocationsPerStep,
           maxWaitForInvocationsSeconds, thresholds, gateAlarmNames, concurrencyPolicy,
-          fallbackPolicy, enhancedMetrics);
+          queueWaitSeconds, fallbackPolicy, enhancedMetrics);
     }
   }
 }

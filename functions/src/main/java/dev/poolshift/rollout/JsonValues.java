@@ -34,4 +34,32 @@ public final class JsonValues {
   public static Map<String, Object> frozenMap(Map<String, Object> map) {
     return map == null ? Map.of() : freeze(map);
   }
+
+  /**
+   * The UTF-8 size of {@code value} written as compact JSON, give or take escapes: enough to
+   * refuse an input that is far too large before reading it.
+   */
+  public static long encodedSize(Object value) {
+    if (value == null) {
+      return 4;
+    }
+    if (value instanceof String s) {
+      return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2L;
+    }
+    if (value instanceof Map<?, ?> map) {
+      long n = 2 + Math.max(0, map.size() - 1);
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        n += encodedSize(String.valueOf(e.getKey())) + 1 + encodedSize(e.getValue());
+      }
+      return n;
+    }
+    if (value instanceof List<?> list) {
+      long n = 2 + Math.max(0, list.size() - 1);
+      for (Object v : list) {
+        n += encodedSize(v);
+      }
+      return n;
+    }
+    return String.valueOf(value).length();
+  }
 }

@@ -17,7 +17,8 @@ public final class ProfileParser {
       "variantName", "executionRoleArn", "instancePools", "provisionTimeoutSeconds",
       "overrideExistingPools", "keepCurrentTypeFirst", "instanceCount", "canarySteps",
       "bakeSeconds", "minInvocationsPerStep", "maxWaitForInvocationsSeconds", "thresholds",
-      "gateAlarmNames", "concurrencyPolicy", "fallbackPolicy", "enhancedMetrics");
+      "gateAlarmNames", "concurrencyPolicy", "queueWaitSeconds", "fallbackPolicy",
+      "enhancedMetrics");
   private static final Set<String> POOL_FIELDS =
       Set.of("instanceType", "priority", "inferenceSpecificationName");
   private static final Set<String> THRESHOLD_FIELDS = Set.of("max5xxRate", "p99LatencyMs");
@@ -80,8 +81,8 @@ public final class ProfileParser {
     if (steps != null) {
       DeploymentProfile.checkCanarySteps(errors, steps);
     }
-    Long bake =
-        ranged(f, errors, "bakeSeconds", 60, 86_400, defaults.bakeSeconds());
+    Long bake = ranged(f, errors, "bakeSeconds", DeploymentProfile.MIN_BAKE_SECONDS,
+        DeploymentProfile.MAX_BAKE_SECONDS, defaults.bakeSeconds());
     Long minInvocations = ranged(f, errors, "minInvocationsPerStep", 1, 1_000_000_000,
         DeploymentProfile.DEFAULT_MIN_INVOCATIONS);
     Long maxWait = ranged(f, errors, "maxWaitForInvocationsSeconds", 0, 86_400,
@@ -97,6 +98,9 @@ public final class ProfileParser {
       errors.add("concurrencyPolicy", "must be one of queue, reject, supersede (got "
           + SageMakerNames.quote(c) + ")");
     }
+    Long queueWait = ranged(f, errors, "queueWaitSeconds",
+        DeploymentProfile.MIN_QUEUE_WAIT_SECONDS, DeploymentProfile.MAX_QUEUE_WAIT_SECONDS,
+        DeploymentProfile.DEFAULT_QUEUE_WAIT_SECONDS);
     FallbackPolicy fallback = null;
     String fb = f.string("fallbackPolicy", false);
     if (fb != null && (fallback = FallbackPolicy.fromWire(fb)) == null) {
@@ -109,8 +113,8 @@ public final class ProfileParser {
     return new DeploymentProfile(description, endpointName, variantName, role, pools,
         timeout.intValue(), Boolean.TRUE.equals(override), keepFirst == null || keepFirst,
         instanceCount == null ? null : instanceCount.intValue(), steps, bake.intValue(),
-        minInvocations, maxWait.intValue(), thresholds, alarms, concurrency, fallback,
-        Boolean.TRUE.equals(enhanced));
+        minInvocations, maxWait.intValue(), thresholds, alarms, concurrency,
+        queueWait.intValue(), fallback, Boolean.TRUE.equals(enhanced));
   }
 
   /** Reads an integer field and checks its range; absent → {@code fallback}. */

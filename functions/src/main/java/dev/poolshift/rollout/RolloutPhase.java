@@ -20,6 +20,11 @@ public enum RolloutPhase {
   BASELINE_WEIGHTS("baseline-weights"),
   /** Rolling back: UpdateEndpoint back to the baseline config. */
   BASELINE_FLEET("baseline-fleet"),
+  /**
+   * The {@code rollback} console action: UpdateEndpoint back to the previous release's config.
+   * Not forward: nothing turns it around (it is the way back).
+   */
+  RESTORE_FLEET("restore-fleet"),
   PROMOTED("promoted"),
   ROLLED_BACK("rolled-back"),
   FAILED("failed"),
@@ -55,7 +60,7 @@ public enum RolloutPhase {
       }
     }
     throw new InvalidInputException(null, path, "must be one of canary-fleet, canary-weights,"
-        + " final-fleet, baseline-weights, baseline-fleet (got " + (value == null ? "none"
+        + " final-fleet, baseline-weights, baseline-fleet, restore-fleet (got " + (value == null ? "none"
             : SageMakerNames.quote(value)) + ")");
   }
 }

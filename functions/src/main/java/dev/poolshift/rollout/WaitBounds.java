@@ -17,6 +17,12 @@ public final class WaitBounds {
   public static final int WEIGHTS_SECONDS = 900;
   /** How long an inconclusive step waits for a person before it rolls back. */
   public static final int OPERATOR_SECONDS = 3600;
+  /**
+   * How long a console promote or abort waits to report the outcome of the rollout it acted on:
+   * a final fleet or a way back of large GPU instances fits, with room to spare. Past it the
+   * action reports the rollout still running; the rollout itself is not bounded by this.
+   */
+  public static final int OUTCOME_WATCH_SECONDS = 4 * 3600;
 
   private WaitBounds() {}
 

@@ -256,7 +256,8 @@ class HandlersTest {
     world.executions.statuses.put(EXEC.id(), "ABORTED");
     ReconcilerHandler handler = new ReconcilerHandler(new Reconciler(
         new Reconciler.Settings("state"), world.store, world.executions, world.sageMaker,
-        world.sageMaker, world.ledger, world.notifier, world.alarms, world.sageMaker));
+        world.sageMaker, world.ledger, world.notifier, world.alarms, world.sageMaker,
+        world.callbacks));
 
     Object first = invoke(handler, sample("execution/aborted.json"));
     world.sageMaker.completeWeights(ENDPOINT);

@@ -54,7 +54,8 @@ class ProfileSchemaTest {
        "instanceCount": 4, "canarySteps": [1, 5, 25, 100], "bakeSeconds": 60,
        "minInvocationsPerStep": 1, "maxWaitForInvocationsSeconds": 0,
        "thresholds": {"max5xxRate": 0, "p99LatencyMs": 250}, "gateAlarmNames": ["a", "b"],
-       "concurrencyPolicy": "supersede", "fallbackPolicy": "fail", "enhancedMetrics": false}
+       "concurrencyPolicy": "supersede", "queueWaitSeconds": 600, "fallbackPolicy": "fail",
+       "enhancedMetrics": false}
       """;
 
   @ParameterizedTest
@@ -142,7 +143,7 @@ class ProfileSchemaTest {
         }
       }
     }
-    assertThat(properties.size()).isEqualTo(19);
+    assertThat(properties.size()).isEqualTo(20);
     assertThat(unknownToParser).isEmpty();
   }
 

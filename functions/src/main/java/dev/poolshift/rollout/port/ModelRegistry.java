@@ -18,6 +18,12 @@ public interface ModelRegistry {
    */
   void createModel(ModelToCreate model);
 
+  /**
+   * The versioned model package a model was built from (DescribeModel's container
+   * ModelPackageName); empty for a model built from an image, or one that no longer exists.
+   */
+  java.util.Optional<String> packageOfModel(String modelName);
+
   /** Deletes the model; one that is already gone counts as deleted. Returns whether it existed. */
   boolean deleteModel(String modelName);
 }

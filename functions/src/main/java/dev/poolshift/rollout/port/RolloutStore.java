@@ -53,6 +53,23 @@ public interface RolloutStore {
   /** Deletes the registration only if {@code owner} parked it; false otherwise. */
   boolean deregisterOwned(String endpointName, TokenKind kind, String owner);
 
+  /** Parks an execution until the endpoint is let go of; replaces the owner's earlier one. */
+  void registerWaiter(Waiter waiter);
+
+  /** Every execution parked on the endpoint, oldest first. */
+  List<Waiter> waiters(String endpointName);
+
+  /** Deletes the owner's waiter on the endpoint; false when there was none. */
+  boolean deregisterWaiter(String endpointName, String owner);
+
+  /** Asks the owner's rollout to promote at its next gate; the first request wins. */
+  void requestPromotion(Promotion promotion);
+
+  Optional<Promotion> promotion(String endpointName);
+
+  /** Deletes the promotion request for the owner's rollout; false when there was none. */
+  boolean deletePromotion(String endpointName, String owner);
+
   Optional<AlarmMapping> alarmMapping(String alarmName);
 
   /** Deletes the mappings of these alarms that point at the owner's rollout. */

@@ -174,7 +174,9 @@ public final class ApprovalIntake {
     }
     MDC.put("endpointName", endpoint);
     Optional<ActiveRollout> live = store.rollout(endpoint)
-        .filter(r -> arn.canonical().equals(r.modelPackageArn().toLowerCase(java.util.Locale.ROOT)))
+        // A rollback to the previous release may not know its package: never a match.
+        .filter(r -> r.modelPackageArn() != null
+            && arn.canonical().equals(r.modelPackageArn().toLowerCase(java.util.Locale.ROOT)))
         .filter(r -> r.phase() != null && r.phase().forward());
     if (live.isEmpty()) {
       return ignored("no live canary of " + arn + " on " + endpoint);

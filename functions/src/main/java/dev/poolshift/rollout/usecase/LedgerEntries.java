@@ -27,16 +27,48 @@ final class LedgerEntries {
       Instant now) {
     Instant started = startedAt(exec, now);
     Map<String, Object> details = new LinkedHashMap<>();
+    details.put("action", plan.action());
     details.put("trigger", trigger(plan.trigger().source(), plan.trigger().by(),
         plan.trigger().eventId()));
+    if (plan.reason() != null) {
+      details.put("reason", plan.reason());
+    }
     details.put("modelPackageGroup", plan.modelPackageGroup());
     details.put("modelPackageVersion", plan.modelPackageVersion());
-    details.put("baseline", Map.of("endpointConfigName", plan.baseline().endpointConfigName(),
-        "variantName", plan.baseline().variantName(), "weight", plan.baseline().weight()));
-    details.put("canaryConfigName", plan.canaryConfigName());
-    details.put("finalConfigName", plan.finalConfigName());
-    details.put("canaryVariantName", plan.canaryVariantName());
-    details.put("steps", plan.steps());
+    Map<String, Object> baseline = new LinkedHashMap<>();
+    baseline.put("endpointConfigName", plan.baseline().endpointConfigName());
+    baseline.put("variantName", plan.baseline().variantName());
+    baseline.put("weight", plan.baseline().weight());
+    // The package the endpoint served before: what a later rollback names as the release
+    // it returns to.
+    baseline.put("modelPackageArn", plan.baseline().modelPackageArn());
+    details.put("baseline", baseline);
+    if (plan.restore() != null) {
+      Map<String, Object> restore = new LinkedHashMap<>();
+      restore.put("endpointConfigName", plan.restore().endpointConfigName());
+      restore.put("modelPackageArn", plan.restore().modelPackageArn());
+      restore.put("undoesExecution", plan.restore().undoesExecution());
+      details.put("restore", restore);
+    }
+    if (plan.rollout() != null) {
+      details.put("canaryConfigName", plan.canaryConfigName());
+      details.put("finalConfigName", plan.finalConfigName());
+      details.put("canaryVariantName", plan.canaryVariantName());
+      details.put("steps", plan.steps());
+      details.put("bakeSeconds", plan.bakeSeconds());
+      details.put("requestedPools", plan.rollout().requestedPools().stream()
+          .map(p -> p.priority() + ":" + p.instanceType()).toList());
+      details.put("configDiff", plan.configDiff().stream().map(c -> {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("path", c.path());
+        d.put("before", String.valueOf(c.before()));
+        d.put("after", String.valueOf(c.after()));
+        return d;
+      }).toList());
+    }
+    if (!plan.overridden().isEmpty()) {
+      details.put("overridden", plan.overridden());
+    }
     details.put("alarms", plan.alarms());
     details.put("history", history);
     if (observation != null) {
@@ -45,9 +77,14 @@ final class LedgerEntries {
     if (failure != null) {
       details.put("failure", failure(failure));
     }
+    Map<String, Object> timings = new LinkedHashMap<>();
+    timings.put("startedAt", started.toString());
+    history.stream().filter(h -> "locked".equals(h.get("kind"))).findFirst()
+        .ifPresent(h -> timings.put("lockedAt", h.get("at")));
+    timings.put("endedAt", now.toString());
+    details.put("timings", timings);
     details.put("durationSeconds", Duration.between(started, now).toSeconds());
-    String configAfter = configAfter(outcome, plan.baseline().endpointConfigName(),
-        plan.finalConfigName(), observation);
+    String configAfter = configAfter(outcome, plan, observation);
     return new LedgerRecord(plan.endpointName(), started, exec.name(), exec.id(), outcome,
         plan.modelPackageArn(), plan.baseline().endpointConfigName(), configAfter, now, details);
   }
@@ -90,12 +127,17 @@ final class LedgerEntries {
     return t;
   }
 
-  private static String configAfter(String outcome, String baseline, String finalConfig,
+  private static String configAfter(String outcome, PlanDocument plan,
       Map<String, Object> observation) {
     if (observation != null && observation.get("endpointConfigName") instanceof String s) {
       return s;
     }
-    return PROMOTED.equals(outcome) ? finalConfig : baseline;
+    if (plan.isRollback()) {
+      return ROLLED_BACK.equals(outcome) ? plan.restore().endpointConfigName()
+          : plan.baseline().endpointConfigName();
+    }
+    return PROMOTED.equals(outcome) ? plan.finalConfigName()
+        : plan.baseline().endpointConfigName();
   }
 
   private static Instant startedAt(ExecutionRef exec, Instant now) {

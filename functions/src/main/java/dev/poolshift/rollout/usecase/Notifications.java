@@ -78,6 +78,60 @@ final class Notifications {
     return new Notification(subject(subject), body);
   }
 
+  static Notification returnedToPrevious(PlanDocument plan, ExecutionRef exec,
+      EndpointState now) {
+    PlanDocument.Restore r = plan.restore();
+    String subject = "Poolshift: " + plan.endpointName() + " rolled back to its previous release";
+    String body = header(plan, exec)
+        + "Outcome: ROLLED BACK to the previous release. The endpoint serves endpoint config "
+        + r.endpointConfigName() + (r.modelPackageArn() == null ? ""
+            : " (" + r.modelPackageArn() + ")") + " again, the release before "
+        + plan.baseline().endpointConfigName() + " (" + plan.baseline().modelPackageArn()
+        + ", promoted by " + r.undoesExecution() + ").\n"
+        + "Why: " + (plan.reason() == null ? "not given" : plan.reason()) + "\n"
+        + traffic(now)
+        + "\nTo undo this, deploy the release you left: {\"action\": \"deploy\","
+        + " \"endpointName\": \"" + plan.endpointName() + "\", \"modelPackageArn\": \""
+        + plan.baseline().modelPackageArn() + "\"}. Rolling back again goes one release"
+        + " further back.\n";
+    return new Notification(subject(subject), body);
+  }
+
+  static Notification returnFailed(PlanDocument plan, ExecutionRef exec, Failure failure,
+      EndpointState now) {
+    String subject = "Poolshift: rollback of " + plan.endpointName() + " did not take";
+    String body = header(plan, exec)
+        + "Outcome: FAILED. The endpoint did not come back on the previous release "
+        + plan.restore().endpointConfigName() + "; SageMaker kept (or reverted to) "
+        + plan.baseline().endpointConfigName() + ".\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now)
+        + (now != null && now.failureReason() != null
+            ? "SageMaker FailureReason: " + now.failureReason() + "\n" : "")
+        + "\nThe endpoint is released. Fix the cause (capacity for the previous release's"
+        + " instance type, its models) and start the rollback again, or deploy a known"
+        + " package.\n";
+    return new Notification(subject(subject), body);
+  }
+
+  static Notification returnNeedsAPerson(PlanDocument plan, ExecutionRef exec, Failure failure,
+      EndpointState now, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + plan.endpointName() + " needs a person";
+    String body = header(plan, exec)
+        + "Outcome: NEEDS A PERSON. The rollback to the previous release "
+        + plan.restore().endpointConfigName() + " could not be verified. Poolshift makes no"
+        + " further changes and keeps the endpoint locked.\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now)
+        + (now != null && now.failureReason() != null
+            ? "SageMaker FailureReason: " + now.failureReason() + "\n" : "")
+        + "\nTo put the previous release back by hand:\n"
+        + putBack(plan.endpointName(), null, 0, null, null,
+            plan.restore().endpointConfigName(), now)
+        + releaseLock(plan.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
   static Notification holding(PlanDocument plan, ExecutionRef exec, int percent, String reason,
       int waitSeconds) {
     String subject = "Poolshift: " + plan.endpointName() + " holds at " + percent
@@ -87,9 +141,12 @@ final class Notifications {
         + " serves " + percent + "% of " + plan.baseline().variantName() + "'s traffic and"
         + " holds there: the gate could not decide.\n"
         + "Why: " + reason + "\n\n"
-        + "Decide within " + minutes(waitSeconds) + " with the console action for this"
-        + " rollout: decision \"promote\", \"continue\" (next step) or \"abort\" (roll back),"
-        + " with a reason. Without a decision it rolls back.\n";
+        + "Decide within " + minutes(waitSeconds) + " by starting an execution of the rollout"
+        + " state machine with one of these inputs (without a decision it rolls back):\n"
+        + "  promote: {\"action\": \"promote\", \"endpointName\": \"" + plan.endpointName()
+        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}\n"
+        + "  abort:   {\"action\": \"abort\", \"endpointName\": \"" + plan.endpointName()
+        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}\n";
     return new Notification(subject(subject), body);
   }
 
@@ -130,7 +187,10 @@ final class Notifications {
 
   private static String header(PlanDocument plan, ExecutionRef exec) {
     return "Endpoint: " + plan.endpointName() + "\n"
-        + "Model package: " + plan.modelPackageArn() + "\n"
+        + (plan.modelPackageArn() == null ? "" : "Model package: " + plan.modelPackageArn()
+            + "\n")
+        + "Action: " + plan.action() + (plan.reason() == null ? "" : " (" + plan.reason() + ")")
+        + "\n"
         + "Triggered by: " + plan.trigger().source()
         + (plan.trigger().by() == null ? "" : " (" + plan.trigger().by() + ")") + "\n"
         + "Execution: " + exec.name() + "\n"
@@ -187,7 +247,7 @@ final class Notifications {
           .append(" it from endpoint config ").append(baselineConfig).append(".\n");
       return b.toString();
     }
-    if (now == null || canaryConfig.equals(now.endpointConfigName())) {
+    if (canaryConfig != null && (now == null || canaryConfig.equals(now.endpointConfigName()))) {
       b.append("  1. aws sagemaker update-endpoint-weights-and-capacities --endpoint-name ")
           .append(endpoint).append(" --desired-weights-and-capacities VariantName=")
           .append(baselineVariant).append(",DesiredWeight=").append(baselineWeight)

@@ -12,7 +12,8 @@ import java.util.List;
  * step so no later step recomputes (or re-reads) anything. Kept small: it travels in every
  * payload (well under 32 KB).
  *
- * @param action {@code deploy}, or {@code plan} for a dry run
+ * @param action the request's action: {@code deploy}, {@code migrate}, {@code plan} (a dry run),
+ *     {@code rollback}, {@code promote} or {@code abort}
  * @param deploymentId the execution name: goes into resource names and tags
  * @param baseline what the endpoint ran before: what every rollback restores
  * @param steps canary percentages
@@ -24,6 +25,17 @@ import java.util.List;
  *     the end)
  * @param risks what the person running it accepts
  * @param configDiff how the endpoint config changes
+ * @param rollout the computed canary rollout; null for rollback, promote, abort and a plan that
+ *     waits for the endpoint
+ * @param reason why, as the person said it (ledger, notifications)
+ * @param overridden the profile fields this request overrode
+ * @param waitForEndpoint another rollout holds the endpoint and the profile's concurrency policy
+ *     says wait for it ({@code contention} says who and how long); the workflow plans again
+ *     once the endpoint is free
+ * @param target promote and abort: the running rollout the action is for
+ * @param restore rollback: the release the endpoint goes back to
+ * @param watchSeconds promote and abort: how long the action waits to report the rollout's
+ *     outcome
  */
 public record PlanDocument(
     String action,
@@ -47,7 +59,14 @@ public record PlanDocument(
     ExecutionRequest.Trigger trigger,
     List<String> risks,
     List<PlanReview.ConfigChange> configDiff,
-    RolloutPlan rollout) {
+    RolloutPlan rollout,
+    String reason,
+    List<String> overridden,
+    boolean waitForEndpoint,
+    Contention contention,
+    Target target,
+    Restore restore,
+    int watchSeconds) {
 
   public PlanDocument {
     models = models == null ? List.of() : List.copyOf(models);
@@ -56,6 +75,80 @@ public record PlanDocument(
     managedAlarms = managedAlarms == null ? List.of() : List.copyOf(managedAlarms);
     risks = risks == null ? List.of() : List.copyOf(risks);
     configDiff = configDiff == null ? List.of() : List.copyOf(configDiff);
+    overridden = overridden == null ? List.of() : List.copyOf(overridden);
+  }
+
+  /** A plan that changes nothing and names no canary: rollback, promote, abort, waiting. */
+  static PlanDocument bare(String action, String deploymentId, String endpointName,
+      String modelPackageArn, ExecutionRequest.Trigger trigger, String reason) {
+    return new PlanDocument(action, deploymentId, endpointName, modelPackageArn, null, 0, null,
+        null, null, null, List.of(), List.of(), 0, 0, 0, 0, List.of(), List.of(), trigger,
+        List.of(), List.of(), null, reason, List.of(), false, null, null, null, 0);
+  }
+
+  PlanDocument withRisks(List<String> more) {
+    List<String> all = new java.util.ArrayList<>(risks);
+    all.addAll(more);
+    return new PlanDocument(action, deploymentId, endpointName, modelPackageArn,
+        modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
+        finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
+        operatorWaitSeconds, alarms, managedAlarms, trigger, all, configDiff, rollout, reason,
+        overridden, waitForEndpoint, contention, target, restore, watchSeconds);
+  }
+
+  PlanDocument waitingFor(Contention c) {
+    return new PlanDocument(action, deploymentId, endpointName, modelPackageArn,
+        modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
+        finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
+        operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
+        overridden, true, c, target, restore, watchSeconds);
+  }
+
+  PlanDocument forTarget(Target t, int watch) {
+    return new PlanDocument(action, deploymentId, endpointName, t.modelPackageArn(),
+        modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
+        finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
+        operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
+        overridden, waitForEndpoint, contention, t, restore, watch);
+  }
+
+  /** A rollback to {@code r}: leaves {@code b}, waits up to {@code fleetWait} for the fleet. */
+  PlanDocument restoring(Restore r, Baseline b, int fleetWait, List<String> risks) {
+    return new PlanDocument(action, deploymentId, endpointName, r.modelPackageArn(),
+        modelPackageGroup, modelPackageVersion, b, canaryConfigName, canaryVariantName,
+        finalConfigName, models, steps, bakeSeconds, fleetWait, weightsWaitSeconds,
+        operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
+        overridden, waitForEndpoint, contention, target, r, watchSeconds);
+  }
+
+  boolean isRollback() {
+    return ExecutionRequest.ROLLBACK.equals(action);
+  }
+
+  /**
+   * Another rollout holds the endpoint.
+   *
+   * @param holder its execution name
+   * @param holderPhase where it is ({@code RolloutPhase} wire name)
+   * @param policy {@code queue} or {@code supersede}
+   * @param waitSeconds the profile's {@code queueWaitSeconds}: the bound on the whole wait
+   */
+  public record Contention(String holder, String holderPhase, String policy, int waitSeconds) {
+  }
+
+  /** The running rollout a promote or abort is for, as it was when the action was planned. */
+  public record Target(String executionName, String phase, Integer stepIndex,
+      String modelPackageArn) {
+  }
+
+  /**
+   * The release a rollback returns to: the config the ledger's latest promotion replaced.
+   *
+   * @param modelPackageArn the package that release served, when the ledger knows it
+   * @param undoesExecution the execution that promoted the release being rolled back
+   */
+  public record Restore(String endpointConfigName, String modelPackageArn,
+      String undoesExecution, String promotedAt) {
   }
 
   /**

@@ -17,6 +17,7 @@ import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TrafficShifter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class Reconciler {
 
   public Reconciler(Settings settings, RolloutStore store, ExecutionStatus executions,
       Endpoints endpoints, TrafficShifter traffic, Ledger ledger, Notifier notifier,
-      Alarms alarms, ModelRegistry registry) {
+      Alarms alarms, ModelRegistry registry, TaskCallbacks callbacks) {
     this.settings = settings;
     this.store = store;
     this.executions = executions;
@@ -81,7 +82,7 @@ public final class Reconciler {
     this.traffic = traffic;
     this.ledger = ledger;
     this.notifier = notifier;
-    this.release = new Release(store, alarms, endpoints, registry);
+    this.release = new Release(store, alarms, endpoints, registry, callbacks);
   }
 
   /** An execution status change (that execution's locks), or a scheduled sweep (all locks). */
@@ -128,6 +129,7 @@ public final class Reconciler {
     ActiveRollout rollout = store.rollout(ep).filter(r -> r.ownedBy(lock.owner())).orElse(null);
     if (rollout == null) {
       store.unlock(ep, lock.owner());
+      release.wakeWaiters(ep, lock.owner());
       return outcome(lock, RELEASED, "execution " + status + " left a lock without a rollout"
           + " record; released");
     }
@@ -167,7 +169,10 @@ public final class Reconciler {
       return outcome(lock, RESTORED, "endpoint serves its baseline " + rollout.baselineConfigName()
           + "; released");
     }
-    if (rollout.canaryConfigName().equals(s.endpointConfigName())
+    // A rollback to the previous release has no canary: its "baseline" is the release it
+    // returns to, so finishing it is the same UpdateEndpoint below.
+    if (rollout.canaryConfigName() != null
+        && rollout.canaryConfigName().equals(s.endpointConfigName())
         && !s.serves(rollout.baselineWeights())) {
       store.setPhase(ep, rollout.executionName(), RolloutPhase.BASELINE_WEIGHTS, null);
       traffic.setWeights(ep, rollout.baselineWeights());
@@ -183,7 +188,8 @@ public final class Reconciler {
 
   private static boolean onBaseline(EndpointState s, ActiveRollout r) {
     if (!s.inService() || !r.baselineConfigName().equals(s.endpointConfigName())
-        || s.pendingConfigName() != null || s.variant(r.canaryVariantName()) != null) {
+        || s.pendingConfigName() != null
+        || (r.canaryVariantName() != null && s.variant(r.canaryVariantName()) != null)) {
       return false;
     }
     VariantState v = s.variant(r.baselineVariantName());

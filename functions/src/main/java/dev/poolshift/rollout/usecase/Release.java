@@ -8,17 +8,29 @@ import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.port.CallbackResult;
+import dev.poolshift.rollout.port.TaskCallbacks;
+import dev.poolshift.rollout.port.Waiter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a rollout's hold on an endpoint: its parked tokens, alarm mappings, canary alarms, the
- * active-rollout record, the SageMaker resources it created that nothing references any more,
- * and last the lock (so a failure part-way leaves the lock, and the reconciler finishes the job).
- * Every part is idempotent and limited to what the owner created.
+ * Ends a rollout's hold on an endpoint: its parked tokens, alarm mappings, canary alarms, a
+ * pending promotion request, the active-rollout record, the SageMaker resources it created that
+ * nothing references any more, then the lock (so a failure part-way leaves the lock, and the
+ * reconciler finishes the job), and last it wakes every execution parked on the endpoint (a
+ * queued rollout, an operator action watching this one). Every part is idempotent and limited
+ * to what the owner created.
+ *
+ * <p>No wake-up is lost: the lock is deleted before the waiters are read, and a waiter registers
+ * itself before it reads the lock (both strongly consistent), so one of the two always sees the
+ * other.
  */
 final class Release {
   private static final Logger LOG = LoggerFactory.getLogger(Release.class);
@@ -33,12 +45,15 @@ final class Release {
   private final Alarms alarms;
   private final Endpoints endpoints;
   private final ModelRegistry registry;
+  private final TaskCallbacks callbacks;
 
-  Release(RolloutStore store, Alarms alarms, Endpoints endpoints, ModelRegistry registry) {
+  Release(RolloutStore store, Alarms alarms, Endpoints endpoints, ModelRegistry registry,
+      TaskCallbacks callbacks) {
     this.store = store;
     this.alarms = alarms;
     this.endpoints = endpoints;
     this.registry = registry;
+    this.callbacks = callbacks;
   }
 
   /** @return the resources deleted, for the log and the caller's result */
@@ -50,6 +65,7 @@ final class Release {
     if (!t.managedAlarmNames().isEmpty()) {
       alarms.delete(t.managedAlarmNames());
     }
+    store.deletePromotion(t.endpointName(), t.owner());
     List<String> deleted = cleanUp(t);
     store.deleteRollout(t.endpointName(), t.owner());
     boolean released = store.unlock(t.endpointName(), t.owner());
@@ -57,7 +73,27 @@ final class Release {
         .addKeyValue("alarmsDeleted", t.managedAlarmNames())
         .addKeyValue("resourcesDeleted", deleted)
         .log("rollout released the endpoint");
+    wakeWaiters(t.endpointName(), t.owner());
     return deleted;
+  }
+
+  /**
+   * Completes the token of every execution parked on the endpoint; each looks again for itself
+   * (a queued rollout plans again and tries the lock, an operator action reads the ledger). A
+   * waiter whose wait already ended (timed out, stopped) answers benignly and is removed too.
+   *
+   * @param releasedBy the execution that let go, for the waiters' output and the log
+   */
+  void wakeWaiters(String endpointName, String releasedBy) {
+    for (Waiter w : store.waiters(endpointName)) {
+      Map<String, Object> output = new LinkedHashMap<>();
+      output.put("endpointName", endpointName);
+      output.put("releasedBy", releasedBy);
+      CallbackResult result = callbacks.succeed(w.token(), output);
+      store.deregisterWaiter(endpointName, w.owner());
+      LOG.atInfo().addKeyValue("waiter", w.owner()).addKeyValue("purpose", w.purpose())
+          .addKeyValue("callback", result.name()).log("woke an execution waiting on the endpoint");
+    }
   }
 
   /**
@@ -83,8 +119,9 @@ final class Release {
     referenced.add(now.endpointConfigName());
     referenced.add(now.pendingConfigName());
     try {
-      for (String config : List.of(t.canaryConfigName(), t.finalConfigName())) {
-        if (!referenced.contains(config) && endpoints.deleteConfig(config)) {
+      for (String config : Arrays.asList(t.canaryConfigName(), t.finalConfigName())) {
+        // A rollback to the previous release created no config of its own.
+        if (config != null && !referenced.contains(config) && endpoints.deleteConfig(config)) {
           deleted.add(config);
         }
       }

@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase;
 
 import dev.poolshift.rollout.AlarmSpec;
+import dev.poolshift.rollout.AllowedInstanceTypes;
 import dev.poolshift.rollout.AlarmState;
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.CanaryAlarms;
@@ -8,6 +9,12 @@ import dev.poolshift.rollout.CanaryGate;
 import dev.poolshift.rollout.CanaryRejectedException;
 import dev.poolshift.rollout.CanaryStep;
 import dev.poolshift.rollout.DeploymentFailedException;
+import dev.poolshift.rollout.ConcurrencyPolicy;
+import dev.poolshift.rollout.EndpointNotFoundException;
+import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.ModelPackageNotDeployableException;
+import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.PlanRisks;
 import dev.poolshift.rollout.DeploymentProfile;
 import dev.poolshift.rollout.EndpointBusyException;
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
@@ -16,7 +23,9 @@ import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.EndpointState;
 import dev.poolshift.rollout.EndpointUpdate;
 import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.FieldErrors;
 import dev.poolshift.rollout.GateOutcome;
+import dev.poolshift.rollout.InstancePool;
 import dev.poolshift.rollout.GatePolicy;
 import dev.poolshift.rollout.GateReadings;
 import dev.poolshift.rollout.IncompatibleEndpointException;
@@ -27,6 +36,7 @@ import dev.poolshift.rollout.Observation;
 import dev.poolshift.rollout.PlanReview;
 import dev.poolshift.rollout.PoolCount;
 import dev.poolshift.rollout.PoolLanding;
+import dev.poolshift.rollout.PoolPreference;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.RolloutPlan;
@@ -52,7 +62,9 @@ import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.Notification;
 import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.ProfileStore;
+import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
@@ -66,6 +78,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,15 +103,39 @@ public final class RolloutSteps {
    * @param stackExecutionRoleArn {@code SAGEMAKER_EXECUTION_ROLE_ARN}: the only role the stack
    *     may pass; a profile naming another is a plan risk (null: unknown)
    * @param stateTable {@code STATE_TABLE}, for the commands in notifications (null: unknown)
+   * @param allowedInstanceTypes {@code ALLOWED_INSTANCE_TYPES}: the types a rollout may put in an
+   *     endpoint config
    */
   public record Settings(String managedAlarmPrefix, String stackExecutionRoleArn,
-      String stateTable) {
+      String stateTable, AllowedInstanceTypes allowedInstanceTypes) {
+
+    public Settings {
+      allowedInstanceTypes = allowedInstanceTypes == null ? AllowedInstanceTypes.ANY
+          : allowedInstanceTypes;
+    }
+
+    /** Every instance type allowed. */
+    public Settings(String managedAlarmPrefix, String stackExecutionRoleArn, String stateTable) {
+      this(managedAlarmPrefix, stackExecutionRoleArn, stateTable, AllowedInstanceTypes.ANY);
+    }
   }
 
   /** Everything the steps call. */
   public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
       TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
-      Notifier notifier, TaskCallbacks callbacks) {
+      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling) {
+
+    public Ports {
+      scaling = scaling == null ? ScalingTargets.NONE : scaling;
+    }
+
+    /** Without Application Auto Scaling: no variant is autoscaled. */
+    public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+        TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+        Notifier notifier, TaskCallbacks callbacks) {
+      this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+          callbacks, ScalingTargets.NONE);
+    }
   }
 
   /** A verify step's answer; the workflow branches on {@code live}, fails with {@code error}. */
@@ -112,11 +149,18 @@ public final class RolloutSteps {
   private final Settings settings;
   private final Ports ports;
   private final Release release;
+  private final Contention contention;
+  private final OperatorActions operators;
+  private final PreviousRelease previousRelease;
 
   public RolloutSteps(Settings settings, Ports ports) {
     this.settings = settings;
     this.ports = ports;
-    this.release = new Release(ports.store(), ports.alarms(), ports.endpoints(), ports.registry());
+    this.contention = new Contention(ports.store(), ports.callbacks());
+    this.operators = new OperatorActions(ports.store(), ports.callbacks(), ports.ledger());
+    this.previousRelease = new PreviousRelease(ports.store(), ports.endpoints(), ports.ledger());
+    this.release = new Release(ports.store(), ports.alarms(), ports.endpoints(), ports.registry(),
+        ports.callbacks());
   }
 
   /**
@@ -151,6 +195,20 @@ public final class RolloutSteps {
       case "notify" -> notifyOutcome(in);
       case "abandon" -> abandon(in);
       case "escalate" -> escalate(in);
+      case "supersede" -> contention.supersede(in.requirePlan(), in.requireExecution(),
+          in.requireNow());
+      case "awaitEndpointLock" -> contention.awaitLock(in.requirePlan(), in.requireExecution(),
+          in.requireNow(), in.requireTaskToken());
+      case "leaveQueue" -> contention.leave(in.requirePlan(), in.requireExecution());
+      case "deliverAction" -> operators.deliver(in.requirePlan(), in.requireExecution(),
+          in.requireNow());
+      case "awaitOutcome" -> operators.awaitOutcome(in.requirePlan(), in.requireExecution(),
+          in.requireNow(), in.requireTaskToken());
+      case "reportOutcome" -> operators.report(in.requirePlan(), in.requireExecution());
+      case "restorePrevious" -> previousRelease.restore(in.requirePlan(), in.requireExecution(),
+          in.requireNow());
+      case "verifyRestored" -> previousRelease.verify(in.requirePlan(), in.requireExecution(),
+          in.requireNow());
       default -> throw new InvalidInputException("rollout step", "step", "unknown step "
           + (in.step() == null ? "(none)" : "\"" + in.step() + "\""));
     };
@@ -158,12 +216,32 @@ public final class RolloutSteps {
 
   // ------------------------------------------------------------------ plan and lock
 
-  /** Read-only: validates the request, reads the registry, profile and endpoint, plans. */
+  /**
+   * Read-only: validates the request (every field, before any other call), reads the registry,
+   * the profile and the endpoint, and plans. A rollback, promote or abort is planned by
+   * {@link PreviousRelease} and {@link OperatorActions}. When another rollout holds the endpoint
+   * the profile's concurrency policy decides: reject throws, queue and supersede return a plan
+   * that waits for the endpoint (the workflow plans again once it is free).
+   */
   PlanDocument plan(StepInput in) {
     ExecutionRef exec = in.requireExecution();
     ExecutionRequest request = ExecutionRequest.parse(in.request());
-    MDC.put("modelPackageArn", request.modelPackageArn().toString());
-    ModelPackage pkg = ports.registry().describePackage(request.modelPackageArn());
+    if (request.operatorAction()) {
+      return operators.plan(exec, request);
+    }
+    if (ExecutionRequest.ROLLBACK.equals(request.action())) {
+      return previousRelease.plan(exec, request);
+    }
+    boolean migrate = ExecutionRequest.MIGRATE.equals(request.action());
+    ModelPackageArn arn = request.modelPackageArn();
+    if (arn != null) {
+      requireHome(exec, arn);
+    } else {
+      arn = servingPackage(request.endpointName());
+      requireHome(exec, arn);
+    }
+    MDC.put("modelPackageArn", arn.toString());
+    ModelPackage pkg = describePackage(arn);
     DeploymentProfile profile = ports.profiles().load(pkg.groupName());
     String endpointName = profile.endpointName();
     MDC.put("endpointName", endpointName);
@@ -172,13 +250,23 @@ public final class RolloutSteps {
           + " package group " + pkg.groupName() + " deploys to " + endpointName + ", not "
           + request.endpointName());
     }
+    if (migrate && request.modelPackageArn() != null) {
+      ModelPackageArn serving = servingPackage(endpointName);
+      if (!serving.canonical().equals(arn.canonical())) {
+        throw new InvalidInputException("rollout input", "modelPackageArn", "migrate keeps the"
+            + " model endpoint " + endpointName + " serves (" + serving + "), not " + arn
+            + "; use action deploy to change the model");
+      }
+    }
+    profile = request.overrides().applyTo(profile, migrate);
     // A rollout already holding the endpoint is reported as such, not as the leftover canary
     // variant it would otherwise trip over below.
-    ports.store().lockOf(endpointName).filter(l -> !l.owner().equals(exec.name()))
-        .ifPresent(l -> {
-          throw lockedFor(profile, EndpointLockedException.lockedBy(endpointName, l.owner()));
-        });
-    EndpointState endpoint = ports.endpoints().describe(endpointName);
+    Optional<EndpointLock> held = ports.store().lockOf(endpointName)
+        .filter(l -> !l.owner().equals(exec.name()));
+    if (held.isPresent()) {
+      return contended(exec, request, arn, pkg, profile, held.get());
+    }
+    EndpointState endpoint = describeEndpoint(endpointName);
     if (endpoint.inProgress()) {
       throw new EndpointBusyException("endpoint " + endpointName + " is " + endpoint.status()
           + "; a rollout starts only from InService");
@@ -186,54 +274,289 @@ public final class RolloutSteps {
     EndpointConfigSpec current = ports.endpoints().describeConfig(endpoint.endpointConfigName());
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
         endpoint, current));
+    requireAllowed(request, pkg, rollout);
     List<String> managed = CanaryAlarms.names(settings.managedAlarmPrefix(), rollout);
     List<String> alarms = new ArrayList<>(managed);
     alarms.addAll(profile.gateAlarmNames());
     PlanReview review = PlanReview.of(rollout, current, endpoint,
         settings.stackExecutionRoleArn());
+    int fleetWait = WaitBounds.fleetSeconds(rollout);
+    List<String> risks = new ArrayList<>(review.risks());
+    risks.addAll(PlanRisks.fleets(serving(endpoint, current), rollout.canaryConfig(),
+        rollout.finalConfig()));
+    risks.addAll(PlanRisks.alarmsInAlarm(gateAlarmsInAlarm(profile)));
+    risks.addAll(autoscalingRisks(endpointName, rollout, current));
+    risks.addAll(PlanRisks.timing(profile, fleetWait, WaitBounds.WEIGHTS_SECONDS,
+        WaitBounds.OPERATOR_SECONDS, CanaryAlarms.forRollout(settings.managedAlarmPrefix(),
+            rollout)));
+    if (!request.overrides().isEmpty()) {
+      risks.add("this rollout overrides the profile's " + request.overrides().fields());
+    }
     PlanDocument plan = new PlanDocument(request.action(), exec.name(), endpointName,
         rollout.modelPackageArn(), pkg.groupName(), pkg.version(),
         new PlanDocument.Baseline(current.name(), rollout.baselineVariantName(),
-            rollout.baselineWeight(), current.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG)),
+            rollout.baselineWeight(), baselinePackage(current, rollout.baselineVariantName())),
         rollout.canaryConfig().name(), rollout.canaryVariantName(), rollout.finalConfig().name(),
         rollout.models().stream().map(ModelToCreate::modelName).toList(),
-        rollout.schedule().steps(), profile.bakeSeconds(), WaitBounds.fleetSeconds(rollout),
+        rollout.schedule().steps(), profile.bakeSeconds(), fleetWait,
         WaitBounds.WEIGHTS_SECONDS, WaitBounds.OPERATOR_SECONDS, alarms, managed,
-        request.trigger(), review.risks(), review.configDiff(), rollout);
+        request.trigger(), risks, review.configDiff(), rollout, request.reason(),
+        request.overrides().fields(), false, null, null, null, 0);
     LOG.atInfo().addKeyValue("action", plan.action())
         .addKeyValue("baselineConfig", current.name())
         .addKeyValue("canaryConfig", plan.canaryConfigName())
         .addKeyValue("pools", rollout.requestedPools().stream()
             .map(p -> p.priority() + ":" + p.instanceType()).toList())
-        .addKeyValue("steps", plan.steps()).addKeyValue("risks", review.risks().size())
+        .addKeyValue("steps", plan.steps()).addKeyValue("risks", risks.size())
+        .addKeyValue("overridden", plan.overridden())
         .log("rollout planned");
     return plan;
   }
 
   /**
+   * Another rollout holds the endpoint: a dry run says so; otherwise the profile's policy
+   * decides. Nothing is changed here: superseding the holder is a step of its own.
+   */
+  private PlanDocument contended(ExecutionRef exec, ExecutionRequest request,
+      ModelPackageArn arn, ModelPackage pkg, DeploymentProfile profile, EndpointLock lock) {
+    String ep = profile.endpointName();
+    ActiveRollout holder = ports.store().rollout(ep).filter(r -> r.ownedBy(lock.owner()))
+        .orElse(null);
+    String phase = holder == null || holder.phase() == null ? "unknown" : holder.phase().wire();
+    ConcurrencyPolicy policy = profile.concurrencyPolicy();
+    String holding = "endpoint " + ep + " locked by execution " + lock.owner() + " (phase "
+        + phase + ", package " + lock.modelPackageArn() + ")";
+    if (request.dryRun()) {
+      PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn.toString(),
+          request.trigger(), request.reason());
+      LOG.atInfo().addKeyValue("holder", lock.owner()).addKeyValue("holderPhase", phase)
+          .log("dry run while another rollout holds the endpoint");
+      return plan.withRisks(List.of(holding + ": a deploy now would "
+          + switch (policy) {
+            case REJECT -> "be rejected (concurrencyPolicy reject)";
+            case QUEUE -> "wait up to " + profile.queueWaitSeconds() + " s for it to end"
+                + " (concurrencyPolicy queue)";
+            case SUPERSEDE -> "first return it to its baseline (concurrencyPolicy supersede)";
+          } + "; plan again once it has ended to see the config diff and risks"));
+    }
+    if (holder != null && holder.phase() == RolloutPhase.NEEDS_A_PERSON) {
+      throw new EndpointLockedException(ep, lock.owner(), "endpoint " + ep + " locked by"
+          + " execution " + lock.owner() + ", which needs a person: its way back could not be"
+          + " verified, so no rollout starts until someone has looked and released the lock"
+          + " (see that rollout's notification)");
+    }
+    LOG.atInfo().addKeyValue("holder", lock.owner()).addKeyValue("holderPhase", phase)
+        .addKeyValue("concurrencyPolicy", policy.wire())
+        .log("endpoint locked by another rollout");
+    if (policy == ConcurrencyPolicy.REJECT) {
+      throw new EndpointLockedException(ep, lock.owner(), "endpoint " + ep + " locked by"
+          + " execution " + lock.owner() + " (concurrencyPolicy reject: nothing was changed;"
+          + " start this rollout again once " + lock.owner() + " has ended)");
+    }
+    PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn.toString(),
+        request.trigger(), request.reason());
+    return new PlanDocument(plan.action(), plan.deploymentId(), ep, plan.modelPackageArn(),
+        pkg.groupName(), pkg.version(), null, null, null, null, List.of(), List.of(), 0, 0, 0, 0,
+        List.of(), List.of(), request.trigger(), List.of(holding), List.of(), null,
+        request.reason(), request.overrides().fields(), false, null, null, null, 0)
+        .waitingFor(new PlanDocument.Contention(lock.owner(), phase, policy.wire(),
+            profile.queueWaitSeconds()));
+  }
+
+  /**
+   * The package the endpoint serves before the rollout, for the ledger (a later rollback names
+   * it): the config's Poolshift tag, else the package the baseline variant's model was built
+   * from; null when neither says.
+   */
+  private String baselinePackage(EndpointConfigSpec current, String variantName) {
+    String tagged = current.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG);
+    if (tagged != null) {
+      return tagged;
+    }
+    VariantSpec v = current.variant(variantName);
+    return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
+  }
+
+  /**
+   * Every pool the rollout would create must be an allowed type (IAM denies the rest anyway):
+   * named by its place in the input when the input gave the pools, else in the profile.
+   */
+  private void requireAllowed(ExecutionRequest request, ModelPackage pkg, RolloutPlan rollout) {
+    AllowedInstanceTypes allowed = settings.allowedInstanceTypes();
+    List<String> requested = rollout.requestedPools().stream().map(InstancePool::instanceType)
+        .toList();
+    if (requested.stream().allMatch(allowed::allows)) {
+      return;
+    }
+    FieldErrors errors = new FieldErrors();
+    if (request.overrides().instancePools() != null) {
+      allowed.check(errors, "instancePools", request.overrides().instancePools().stream()
+          .map(PoolPreference::instanceType).toList());
+    }
+    if (errors.isEmpty()) {
+      allowed.check(errors, "instancePools", requested);
+      errors.throwIfAny("deployment profile " + pkg.groupName() + " (pools as the rollout would"
+          + " request them, the endpoint's current type first when keepCurrentTypeFirst)");
+    }
+    errors.throwIfAny("rollout input");
+  }
+
+  /** DescribeModelPackage, with the field named when it is missing or not deployable. */
+  private ModelPackage describePackage(ModelPackageArn arn) {
+    ModelPackage pkg;
+    try {
+      pkg = ports.registry().describePackage(arn);
+    } catch (ModelPackageNotFoundException e) {
+      throw new ModelPackageNotFoundException("modelPackageArn: no model package " + arn
+          + " in the Model Registry (" + e.getMessage() + ")");
+    }
+    try {
+      pkg.requireDeployable();
+    } catch (ModelPackageNotDeployableException e) {
+      throw new ModelPackageNotDeployableException("modelPackageArn: " + e.getMessage());
+    }
+    return pkg;
+  }
+
+  /** DescribeEndpoint, with the field named when there is no such endpoint. */
+  private EndpointState describeEndpoint(String endpointName) {
+    try {
+      return ports.endpoints().describe(endpointName);
+    } catch (EndpointNotFoundException e) {
+      throw new EndpointNotFoundException("endpointName: no endpoint named " + endpointName
+          + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * The package an endpoint serves, for a migrate that does not name one: the
+   * {@code poolshift:model-package} tag of its config (of the config the holder of its lock
+   * started from, while a rollout runs), else the package its only variant's model was built
+   * from.
+   */
+  private ModelPackageArn servingPackage(String endpointName) {
+    String configName = ports.store().rollout(endpointName).map(ActiveRollout::baselineConfigName)
+        .orElseGet(() -> describeEndpoint(endpointName).endpointConfigName());
+    EndpointConfigSpec config = ports.endpoints().describeConfig(configName);
+    String tagged = config.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG);
+    if (tagged != null) {
+      return ModelPackageArn.parse("modelPackageArn", tagged);
+    }
+    if (config.productionVariants().size() != 1) {
+      throw new InvalidInputException("rollout input", "modelPackageArn", "required for migrate"
+          + " on endpoint " + endpointName + ": its config " + configName + " has "
+          + config.productionVariants().size() + " variants and no "
+          + EndpointConfigSpec.MODEL_PACKAGE_TAG + " tag; name the package it serves");
+    }
+    String model = config.productionVariants().getFirst().modelName();
+    return ports.registry().packageOfModel(model)
+        .map(a -> ModelPackageArn.parse("modelPackageArn", a))
+        .orElseThrow(() -> new InvalidInputException("rollout input", "modelPackageArn",
+            "required for migrate on endpoint " + endpointName + ": its model " + model
+                + " was not built from a model package; name the package to run on the pools"));
+  }
+
+  /**
+   * The package must be in this stack's account and Region (the execution's): a shared or
+   * foreign registry is not a source of deployments.
+   */
+  private static void requireHome(ExecutionRef exec, ModelPackageArn arn) {
+    String[] parts = exec.id() == null ? new String[0] : exec.id().split(":");
+    if (parts.length < 5 || !"states".equals(parts[2])) {
+      return;
+    }
+    String region = parts[3];
+    String account = parts[4];
+    if (!arn.isIn(account, region)) {
+      throw new InvalidInputException("rollout input", "modelPackageArn", "must be a package"
+          + " of account " + account + " in " + region + ", where this stack deploys (got"
+          + " account " + arn.account() + " in " + arn.region() + ")");
+    }
+  }
+
+  /** The endpoint's instances now, by type: live pool counts, else the config's type. */
+  private static Map<String, Integer> serving(EndpointState endpoint, EndpointConfigSpec config) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (VariantState v : endpoint.productionVariants()) {
+      if (!v.instancePools().isEmpty()) {
+        v.instancePools().forEach(p -> out.merge(p.instanceType(), p.currentInstanceCount(),
+            Integer::sum));
+      } else {
+        VariantSpec spec = config.variant(v.variantName());
+        if (spec != null && spec.preferredInstanceType() != null) {
+          out.merge(spec.preferredInstanceType(), v.currentInstanceCount() == null ? 0
+              : v.currentInstanceCount(), Integer::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Autoscaling of the variant being replaced. A read that fails is itself the risk: the plan
+   * still reports everything else.
+   */
+  private List<String> autoscalingRisks(String ep, RolloutPlan rollout, EndpointConfigSpec current) {
+    Optional<ScalingTargets.ScalingTarget> target;
+    try {
+      target = ports.scaling().variant(ep, rollout.baselineVariantName());
+    } catch (RolloutException e) {
+      LOG.atWarn().addKeyValue("error", e.getClass().getName()).addKeyValue("cause", e.getMessage())
+          .log("Application Auto Scaling not readable; reported as a risk");
+      return List.of("could not read Application Auto Scaling for variant "
+          + rollout.baselineVariantName() + " (" + e.getMessage() + "): check by hand whether it is"
+          + " autoscaled before deploying");
+    }
+    if (target.isEmpty()) {
+      return List.of();
+    }
+    VariantSpec before = current.variant(rollout.baselineVariantName());
+    VariantSpec after = rollout.finalConfig().variant(rollout.baselineVariantName());
+    return List.of(PlanRisks.autoscaled(target.get(), before, after, rollout.canaryVariantName()));
+  }
+
+  /** Gate alarms of the profile that are in ALARM now: a bake would roll back at once. */
+  private Map<String, String> gateAlarmsInAlarm(DeploymentProfile profile) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (profile.gateAlarmNames().isEmpty()) {
+      return out;
+    }
+    ports.alarms().describe(profile.gateAlarmNames()).forEach((name, status) -> {
+      if (status.state() == AlarmState.ALARM) {
+        out.put(name, status.reason());
+      }
+    });
+    return out;
+  }
+
+  /**
    * Takes the endpoint (lock + active-rollout record + alarm mappings, atomically), then checks
-   * the endpoint still runs the config the plan was made from.
+   * the endpoint still runs the config the plan was made from. Another execution holding it
+   * throws {@link EndpointLockedException}: the workflow plans again, and the plan applies the
+   * profile's concurrency policy.
    */
   Map<String, Object> lock(StepInput in) {
     PlanDocument plan = in.requirePlan();
     ExecutionRef exec = in.requireExecution();
     Instant now = in.requireNow();
-    RolloutPlan rollout = plan.rollout();
-    ActiveRollout active = new ActiveRollout(plan.endpointName(), exec.name(), exec.id(),
-        plan.modelPackageArn(), plan.baseline().endpointConfigName(),
-        plan.baseline().variantName(), plan.baseline().weight(), plan.canaryConfigName(),
-        plan.canaryVariantName(), plan.finalConfigName(), plan.models(), plan.alarms(),
-        plan.managedAlarms(), plan.trigger(), startedAt(exec, now), RolloutPhase.LOCKED, null,
-        null, List.of());
+    Map<String, Object> locked = history(now, "locked");
+    locked.put("action", plan.action());
+    ActiveRollout active = plan.isRollback()
+        ? PreviousRelease.activeRollout(plan, exec, startedAt(exec, now), locked)
+        : new ActiveRollout(plan.endpointName(), exec.name(), exec.id(),
+            plan.modelPackageArn(), plan.baseline().endpointConfigName(),
+            plan.baseline().variantName(), plan.baseline().weight(), plan.canaryConfigName(),
+            plan.canaryVariantName(), plan.finalConfigName(), plan.models(), plan.alarms(),
+            plan.managedAlarms(), plan.trigger(), startedAt(exec, now), RolloutPhase.LOCKED,
+            null, null, List.of(locked));
     try {
       ports.store().lock(new EndpointLock(plan.endpointName(), exec.name(), exec.id(),
           plan.modelPackageArn(), now), active, plan.alarms().stream()
           .map(a -> new AlarmMapping(a, plan.endpointName(), exec.name())).toList());
     } catch (EndpointLockedException e) {
       LOG.atInfo().addKeyValue("holder", e.holder())
-          .addKeyValue("concurrencyPolicy", rollout.profile().concurrencyPolicy().wire())
-          .log("endpoint locked by another rollout");
-      throw lockedFor(rollout.profile(), e);
+          .log("endpoint locked by another rollout since the plan; planning again");
+      throw e;
     }
     EndpointState endpoint = ports.endpoints().describe(plan.endpointName());
     String baseline = plan.baseline().endpointConfigName();
@@ -248,17 +571,6 @@ public final class RolloutSteps {
     }
     LOG.atInfo().addKeyValue("alarms", plan.alarms()).log("endpoint locked for the rollout");
     return Map.of();
-  }
-
-  private static EndpointLockedException lockedFor(DeploymentProfile profile,
-      EndpointLockedException e) {
-    return switch (profile.concurrencyPolicy()) {
-      case REJECT -> e;
-      case QUEUE, SUPERSEDE -> new EndpointLockedException(e.endpointName(), e.holder(),
-          e.getMessage() + " (concurrencyPolicy " + profile.concurrencyPolicy().wire()
-              + " is not automated yet: this rollout was refused; start it again once "
-              + e.holder() + " has ended)");
-    };
   }
 
   // ------------------------------------------------------------------ resources
@@ -513,6 +825,16 @@ public final class RolloutSteps {
           + " on " + s.endpointConfigName() + " with " + currentWeights(s)
           + "; FailureReason: " + reason(s));
     }
+    Optional<Promotion> promotion = promotionFor(ep, owner);
+    if (promotion.isPresent()) {
+      // An operator asked to skip the bake before it began: its gate runs now.
+      CallbackResult result = ports.callbacks().succeed(token, Map.of("promote", true));
+      ports.store().deregister(ep, TokenKind.BAKE, token);
+      LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("by",
+          promotion.get().by()).addKeyValue("callback", result.name())
+          .log("promotion requested by an operator; bake skipped, judging now");
+      return Map.of();
+    }
     LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("percent", step.percent())
         .addKeyValue("bakeSeconds", plan.bakeSeconds()).addKeyValue("alarmsCreated", created)
         .addKeyValue("alarms", plan.alarms()).log("bake started under alarms");
@@ -555,6 +877,16 @@ public final class RolloutSteps {
           (int) Math.max(1, (Duration.between(now, k.until()).toMillis() + 999) / 1000));
       case GateOutcome.Decision d -> new Judgement(d.verdict().name(), d.reason(), null);
     };
+    Optional<Promotion> promotion = promotionFor(ep, owner);
+    if (promotion.isPresent() && !Verdict.ROLL_BACK.name().equals(judgement.verdict())) {
+      // A person may skip waiting for evidence, never evidence against: a roll-back verdict
+      // (an alarm in ALARM, a breached threshold) stands.
+      judgement = new Judgement(Verdict.PROMOTE.name(), "step " + step.index() + " at "
+          + step.percent() + "%: promoted by " + promotion.get().by() + " from the console ("
+          + promotion.get().requestedBy() + "): " + promotion.get().reason() + " (the gate"
+          + " said: " + judgement.reason() + ")", null);
+      outcome = new GateOutcome.Decision(Verdict.PROMOTE, judgement.reason());
+    }
     if (outcome instanceof GateOutcome.Decision) {
       Map<String, Object> entry = history(now, "verdict");
       entry.put("stepIndex", step.index());
@@ -592,6 +924,18 @@ public final class RolloutSteps {
         now.plusSeconds(plan.operatorWaitSeconds() + TOKEN_TTL_SLACK_SECONDS)));
     requireNoStopOr(ep, exec.name(),
         () -> ports.store().deregister(ep, TokenKind.HOLD, token));
+    Optional<Promotion> promotion = promotionFor(ep, exec.name());
+    if (promotion.isPresent()) {
+      Map<String, Object> decision = new LinkedHashMap<>();
+      decision.put("decision", "promote");
+      decision.put("reason", promotion.get().by() + " (console " + promotion.get().requestedBy()
+          + "): " + promotion.get().reason());
+      CallbackResult result = ports.callbacks().succeed(token, decision);
+      ports.store().deregister(ep, TokenKind.HOLD, token);
+      LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("callback", result.name())
+          .log("promotion already requested by an operator; hold decided at once");
+      return Map.of();
+    }
     ports.notifier().publish(Notifications.holding(plan, exec, step.percent(), reason,
         plan.operatorWaitSeconds()));
     LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("percent", step.percent())
@@ -632,6 +976,11 @@ public final class RolloutSteps {
     RolloutPlan rollout = plan.rollout();
     EndpointState s = ports.endpoints().describe(plan.endpointName());
     Verification v = verifyFinal(plan, rollout, s);
+    Map<String, Object> entry = history(in.requireNow(), "promoted-fleet");
+    entry.put("live", v.live());
+    entry.put("reason", v.reason());
+    entry.put("poolMix", poolMix(v.poolMix()));
+    ports.store().appendHistory(plan.endpointName(), in.requireExecution().name(), entry);
     LOG.atInfo().addKeyValue("live", v.live()).addKeyValue("status", s.status())
         .addKeyValue("endpointConfigName", s.endpointConfigName())
         .addKeyValue("poolMix", poolMix(v.poolMix())).addKeyValue("reason", v.reason())
@@ -784,8 +1133,12 @@ public final class RolloutSteps {
     EndpointState now = describeForMessage(plan.endpointName());
     Notification n = switch (outcome) {
       case LedgerEntries.PROMOTED -> Notifications.promoted(plan, exec, now);
-      case LedgerEntries.ROLLED_BACK -> Notifications.rolledBack(plan, exec, in.failure(), now);
-      case LedgerEntries.FAILED -> Notifications.failedStart(plan, exec, in.failure());
+      case LedgerEntries.ROLLED_BACK -> plan.isRollback()
+          ? Notifications.returnedToPrevious(plan, exec, now)
+          : Notifications.rolledBack(plan, exec, in.failure(), now);
+      case LedgerEntries.FAILED -> plan.isRollback()
+          ? Notifications.returnFailed(plan, exec, in.failure(), now)
+          : Notifications.failedStart(plan, exec, in.failure());
       default -> throw new InvalidInputException("rollout step notify", "outcome",
           "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + ")");
     };
@@ -821,8 +1174,13 @@ public final class RolloutSteps {
     EndpointState s = describeForMessage(ep);
     Map<String, Object> observation = s == null ? null : observationMap(s);
     writeRecord(plan, exec, LedgerEntries.NEEDS_A_PERSON, in.failure(), observation, now);
-    ports.notifier().publish(Notifications.needsAPerson(plan, exec, in.failure(), in.phase(), s,
-        settings.stateTable()));
+    ports.notifier().publish(plan.isRollback()
+        ? Notifications.returnNeedsAPerson(plan, exec, in.failure(), s, settings.stateTable())
+        : Notifications.needsAPerson(plan, exec, in.failure(), in.phase(), s,
+            settings.stateTable()));
+    // Whoever waits on this endpoint (a queued rollout, an operator's action) looks again now:
+    // the lock stays, and they must hear that rather than wait out their bound.
+    release.wakeWaiters(ep, exec.name());
     LOG.atInfo().addKeyValue("phase", in.phase())
         .addKeyValue("failure", in.failure() == null ? null : in.failure().error())
         .addKeyValue("status", s == null ? null : s.status())
@@ -831,6 +1189,11 @@ public final class RolloutSteps {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** An operator's promotion request for the owner's rollout, if one is pending. */
+  private Optional<Promotion> promotionFor(String ep, String owner) {
+    return ports.store().promotion(ep).filter(p -> p.owner().equals(owner));
+  }
 
   private static Release.Target target(PlanDocument plan, ExecutionRef exec) {
     return new Release.Target(plan.endpointName(), exec.name(),

@@ -2,8 +2,10 @@ package dev.poolshift.rollout.usecase;
 
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.DeploymentFailedException;
+import dev.poolshift.rollout.OperatorAbortException;
 import dev.poolshift.rollout.PackageRejectedException;
 import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.RolloutSupersededException;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.RolloutStore;
@@ -63,6 +65,12 @@ final class TurnAround {
     }
     if (CanaryAlarmException.class.getName().equals(stop.error())) {
       return new CanaryAlarmException(cause);
+    }
+    if (OperatorAbortException.class.getName().equals(stop.error())) {
+      return new OperatorAbortException(cause);
+    }
+    if (RolloutSupersededException.class.getName().equals(stop.error())) {
+      return new RolloutSupersededException(cause);
     }
     return new DeploymentFailedException(stop.error() + ": " + cause);
   }

@@ -47,8 +47,13 @@ public final class DynamoDbService implements AwsService {
   private static final Pattern SCOPE_REGION = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/");
   private static final String TARGET_PREFIX = "DynamoDB_20120810";
 
+  private static final java.util.Set<String> TTL_OPERATIONS =
+      java.util.Set.of("UpdateTimeToLive", "DescribeTimeToLive");
+
   private final AwsContext aws;
   private final String accessKeyId;
+  /** Table name → TTL attribute, for the tables whose TTL is enabled. */
+  private final Map<String, String> ttl = new java.util.concurrent.ConcurrentHashMap<>();
   private final String arnPrefix;
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
@@ -103,8 +108,50 @@ public final class DynamoDbService implements AwsService {
         region = m.group(1);
       }
     }
+    String operation = target.substring(target.indexOf('.') + 1);
+    if (TTL_OPERATIONS.contains(operation)) {
+      try {
+        return HttpReply.of(200, "application/x-amz-json-1.0",
+            Json.write(timeToLive(operation, (ObjectNode) Json.parse(call.bodyText()))));
+      } catch (AwsServiceException e) {
+        return HttpReply.of(e.status(), "application/x-amz-json-1.0", Json.write(Json.object()
+            .put("__type", "com.amazonaws.dynamodb.v20120810#" + e.code()).put("message", e.getMessage())));
+      }
+    }
     HttpResponse<byte[]> response = send(target, region, call.bodyText(), call.header("content-type"));
     return reply(response);
+  }
+
+  /**
+   * TTL settings are kept here, not passed to DynamoDB Local: its background deletion job
+   * compares the TTL attribute with the wall clock, while the functions write it from the
+   * runtime's virtual clock, so it would delete live items (a parked task token, a queued
+   * rollout's waiter) whenever virtual time lags the wall clock. AWS deletes expired items
+   * lazily, within days, and never before they expire; never deleting them during a rehearsal is
+   * within that.
+   */
+  private JsonNode timeToLive(String operation, ObjectNode request) {
+    String table = request.path("TableName").asText();
+    call("DescribeTable", Json.object().put("TableName", table));
+    if (operation.equals("UpdateTimeToLive")) {
+      JsonNode spec = request.path("TimeToLiveSpecification");
+      if (spec.path("Enabled").asBoolean()) {
+        ttl.put(table, spec.path("AttributeName").asText());
+      } else {
+        ttl.remove(table);
+      }
+      ObjectNode out = Json.object();
+      out.set("TimeToLiveSpecification", spec.deepCopy());
+      return out;
+    }
+    ObjectNode out = Json.object();
+    ObjectNode d = out.putObject("TimeToLiveDescription");
+    String attribute = ttl.get(table);
+    d.put("TimeToLiveStatus", attribute == null ? "DISABLED" : "ENABLED");
+    if (attribute != null) {
+      d.put("AttributeName", attribute);
+    }
+    return out;
   }
 
   /**
@@ -113,6 +160,9 @@ public final class DynamoDbService implements AwsService {
    * @throws AwsServiceException with DynamoDB's error code ({@code ConditionalCheckFailedException}, ...)
    */
   public JsonNode call(String operation, ObjectNode request) {
+    if (TTL_OPERATIONS.contains(operation)) {
+      return timeToLive(operation, request);
+    }
     HttpResponse<byte[]> response;
     try {
       response = send(TARGET_PREFIX + "." + operation, aws.region(), Json.write(request), null);
@@ -132,7 +182,6 @@ public final class DynamoDbService implements AwsService {
   /**
    * Creates the template's tables as CloudFormation would: key schema, attributes, billing mode,
    * throughput, secondary indexes, streams, then {@code UpdateTimeToLive} where TTL is enabled.
-   * (DynamoDB Local accepts the TTL setting; AWS itself deletes expired items lazily, within days.)
    */
   public void createTables(Collection<TableDef> tables) {
     for (TableDef t : tables) {

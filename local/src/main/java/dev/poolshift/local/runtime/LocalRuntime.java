@@ -23,6 +23,7 @@ import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sfn.StepFunctionsService;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.local.sns.SnsService;
+import dev.poolshift.local.autoscaling.ApplicationAutoScalingService;
 import dev.poolshift.local.ssm.SsmService;
 import dev.poolshift.local.template.StateMachineDef;
 import dev.poolshift.local.template.Template;
@@ -104,6 +105,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final SnsService sns;
   private final CloudWatch cloudWatch;
   private final TrafficModel traffic;
+  private final ApplicationAutoScalingService autoScaling;
   private final Map<String, String> previousProperties;
 
   private LocalRuntime(Options options) {
@@ -149,6 +151,8 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.register(ssm);
       gateway.register(sns);
       gateway.register(new CloudWatchService(cloudWatch));
+      autoScaling = new ApplicationAutoScalingService(sim, aws);
+      gateway.register(autoScaling);
       for (StateMachineDef machine : template.stateMachines().values()) {
         try {
           stepFunctions.registerStateMachine(machine.name(), machine.definition(), machine.roleArn());
@@ -229,6 +233,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public SageMakerWorld sageMaker() {
     return sageMaker.world();
+  }
+
+  /** Application Auto Scaling: register a variant's scalable target to rehearse with one. */
+  public ApplicationAutoScalingService autoScaling() {
+    return autoScaling;
   }
 
   public SsmService ssm() {

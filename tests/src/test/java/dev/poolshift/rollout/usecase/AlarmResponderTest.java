@@ -157,6 +157,6 @@ class AlarmResponderTest {
     assertThat(world.store.rollouts.get(ENDPOINT).history()).last().satisfies(h ->
         assertThat(h).containsEntry("kind", "alarm").containsEntry("alarm", ALARM)
             .containsEntry("weightsRestored", true));
-    assertThat(List.copyOf(world.store.rollouts.get(ENDPOINT).history())).hasSize(2);
+    assertThat(List.copyOf(world.store.rollouts.get(ENDPOINT).history())).hasSize(3);
   }
 }

@@ -71,6 +71,11 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
   }
 
   @Override
+  public java.util.Optional<String> packageOfModel(String modelName) {
+    return java.util.Optional.ofNullable(models.get(modelName)).map(ModelToCreate::modelPackageArn);
+  }
+
+  @Override
   public boolean deleteModel(String modelName) {
     boolean existed = models.remove(modelName) != null;
     if (existed) {

@@ -6,10 +6,12 @@ import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
+import dev.poolshift.rollout.port.Waiter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,8 @@ public final class InMemoryRolloutStore implements RolloutStore {
   public final Map<String, ActiveRollout> rollouts = new LinkedHashMap<>();
   public final Map<String, TokenRegistration> tokens = new LinkedHashMap<>();
   public final Map<String, AlarmMapping> alarms = new LinkedHashMap<>();
+  public final Map<String, Waiter> waiters = new LinkedHashMap<>();
+  public final Map<String, Promotion> promotions = new LinkedHashMap<>();
 
   @Override
   public void lock(EndpointLock lock, ActiveRollout rollout, List<AlarmMapping> mappings) {
@@ -118,6 +122,42 @@ public final class InMemoryRolloutStore implements RolloutStore {
       return false;
     }
     tokens.remove(key(endpointName, kind));
+    return true;
+  }
+
+  @Override
+  public void registerWaiter(Waiter waiter) {
+    waiters.put(waiter.endpointName() + "/" + waiter.owner(), waiter);
+  }
+
+  @Override
+  public List<Waiter> waiters(String endpointName) {
+    return waiters.values().stream().filter(w -> w.endpointName().equals(endpointName))
+        .toList();
+  }
+
+  @Override
+  public boolean deregisterWaiter(String endpointName, String owner) {
+    return waiters.remove(endpointName + "/" + owner) != null;
+  }
+
+  @Override
+  public void requestPromotion(Promotion promotion) {
+    promotions.putIfAbsent(promotion.endpointName(), promotion);
+  }
+
+  @Override
+  public Optional<Promotion> promotion(String endpointName) {
+    return Optional.ofNullable(promotions.get(endpointName));
+  }
+
+  @Override
+  public boolean deletePromotion(String endpointName, String owner) {
+    Promotion p = promotions.get(endpointName);
+    if (p == null || !p.owner().equals(owner)) {
+      return false;
+    }
+    promotions.remove(endpointName);
     return true;
   }
 

@@ -12,7 +12,7 @@ class ReconcilerTest {
   private final RolloutWorld world = new RolloutWorld();
   private final Reconciler reconciler = new Reconciler(new Reconciler.Settings("poolshift-state"),
       world.store, world.executions, world.sageMaker, world.sageMaker, world.ledger,
-      world.notifier, world.alarms, world.sageMaker);
+      world.notifier, world.alarms, world.sageMaker, world.callbacks);
 
   private Reconciler.Outcome pass(String sample) {
     Reconciler.Result r = reconciler.handle(Events.envelope(sample));

@@ -132,17 +132,22 @@ class RolloutStepsTest {
         RolloutWorld.OLD_ARN, Instant.EPOCH));
 
     assertThatThrownBy(w::plan).isInstanceOf(EndpointLockedException.class)
-        .hasMessage("endpoint fraud-scoring-prod locked by execution fraud-scoring-v41-aaa");
+        .hasMessageStartingWith("endpoint fraud-scoring-prod locked by execution"
+            + " fraud-scoring-v41-aaa (concurrencyPolicy reject: nothing was changed;");
   }
 
   @Test
-  void theQueuePolicySaysItIsNotAutomatedYetAndWhatToDo() {
+  void underTheQueuePolicyThePlanWaitsForTheEndpointAndSaysForWhomAndHowLong() {
     world.store.locks.put(ENDPOINT, new EndpointLock(ENDPOINT, "fraud-scoring-v41-aaa", "arn:x",
         RolloutWorld.OLD_ARN, Instant.EPOCH));
 
-    assertThatThrownBy(world::plan).isInstanceOf(EndpointLockedException.class)
-        .hasMessageContaining("locked by execution fraud-scoring-v41-aaa")
-        .hasMessageContaining("concurrencyPolicy queue is not automated yet");
+    PlanDocument plan = world.plan();
+
+    assertThat(plan.waitForEndpoint()).isTrue();
+    assertThat(plan.contention()).isEqualTo(new PlanDocument.Contention("fraud-scoring-v41-aaa",
+        "unknown", "queue", 14_400));
+    assertThat(plan.rollout()).isNull();
+    assertThat(world.sageMaker.mutations).isEmpty();
   }
 
   @Test
@@ -519,7 +524,9 @@ class RolloutStepsTest {
     assertThat(world.notifier.last().subject())
         .isEqualTo("Poolshift: fraud-scoring-prod holds at 10% canary, a person decides");
     assertThat(world.notifier.last().body()).contains("not enough data")
-        .contains("\"promote\", \"continue\"").contains("60 minutes");
+        .contains("{\"action\": \"promote\", \"endpointName\": \"fraud-scoring-prod\","
+            + " \"executionName\": \"" + EXEC.name() + "\"")
+        .contains("{\"action\": \"abort\"").contains("60 minutes");
   }
 
   // ------------------------------------------------------------------ promotion
@@ -652,7 +659,7 @@ class RolloutStepsTest {
         "during", "bake"));
     assertThat(((List<?>) r.details().get("history")).stream()
         .map(h -> (Object) ((Map<?, ?>) h).get("kind")).toList())
-        .containsExactly("shift", "verdict");
+        .containsExactly("locked", "shift", "verdict");
     assertThat(world.store.rollouts.get(ENDPOINT).phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
   }
 

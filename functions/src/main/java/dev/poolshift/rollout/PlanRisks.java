@@ -1,0 +1,153 @@
+package dev.poolshift.rollout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Risks of running a rollout now that depend on time and on what is already wrong, beside the
+ * config risks of {@link PlanReview}: gate alarms already in ALARM (no new event will come; the
+ * first bake rolls back at once), waits that do not fit the execution's own timeout, and bakes
+ * shorter than the canary alarms can judge. Pure: computed from what the plan step read.
+ */
+public final class PlanRisks {
+  /** The rollout state machine's {@code TimeoutSeconds} (statemachine/rollout.asl.json). */
+  public static final int EXECUTION_TIMEOUT_SECONDS = 86_400;
+
+  private PlanRisks() {}
+
+  /**
+   * @param alarmsInAlarm gate alarms in ALARM now, name → CloudWatch's reason
+   */
+  public static List<String> alarmsInAlarm(Map<String, String> alarmsInAlarm) {
+    List<String> risks = new ArrayList<>();
+    alarmsInAlarm.forEach((name, reason) -> risks.add("gate alarm " + name + " is in ALARM now"
+        + (reason == null || reason.isBlank() ? "" : " (" + reason + ")") + ": the first bake"
+        + " would roll back at once; fix it or wait for OK before deploying"));
+    return risks;
+  }
+
+  /**
+   * @param fleetWaitSeconds bound for one fleet (canary, final, or back to the baseline)
+   * @param weightsWaitSeconds bound for one weight change
+   * @param operatorWaitSeconds how long an inconclusive step holds for a person
+   * @param managedAlarms the canary alarms the rollout will create
+   */
+  public static List<String> timing(DeploymentProfile profile, int fleetWaitSeconds,
+      int weightsWaitSeconds, int operatorWaitSeconds, List<AlarmSpec> managedAlarms) {
+    List<String> risks = new ArrayList<>();
+    int steps = profile.canarySteps().size();
+    long perStep = (long) weightsWaitSeconds + profile.bakeSeconds()
+        + profile.maxWaitForInvocationsSeconds();
+    // Canary fleet, every step at its longest, one hold for a person, the final fleet, and the
+    // way back (weights, then the baseline fleet) should the last check fail.
+    long worst = 2L * fleetWaitSeconds + steps * perStep + operatorWaitSeconds
+        + weightsWaitSeconds + fleetWaitSeconds;
+    if (worst > EXECUTION_TIMEOUT_SECONDS) {
+      risks.add(String.format(Locale.ROOT, "at its slowest this rollout needs %s (%d steps of up"
+          + " to %s each, fleets up to %s, a hold of %s) but the execution times out after %s;"
+          + " the reconciler would then return the endpoint to its baseline",
+          hours(worst), steps, hours(perStep), hours(fleetWaitSeconds),
+          hours(operatorWaitSeconds), hours(EXECUTION_TIMEOUT_SECONDS)));
+    }
+    for (AlarmSpec alarm : managedAlarms) {
+      int window = window(alarm);
+      if (window > profile.bakeSeconds()) {
+        risks.add(String.format(Locale.ROOT, "bakeSeconds %d is shorter than alarm %s's"
+            + " evaluation window (%d s): it cannot go to ALARM within one bake; the gate's own"
+            + " check at the end of the bake still applies", profile.bakeSeconds(), alarm.name(),
+            window));
+        break;
+      }
+    }
+    return risks;
+  }
+
+  /**
+   * The fleets SageMaker holds at once. A blue/green UpdateEndpoint provisions every variant of
+   * the new config while the old fleet serves, so moving onto the canary config briefly doubles
+   * the baseline and adds the canary; promoting then provisions the final fleet next to both.
+   * Poolshift cannot read the account's "for endpoint usage" quotas (Service Quotas is not called),
+   * so the risk states what they must cover, on the preferred pools.
+   *
+   * @param serving the endpoint's instances now, by type (every variant)
+   * @param canaryConfig the canary config (baseline copy + canary variant)
+   * @param finalConfig the final config
+   */
+  public static List<String> fleets(Map<String, Integer> serving, EndpointConfigSpec canaryConfig,
+      EndpointConfigSpec finalConfig) {
+    Map<String, Integer> canaryPeak = new java.util.TreeMap<>(serving);
+    add(canaryPeak, canaryConfig);
+    Map<String, Integer> finalPeak = new java.util.TreeMap<>();
+    add(finalPeak, canaryConfig);
+    add(finalPeak, finalConfig);
+    return List.of("until each fleet switch completes SageMaker holds the old fleet and the new one:"
+        + " up to " + text(canaryPeak) + " while moving onto the canary config, " + text(finalPeak)
+        + " while promoting (now " + text(serving) + ", preferred pools assumed); the account's"
+        + " per-type \"for endpoint usage\" quotas must cover that, or the update fails on"
+        + " ResourceLimitExceeded and the endpoint stays as it is (Poolshift does not read Service"
+        + " Quotas: check them)");
+  }
+
+  private static void add(Map<String, Integer> counts, EndpointConfigSpec config) {
+    for (VariantSpec v : config.productionVariants()) {
+      String type = v.preferredInstanceType();
+      int n = v.initialInstanceCount() == null ? 1 : v.initialInstanceCount();
+      if (type != null) {
+        counts.merge(type, n, Integer::sum);
+      }
+    }
+  }
+
+  private static String text(Map<String, Integer> counts) {
+    StringBuilder b = new StringBuilder();
+    counts.forEach((type, n) -> b.append(b.isEmpty() ? "" : " + ").append(n).append(" × ")
+        .append(type));
+    return b.isEmpty() ? "no instances" : b.toString();
+  }
+
+  /**
+   * The replaced variant is registered with Application Auto Scaling. SageMaker refuses an
+   * UpdateEndpoint that changes the instance type of a registered variant; whether moving it
+   * from one type onto instance pools counts as a change is unconfirmed, so the harsher reading
+   * is reported. Poolshift does not deregister and re-register targets itself.
+   */
+  public static String autoscaled(dev.poolshift.rollout.port.ScalingTargets.ScalingTarget target,
+      VariantSpec before, VariantSpec after, String canaryVariant) {
+    String what = "variant " + before.variantName() + " is autoscaled (" + target.resourceId()
+        + ", min " + target.minCapacity() + ", max " + target.maxCapacity() + ", policies "
+        + target.policyNames() + ")";
+    boolean typeChanges = !java.util.Objects.equals(before.instanceType(), after.instanceType())
+        || !java.util.Objects.equals(types(before), types(after));
+    if (typeChanges) {
+      return what + ": its instance type changes (" + (before.usesPools() ? types(before)
+          : before.instanceType()) + " -> " + types(after) + "), and SageMaker refuses to update"
+          + " a registered variant's instance type: deregister the scalable target (delete its"
+          + " policies) before this rollout and register it again, with the same min, max and"
+          + " policies, after it; Poolshift does not do it for you. The canary " + canaryVariant
+          + " is not autoscaled meanwhile";
+    }
+    return what + ": the rollout keeps its name and live instance count, so scaling carries on"
+        + " after the promotion; the canary " + canaryVariant + " is not autoscaled meanwhile";
+  }
+
+  private static List<String> types(VariantSpec v) {
+    if (!v.usesPools()) {
+      return v.instanceType() == null ? List.of() : List.of(v.instanceType());
+    }
+    return v.instancePools().stream().map(InstancePool::instanceType).toList();
+  }
+
+  /** The time an alarm needs to see enough periods: the longest period × evaluation periods. */
+  static int window(AlarmSpec alarm) {
+    int period = alarm.queries().stream().filter(q -> q.period() != null)
+        .mapToInt(AlarmSpec.Query::period).max().orElse(60);
+    return period * alarm.evaluationPeriods();
+  }
+
+  private static String hours(long seconds) {
+    return seconds % 3600 == 0 ? seconds / 3600 + " h"
+        : String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
+  }
+}

@@ -1,0 +1,262 @@
+package dev.poolshift.rollout.usecase;
+
+import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.IncompatibleEndpointException;
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.OperatorAbortException;
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.TaskToken;
+import dev.poolshift.rollout.WaitBounds;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.CallbackResult;
+import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Ledger;
+import dev.poolshift.rollout.port.LedgerRecord;
+import dev.poolshift.rollout.port.Promotion;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.StopRequest;
+import dev.poolshift.rollout.port.TaskCallbacks;
+import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.port.TokenRegistration;
+import dev.poolshift.rollout.port.Waiter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console actions on a running rollout, {@code promote} and {@code abort}. They never take
+ * the lock and never call SageMaker: they reach the rollout through its stored state (the
+ * active-rollout record and the waits it parked) and the rollout's own workflow does the work,
+ * so an action cannot race the rollout it acts on.
+ * <ul>
+ *   <li>promote: a promotion request on the endpoint, then the parked HOLD is completed with the
+ *       decision "promote", or the parked BAKE is completed so its gate runs now; with neither
+ *       parked, the next bake or hold finds the request and completes itself. The gate promotes
+ *       unless an alarm is in ALARM.
+ *   <li>abort: a stop request on the rollout, then its parked forward waits are failed with
+ *       {@link OperatorAbortException} (as a canary alarm does); with none parked, its next
+ *       forward step throws it. Its rollback returns traffic and fleet to the baseline.
+ * </ul>
+ * The action then waits (a waiter the rollout's release wakes) and reports the rollout's outcome
+ * from the ledger.
+ */
+final class OperatorActions {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorActions.class);
+  private static final long TTL_SLACK_SECONDS = 86_400;
+
+  private final RolloutStore store;
+  private final TaskCallbacks callbacks;
+  private final Ledger ledger;
+
+  OperatorActions(RolloutStore store, TaskCallbacks callbacks, Ledger ledger) {
+    this.store = store;
+    this.callbacks = callbacks;
+    this.ledger = ledger;
+  }
+
+  /** Read-only: which rollout the action is for, and whether it can take it now. */
+  PlanDocument plan(ExecutionRef exec, ExecutionRequest request) {
+    String ep = request.endpointName();
+    String action = request.action();
+    EndpointLock lock = store.lockOf(ep).orElseThrow(() -> new InvalidInputException(
+        "rollout input", "endpointName", "no rollout is running on endpoint " + ep
+            + ": nothing to " + action + (ExecutionRequest.ABORT.equals(action)
+                ? " (to go back to the release before the current one, use action rollback)"
+                : "")));
+    if (request.executionName() != null && !request.executionName().equals(lock.owner())) {
+      throw new InvalidInputException("rollout input", "executionName", "the rollout running"
+          + " on endpoint " + ep + " is " + lock.owner() + ", not " + request.executionName()
+          + "; nothing was changed");
+    }
+    ActiveRollout rollout = store.rollout(ep).filter(r -> r.ownedBy(lock.owner()))
+        .orElseThrow(() -> new IncompatibleEndpointException("endpoint " + ep + " is locked by "
+            + lock.owner() + " but it has no rollout record (it is starting or ending); try"
+            + " again in a minute"));
+    String reason = requireActionable(action, rollout);
+    PlanDocument.Target target = new PlanDocument.Target(rollout.executionName(),
+        rollout.phase().wire(), rollout.stepIndex(), rollout.modelPackageArn());
+    PlanDocument plan = PlanDocument.bare(action, exec.name(), ep, rollout.modelPackageArn(),
+        request.trigger(), request.reason()).forTarget(target,
+        WaitBounds.OUTCOME_WATCH_SECONDS).withRisks(List.of(reason));
+    LOG.atInfo().addKeyValue("action", action).addKeyValue("rollout", rollout.executionName())
+        .addKeyValue("phase", rollout.phase().wire())
+        .addKeyValue("stepIndex", rollout.stepIndex()).log("operator action planned");
+    return plan;
+  }
+
+  /** @return what the action will do, for the plan's risks; throws when it cannot act */
+  private static String requireActionable(String action, ActiveRollout r) {
+    String name = r.executionName();
+    RolloutPhase phase = r.phase();
+    if (phase == RolloutPhase.NEEDS_A_PERSON) {
+      throw new IncompatibleEndpointException("rollout " + name + " on endpoint "
+          + r.endpointName() + " needs a person (its way back could not be verified): no "
+          + "automated action; follow the steps in its notification");
+    }
+    if (phase == RolloutPhase.RESTORE_FLEET) {
+      throw new IncompatibleEndpointException("rollout " + name + " is a rollback to the"
+          + " previous release, on its way (" + phase.wire() + "); it is neither promoted nor"
+          + " aborted");
+    }
+    if (ExecutionRequest.PROMOTE.equals(action)) {
+      if (r.stop() != null) {
+        throw new IncompatibleEndpointException("rollout " + name + " is already turning"
+            + " around (" + r.stop().cause() + "); it is not promoted");
+      }
+      if (phase != RolloutPhase.CANARY_WEIGHTS) {
+        throw new IncompatibleEndpointException("rollout " + name + " is " + phase.wire()
+            + ": promote skips the rest of a canary step's bake, so it applies while the canary"
+            + " serves traffic (canary-weights)");
+      }
+      return "rollout " + name + " at step " + r.stepIndex() + " skips the rest of its bake and"
+          + " promotes at its next gate; an alarm in ALARM still rolls it back";
+    }
+    if (phase == RolloutPhase.PROMOTED || phase == RolloutPhase.ROLLED_BACK
+        || phase == RolloutPhase.FAILED) {
+      throw new IncompatibleEndpointException("rollout " + name + " has already ended ("
+          + phase.wire() + ") and is letting go of the endpoint: nothing to abort; to go back"
+          + " to the release before the current one, use action rollback");
+    }
+    if (!phase.forward()) {
+      return "rollout " + name + " is already rolling back (" + phase.wire() + ")";
+    }
+    return "rollout " + name + " (" + phase.wire() + ") rolls back to its baseline now";
+  }
+
+  /** Leaves the request on the rollout's stored state and hands it to a parked wait, if any. */
+  Map<String, Object> deliver(PlanDocument plan, ExecutionRef exec, Instant now) {
+    String ep = plan.endpointName();
+    PlanDocument.Target target = plan.target();
+    ActiveRollout rollout = store.rollout(ep).filter(r -> r.ownedBy(target.executionName()))
+        .orElseThrow(() -> new IncompatibleEndpointException("rollout "
+            + target.executionName() + " ended before the " + plan.action() + " reached it;"
+            + " nothing was changed"));
+    requireActionable(plan.action(), rollout);
+    String by = plan.trigger() == null || plan.trigger().by() == null ? "an operator"
+        : plan.trigger().by();
+    List<String> delivered = ExecutionRequest.PROMOTE.equals(plan.action())
+        ? promote(rollout, exec, by, plan.reason(), now)
+        : abort(rollout, exec, by, plan.reason(), now);
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("at", now.toString());
+    entry.put("kind", "operator");
+    entry.put("action", plan.action());
+    entry.put("by", by);
+    entry.put("reason", plan.reason());
+    entry.put("execution", exec.name());
+    entry.put("delivered", delivered);
+    store.appendHistory(ep, rollout.executionName(), entry);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rollout", rollout.executionName());
+    out.put("phase", rollout.phase().wire());
+    out.put("delivered", delivered);
+    LOG.atInfo().addKeyValue("action", plan.action())
+        .addKeyValue("rollout", rollout.executionName())
+        .addKeyValue("phase", rollout.phase().wire()).addKeyValue("delivered", delivered)
+        .log("operator action delivered to the running rollout");
+    return out;
+  }
+
+  private List<String> promote(ActiveRollout r, ExecutionRef exec, String by, String reason,
+      Instant now) {
+    String ep = r.endpointName();
+    store.requestPromotion(new Promotion(ep, r.executionName(), exec.name(), by, reason, now));
+    List<String> delivered = new ArrayList<>();
+    Optional<TokenRegistration> hold = owned(ep, TokenKind.HOLD, r);
+    if (hold.isPresent()) {
+      Map<String, Object> decision = new LinkedHashMap<>();
+      decision.put("decision", "promote");
+      decision.put("reason", by + " (console " + exec.name() + "): " + reason);
+      CallbackResult result = callbacks.succeed(hold.get().token(), decision);
+      store.deregister(ep, TokenKind.HOLD, hold.get().token());
+      delivered.add("HOLD:" + result.name());
+      return delivered;
+    }
+    Optional<TokenRegistration> bake = owned(ep, TokenKind.BAKE, r);
+    if (bake.isPresent()) {
+      // The bake's success goes straight to its gate, which finds the promotion request.
+      CallbackResult result = callbacks.succeed(bake.get().token(), Map.of("promote", true));
+      store.deregister(ep, TokenKind.BAKE, bake.get().token());
+      delivered.add("BAKE:" + result.name());
+      return delivered;
+    }
+    delivered.add("NEXT_GATE");
+    return delivered;
+  }
+
+  private List<String> abort(ActiveRollout r, ExecutionRef exec, String by, String reason,
+      Instant now) {
+    if (!r.phase().forward()) {
+      return List.of("ALREADY_ROLLING_BACK");
+    }
+    StopRequest stop = new StopRequest(OperatorAbortException.class.getName(), by
+        + " aborted the rollout from the console (" + exec.name() + "): " + reason, now);
+    store.requestStop(r.endpointName(), r.executionName(), stop);
+    List<String> delivered = new ArrayList<>(TurnAround.failWaits(store, callbacks, r, stop)
+        .stream().map(Enum::name).toList());
+    if (delivered.isEmpty()) {
+      delivered.add("NEXT_STEP");
+    }
+    return delivered;
+  }
+
+  private Optional<TokenRegistration> owned(String ep, TokenKind kind, ActiveRollout r) {
+    return store.registration(ep, kind).filter(t -> t.owner().equals(r.executionName()));
+  }
+
+  /**
+   * Parks this execution until the rollout it acted on lets go of the endpoint; one that already
+   * has (or that needs a person and never will) completes the wait at once.
+   */
+  Map<String, Object> awaitOutcome(PlanDocument plan, ExecutionRef exec, Instant now,
+      TaskToken token) {
+    String ep = plan.endpointName();
+    String target = plan.target().executionName();
+    store.registerWaiter(new Waiter(ep, exec.name(), Waiter.FOR_OUTCOME, target, token, now,
+        now.plusSeconds(plan.watchSeconds() + TTL_SLACK_SECONDS)));
+    boolean held = store.lockOf(ep).filter(l -> l.owner().equals(target)).isPresent();
+    boolean stuck = store.rollout(ep).filter(r -> r.ownedBy(target))
+        .map(r -> r.phase() == RolloutPhase.NEEDS_A_PERSON).orElse(false);
+    if (!held || stuck) {
+      CallbackResult result = callbacks.succeed(token, Map.of("endpointName", ep));
+      store.deregisterWaiter(ep, exec.name());
+      LOG.atInfo().addKeyValue("rollout", target).addKeyValue("callback", result.name())
+          .log("the rollout already let go of the endpoint; outcome read at once");
+    } else {
+      LOG.atInfo().addKeyValue("rollout", target).log("waiting for the rollout to end");
+    }
+    return Map.of();
+  }
+
+  /** The acted-on rollout's outcome, from the ledger (RUNNING when it has not ended yet). */
+  Map<String, Object> report(PlanDocument plan, ExecutionRef exec) {
+    String ep = plan.endpointName();
+    String target = plan.target().executionName();
+    store.deregisterWaiter(ep, exec.name());
+    Optional<LedgerRecord> record = ledger.latest(ep, 50).stream()
+        .filter(r -> target.equals(r.executionName())).findFirst();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("outcome", "DELIVERED");
+    out.put("action", plan.action());
+    out.put("endpointName", ep);
+    out.put("rollout", target);
+    if (record.isPresent()) {
+      out.put("rolloutOutcome", record.get().outcome());
+      out.put("endpointConfigName", record.get().configAfter());
+      if (record.get().details().get("failure") instanceof Map<?, ?> f) {
+        out.put("rolloutCause", f.get("message"));
+      }
+    } else {
+      boolean held = store.lockOf(ep).filter(l -> l.owner().equals(target)).isPresent();
+      out.put("rolloutOutcome", held ? "RUNNING" : "UNKNOWN");
+    }
+    LOG.atInfo().addKeyValue("rollout", target).addKeyValue("rolloutOutcome",
+        out.get("rolloutOutcome")).log("operator action done");
+    return out;
+  }
+}

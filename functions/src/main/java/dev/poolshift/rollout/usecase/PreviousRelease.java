@@ -1,0 +1,229 @@
+package dev.poolshift.rollout.usecase;
+
+import dev.poolshift.rollout.DeploymentFailedException;
+import dev.poolshift.rollout.EndpointBusyException;
+import dev.poolshift.rollout.EndpointConfigNotFoundException;
+import dev.poolshift.rollout.EndpointConfigSpec;
+import dev.poolshift.rollout.EndpointLockedException;
+import dev.poolshift.rollout.EndpointNotFoundException;
+import dev.poolshift.rollout.EndpointState;
+import dev.poolshift.rollout.EndpointUpdate;
+import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.IncompatibleEndpointException;
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.VariantSpec;
+import dev.poolshift.rollout.VariantState;
+import dev.poolshift.rollout.WaitBounds;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.Ledger;
+import dev.poolshift.rollout.port.LedgerRecord;
+import dev.poolshift.rollout.port.RolloutStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code rollback} console action: back to the release before the current one, as the
+ * ledger records it. The current release is the latest promotion whose config the endpoint runs;
+ * the release before it is that promotion's config before. Rolling back twice walks back twice.
+ * It is one blue/green UpdateEndpoint, not a canary: the previous release served this endpoint
+ * before, and at 3 AM the point is to leave the current one. SageMaker keeps the current fleet
+ * serving until the previous one is healthy, and reverts by itself if it is not.
+ *
+ * <p>It holds the endpoint's lock like a rollout. Its active-rollout record names the release it
+ * returns to as the "baseline", so the reconciler finishes the return if the execution is
+ * stopped part-way.
+ */
+final class PreviousRelease {
+  private static final Logger LOG = LoggerFactory.getLogger(PreviousRelease.class);
+  /** Enough ledger records to find the current release behind failed and rolled-back tries. */
+  private static final int LEDGER_DEPTH = 100;
+
+  private final RolloutStore store;
+  private final Endpoints endpoints;
+  private final Ledger ledger;
+
+  PreviousRelease(RolloutStore store, Endpoints endpoints, Ledger ledger) {
+    this.store = store;
+    this.endpoints = endpoints;
+    this.ledger = ledger;
+  }
+
+  /** Read-only: finds the previous release in the ledger and checks it can come back. */
+  PlanDocument plan(ExecutionRef exec, ExecutionRequest request) {
+    String ep = request.endpointName();
+    Optional<EndpointLock> held = store.lockOf(ep).filter(l -> !l.owner().equals(exec.name()));
+    if (held.isPresent()) {
+      String phase = store.rollout(ep).filter(r -> r.ownedBy(held.get().owner()))
+          .map(r -> r.phase().wire()).orElse("unknown");
+      throw new EndpointLockedException(ep, held.get().owner(), "endpoint " + ep
+          + " locked by execution " + held.get().owner() + " (phase " + phase + "): a rollout"
+          + " is running; to roll it back, abort it: {\"action\": \"abort\", \"endpointName\": \""
+          + ep + "\", \"reason\": \"...\"}");
+    }
+    EndpointState endpoint = describe(ep);
+    if (endpoint.inProgress()) {
+      throw new EndpointBusyException("endpoint " + ep + " is " + endpoint.status()
+          + "; a rollback starts only from InService");
+    }
+    if (!endpoint.inService()) {
+      throw new IncompatibleEndpointException("endpoint " + ep + " is " + endpoint.status()
+          + (endpoint.failureReason() == null ? "" : " (" + endpoint.failureReason() + ")")
+          + "; a person must look before any automated change");
+    }
+    String current = endpoint.endpointConfigName();
+    List<LedgerRecord> records = ledger.latest(ep, LEDGER_DEPTH);
+    LedgerRecord release = records.stream()
+        .filter(r -> LedgerEntries.PROMOTED.equals(r.outcome()) && current.equals(r.configAfter()))
+        .findFirst()
+        .orElseThrow(() -> new IncompatibleEndpointException("endpoint " + ep + " runs config "
+            + current + " and the ledger records no promotion that put it there, so there is no"
+            + " recorded release before it (" + records.size() + " records read); to go back to"
+            + " a known version, deploy its package: {\"action\": \"deploy\", \"endpointName\": \""
+            + ep + "\", \"modelPackageArn\": \"...\"}"));
+    String target = release.configBefore();
+    EndpointConfigSpec targetConfig;
+    try {
+      targetConfig = endpoints.describeConfig(target);
+    } catch (EndpointConfigNotFoundException e) {
+      throw new IncompatibleEndpointException("the previous release's endpoint config " + target
+          + " (before " + release.executionName() + ") no longer exists; deploy its package"
+          + " instead" + previousPackage(release).map(p -> ": " + p).orElse(""));
+    }
+    Map<String, Object> baselineDetails = map(release.details().get("baseline"));
+    String variant = baselineDetails.get("variantName") instanceof String v ? v
+        : targetConfig.productionVariants().getFirst().variantName();
+    VariantState live = endpoint.variant(variant);
+    double weight = live != null && live.currentWeight() != null ? live.currentWeight() : 1.0;
+    PlanDocument.Baseline leaving = new PlanDocument.Baseline(current, variant, weight,
+        release.modelPackageArn());
+    PlanDocument.Restore restore = new PlanDocument.Restore(target,
+        previousPackage(release).orElse(null), release.executionName(),
+        release.endedAt() == null ? null : release.endedAt().toString());
+    List<String> risks = new ArrayList<>();
+    risks.add("not canaried: one blue/green UpdateEndpoint from " + current + " ("
+        + release.modelPackageArn() + ") back to " + target + " ("
+        + (restore.modelPackageArn() == null ? "package not recorded" : restore.modelPackageArn())
+        + "); SageMaker keeps the current fleet serving until the previous one is healthy");
+    for (VariantSpec v : targetConfig.productionVariants()) {
+      if (!v.usesPools()) {
+        risks.add("variant " + v.variantName() + " of the previous release runs on a single"
+            + " instance type " + v.instanceType() + " (no pools): a shortage of it fails the"
+            + " update, and SageMaker keeps the current release");
+      }
+    }
+    PlanDocument plan = PlanDocument.bare(ExecutionRequest.ROLLBACK, exec.name(), ep, null,
+        request.trigger(), request.reason()).restoring(restore, leaving,
+        WaitBounds.fleetSeconds(targetConfig), risks);
+    LOG.atInfo().addKeyValue("from", current).addKeyValue("to", target)
+        .addKeyValue("undoes", release.executionName())
+        .log("rollback to the previous release planned");
+    return plan;
+  }
+
+  /**
+   * The active-rollout record of a rollback. Its "baseline" is the release it returns to: what
+   * the reconciler restores should the execution stop part-way. No canary, no models, no alarms.
+   */
+  static ActiveRollout activeRollout(PlanDocument plan, ExecutionRef exec, Instant startedAt,
+      Map<String, Object> locked) {
+    return new ActiveRollout(plan.endpointName(), exec.name(), exec.id(),
+        plan.restore().modelPackageArn(), plan.restore().endpointConfigName(),
+        plan.baseline().variantName(), plan.baseline().weight(), null, null, null, List.of(),
+        List.of(), List.of(), plan.trigger(), startedAt, RolloutPhase.LOCKED, null, null,
+        List.of(locked));
+  }
+
+  /** UpdateEndpoint back to the previous release's config, keeping live counts and weights. */
+  Map<String, Object> restore(PlanDocument plan, ExecutionRef exec, Instant now) {
+    String ep = plan.endpointName();
+    String target = plan.restore().endpointConfigName();
+    store.setPhase(ep, exec.name(), RolloutPhase.RESTORE_FLEET, null);
+    EndpointState s = describe(ep);
+    if (EndpointState.NEEDS_A_PERSON.contains(s.status())) {
+      throw new DeploymentFailedException("endpoint " + ep + " is " + s.status()
+          + "; no automated writes (FailureReason: " + s.failureReason() + ")");
+    }
+    boolean already = target.equals(s.pendingConfigName())
+        || (target.equals(s.endpointConfigName()) && s.inService());
+    if (!already) {
+      endpoints.update(new EndpointUpdate(ep, target, true, List.of(), List.of()));
+    }
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("at", now.toString());
+    entry.put("kind", "restore");
+    entry.put("from", s.endpointConfigName());
+    entry.put("to", target);
+    store.appendHistory(ep, exec.name(), entry);
+    LOG.atInfo().addKeyValue("endpointConfigName", target).addKeyValue("alreadyThere", already)
+        .log("endpoint update back to the previous release requested");
+    return Map.of();
+  }
+
+  /**
+   * Back only when DescribeEndpoint shows the previous release's config InService with nothing
+   * pending. {@code needsAPerson} when the endpoint is Failed or UpdateRollbackFailed.
+   */
+  Map<String, Object> verify(PlanDocument plan, ExecutionRef exec, Instant now) {
+    String ep = plan.endpointName();
+    String target = plan.restore().endpointConfigName();
+    EndpointState s = describe(ep);
+    boolean live = s.inService() && target.equals(s.endpointConfigName())
+        && s.pendingConfigName() == null;
+    boolean needsAPerson = EndpointState.NEEDS_A_PERSON.contains(s.status());
+    String reason = live ? "endpoint " + ep + " serves the previous release " + target
+        : "endpoint " + ep + " is " + s.status() + " on " + s.endpointConfigName()
+            + ", not the previous release " + target + " (FailureReason: "
+            + (s.failureReason() == null || s.failureReason().isBlank() ? "(none given)"
+                : s.failureReason()) + ")";
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("at", now.toString());
+    entry.put("kind", "verified");
+    entry.put("live", live);
+    entry.put("reason", reason);
+    Map<String, Object> poolMix = new LinkedHashMap<>();
+    for (VariantState v : s.productionVariants()) {
+      Map<String, Object> pools = new LinkedHashMap<>();
+      v.instancePools().forEach(p -> pools.put(p.instanceType(), p.currentInstanceCount()));
+      poolMix.put(v.variantName(), pools);
+    }
+    entry.put("poolMix", poolMix);
+    store.appendHistory(ep, exec.name(), entry);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("live", live);
+    out.put("needsAPerson", needsAPerson);
+    out.put("error", live ? null : DeploymentFailedException.class.getName());
+    out.put("reason", reason);
+    LOG.atInfo().addKeyValue("live", live).addKeyValue("status", s.status())
+        .addKeyValue("endpointConfigName", s.endpointConfigName()).addKeyValue("reason", reason)
+        .log("return to the previous release verified");
+    return out;
+  }
+
+  private EndpointState describe(String ep) {
+    try {
+      return endpoints.describe(ep);
+    } catch (EndpointNotFoundException e) {
+      throw new EndpointNotFoundException("endpointName: no endpoint named " + ep + " ("
+          + e.getMessage() + ")");
+    }
+  }
+
+  /** The package the previous release served, when the ledger recorded it. */
+  private static Optional<String> previousPackage(LedgerRecord release) {
+    return Optional.ofNullable(map(release.details().get("baseline")).get("modelPackageArn"))
+        .filter(String.class::isInstance).map(String.class::cast);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+}

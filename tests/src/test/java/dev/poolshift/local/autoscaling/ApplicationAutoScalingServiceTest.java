@@ -1,0 +1,92 @@
+package dev.poolshift.local.autoscaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.poolshift.aws.ApplicationAutoScalingTargets;
+import dev.poolshift.local.aws.AwsContext;
+import dev.poolshift.local.http.Gateway;
+import dev.poolshift.local.sim.Simulation;
+import dev.poolshift.rollout.port.ScalingTargets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.MetricType;
+import software.amazon.awssdk.services.applicationautoscaling.model.ObjectNotFoundException;
+import software.amazon.awssdk.services.applicationautoscaling.model.PolicyType;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.applicationautoscaling.model.ValidationException;
+
+/** The local Application Auto Scaling through the real SDK client, and the plan's adapter on it. */
+class ApplicationAutoScalingServiceTest {
+  private static final String RESOURCE = "endpoint/fraud-scoring-prod/variant/AllTraffic";
+  private final Simulation sim = Simulation.discrete(Simulation.DEFAULT_EPOCH);
+  private final ApplicationAutoScalingService service = new ApplicationAutoScalingService(sim, AwsContext.DEFAULT);
+  private final Gateway gateway = Gateway.start(0);
+  private final ApplicationAutoScalingClient client;
+
+  ApplicationAutoScalingServiceTest() {
+    gateway.register(service);
+    client = ApplicationAutoScalingClient.builder()
+        .endpointOverride(gateway.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  @AfterEach
+  void close() {
+    client.close();
+    gateway.close();
+    sim.close();
+  }
+
+  @Test
+  void aRegisteredVariantAndItsPolicyAreWhatThePlanSees() {
+    client.registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).minCapacity(2).maxCapacity(6));
+    client.putScalingPolicy(b -> b.policyName("invocations-per-instance").serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+        .policyType(PolicyType.TARGET_TRACKING_SCALING)
+        .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(750.0).predefinedMetricSpecification(
+            m -> m.predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE))));
+
+    var seen = new ApplicationAutoScalingTargets(client).variant("fraud-scoring-prod", "AllTraffic");
+
+    assertThat(seen).contains(new ScalingTargets.ScalingTarget(RESOURCE, 2, 6, java.util.List.of("invocations-per-instance")));
+    assertThat(new ApplicationAutoScalingTargets(client).variant("fraud-scoring-prod", "canary-v2")).isEmpty();
+  }
+
+  @Test
+  void deregisteringATargetTakesItsPoliciesWithIt() {
+    service.registerVariant("fraud-scoring-prod", "AllTraffic", 1, 4);
+    client.putScalingPolicy(b -> b.policyName("p").serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+        .policyType(PolicyType.TARGET_TRACKING_SCALING)
+        .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(1.0)));
+
+    client.deregisterScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT));
+
+    assertThat(client.describeScalingPolicies(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)).scalingPolicies()).isEmpty();
+    assertThatThrownBy(() -> client.deregisterScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)))
+        .isInstanceOf(ObjectNotFoundException.class);
+  }
+
+  @Test
+  void aPolicyNeedsItsTargetAndANewTargetItsBounds() {
+    assertThatThrownBy(() -> client.putScalingPolicy(b -> b.policyName("p").serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)))
+        .isInstanceOf(ObjectNotFoundException.class);
+    assertThatThrownBy(() -> client.registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).minCapacity(3)
+        .maxCapacity(2))).isInstanceOf(ValidationException.class).hasMessageContaining("Maximum capacity cannot be less");
+  }
+}
