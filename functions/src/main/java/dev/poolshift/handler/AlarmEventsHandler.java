@@ -23,17 +23,28 @@ import java.util.Map;
  */
 public final class AlarmEventsHandler implements RequestStreamHandler {
   private final AlarmResponder responder;
+  /** Kept here because CRaC holds registered resources weakly; null in tests. */
+  private final SnapStartPriming priming;
 
   public AlarmEventsHandler() {
     this(System.getenv());
   }
 
   public AlarmEventsHandler(Map<String, String> env) {
-    this(wire(AwsAdapters.fromEnvironment(env)));
+    this(AwsAdapters.fromEnvironment(env));
+  }
+
+  private AlarmEventsHandler(AwsAdapters aws) {
+    this(wire(aws), SnapStartPriming.forAlarmEvents(aws));
   }
 
   public AlarmEventsHandler(AlarmResponder responder) {
+    this(responder, null);
+  }
+
+  private AlarmEventsHandler(AlarmResponder responder, SnapStartPriming priming) {
     this.responder = responder;
+    this.priming = priming;
   }
 
   @Override

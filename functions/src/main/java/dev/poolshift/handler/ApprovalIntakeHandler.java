@@ -23,17 +23,28 @@ import java.util.Map;
  */
 public final class ApprovalIntakeHandler implements RequestStreamHandler {
   private final ApprovalIntake intake;
+  /** Kept here because CRaC holds registered resources weakly; null in tests. */
+  private final SnapStartPriming priming;
 
   public ApprovalIntakeHandler() {
     this(System.getenv());
   }
 
   public ApprovalIntakeHandler(Map<String, String> env) {
-    this(wire(AwsAdapters.fromEnvironment(env)));
+    this(AwsAdapters.fromEnvironment(env));
+  }
+
+  private ApprovalIntakeHandler(AwsAdapters aws) {
+    this(wire(aws), SnapStartPriming.forApprovalIntake(aws));
   }
 
   public ApprovalIntakeHandler(ApprovalIntake intake) {
+    this(intake, null);
+  }
+
+  private ApprovalIntakeHandler(ApprovalIntake intake, SnapStartPriming priming) {
     this.intake = intake;
+    this.priming = priming;
   }
 
   @Override

@@ -23,17 +23,28 @@ import java.util.Map;
  */
 public final class EndpointEventsHandler implements RequestStreamHandler {
   private final EndpointEventResponder responder;
+  /** Kept here because CRaC holds registered resources weakly; null in tests. */
+  private final SnapStartPriming priming;
 
   public EndpointEventsHandler() {
     this(System.getenv());
   }
 
   public EndpointEventsHandler(Map<String, String> env) {
-    this(wire(AwsAdapters.fromEnvironment(env)));
+    this(AwsAdapters.fromEnvironment(env));
+  }
+
+  private EndpointEventsHandler(AwsAdapters aws) {
+    this(wire(aws), SnapStartPriming.forEndpointEvents(aws));
   }
 
   public EndpointEventsHandler(EndpointEventResponder responder) {
+    this(responder, null);
+  }
+
+  private EndpointEventsHandler(EndpointEventResponder responder, SnapStartPriming priming) {
     this.responder = responder;
+    this.priming = priming;
   }
 
   @Override

@@ -23,17 +23,28 @@ import java.util.Map;
  */
 public final class ReconcilerHandler implements RequestStreamHandler {
   private final Reconciler reconciler;
+  /** Kept here because CRaC holds registered resources weakly; null in tests. */
+  private final SnapStartPriming priming;
 
   public ReconcilerHandler() {
     this(System.getenv());
   }
 
   public ReconcilerHandler(Map<String, String> env) {
-    this(wire(AwsAdapters.fromEnvironment(env)));
+    this(AwsAdapters.fromEnvironment(env));
+  }
+
+  private ReconcilerHandler(AwsAdapters aws) {
+    this(wire(aws), SnapStartPriming.forReconciler(aws));
   }
 
   public ReconcilerHandler(Reconciler reconciler) {
+    this(reconciler, null);
+  }
+
+  private ReconcilerHandler(Reconciler reconciler, SnapStartPriming priming) {
     this.reconciler = reconciler;
+    this.priming = priming;
   }
 
   @Override

@@ -29,17 +29,28 @@ import java.util.Map;
  */
 public final class RolloutStepsHandler implements RequestStreamHandler {
   private final RolloutSteps steps;
+  /** Kept here because CRaC holds registered resources weakly; null in tests. */
+  private final SnapStartPriming priming;
 
   public RolloutStepsHandler() {
     this(System.getenv());
   }
 
   public RolloutStepsHandler(Map<String, String> env) {
-    this(wire(AwsAdapters.fromEnvironment(env)));
+    this(AwsAdapters.fromEnvironment(env));
+  }
+
+  private RolloutStepsHandler(AwsAdapters aws) {
+    this(wire(aws), SnapStartPriming.forRolloutSteps(aws));
   }
 
   public RolloutStepsHandler(RolloutSteps steps) {
+    this(steps, null);
+  }
+
+  private RolloutStepsHandler(RolloutSteps steps, SnapStartPriming priming) {
     this.steps = steps;
+    this.priming = priming;
   }
 
   @Override
