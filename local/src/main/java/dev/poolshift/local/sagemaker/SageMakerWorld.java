@@ -67,6 +67,8 @@ public final class SageMakerWorld {
   private final Map<String, Deque<AwsServiceException>> failNext = new HashMap<>();
   private SplittableRandom random = new SplittableRandom(0x5A6E);
   private final List<SageMakerMutation> mutations = new ArrayList<>();
+  /** What DescribeEndpoint showed over time, per endpoint; guarded by itself, not the world lock. */
+  private final Map<String, List<EndpointMoment>> visible = new LinkedHashMap<>();
 
   public SageMakerWorld(Simulation sim, AwsContext aws, EventPublisher events) {
     this.sim = sim;
@@ -81,6 +83,7 @@ public final class SageMakerWorld {
     // ones arrive twice so consumers are exercised for idempotency.
     endpointEventCopies.put("IN_SERVICE", 2);
     endpointEventCopies.put("FAILED", 2);
+    servingListeners.add(this::recordVisibleState);
   }
 
   public SageMakerWorld(Simulation sim, EventPublisher events) {
@@ -555,6 +558,31 @@ public final class SageMakerWorld {
   /** The model package ARN a model was built from; empty if the model is unknown or image-based. */
   public Optional<String> modelPackageOfModel(String modelName) {
     return locked(() -> Optional.ofNullable(models.find(modelName)).map(m -> m.packageArn));
+  }
+
+  /**
+   * What DescribeEndpoint showed of the endpoint over time: one moment per change of status,
+   * active config, current weights or the set of model versions receiving traffic, from when it
+   * was seeded or created. Empty for an unknown endpoint.
+   */
+  public List<EndpointMoment> visibleHistory(String endpointName) {
+    synchronized (visible) {
+      return List.copyOf(visible.getOrDefault(endpointName, List.of()));
+    }
+  }
+
+  private void recordVisibleState() {
+    List<EndpointView> views = endpoints();
+    Instant at = now();
+    synchronized (visible) {
+      for (EndpointView v : views) {
+        EndpointMoment m = EndpointMoment.of(v, at);
+        List<EndpointMoment> list = visible.computeIfAbsent(v.name(), k -> new ArrayList<>());
+        if (list.isEmpty() || !list.get(list.size() - 1).sameAs(m)) {
+          list.add(m);
+        }
+      }
+    }
   }
 
   /** Every mutating call that reached the wire, in order, accepted or not. */
