@@ -64,6 +64,10 @@ public final class ScenarioRunner {
         .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed()))
         .withTraffic(traffic(scenario)));
     try {
+      List<String> names = TimelineFaults.checkNames(scenario, runtime);
+      if (!names.isEmpty()) {
+        throw new ScenarioException("timeline", names);
+      }
       seed(scenario, runtime);
       return runtime;
     } catch (RuntimeException e) {
@@ -309,6 +313,7 @@ public final class ScenarioRunner {
             .orElseThrow(() -> new IllegalStateException("timeline stopExecution: no execution named " + name));
         runtime.stepFunctions().stopExecution(arn, spec.path("error").asText(null), spec.path("cause").asText(null));
       }
+      case "fault", "setAlarmState" -> TimelineFaults.perform(event.action(), spec, runtime);
       default -> throw new IllegalStateException("timeline action " + event.action() + " is not available in this build");
     }
   }
