@@ -191,6 +191,21 @@ public final class RolloutSteps {
     alarms.addAll(profile.gateAlarmNames());
     PlanReview review = PlanReview.of(rollout, current, endpoint,
         settings.stackExecutionRoleArn());
+    List<String> risks = new ArrayList<>(review.risks());
+    // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
+    // until its first bake, after the endpoint was changed. Refuse before touching anything.
+    for (AlarmStatus alarm : ports.alarms().describe(alarms).values()) {
+      if (alarm.state() == AlarmState.ALARM) {
+        String why = "alarm " + alarm.name() + " is already in ALARM (" + alarm.reason() + ")";
+        if (!request.dryRun()) {
+          LOG.atInfo().addKeyValue("alarm", alarm.name()).log("rollout refused: alarm in ALARM");
+          throw new CanaryAlarmException(why + "; the rollout of " + rollout.modelPackageArn()
+              + " to " + endpointName + " was not started and nothing was changed; start it"
+              + " again once the alarm is OK");
+        }
+        risks.add(why + "; a deploy is refused until it is OK");
+      }
+    }
     PlanDocument plan = new PlanDocument(request.action(), exec.name(), endpointName,
         rollout.modelPackageArn(), pkg.groupName(), pkg.version(),
         new PlanDocument.Baseline(current.name(), rollout.baselineVariantName(),
@@ -199,13 +214,13 @@ public final class RolloutSteps {
         rollout.models().stream().map(ModelToCreate::modelName).toList(),
         rollout.schedule().steps(), profile.bakeSeconds(), WaitBounds.fleetSeconds(rollout),
         WaitBounds.WEIGHTS_SECONDS, WaitBounds.OPERATOR_SECONDS, alarms, managed,
-        request.trigger(), review.risks(), review.configDiff(), rollout);
+        request.trigger(), risks, review.configDiff(), rollout);
     LOG.atInfo().addKeyValue("action", plan.action())
         .addKeyValue("baselineConfig", current.name())
         .addKeyValue("canaryConfig", plan.canaryConfigName())
         .addKeyValue("pools", rollout.requestedPools().stream()
             .map(p -> p.priority() + ":" + p.instanceType()).toList())
-        .addKeyValue("steps", plan.steps()).addKeyValue("risks", review.risks().size())
+        .addKeyValue("steps", plan.steps()).addKeyValue("risks", risks.size())
         .log("rollout planned");
     return plan;
   }
