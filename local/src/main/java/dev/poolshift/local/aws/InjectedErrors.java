@@ -23,7 +23,7 @@ public final class InjectedErrors {
     }
     Deque<AwsServiceException> q = next.computeIfAbsent(operation, k -> new ArrayDeque<>());
     for (int i = 0; i < times; i++) {
-      q.add(new AwsServiceException(status(code), code, message == null ? "Injected " + code : message));
+      q.add(new AwsServiceException(statusOf(code), code, message == null ? "Injected " + code : message));
     }
     return this;
   }
@@ -48,7 +48,8 @@ public final class InjectedErrors {
     return answered.getOrDefault(operation, 0);
   }
 
-  static int status(String code) {
+  /** The HTTP status AWS answers with for this error code. */
+  public static int statusOf(String code) {
     return switch (code) {
       case "AccessDenied", "AccessDeniedException" -> 403;
       case "InternalFailure", "InternalServiceError", "InternalServerError", "ServiceException" -> 500;

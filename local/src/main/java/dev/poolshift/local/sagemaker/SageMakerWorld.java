@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
+import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.json.Json;
 import dev.poolshift.local.sim.Simulation;
@@ -67,6 +68,8 @@ public final class SageMakerWorld {
   private final Map<String, Deque<AwsServiceException>> failNext = new HashMap<>();
   private SplittableRandom random = new SplittableRandom(0x5A6E);
   private final List<SageMakerMutation> mutations = new ArrayList<>();
+  /** Wire calls (reads too, throttled ones too) per operation and virtual second, for quota checks. */
+  private final Map<String, java.util.TreeMap<Long, Integer>> callsPerSecond = new HashMap<>();
   /** What DescribeEndpoint showed over time, per endpoint; guarded by itself, not the world lock. */
   private final Map<String, List<EndpointMoment>> visible = new LinkedHashMap<>();
 
@@ -128,6 +131,8 @@ public final class SageMakerWorld {
       Instant now = now();
       boolean mutating = READ_PREFIXES.stream().noneMatch(operation::startsWith);
       servingDirty |= mutating;
+      callsPerSecond.computeIfAbsent(operation, k -> new java.util.TreeMap<>()).merge(now.getEpochSecond(), 1,
+          Integer::sum);
       try {
         admit(operation, now);
         JsonNode result = dispatch(operation, request, now);
@@ -493,12 +498,16 @@ public final class SageMakerWorld {
     });
   }
 
-  /** The next {@code times} calls of {@code operation} fail with this error (e.g. ConflictException). */
+  /**
+   * The next {@code times} calls of {@code operation} fail with this error (e.g. ConflictException),
+   * with the HTTP status AWS sends for it (5xx for InternalFailure, so SDK clients retry it as
+   * they would a real one).
+   */
   public void failNext(String operation, String errorCode, String message, int times) {
     locked(() -> {
       Deque<AwsServiceException> q = failNext.computeIfAbsent(operation, k -> new ArrayDeque<>());
       for (int i = 0; i < times; i++) {
-        q.add(AwsServiceException.client(errorCode, message));
+        q.add(new AwsServiceException(InjectedErrors.statusOf(errorCode), errorCode, message));
       }
       return null;
     });
@@ -583,6 +592,14 @@ public final class SageMakerWorld {
         }
       }
     }
+  }
+
+  /**
+   * How many calls of {@code operation} reached the wire in each virtual second (epoch second →
+   * count), throttled ones included: what an account's API quota would see.
+   */
+  public java.util.SortedMap<Long, Integer> callsPerSecond(String operation) {
+    return locked(() -> new java.util.TreeMap<>(callsPerSecond.getOrDefault(operation, new java.util.TreeMap<>())));
   }
 
   /** Every mutating call that reached the wire, in order, accepted or not. */

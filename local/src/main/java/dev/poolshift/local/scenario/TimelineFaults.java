@@ -176,9 +176,13 @@ final class TimelineFaults {
       }
       String field = "timeline[" + ev.index() + "].fault";
       JsonNode spec = ev.spec();
-      if (spec.has("lambda") && !runtime.lambda().exists(spec.get("lambda").asText())) {
-        problems.add(field + ".lambda: no function " + spec.get("lambda").asText() + " in the template (have: "
-            + runtime.template().functions().keySet() + ")");
+      if (spec.has("lambda")) {
+        try {
+          runtime.lambda().function(spec.get("lambda").asText());
+        } catch (IllegalArgumentException e) {
+          problems.add(field + ".lambda: no function " + spec.get("lambda").asText() + " in the template (have: "
+              + runtime.template().functions().keySet() + ")");
+        }
       }
       if (spec.has("events") && spec.hasNonNull("rule")) {
         String rule = spec.get("rule").asText();
