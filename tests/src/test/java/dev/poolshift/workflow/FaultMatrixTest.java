@@ -56,7 +56,7 @@ class FaultMatrixTest {
   @BeforeAll
   static void warmUp() {
     // Class loading, JIT and DynamoDB Local's start are paid once, not by the first row.
-    try (Rehearsal r = Rehearsal.of("happy-path.json", s -> profile(s).put("canarySteps", Json.MAPPER.valueToTree(List.of(100))))) {
+    try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::quick)) {
       r.finish();
     }
   }
@@ -265,7 +265,8 @@ class FaultMatrixTest {
         r.finish();
 
         assertThat(r.executions()).isEmpty();
-        assertThat(r.invocations("ApprovalIntakeFunction")).as("Lambda's own two retries, no more").hasSizeLessThanOrEqualTo(3);
+        assertThat(r.invocations("ApprovalIntakeFunction")).as("Lambda's own two retries, no more")
+            .hasSizeLessThanOrEqualTo(3);
         assertThat(r.runtime().lambda().deadLetterMessages()).singleElement()
             .satisfies(m -> assertThat(m.attributes().get("ErrorMessage")).contains("ModelPackageArn"));
         r.assertInvariants();
@@ -339,7 +340,8 @@ class FaultMatrixTest {
         Instant restored = baselineSince(r, stoppedAt);
         assertThat(Duration.between(stoppedAt, restored)).as("stop → all traffic on v1").isLessThanOrEqualTo(T_RECONCILE);
         assertThat(r.logsContaining("EndpointEventsFunction", "wait had already ended")).isNotEmpty();
-        assertThat(r.invocations("EndpointEventsFunction")).allSatisfy(i -> assertThat(i.outcome().name()).isEqualTo("SUCCESS"));
+        assertThat(r.invocations("EndpointEventsFunction")).extracting(Invocation::outcome)
+            .containsOnly(Invocation.Outcome.SUCCESS);
         r.assertInvariants();
       }
     }
@@ -357,7 +359,8 @@ class FaultMatrixTest {
 
         Instant restored = baselineSince(r, stoppedAt);
         assertThat(Duration.between(stoppedAt, restored)).isLessThanOrEqualTo(T_RECONCILE);
-        assertThat(r.runtime().sageMaker().requireEndpoint(ENDPOINT).configName()).isEqualTo("fraud-scoring-prod-config-initial");
+        assertThat(r.runtime().sageMaker().requireEndpoint(ENDPOINT).configName())
+            .isEqualTo("fraud-scoring-prod-config-initial");
         assertThat(r.rejected("ValidationException")).as("no endpoint write while it was Updating")
             .noneMatch(m -> m.operation().equals(WEIGHTS) || m.operation().equals("UpdateEndpoint"));
         r.assertInvariants();
@@ -411,7 +414,8 @@ class FaultMatrixTest {
         assertThat(r.entered("Bake under alarms")).isEqualTo(3);
         assertThat(r.entered("Check the canary fleet")).isEqualTo(1);
         assertThat(r.entered("Verify the promoted endpoint")).isEqualTo(1);
-        assertThat(r.invocations("EndpointEventsFunction")).allSatisfy(i -> assertThat(i.outcome().name()).isEqualTo("SUCCESS"));
+        assertThat(r.invocations("EndpointEventsFunction")).extracting(Invocation::outcome)
+            .containsOnly(Invocation.Outcome.SUCCESS);
         assertThat(r.logsContaining("EndpointEventsFunction", "no rollout waits on this endpoint")).isNotEmpty();
         r.assertInvariants();
       }
@@ -474,7 +478,8 @@ class FaultMatrixTest {
         r.finish();
 
         assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
-        assertThat(r.invocations("RolloutStepsFunction")).anySatisfy(i -> assertThat(i.outcome().name()).isEqualTo("TIMEOUT"));
+        assertThat(r.invocations("RolloutStepsFunction")).extracting(Invocation::outcome)
+            .contains(Invocation.Outcome.TIMEOUT);
         assertThat(r.accepted(WEIGHTS)).as("10%, 50%, 100%: one accepted call each").hasSize(3);
         assertThat(r.logsContaining("RolloutStepsFunction", "weights already desired")).hasSize(1);
         assertThat(r.entered("Bake under alarms")).isEqualTo(3);
@@ -537,7 +542,8 @@ class FaultMatrixTest {
         r.finish();
 
         assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
-        Instant maintenanceEnd = firstVisible(r, m -> m.status().equals("InService") && m.at().isAfter(r.start().plusSeconds(600)));
+        Instant maintenanceEnd = firstVisible(r,
+            m -> m.status().equals("InService") && m.at().isAfter(r.start().plusSeconds(600)));
         assertThat(firstVisible(r, m -> m.status().equals("SystemUpdating"))).isBefore(maintenanceEnd);
         assertThat(r.accepted(WEIGHTS).get(0).time()).isAfterOrEqualTo(maintenanceEnd);
         assertThat(r.rejected("ValidationException")).as("no write tried while SystemUpdating").isEmpty();
@@ -798,7 +804,8 @@ class FaultMatrixTest {
         assertThat(execution.path("outcome").asText()).isEqualTo("NEEDS_A_PERSON");
         assertThat(r.entered("Rolled back")).isZero();
         assertThat(notifications(r)).anySatisfy(m -> assertThat(m.subject()).containsIgnoringCase("needs a person"));
-        assertThat(WorkflowInvariants.ledgerOutcomes(r.runtime())).anySatisfy(o -> assertThat(o).endsWith("=NEEDS_A_PERSON"));
+        assertThat(WorkflowInvariants.ledgerOutcomes(r.runtime()))
+            .anySatisfy(o -> assertThat(o).endsWith("=NEEDS_A_PERSON"));
         WorkflowInvariants.assertHoldForAPerson(r.runtime(), r.report());
       }
     }
@@ -851,7 +858,8 @@ class FaultMatrixTest {
         for (String action : TemplatePolicies.actions(st)) {
           assertThat(action).as(fn + " action").doesNotEndWith("*");
           if (action.startsWith("sagemaker:") && TemplatePolicies.MUTATING.matcher(action.substring(10)).lookingAt()) {
-            assertThat(TemplatePolicies.resources(st)).as(fn + " " + action + " resources").noneMatch(res -> res.equals("*"));
+            assertThat(TemplatePolicies.resources(st)).as(fn + " " + action + " resources")
+                .noneMatch(res -> res.equals("*"));
           }
         }
       }));
@@ -860,10 +868,12 @@ class FaultMatrixTest {
         assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:SageMakerExecutionRoleArn");
         assertThat(st.get("Condition").toString()).contains("iam:PassedToService=sagemaker.amazonaws.com");
       });
-      assertThat(TemplatePolicies.functionsAllowed(statements, "states:StartExecution")).containsExactly("ApprovalIntakeFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "states:StartExecution"))
+          .containsExactly("ApprovalIntakeFunction");
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:SendTaskSuccess"))
           .containsExactlyInAnyOrder("RolloutStepsFunction", "EndpointEventsFunction");
-      assertThat(TemplatePolicies.functionsAllowed(statements, "states:RedriveExecution")).as("row 24: no redrive").isEmpty();
+      assertThat(TemplatePolicies.functionsAllowed(statements, "states:RedriveExecution"))
+          .as("row 24: no redrive").isEmpty();
       for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:StartExecution")) {
         assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st ->
             assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:RolloutStateMachine"));

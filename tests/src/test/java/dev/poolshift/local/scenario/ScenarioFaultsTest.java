@@ -2,6 +2,7 @@ package dev.poolshift.local.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -81,9 +82,9 @@ class ScenarioFaultsTest {
       double baseline = r.path("baselineRestoredAtSeconds").asDouble();
       assertThat(firstError).isPositive().isLessThan(alarm);
       assertThat(restoreCall).isGreaterThanOrEqualTo(alarm).isLessThan(baseline);
-      assertThat(r.path("tActSeconds").asDouble()).isEqualTo(restoreCall - alarm, org.assertj.core.data.Offset.offset(0.002));
+      assertThat(r.path("tActSeconds").asDouble()).isEqualTo(restoreCall - alarm, offset(0.002));
       assertThat(r.path("firstErrorToBaselineSeconds").asDouble())
-          .isEqualTo(baseline - firstError, org.assertj.core.data.Offset.offset(0.002));
+          .isEqualTo(baseline - firstError, offset(0.002));
     });
   }
 
