@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -245,7 +244,6 @@ class FaultMatrixTest {
         r.runtime().simulation().spawn("forger", () -> answer[0] = new String(r.runtime().lambda().invoke(
             InvokeRequest.of(intakeName(r), Json.write(forged))).payload(),
             StandardCharsets.UTF_8));
-        r.runUntil("the direct invoke answered", () -> answer[0] != null, Duration.ofMinutes(1));
         r.finish();
 
         assertThat(r.invocations("ApprovalIntakeFunction")).as("only the direct invoke reached the function").hasSize(1);
@@ -286,14 +284,10 @@ class FaultMatrixTest {
         r.runtime().lambda().function("ApprovalIntakeFunction").faults().clear();
         String body = r.runtime().lambda().deadLetterMessages().get(0).body();
         // The replay an operator runs (twice, by mistake): the dead-lettered event, invoked again.
-        AtomicInteger replayed = new AtomicInteger();
         for (int i = 0; i < 2; i++) {
-          r.runtime().simulation().spawn("replay " + i, () -> {
-            r.runtime().lambda().invoke(InvokeRequest.of(intakeName(r), body));
-            replayed.incrementAndGet();
-          });
+          r.runtime().simulation().spawn("replay " + i,
+              () -> r.runtime().lambda().invoke(InvokeRequest.of(intakeName(r), body)));
         }
-        r.runUntil("both replays answered", () -> replayed.get() == 2, Duration.ofMinutes(1));
         r.finish();
 
         assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
