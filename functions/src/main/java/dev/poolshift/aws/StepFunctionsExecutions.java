@@ -38,6 +38,12 @@ public final class StepFunctionsExecutions implements ExecutionStarter, Executio
   }
 
   @Override
+  public Optional<String> statusOf(String executionName) {
+    // arn:<partition>:states:<region>:<account>:stateMachine:<machine> → ...:execution:<machine>:<name>
+    return of(stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName);
+  }
+
+  @Override
   public Optional<String> of(String executionArn) {
     DescribeExecutionResponse r;
     try {

@@ -60,8 +60,8 @@ class TemplateWiringTest {
 
   @Test
   void endpointAlarmAndExecutionSamplesReachTheirFunctions() throws Exception {
-    assertThat(matching("endpoint/in-service.json")).containsExactly("EndpointStateChanged");
-    assertThat(matching("endpoint/failed.json")).containsExactly("EndpointStateChanged");
+    assertThat(matching("endpoint/in-service.json")).containsExactly("EndpointStateChanged", "EndpointSettled");
+    assertThat(matching("endpoint/failed.json")).containsExactly("EndpointStateChanged", "EndpointSettled");
     assertThat(matching("alarm/canary-5xx-rate-alarm.json")).containsExactly("CanaryAlarm");
     assertThat(matching("execution/aborted.json")).containsExactly("ExecutionEnded");
   }

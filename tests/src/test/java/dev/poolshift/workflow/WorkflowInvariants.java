@@ -44,6 +44,28 @@ final class WorkflowInvariants {
     }
   }
 
+  /**
+   * What must hold after a run that ended needing a person (the way back failed, or the endpoint
+   * is Failed / UpdateRollbackFailed): the lock is kept on purpose so nothing automated writes to
+   * the endpoint until someone has looked, but no wait is left registered, no task token is
+   * outstanding or logged, and the ledger says so.
+   */
+  static void assertHoldForAPerson(LocalRuntime runtime, ScenarioReport report) {
+    assertThat(report.json().path("finished").asBoolean()).as("the run settled before its limit").isTrue();
+    assertThat(stateItems(runtime)).as("state items: the lock, its rollout record and alarm mappings, no registered wait")
+        .allSatisfy(i -> assertThat(i).matches(".*/(LOCK|ROLLOUT|ALARM)"));
+    assertThat(runtime.stepFunctions().outstandingTaskTokens()).as("task tokens still outstanding").isZero();
+    List<LogLine> leaks = runtime.lambda().logs().stream()
+        .filter(l -> runtime.stepFunctions().tokens().leaksInto(l.text())).toList();
+    assertThat(leaks).as("log lines carrying a task token").isEmpty();
+    Set<String> ledgered = ledgerOutcomes(runtime);
+    for (JsonNode execution : report.json().path("executions")) {
+      if (execution.path("outcome").asText().equals("NEEDS_A_PERSON")) {
+        assertThat(ledgered).as("ledger records").contains(execution.path("name").asText() + "=NEEDS_A_PERSON");
+      }
+    }
+  }
+
   /** The model versions (package ARNs) that receive any traffic. */
   static Set<String> modelVersionsServing(EndpointView endpoint) {
     Set<String> versions = new TreeSet<>();

@@ -149,16 +149,26 @@ public final class ApprovalIntake {
     input.put("action", ExecutionRequest.DEPLOY);
     input.put("modelPackageArn", arn.toString());
     input.put("trigger", trigger);
+    // A copy of this event, or a redelivery, finds the execution it started. (StartExecution
+    // alone cannot tell: the same name and input while the first still runs is a success.)
+    Optional<String> existing = starter.statusOf(name);
+    if (existing.isPresent()) {
+      return duplicate(name, existing.get());
+    }
     StartResult started = starter.start(name, input);
     if (started.started()) {
       LOG.atInfo().addKeyValue("executionArn", started.executionArn())
           .addKeyValue("approvedBy", event.by()).log("rollout started for the approval");
       return new Result(STARTED, "rollout " + name + " started", name);
     }
-    LOG.atInfo().addKeyValue("reason", "ExecutionAlreadyExists")
+    return duplicate(name, "ExecutionAlreadyExists");
+  }
+
+  private static Result duplicate(String name, String found) {
+    LOG.atInfo().addKeyValue("reason", found)
         .log("duplicate approval: this version's rollout already exists; nothing started");
-    return new Result(DUPLICATE, "execution " + name + " already exists (this approval was"
-        + " handled before)", name);
+    return new Result(DUPLICATE, "execution " + name + " already exists (" + found + "; this"
+        + " approval was handled before)", name);
   }
 
   private Result reject(ModelPackageStateChange event, ModelPackageArn arn) {

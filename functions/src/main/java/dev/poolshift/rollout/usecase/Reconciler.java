@@ -6,6 +6,7 @@ import dev.poolshift.rollout.EndpointUpdate;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.VariantState;
+import dev.poolshift.rollout.event.EndpointStateChange;
 import dev.poolshift.rollout.event.EventEnvelope;
 import dev.poolshift.rollout.event.ExecutionStatusChange;
 import dev.poolshift.rollout.port.ActiveRollout;
@@ -32,8 +33,9 @@ import org.slf4j.MDC;
  * Catch, and a Lambda may die between two writes. For every lock whose execution no longer
  * runs, one action per pass, in the workflow's own order (traffic first, then the fleet), and
  * the lock is released only once DescribeEndpoint shows the baseline serving all traffic. Runs
- * on "Execution Status Change" (that execution's locks) and on a 5-minute sweep (all locks), so
- * a lost event costs at most one sweep.
+ * on "Execution Status Change" (that execution's locks), on "Endpoint State Change" to a settled
+ * status (that endpoint's locks: the next action as soon as the endpoint can take it) and on a
+ * 5-minute sweep (all locks), so a lost event costs at most one sweep.
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -94,6 +96,12 @@ public final class Reconciler {
       ExecutionStatusChange change = ExecutionStatusChange.parse(event);
       trigger = "execution " + change.name() + " " + change.status();
       locks = locks.stream().filter(l -> l.owner().equals(change.name())).toList();
+    } else if (EndpointStateChange.DETAIL_TYPE.equals(event.detailType())) {
+      // An endpoint a stopped rollout left Updating has settled: take the next step now rather
+      // than at the next sweep, which alone could not bound T_reconcile by 5 minutes.
+      EndpointStateChange change = EndpointStateChange.parse(event);
+      trigger = "endpoint " + change.endpointName() + " " + change.status();
+      locks = locks.stream().filter(l -> l.endpointName().equals(change.endpointName())).toList();
     }
     List<Outcome> outcomes = new ArrayList<>();
     for (EndpointLock lock : locks) {

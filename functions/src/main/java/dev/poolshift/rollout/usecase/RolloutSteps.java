@@ -282,9 +282,21 @@ public final class RolloutSteps {
         settings.stackExecutionRoleArn());
     int fleetWait = WaitBounds.fleetSeconds(rollout);
     List<String> risks = new ArrayList<>(review.risks());
+    // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
+    // until its first bake, after the endpoint was changed. Refuse before touching anything; a
+    // dry run reports it as a risk.
+    Map<String, String> inAlarm = alarmsInAlarm(alarms);
+    if (!inAlarm.isEmpty() && !request.dryRun()) {
+      String why = inAlarm.entrySet().stream()
+          .map(e -> "alarm " + e.getKey() + " is already in ALARM (" + e.getValue() + ")").toList().toString();
+      LOG.atInfo().addKeyValue("alarms", inAlarm.keySet()).log("rollout refused: alarm in ALARM");
+      throw new CanaryAlarmException(why + "; the rollout of " + rollout.modelPackageArn() + " to "
+          + endpointName + " was not started and nothing was changed; start it again once the"
+          + " alarm is OK");
+    }
     risks.addAll(PlanRisks.fleets(serving(endpoint, current), rollout.canaryConfig(),
         rollout.finalConfig()));
-    risks.addAll(PlanRisks.alarmsInAlarm(gateAlarmsInAlarm(profile)));
+    risks.addAll(PlanRisks.alarmsInAlarm(inAlarm));
     risks.addAll(autoscalingRisks(endpointName, rollout, current));
     risks.addAll(PlanRisks.timing(profile, fleetWait, WaitBounds.WEIGHTS_SECONDS,
         WaitBounds.OPERATOR_SECONDS, CanaryAlarms.forRollout(settings.managedAlarmPrefix(),
@@ -515,13 +527,13 @@ public final class RolloutSteps {
     return List.of(PlanRisks.autoscaled(target.get(), before, after, rollout.canaryVariantName()));
   }
 
-  /** Gate alarms of the profile that are in ALARM now: a bake would roll back at once. */
-  private Map<String, String> gateAlarmsInAlarm(DeploymentProfile profile) {
+  /** The rollout's alarms (gate and canary) in ALARM now, with their reasons: a bake would roll back at once. */
+  private Map<String, String> alarmsInAlarm(List<String> alarmNames) {
     Map<String, String> out = new LinkedHashMap<>();
-    if (profile.gateAlarmNames().isEmpty()) {
+    if (alarmNames.isEmpty()) {
       return out;
     }
-    ports.alarms().describe(profile.gateAlarmNames()).forEach((name, status) -> {
+    ports.alarms().describe(alarmNames).forEach((name, status) -> {
       if (status.state() == AlarmState.ALARM) {
         out.put(name, status.reason());
       }

@@ -44,7 +44,13 @@ final class RunCommand {
       err.println("run: invalid scenario " + e.getMessage());
       return 2;
     }
-    ScenarioReport report = ScenarioRunner.run(scenario);
+    ScenarioReport report;
+    try {
+      report = ScenarioRunner.run(scenario);
+    } catch (ScenarioException e) {
+      err.println("run: invalid scenario " + e.getMessage());
+      return 2;
+    }
     out.print(json ? Json.pretty(report.json()) + "\n" : report.text());
     return report.json().path("finished").asBoolean() ? 0 : 1;
   }

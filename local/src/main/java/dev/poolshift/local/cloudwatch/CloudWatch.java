@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
+import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.cloudwatch.AlarmEvaluation.Operator;
 import dev.poolshift.local.cloudwatch.AlarmEvaluation.Rule;
@@ -68,6 +69,7 @@ public final class CloudWatch {
   private final EventPublisher events;
   private final AwsContext aws;
   private final MetricStore store = new MetricStore();
+  private final InjectedErrors faults = new InjectedErrors();
   private final TreeMap<String, Alarm> alarms = new TreeMap<>();
   private final List<AlarmTransition> transitions = new ArrayList<>();
   private long evaluations;
@@ -79,6 +81,11 @@ public final class CloudWatch {
     this.wakeUp = new dev.poolshift.local.sim.WakeUp(sim, "cloudwatch-alarms", this::evaluateDue);
     this.events = events;
     this.aws = aws;
+  }
+
+  /** Errors the API answers on purpose (wire calls only), e.g. AccessDenied on DescribeAlarms. */
+  public InjectedErrors faults() {
+    return faults;
   }
 
   public Simulation simulation() {

@@ -51,6 +51,9 @@ public final class CloudWatchService implements AwsService {
       if (action == null) {
         throw AwsServiceException.client("MissingAction", "The request must contain the parameter Action.");
       }
+      cloudWatch.faults().take(action).ifPresent(e -> {
+        throw e;
+      });
       XmlWriter xml = new XmlWriter().start(action + "Response", XMLNS);
       switch (action) {
         case "PutMetricAlarm" -> cloudWatch.putMetricAlarm(alarmDefinition(params));

@@ -267,11 +267,13 @@ public final class LocalRuntime implements AutoCloseable {
 
   /**
    * Whether nothing is left in motion: no execution running, no event on its way to a target, no
-   * asynchronous invocation queued. (Timers such as the reconciler's schedule may remain.)
+   * asynchronous invocation queued, no function running (a direct Invoke, e.g. an operator's
+   * replay, counts too). (Timers such as the reconciler's schedule may remain.)
    */
   public boolean settled() {
     return stepFunctions.allExecutionsEnded() && events.inFlight() == 0
-        && lambda.asyncEvents().stream().noneMatch(e -> e.status() == dev.poolshift.local.lambda.AsyncEvent.Status.QUEUED);
+        && lambda.asyncEvents().stream().noneMatch(e -> e.status() == dev.poolshift.local.lambda.AsyncEvent.Status.QUEUED)
+        && lambda.functions().stream().allMatch(f -> f.inFlight() == 0);
   }
 
   /** Runs the simulation until it has {@link #settled()} (or the virtual limit passes). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
+import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.json.Json;
 import dev.poolshift.local.sim.Simulation;
@@ -67,6 +68,10 @@ public final class SageMakerWorld {
   private final Map<String, Deque<AwsServiceException>> failNext = new HashMap<>();
   private SplittableRandom random = new SplittableRandom(0x5A6E);
   private final List<SageMakerMutation> mutations = new ArrayList<>();
+  /** Wire calls (reads too, throttled ones too) per operation and virtual second, for quota checks. */
+  private final Map<String, java.util.TreeMap<Long, Integer>> callsPerSecond = new HashMap<>();
+  /** What DescribeEndpoint showed over time, per endpoint; guarded by itself, not the world lock. */
+  private final Map<String, List<EndpointMoment>> visible = new LinkedHashMap<>();
 
   public SageMakerWorld(Simulation sim, AwsContext aws, EventPublisher events) {
     this.sim = sim;
@@ -81,6 +86,7 @@ public final class SageMakerWorld {
     // ones arrive twice so consumers are exercised for idempotency.
     endpointEventCopies.put("IN_SERVICE", 2);
     endpointEventCopies.put("FAILED", 2);
+    servingListeners.add(this::recordVisibleState);
   }
 
   public SageMakerWorld(Simulation sim, EventPublisher events) {
@@ -125,6 +131,8 @@ public final class SageMakerWorld {
       Instant now = now();
       boolean mutating = READ_PREFIXES.stream().noneMatch(operation::startsWith);
       servingDirty |= mutating;
+      callsPerSecond.computeIfAbsent(operation, k -> new java.util.TreeMap<>()).merge(now.getEpochSecond(), 1,
+          Integer::sum);
       try {
         admit(operation, now);
         JsonNode result = dispatch(operation, request, now);
@@ -490,12 +498,16 @@ public final class SageMakerWorld {
     });
   }
 
-  /** The next {@code times} calls of {@code operation} fail with this error (e.g. ConflictException). */
+  /**
+   * The next {@code times} calls of {@code operation} fail with this error (e.g. ConflictException),
+   * with the HTTP status AWS sends for it (5xx for InternalFailure, so SDK clients retry it as
+   * they would a real one).
+   */
   public void failNext(String operation, String errorCode, String message, int times) {
     locked(() -> {
       Deque<AwsServiceException> q = failNext.computeIfAbsent(operation, k -> new ArrayDeque<>());
       for (int i = 0; i < times; i++) {
-        q.add(AwsServiceException.client(errorCode, message));
+        q.add(new AwsServiceException(InjectedErrors.statusOf(errorCode), errorCode, message));
       }
       return null;
     });
@@ -555,6 +567,39 @@ public final class SageMakerWorld {
   /** The model package ARN a model was built from; empty if the model is unknown or image-based. */
   public Optional<String> modelPackageOfModel(String modelName) {
     return locked(() -> Optional.ofNullable(models.find(modelName)).map(m -> m.packageArn));
+  }
+
+  /**
+   * What DescribeEndpoint showed of the endpoint over time: one moment per change of status,
+   * active config, current weights or the set of model versions receiving traffic, from when it
+   * was seeded or created. Empty for an unknown endpoint.
+   */
+  public List<EndpointMoment> visibleHistory(String endpointName) {
+    synchronized (visible) {
+      return List.copyOf(visible.getOrDefault(endpointName, List.of()));
+    }
+  }
+
+  private void recordVisibleState() {
+    List<EndpointView> views = endpoints();
+    Instant at = now();
+    synchronized (visible) {
+      for (EndpointView v : views) {
+        EndpointMoment m = EndpointMoment.of(v, at);
+        List<EndpointMoment> list = visible.computeIfAbsent(v.name(), k -> new ArrayList<>());
+        if (list.isEmpty() || !list.get(list.size() - 1).sameAs(m)) {
+          list.add(m);
+        }
+      }
+    }
+  }
+
+  /**
+   * How many calls of {@code operation} reached the wire in each virtual second (epoch second →
+   * count), throttled ones included: what an account's API quota would see.
+   */
+  public java.util.SortedMap<Long, Integer> callsPerSecond(String operation) {
+    return locked(() -> new java.util.TreeMap<>(callsPerSecond.getOrDefault(operation, new java.util.TreeMap<>())));
   }
 
   /** Every mutating call that reached the wire, in order, accepted or not. */

@@ -62,8 +62,12 @@ public record Scenario(
 
   public record CapacityStep(long at, int available) {}
 
-  /** Something that happens at {@code at} seconds: exactly one action. */
-  public record Event(double at, String action, JsonNode spec) {}
+  /**
+   * Something that happens at {@code at} seconds: exactly one action.
+   *
+   * @param index its position in the file's {@code timeline} (the list is kept sorted by time)
+   */
+  public record Event(double at, String action, JsonNode spec, int index) {}
 
   static final Set<String> ACTIONS = Set.of("approve", "reject", "updatePackageMetadata", "startExecution",
       "stopExecution", "fault", "setAlarmState");
@@ -279,7 +283,11 @@ public record Scenario(
         r.problem(at, "needs exactly one action, got " + actions);
         continue;
       }
-      timeline.add(new Event(when, actions.get(0), to.get(actions.get(0))));
+      String action = actions.get(0);
+      if (action.equals("fault") || action.equals("setAlarmState")) {
+        r.problems.addAll(TimelineFaults.check(action, to.get(action), at));
+      }
+      timeline.add(new Event(when, action, to.get(action), ti - 1));
     }
     timeline.sort(java.util.Comparator.comparingDouble(Event::at));
 

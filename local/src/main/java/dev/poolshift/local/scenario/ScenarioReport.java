@@ -123,10 +123,37 @@ public final class ScenarioReport {
       lines.add(new Line(ev.at(), "timeline: " + ev.action() + " " + Json.write(ev.spec())));
     }
 
+    ArrayNode rollbacks = out.putArray("rollbacks");
+    for (RollbackReport.Rollback r : RollbackReport.of(runtime)) {
+      rollbacks.add(r.json(t0));
+      rollbackLines(r, t0, lines);
+    }
+
     out.put("virtualSeconds", seconds(t0, runtime.simulation().now()));
     out.put("wallMillis", wallMillis);
     lines.sort(Comparator.comparingDouble(Line::at));
     return new ScenarioReport(out, lines);
+  }
+
+  private static void rollbackLines(RollbackReport.Rollback r, Instant t0, List<Line> lines) {
+    String who = "rollback of " + r.execution() + ": ";
+    if (r.firstErrorAt() != null) {
+      lines.add(new Line(seconds(t0, r.firstErrorAt()), who + "first 5xx served by " + r.modelPackageArn()));
+    }
+    if (r.alarmAt() != null) {
+      lines.add(new Line(seconds(t0, r.alarmAt()), who + "alarm " + r.alarmName() + " in ALARM"));
+    }
+    if (r.restoreCallAt() != null) {
+      String tAct = r.alarmAt() == null ? ""
+          : String.format(" (T_act %.3f s after the alarm)", RollbackReport.seconds(r.alarmAt(), r.restoreCallAt()));
+      lines.add(new Line(seconds(t0, r.restoreCallAt()), who + "weights back to the baseline accepted" + tAct));
+    }
+    if (r.baselineRestoredAt() != null) {
+      String since = r.firstErrorAt() == null ? ""
+          : String.format(" (%.1f s after the first 5xx)", RollbackReport.seconds(r.firstErrorAt(), r.baselineRestoredAt()));
+      lines.add(new Line(seconds(t0, r.baselineRestoredAt()), who + "DescribeEndpoint shows all traffic on the baseline"
+          + since));
+    }
   }
 
   static ObjectNode endpoint(EndpointView ep) {
@@ -194,6 +221,12 @@ public final class ScenarioReport {
     for (JsonNode x : json.path("executions")) {
       b.append(String.format("execution %s: %s, %d state transitions, %d Lambda invocations%n", x.path("name").asText(),
           x.path("outcome").asText(), x.path("stateTransitions").asLong(), x.path("lambdaInvocations").asLong()));
+    }
+    for (JsonNode r : json.path("rollbacks")) {
+      b.append(String.format("rollback %s on %s: alarm %s; T_act %s s; first 5xx to baseline %s s%n",
+          r.path("execution").asText(), r.path("endpoint").asText(), r.path("alarmName").asText("none"),
+          r.path("tActSeconds").isNull() ? "-" : r.path("tActSeconds").asText(),
+          r.path("firstErrorToBaselineSeconds").isNull() ? "-" : r.path("firstErrorToBaselineSeconds").asText()));
     }
     json.path("endpoints").fields().forEachRemaining(e -> {
       JsonNode ep = e.getValue();

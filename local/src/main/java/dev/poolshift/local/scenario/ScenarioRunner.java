@@ -50,7 +50,15 @@ public final class ScenarioRunner {
    * {@link System#nanoTime()} reading the report's {@code wallMillis} counts from.
    */
   public static ScenarioReport runToEnd(Scenario scenario, LocalRuntime runtime, long wallStart) {
-    Playback playback = play(scenario, runtime);
+    return finish(scenario, runtime, play(scenario, runtime), wallStart);
+  }
+
+  /**
+   * Runs a runtime whose timeline {@link #play} scheduled (and that a test may have driven part of
+   * the way) until the timeline is done and everything has settled, or the scenario's limit; then
+   * reports. Called again later, it reports the run as it is then.
+   */
+  public static ScenarioReport finish(Scenario scenario, LocalRuntime runtime, Playback playback, long wallStart) {
     Instant limit = scenario.start().plusMillis((long) (scenario.limitSeconds() * 1000));
     boolean finished = runtime.simulation().runUntil(() -> playback.done() && runtime.settled(), limit);
     return ScenarioReport.of(scenario, runtime, finished, (System.nanoTime() - wallStart) / 1_000_000);
@@ -64,6 +72,10 @@ public final class ScenarioRunner {
         .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed()))
         .withTraffic(traffic(scenario)));
     try {
+      List<String> names = TimelineFaults.checkNames(scenario, runtime);
+      if (!names.isEmpty()) {
+        throw new ScenarioException("timeline", names);
+      }
       seed(scenario, runtime);
       return runtime;
     } catch (RuntimeException e) {
@@ -309,6 +321,7 @@ public final class ScenarioRunner {
             .orElseThrow(() -> new IllegalStateException("timeline stopExecution: no execution named " + name));
         runtime.stepFunctions().stopExecution(arn, spec.path("error").asText(null), spec.path("cause").asText(null));
       }
+      case "fault", "setAlarmState" -> TimelineFaults.perform(event.action(), spec, runtime);
       default -> throw new IllegalStateException("timeline action " + event.action() + " is not available in this build");
     }
   }

@@ -14,6 +14,7 @@ import dev.poolshift.local.asl.TaskTokens;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
+import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.json.Json;
 import dev.poolshift.local.sim.ActivityCancelledException;
@@ -40,6 +41,7 @@ import java.util.UUID;
  * AwsServiceException} with the Step Functions error code ({@code ExecutionAlreadyExists}, ...).
  */
 public final class StepFunctions {
+  private final InjectedErrors faults = new InjectedErrors();
   static final int MAX_INPUT_BYTES = 262_144;
   /** An execution name stays taken for 90 days after its execution closed (API:StartExecution). */
   static final Duration NAME_RETENTION = Duration.ofDays(90);
@@ -71,6 +73,11 @@ public final class StepFunctions {
   }
 
   /** The callback tokens of every execution (SendTask* go through here too). */
+  /** Errors the API answers on purpose (wire calls only: the engine's own callers are unaffected). */
+  public InjectedErrors faults() {
+    return faults;
+  }
+
   public TaskTokens tokens() {
     return tokens;
   }

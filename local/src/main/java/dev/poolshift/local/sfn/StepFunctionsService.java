@@ -43,6 +43,9 @@ public final class StepFunctionsService extends JsonProtocolService {
 
   @Override
   protected JsonNode dispatch(String operation, ObjectNode request) {
+    engine.faults().take(operation).ifPresent(e -> {
+      throw e;
+    });
     return switch (operation) {
       case "StartExecution" -> startExecution(request);
       case "DescribeExecution" -> describeExecution(request);

@@ -46,11 +46,13 @@ class ApprovalIntakeTest {
   }
 
   @Test
-  void theSameEventDeliveredTwiceStartsOneExecutionAndSucceedsBothTimes() {
-    handle("model-package/approved.json");
+  void theSameEventDeliveredTwiceStartsOneExecutionAndTheCopyIsADuplicate() {
+    ApprovalIntake.Result first = handle("model-package/approved.json");
     ApprovalIntake.Result second = handle("model-package/approved.json");
 
-    assertThat(second.outcome()).isEqualTo("STARTED");
+    assertThat(first.outcome()).isEqualTo("STARTED");
+    assertThat(second.outcome()).isEqualTo("DUPLICATE");
+    assertThat(second.reason()).contains("RUNNING");
     assertThat(world.executions.started).hasSize(1);
   }
 

@@ -202,6 +202,11 @@ public final class FakePorts {
     }
 
     @Override
+    public Optional<String> statusOf(String executionName) {
+      return of("arn:aws:states:us-east-1:111122223333:execution:poolshift-rollout:" + executionName);
+    }
+
+    @Override
     public Optional<String> of(String executionArn) {
       return Optional.ofNullable(statuses.get(executionArn));
     }
