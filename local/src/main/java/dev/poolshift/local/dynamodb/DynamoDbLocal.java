@@ -62,6 +62,7 @@ public final class DynamoDbLocal {
         DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
             new String[] {"-inMemory", "-port", String.valueOf(port)});
         server.start();
+        dev.poolshift.local.lambda.LogCapture.quietLibraries();
         return new DynamoDbLocal(server, port);
       } catch (Exception e) {
         // Most likely another process took the port between probing and binding: try another.

@@ -48,6 +48,17 @@ public final class LogCapture {
       context.stop();
       context.start();
     }
+    quietLibraries();
+  }
+
+  /**
+   * DynamoDB Local logs every failed condition at WARN, and the lock's conditional writes fail by
+   * design whenever an endpoint is busy: hundreds of stack traces per test run that say nothing.
+   * Called again after each Log4j restart, which resets levels to the configuration's.
+   */
+  public static void quietLibraries() {
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "com.amazonaws.services.dynamodbv2", org.apache.logging.log4j.Level.ERROR);
   }
 
   /** The stdout that was in place before {@link #install()}, for echoing captured lines. */
