@@ -234,8 +234,11 @@ public final class ScenarioReport {
       for (JsonNode v : ep.path("variants")) {
         StringBuilder pools = new StringBuilder();
         for (JsonNode p : v.path("instancePools")) {
-          pools.append(pools.isEmpty() ? "" : ", ").append(p.path("instanceType").asText()).append(" (priority ")
-              .append(p.path("priority").asInt()).append(") x").append(p.path("currentInstanceCount").asInt());
+          // Priority 0 marks a single-type variant (no instance pools).
+          int priority = p.path("priority").asInt();
+          pools.append(pools.isEmpty() ? "" : ", ").append(p.path("instanceType").asText())
+              .append(priority == 0 ? " (single type, no pools)" : " (priority " + priority + ")")
+              .append(" x").append(p.path("currentInstanceCount").asInt());
         }
         b.append(String.format("  variant %s: weight %s, %s, on %s%n", v.path("variantName").asText(),
             v.path("currentWeight").asText(), v.path("modelPackageArn").asText(), pools));
