@@ -5,6 +5,8 @@ import dev.poolshift.rollout.port.Alarms;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.ExecutionStarter;
 import dev.poolshift.rollout.port.ExecutionStatus;
+import dev.poolshift.rollout.port.InstanceQuotas;
+import dev.poolshift.rollout.port.InstanceUsage;
 import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.Metrics;
 import dev.poolshift.rollout.port.ModelRegistry;
@@ -19,6 +21,7 @@ import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoSca
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -48,6 +51,7 @@ public final class AwsAdapters {
   private SnsClient sns;
   private SfnClient sfn;
   private ApplicationAutoScalingClient autoScaling;
+  private ServiceQuotasClient serviceQuotas;
   private SageMakerEndpoints endpoints;
 
   public AwsAdapters(AwsClients.Settings settings, String profilePrefix) {
@@ -107,6 +111,14 @@ public final class AwsAdapters {
 
   public ScalingTargets scalingTargets() {
     return new ApplicationAutoScalingTargets(autoScaling());
+  }
+
+  public InstanceQuotas instanceQuotas() {
+    return new ServiceQuotasLimits(serviceQuotas());
+  }
+
+  public InstanceUsage instanceUsage() {
+    return new SageMakerInstanceUsage(sageMaker(), endpoints());
   }
 
   public TaskCallbacks taskCallbacks() {
@@ -175,6 +187,13 @@ public final class AwsAdapters {
       autoScaling = AwsClients.applicationAutoScaling(settings);
     }
     return autoScaling;
+  }
+
+  private synchronized ServiceQuotasClient serviceQuotas() {
+    if (serviceQuotas == null) {
+      serviceQuotas = AwsClients.serviceQuotas(settings);
+    }
+    return serviceQuotas;
   }
 
   private synchronized SfnClient sfn() {

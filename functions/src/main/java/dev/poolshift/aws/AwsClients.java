@@ -10,6 +10,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -96,6 +97,14 @@ public final class AwsClients {
 
   public static ApplicationAutoScalingClient applicationAutoScaling(Settings s) {
     return ApplicationAutoScalingClient.builder()
+        .region(s.region())
+        .httpClient(s.httpClient())
+        .credentialsProvider(s.credentials())
+        .build();
+  }
+
+  public static ServiceQuotasClient serviceQuotas(Settings s) {
+    return ServiceQuotasClient.builder()
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())

@@ -23,7 +23,9 @@ import java.util.Map;
  * {@code InvalidInputException}, {@code ProfileNotFoundException},
  * {@code ModelPackageNotDeployableException}, {@code ModelPackageNotFoundException},
  * {@code EndpointNotFoundException}, {@code IncompatibleEndpointException},
- * {@code EndpointLockedException} (rejected); {@code CanaryAlarmException},
+ * {@code EndpointLockedException} (rejected); from the plan, {@code CanaryAlarmException} (an
+ * alarm already in ALARM) and {@code ResourceLimitExceededException} (no quota headroom for the
+ * canary fleet), both before anything is changed; {@code CanaryAlarmException},
  * {@code PackageRejectedException}, {@code DeploymentFailedException} and any other during a
  * canary (rolled back).
  */
@@ -66,6 +68,7 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
             AllowedInstanceTypes.parse(aws.optional("ALLOWED_INSTANCE_TYPES"))),
         new RolloutSteps.Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
-            aws.notifier(), aws.taskCallbacks(), aws.scalingTargets()));
+            aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
+            aws.instanceUsage()));
   }
 }

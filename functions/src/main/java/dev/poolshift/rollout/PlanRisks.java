@@ -65,49 +65,6 @@ public final class PlanRisks {
   }
 
   /**
-   * The fleets SageMaker holds at once. A blue/green UpdateEndpoint provisions every variant of
-   * the new config while the old fleet serves, so moving onto the canary config briefly doubles
-   * the baseline and adds the canary; promoting then provisions the final fleet next to both.
-   * Poolshift cannot read the account's "for endpoint usage" quotas (Service Quotas is not called),
-   * so the risk states what they must cover, on the preferred pools.
-   *
-   * @param serving the endpoint's instances now, by type (every variant)
-   * @param canaryConfig the canary config (baseline copy + canary variant)
-   * @param finalConfig the final config
-   */
-  public static List<String> fleets(Map<String, Integer> serving, EndpointConfigSpec canaryConfig,
-      EndpointConfigSpec finalConfig) {
-    Map<String, Integer> canaryPeak = new java.util.TreeMap<>(serving);
-    add(canaryPeak, canaryConfig);
-    Map<String, Integer> finalPeak = new java.util.TreeMap<>();
-    add(finalPeak, canaryConfig);
-    add(finalPeak, finalConfig);
-    return List.of("until each fleet switch completes SageMaker holds the old fleet and the new one:"
-        + " up to " + text(canaryPeak) + " while moving onto the canary config, " + text(finalPeak)
-        + " while promoting (now " + text(serving) + ", preferred pools assumed); the account's"
-        + " per-type \"for endpoint usage\" quotas must cover that, or the update fails on"
-        + " ResourceLimitExceeded and the endpoint stays as it is (Poolshift does not read Service"
-        + " Quotas: check them)");
-  }
-
-  private static void add(Map<String, Integer> counts, EndpointConfigSpec config) {
-    for (VariantSpec v : config.productionVariants()) {
-      String type = v.preferredInstanceType();
-      int n = v.initialInstanceCount() == null ? 1 : v.initialInstanceCount();
-      if (type != null) {
-        counts.merge(type, n, Integer::sum);
-      }
-    }
-  }
-
-  private static String text(Map<String, Integer> counts) {
-    StringBuilder b = new StringBuilder();
-    counts.forEach((type, n) -> b.append(b.isEmpty() ? "" : " + ").append(n).append(" × ")
-        .append(type));
-    return b.isEmpty() ? "no instances" : b.toString();
-  }
-
-  /**
    * The replaced variant is registered with Application Auto Scaling. SageMaker refuses an
    * UpdateEndpoint that changes the instance type of a registered variant; whether moving it
    * from one type onto instance pools counts as a change is unconfirmed, so the harsher reading

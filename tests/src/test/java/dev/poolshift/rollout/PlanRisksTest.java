@@ -54,25 +54,6 @@ class PlanRisksTest {
   }
 
   @Test
-  void theFleetsHeldAtOnceDuringEachSwitchAreSpelledOut() {
-    VariantSpec baseline = new VariantSpec("AllTraffic", "m1", 2, "ml.g5.2xlarge", List.of(), null,
-        1.0, Map.of());
-    VariantSpec canary = new VariantSpec("canary-v2", "m2", 2, null, List.of(
-        new InstancePool("ml.g6.2xlarge", 1, null), new InstancePool("ml.g5.4xlarge", 2, null)),
-        1200, 0.0, Map.of());
-    EndpointConfigSpec canaryConfig = new EndpointConfigSpec("c", List.of(baseline, canary), Map.of(),
-        Map.of());
-    EndpointConfigSpec finalConfig = new EndpointConfigSpec("f", List.of(canary.withName("AllTraffic")
-        .withWeight(1.0)), Map.of(), Map.of());
-
-    assertThat(PlanRisks.fleets(Map.of("ml.g5.2xlarge", 2), canaryConfig, finalConfig))
-        .singleElement().satisfies(r -> assertThat(r)
-            .contains("up to 4 × ml.g5.2xlarge + 2 × ml.g6.2xlarge while moving onto the canary config,"
-                + " 2 × ml.g5.2xlarge + 4 × ml.g6.2xlarge while promoting (now 2 × ml.g5.2xlarge")
-            .contains("\"for endpoint usage\" quotas"));
-  }
-
-  @Test
   void anAutoscaledVariantWhosePoolsStayTheSameKeepsScaling() {
     VariantSpec pooled = new VariantSpec("AllTraffic", "m1", 2, null, List.of(
         new InstancePool("ml.g5.2xlarge", 1, null)), 1200, 1.0, Map.of());

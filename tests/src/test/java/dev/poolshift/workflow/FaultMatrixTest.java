@@ -867,6 +867,13 @@ class FaultMatrixTest {
       // The reconciler wakes the rollout queued behind a lock it releases (concurrency policy queue).
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:SendTaskSuccess"))
           .containsExactlyInAnyOrder("RolloutStepsFunction", "EndpointEventsFunction", "ReconcilerFunction");
+      // Only the plan reads quotas and lists the account's endpoints (quota headroom); nobody asks
+      // for a single quota by code.
+      assertThat(TemplatePolicies.functionsAllowed(statements, "servicequotas:ListServiceQuotas"))
+          .containsExactly("RolloutStepsFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "sagemaker:ListEndpoints"))
+          .containsExactly("RolloutStepsFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "servicequotas:GetServiceQuota")).isEmpty();
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:RedriveExecution"))
           .as("row 24: no redrive").isEmpty();
       for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:StartExecution")) {

@@ -15,6 +15,8 @@ import dev.poolshift.rollout.ModelPackageArn;
 import dev.poolshift.rollout.ModelPackageNotDeployableException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.PlanRisks;
+import dev.poolshift.rollout.QuotaHeadroom;
+import dev.poolshift.rollout.ResourceLimitExceededException;
 import dev.poolshift.rollout.DeploymentProfile;
 import dev.poolshift.rollout.EndpointBusyException;
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
@@ -65,6 +67,8 @@ import dev.poolshift.rollout.port.ProfileStore;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.ScalingTargets;
+import dev.poolshift.rollout.port.InstanceQuotas;
+import dev.poolshift.rollout.port.InstanceUsage;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
@@ -95,6 +99,8 @@ public final class RolloutSteps {
   /** Token items outlive their wait by a day, then DynamoDB's TTL removes them. */
   private static final long TOKEN_TTL_SLACK_SECONDS = 86_400;
   private static final double WEIGHT_TOLERANCE = EndpointState.WEIGHT_TOLERANCE;
+  /** Endpoints a plan reads to count the instances in use: bounds the plan's SageMaker reads. */
+  static final int MAX_ENDPOINTS_COUNTED = 100;
 
   /**
    * From the function's environment.
@@ -123,10 +129,21 @@ public final class RolloutSteps {
   /** Everything the steps call. */
   public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
       TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
-      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling) {
+      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
+      InstanceQuotas quotas, InstanceUsage usage) {
 
     public Ports {
       scaling = scaling == null ? ScalingTargets.NONE : scaling;
+      quotas = quotas == null ? InstanceQuotas.NONE : quotas;
+      usage = usage == null ? InstanceUsage.NONE : usage;
+    }
+
+    /** Without Service Quotas: no quota is listed, and usage is not counted. */
+    public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+        TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+        Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling) {
+      this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+          callbacks, scaling, InstanceQuotas.NONE, InstanceUsage.NONE);
     }
 
     /** Without Application Auto Scaling: no variant is autoscaled. */
@@ -294,8 +311,7 @@ public final class RolloutSteps {
           + endpointName + " was not started and nothing was changed; start it again once the"
           + " alarm is OK");
     }
-    risks.addAll(PlanRisks.fleets(serving(endpoint, current), rollout.canaryConfig(),
-        rollout.finalConfig()));
+    risks.addAll(quotaRisks(request, rollout, serving(endpoint, current)));
     risks.addAll(PlanRisks.alarmsInAlarm(inAlarm));
     risks.addAll(autoscalingRisks(endpointName, rollout, current));
     risks.addAll(PlanRisks.timing(profile, fleetWait, WaitBounds.WEIGHTS_SECONDS,
@@ -525,6 +541,56 @@ public final class RolloutSteps {
     VariantSpec before = current.variant(rollout.baselineVariantName());
     VariantSpec after = rollout.finalConfig().variant(rollout.baselineVariantName());
     return List.of(PlanRisks.autoscaled(target.get(), before, after, rollout.canaryVariantName()));
+  }
+
+  /**
+   * Quota headroom for the second fleet. Reading the quotas or the usage never fails the plan:
+   * what could not be read is itself the risk. A rollout (not a dry run) whose canary config
+   * certainly cannot be provisioned is refused here, before anything is created.
+   */
+  private List<String> quotaRisks(ExecutionRequest request, RolloutPlan rollout,
+      Map<String, Integer> serving) {
+    Map<String, Integer> quotas;
+    try {
+      quotas = ports.quotas().endpointUsage(QuotaHeadroom.types(rollout.canaryConfig(),
+          rollout.finalConfig()));
+    } catch (RolloutException e) {
+      LOG.atWarn().addKeyValue("error", e.getClass().getName()).addKeyValue("cause", e.getMessage())
+          .log("Service Quotas not readable; reported as a risk");
+      return List.of(QuotaHeadroom.unreadable(e.getMessage(), serving, rollout.canaryConfig(),
+          rollout.finalConfig()));
+    }
+    InstanceUsage.Usage usage;
+    if (quotas.isEmpty()) {
+      usage = new InstanceUsage.Usage(serving, 1, true);
+    } else {
+      try {
+        usage = ports.usage().endpointInstances(MAX_ENDPOINTS_COUNTED);
+      } catch (RolloutException e) {
+        // This endpoint's own fleet is known: counting only it understates the usage, which is
+        // still enough to see a rollout that cannot fit.
+        LOG.atWarn().addKeyValue("error", e.getClass().getName())
+            .addKeyValue("cause", e.getMessage()).log("endpoint usage not readable");
+        usage = new InstanceUsage.Usage(serving, 1, false);
+      }
+    }
+    QuotaHeadroom headroom = new QuotaHeadroom(serving, rollout.canaryConfig(),
+        rollout.finalConfig(), quotas, usage.byType(), usage.endpointsRead(), usage.complete());
+    Optional<String> refusal = headroom.refusal();
+    LOG.atInfo().addKeyValue("quotas", quotas).addKeyValue("inUse", usage.byType())
+        .addKeyValue("endpointsCounted", usage.endpointsRead())
+        .addKeyValue("usageComplete", usage.complete())
+        .addKeyValue("refused", refusal.isPresent() && !request.dryRun())
+        .log("quota headroom checked");
+    if (refusal.isPresent() && !request.dryRun()) {
+      throw new ResourceLimitExceededException(refusal.get() + "; the rollout of "
+          + rollout.modelPackageArn() + " was not started and nothing was changed; raise the"
+          + " quota in Service Quotas (or free instances) and start it again");
+    }
+    List<String> risks = new ArrayList<>(headroom.risks());
+    refusal.ifPresent(r -> risks.add("a deploy now would be refused before touching the endpoint: "
+        + r));
+    return risks;
   }
 
   /** The rollout's alarms (gate and canary) in ALARM now, with their reasons: a bake would roll back at once. */

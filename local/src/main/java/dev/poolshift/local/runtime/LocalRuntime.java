@@ -24,6 +24,7 @@ import dev.poolshift.local.sfn.StepFunctionsService;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.local.sns.SnsService;
 import dev.poolshift.local.autoscaling.ApplicationAutoScalingService;
+import dev.poolshift.local.servicequotas.ServiceQuotasService;
 import dev.poolshift.local.ssm.SsmService;
 import dev.poolshift.local.template.StateMachineDef;
 import dev.poolshift.local.template.Template;
@@ -106,6 +107,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final CloudWatch cloudWatch;
   private final TrafficModel traffic;
   private final ApplicationAutoScalingService autoScaling;
+  private final ServiceQuotasService serviceQuotas;
   private final Map<String, String> previousProperties;
 
   private LocalRuntime(Options options) {
@@ -153,6 +155,9 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.register(new CloudWatchService(cloudWatch));
       autoScaling = new ApplicationAutoScalingService(sim, aws);
       gateway.register(autoScaling);
+      // The quotas SageMaker enforces, as Service Quotas lists them.
+      serviceQuotas = new ServiceQuotasService(aws, world);
+      gateway.register(serviceQuotas);
       for (StateMachineDef machine : template.stateMachines().values()) {
         try {
           stepFunctions.registerStateMachine(machine.name(), machine.definition(), machine.roleArn());
@@ -240,7 +245,12 @@ public final class LocalRuntime implements AutoCloseable {
     return autoScaling;
   }
 
-  public SsmService ssm() {
+  /** Service Quotas: the endpoint-usage quotas of {@link #sageMaker()}, and faults to inject. */
+  public ServiceQuotasService serviceQuotas() {
+    return serviceQuotas;
+  }
+
+    public SsmService ssm() {
     return ssm;
   }
 

@@ -23,6 +23,8 @@ final class CapacityLedger {
   private final Instant start;
   private final Map<String, List<CapacityPoint>> timelines = new HashMap<>();
   private final Map<String, Integer> quotas = new HashMap<>();
+  /** The quota of every type without its own; null = such types are unlimited. */
+  private Integer defaultQuota;
   private final Map<String, Integer> held = new HashMap<>();
 
   CapacityLedger(Instant start) {
@@ -59,9 +61,26 @@ final class CapacityLedger {
     }
   }
 
-  /** The account quota for the type, or null when none is set (unlimited). */
+  void setDefaultQuota(Integer quota) {
+    if (quota != null && quota < 0) {
+      throw new IllegalArgumentException("default quota must be >= 0, got " + quota);
+    }
+    defaultQuota = quota;
+  }
+
+  /** The account quota for the type (its own, else the default), or null when unlimited. */
   Integer quota(String instanceType) {
-    return quotas.get(instanceType);
+    Integer own = quotas.get(instanceType);
+    return own != null ? own : defaultQuota;
+  }
+
+  /** The quotas set type by type (not the default). */
+  Map<String, Integer> quotas() {
+    return Map.copyOf(quotas);
+  }
+
+  Integer defaultQuota() {
+    return defaultQuota;
   }
 
   /** Total obtainable instances of the type at {@code now}, or {@link Integer#MAX_VALUE}. */
@@ -85,7 +104,7 @@ final class CapacityLedger {
     int h = held(instanceType);
     int cap = capacityAt(instanceType, now);
     int free = cap == Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.max(0, cap - h);
-    Integer q = quotas.get(instanceType);
+    Integer q = quota(instanceType);
     if (q != null) {
       free = Math.min(free, Math.max(0, q - h));
     }

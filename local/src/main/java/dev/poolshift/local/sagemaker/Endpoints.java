@@ -317,7 +317,7 @@ final class Endpoints {
       if (v.missing() > 0) {
         fleet.instances().forEach(i -> w.ledger.release(i.instanceType, 1));
         throw new IllegalArgumentException("cannot seed endpoint " + name + ": variant " + v.name + " needs "
-            + v.desiredCount + " instances but only " + v.live().size() + " fit the capacity of "
+            + v.desiredCount + " instances but only " + v.live().size() + " fit the capacity and quota of "
             + v.pools.stream().map(Pool::instanceType).toList() + " at " + now);
       }
       v.currentWeight = v.desiredWeight;

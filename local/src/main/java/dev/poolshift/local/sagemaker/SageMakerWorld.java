@@ -403,6 +403,34 @@ public final class SageMakerWorld {
     });
   }
 
+  /**
+   * The quota of every type without one of its own ({@link #setInstanceQuota}); null (the
+   * default) leaves such types unlimited. A scenario that declares quotas sets 0: an account's
+   * default "for endpoint usage" quota is 0 for many instance types (the large GPUs especially),
+   * and we cannot know AWS's per-type defaults, so the harsher reading applies.
+   */
+  public void setDefaultInstanceQuota(Integer quota) {
+    locked(() -> {
+      ledger.setDefaultQuota(quota);
+      return null;
+    });
+  }
+
+  /** The endpoint-usage quota SageMaker enforces for the type now; null = none (unlimited). */
+  public Integer instanceQuota(String instanceType) {
+    return locked(() -> ledger.quota(instanceType));
+  }
+
+  /** The quotas set type by type, without the default. */
+  public Map<String, Integer> instanceQuotas() {
+    return locked(ledger::quotas);
+  }
+
+  /** The quota of types without their own; null = unlimited. */
+  public Integer defaultInstanceQuota() {
+    return locked(ledger::defaultQuota);
+  }
+
   /** Instances of the type we could launch now ({@link Integer#MAX_VALUE} = unlimited). */
   public int availableCapacity(String instanceType) {
     return locked(() -> ledger.available(instanceType, now()));

@@ -36,6 +36,7 @@ public record Scenario(
     Map<String, JsonNode> profiles,
     List<JsonNode> alarms,
     Map<String, List<CapacityStep>> capacity,
+    Map<String, Integer> quotas,
     JsonNode timings,
     JsonNode traffic,
     List<Event> timeline,
@@ -100,7 +101,7 @@ public record Scenario(
       throw new ScenarioException(source, List.of("(root): must be a JSON object"));
     }
     r.allowOnly("", obj, "name", "description", "template", "parameters", "start", "seed", "limitSeconds", "world",
-        "capacity", "timings", "traffic", "timeline", "$schema");
+        "capacity", "quotas", "timings", "traffic", "timeline", "$schema");
     String name = r.requiredText("name", obj.get("name"));
     String description = r.optionalText("description", obj.get("description"));
     Path template = baseDir.resolve(obj.path("template").asText("template.yaml"));
@@ -261,6 +262,17 @@ public record Scenario(
       }));
     }
 
+    // Endpoint-usage quotas by type; declaring any makes every other type's quota 0 (ScenarioRunner).
+    Map<String, Integer> quotas = new LinkedHashMap<>();
+    if (obj.has("quotas")) {
+      r.object("quotas", obj.get("quotas")).ifPresent(q -> q.fields().forEachRemaining(e -> {
+        if (!e.getKey().startsWith("ml.")) {
+          r.problem("quotas." + e.getKey(), "must be an ML instance type such as ml.g5.2xlarge");
+        }
+        quotas.put(e.getKey(), (int) r.integer("quotas." + e.getKey(), e.getValue(), 0, 100_000));
+      }));
+    }
+
     List<Event> timeline = new ArrayList<>();
     int ti = 0;
     for (JsonNode t : r.array("timeline", obj.get("timeline"))) {
@@ -293,7 +305,7 @@ public record Scenario(
 
     r.throwIfAny(source);
     return new Scenario(name, description, template, parameters, start, seed, limit, groups, endpoints, profiles,
-        alarms, capacity, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
+        alarms, capacity, quotas, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
   }
 
   /** Collects problems with the field they concern. */

@@ -90,6 +90,11 @@ public final class ScenarioRunner {
     world.setTimings(timings(scenario.timings()));
     scenario.capacity().forEach((type, steps) ->
         world.setCapacity(type, steps.stream().map(s -> CapacityPoint.point(s.at(), s.available())).toList()));
+    if (!scenario.quotas().isEmpty()) {
+      // A declared account has a quota for every type; see SageMakerWorld.setDefaultInstanceQuota.
+      world.setDefaultInstanceQuota(0);
+      scenario.quotas().forEach(world::setInstanceQuota);
+    }
     for (Scenario.Group group : scenario.modelPackageGroups()) {
       world.seedModelPackageGroup(group.name());
       for (Scenario.Version v : group.versions()) {

@@ -177,7 +177,7 @@ class SageMakerInstancePoolsTest {
 
     assertThatThrownBy(() -> f.world.seedEndpoint("churn-prod", "cfg-g5"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("needs 2 instances but only 0 fit the capacity of [ml.g5.2xlarge]");
+        .hasMessageContaining("needs 2 instances but only 0 fit the capacity and quota of [ml.g5.2xlarge]");
     assertThat(f.world.heldInstances(G5)).isZero();
   }
 }
