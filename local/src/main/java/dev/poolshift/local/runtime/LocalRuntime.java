@@ -151,7 +151,11 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.register(ssm);
       gateway.register(sns);
       gateway.register(new CloudWatchService(cloudWatch));
-      autoScaling = new ApplicationAutoScalingService(sim, aws);
+      // Each side asks the other through one narrow question: SageMaker whether a variant is
+      // registered (refusing instance-type changes), Application Auto Scaling whether a variant
+      // exists (refusing to register a missing one).
+      autoScaling = new ApplicationAutoScalingService(sim, aws, world::hasVariant);
+      world.setScalableVariants(autoScaling::isVariantRegistered);
       gateway.register(autoScaling);
       for (StateMachineDef machine : template.stateMachines().values()) {
         try {
