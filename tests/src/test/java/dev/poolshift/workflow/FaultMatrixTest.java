@@ -869,6 +869,23 @@ class FaultMatrixTest {
           .containsExactlyInAnyOrder("RolloutStepsFunction", "EndpointEventsFunction", "ReconcilerFunction");
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:RedriveExecution"))
           .as("row 24: no redrive").isEmpty();
+      // Row 40: the steps take a variant out of auto scaling and put it back; the reconciler only puts it back.
+      assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeregisterScalableTarget"))
+          .containsExactly("RolloutStepsFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeleteScalingPolicy"))
+          .containsExactly("RolloutStepsFunction");
+      for (String action : List.of("application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy")) {
+        assertThat(TemplatePolicies.functionsAllowed(statements, action)).containsExactlyInAnyOrder(
+            "RolloutStepsFunction", "ReconcilerFunction");
+      }
+      for (String action : List.of("application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
+          "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeregisterScalableTarget")) {
+        assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st -> {
+          assertThat(TemplatePolicies.resources(st)).singleElement().asString().endsWith(":scalable-target/*");
+          assertThat(st.get("Condition").toString()).contains("application-autoscaling:service-namespace=sagemaker")
+              .contains("application-autoscaling:scalable-dimension=sagemaker:variant:DesiredInstanceCount");
+        });
+      }
       for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:StartExecution")) {
         assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st ->
             assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:RolloutStateMachine"));

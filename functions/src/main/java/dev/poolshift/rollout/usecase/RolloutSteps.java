@@ -42,6 +42,7 @@ import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.RolloutPlan;
 import dev.poolshift.rollout.RolloutPlanner;
 import dev.poolshift.rollout.RolloutRequest;
+import dev.poolshift.rollout.ScalingNotRestoredException;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.VariantSpec;
@@ -152,15 +153,18 @@ public final class RolloutSteps {
   private final Contention contention;
   private final OperatorActions operators;
   private final PreviousRelease previousRelease;
+  private final ScalingHold scalingHold;
 
   public RolloutSteps(Settings settings, Ports ports) {
     this.settings = settings;
     this.ports = ports;
     this.contention = new Contention(ports.store(), ports.callbacks());
     this.operators = new OperatorActions(ports.store(), ports.callbacks(), ports.ledger());
-    this.previousRelease = new PreviousRelease(ports.store(), ports.endpoints(), ports.ledger());
+    this.scalingHold = new ScalingHold(ports.scaling(), ports.store());
+    this.previousRelease = new PreviousRelease(ports.store(), ports.endpoints(), ports.ledger(),
+        scalingHold);
     this.release = new Release(ports.store(), ports.alarms(), ports.endpoints(), ports.registry(),
-        ports.callbacks());
+        ports.callbacks(), scalingHold);
   }
 
   /**
@@ -624,10 +628,21 @@ public final class RolloutSteps {
     }
     requireNoStop(plan.endpointName(), owner);
     ports.store().setPhase(plan.endpointName(), owner, phase, null);
+    suspendScaling(plan, owner, in.requireNow());
     applyUpdate(update);
     LOG.atInfo().addKeyValue("endpointConfigName", target).addKeyValue("phase", phase.wire())
         .log("endpoint update to the new config requested");
     return Map.of();
+  }
+
+  /**
+   * Takes the baseline variant out of auto scaling before an UpdateEndpoint (SageMaker refuses
+   * to change a registered variant's instance type); the setup is put back when the lock is
+   * released. The baseline keeps the instance count it had meanwhile.
+   */
+  private void suspendScaling(PlanDocument plan, String owner, Instant now) {
+    scalingHold.suspend(plan.endpointName(), owner, plan.baseline().variantName(), now)
+        .ifPresent(entry -> ports.store().appendHistory(plan.endpointName(), owner, entry));
   }
 
   /** UpdateEndpoint to a config this rollout just created. */
@@ -975,6 +990,10 @@ public final class RolloutSteps {
     }
     ports.store().setPhase(ep, owner, RolloutPhase.FINAL_FLEET, null);
     ports.endpoints().createConfig(rollout.finalConfig());
+    if (!already) {
+      // Taken out before the canary already; again in case someone registered it meanwhile.
+      suspendScaling(plan, owner, in.requireNow());
+    }
     applyUpdate(rollout.finalUpdate(List.of()));
     LOG.atInfo().addKeyValue("endpointConfigName", plan.finalConfigName())
         .addKeyValue("pools", rollout.requestedPools().stream()
@@ -1186,7 +1205,11 @@ public final class RolloutSteps {
     EndpointState s = describeForMessage(ep);
     Map<String, Object> observation = s == null ? null : observationMap(s);
     writeRecord(plan, exec, LedgerEntries.NEEDS_A_PERSON, in.failure(), observation, now);
-    ports.notifier().publish(plan.isRollback()
+    boolean scalingOnly = in.failure() != null
+        && ScalingNotRestoredException.class.getName().equals(in.failure().error());
+    ports.notifier().publish(scalingOnly
+        ? Notifications.scalingNotRestored(plan, exec, in.failure(), s, settings.stateTable())
+        : plan.isRollback()
         ? Notifications.returnNeedsAPerson(plan, exec, in.failure(), s, settings.stateTable())
         : Notifications.needsAPerson(plan, exec, in.failure(), in.phase(), s,
             settings.stateTable()));
