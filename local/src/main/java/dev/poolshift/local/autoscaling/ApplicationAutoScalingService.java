@@ -57,6 +57,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
    * asks while it holds its own lock, and this service calls SageMaker while holding this one.
    */
   private final Set<String> registeredVariants = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, java.util.Deque<AwsServiceException>> failNext = new java.util.HashMap<>();
 
   public ApplicationAutoScalingService(Simulation sim, AwsContext aws, Variants variants) {
     super("1.1");
@@ -125,8 +126,17 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
         .put("MinCapacity", min).put("MaxCapacity", max));
   }
 
+  /** The next {@code operation} call fails with {@code error} (rehearsing a refusal). */
+  public synchronized void failNext(String operation, AwsServiceException error) {
+    failNext.computeIfAbsent(operation, k -> new java.util.ArrayDeque<>()).add(error);
+  }
+
   @Override
   protected synchronized JsonNode dispatch(String operation, ObjectNode request) {
+    java.util.Deque<AwsServiceException> injected = failNext.get(operation);
+    if (injected != null && !injected.isEmpty()) {
+      throw injected.poll();
+    }
     forgetDeletedVariants();
     return switch (operation) {
       case "RegisterScalableTarget" -> register(request);

@@ -163,6 +163,54 @@ class ApplicationAutoScalingServiceTest {
     assertThat(service.isVariantRegistered("fraud-scoring-prod", "AllTraffic")).isFalse();
   }
 
+  @Test
+  void theAdapterTakesAVariantOutAndPutsItBackWithEverySettingOfEveryPolicy() {
+    client.registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).minCapacity(2).maxCapacity(6)
+        .suspendedState(st -> st.scheduledScalingSuspended(true)));
+    var tracking = dev.poolshift.local.json.Json.parse("""
+        {"PolicyName": "weighted", "PolicyType": "TargetTrackingScaling",
+         "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 0.7, "ScaleOutCooldown": 60, "ScaleInCooldown": 300,
+           "DisableScaleIn": false, "CustomizedMetricSpecification": {"Metrics": [
+             {"Id": "a", "ReturnData": false, "MetricStat": {"Stat": "Average", "Unit": "Count", "Metric": {
+               "Namespace": "AWS/SageMaker", "MetricName": "ConcurrentRequestsPerModel",
+               "Dimensions": [{"Name": "EndpointName", "Value": "fraud-scoring-prod"}]}}},
+             {"Id": "w", "Label": "weighted", "ReturnData": true, "Expression": "a / 12"}]}}}
+        """);
+    var step = dev.poolshift.local.json.Json.parse("""
+        {"PolicyName": "step", "PolicyType": "StepScaling",
+         "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity", "Cooldown": 120,
+           "MetricAggregationType": "Maximum", "StepAdjustments": [
+             {"MetricIntervalLowerBound": 0.5, "MetricIntervalUpperBound": 10.25, "ScalingAdjustment": 1},
+             {"MetricIntervalLowerBound": 10.25, "ScalingAdjustment": 3}]}}
+        """);
+    service.putVariantPolicy("fraud-scoring-prod", "AllTraffic", (com.fasterxml.jackson.databind.node.ObjectNode) tracking);
+    service.putVariantPolicy("fraud-scoring-prod", "AllTraffic", (com.fasterxml.jackson.databind.node.ObjectNode) step);
+    var before = registry();
+    ApplicationAutoScalingTargets adapter = new ApplicationAutoScalingTargets(client);
+
+    ScalingTargets.ScalingSetup kept = adapter.capture("fraud-scoring-prod", "AllTraffic").orElseThrow();
+    adapter.remove(kept);
+    adapter.remove(kept);
+    assertThat(service.isVariantRegistered("fraud-scoring-prod", "AllTraffic")).isFalse();
+    adapter.apply(kept);
+    adapter.apply(kept);
+
+    assertThat(kept.policyNames()).containsExactly("weighted", "step");
+    assertThat(kept.policies().get(0).settings()).containsOnlyKeys("TargetTrackingScalingPolicyConfiguration");
+    assertThat(registry()).isEqualTo(before);
+  }
+
+  /** Targets and policies as described, without creation times. */
+  private com.fasterxml.jackson.databind.JsonNode registry() {
+    var out = dev.poolshift.local.json.Json.object();
+    var ns = dev.poolshift.local.json.Json.object().put("ServiceNamespace", "sagemaker");
+    out.set("targets", service.invoke("DescribeScalableTargets", ns).path("ScalableTargets"));
+    out.set("policies", service.invoke("DescribeScalingPolicies", ns).path("ScalingPolicies"));
+    out.findParents("CreationTime").forEach(p -> ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove("CreationTime"));
+    return out;
+  }
+
   static com.fasterxml.jackson.databind.node.ObjectNode targetTracking(String name, double target) {
     var policy = dev.poolshift.local.json.Json.object().put("PolicyName", name).put("PolicyType", "TargetTrackingScaling");
     policy.putObject("TargetTrackingScalingPolicyConfiguration").put("TargetValue", target)
