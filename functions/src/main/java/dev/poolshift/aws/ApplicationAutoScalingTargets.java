@@ -28,6 +28,8 @@ public final class ApplicationAutoScalingTargets implements ScalingTargets {
   /** The members of PutScalingPolicy that say which policy it is, not how it scales. */
   private static final Set<String> IDENTITY = Set.of("PolicyName", "ServiceNamespace",
       "ResourceId", "ScalableDimension", "PolicyType");
+  private static final ScalableDimension DIMENSION =
+      ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT;
 
   private final ApplicationAutoScalingClient client;
 
@@ -127,9 +129,6 @@ public final class ApplicationAutoScalingTargets implements ScalingTargets {
       }
     }
   }
-
-  private static final ScalableDimension DIMENSION =
-      ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT;
 
   private Optional<ScalableTarget> target(String resourceId) {
     return client.describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)

@@ -175,8 +175,8 @@ public final class Reconciler {
       ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.NEEDS_A_PERSON,
           "execution " + status + "; endpoint " + s.status() + ": " + s.failureReason(),
           s.endpointConfigName(), now));
-      notifier.publish(Notifications.reconcileNeedsAPerson(rollout, status, s,
-          settings.stateTable()));
+      notifier.publish(ScalingHold.withKeptSetup(Notifications.reconcileNeedsAPerson(rollout,
+          status, s, settings.stateTable()), lock.scaling()));
       return outcome(lock, NEEDS_A_PERSON, "endpoint is " + s.status());
     }
     if (s.inProgress()) {

@@ -1209,10 +1209,10 @@ public final class RolloutSteps {
         && ScalingNotRestoredException.class.getName().equals(in.failure().error());
     ports.notifier().publish(scalingOnly
         ? Notifications.scalingNotRestored(plan, exec, in.failure(), s, settings.stateTable())
-        : plan.isRollback()
-        ? Notifications.returnNeedsAPerson(plan, exec, in.failure(), s, settings.stateTable())
-        : Notifications.needsAPerson(plan, exec, in.failure(), in.phase(), s,
-            settings.stateTable()));
+        : ScalingHold.withKeptSetup(plan.isRollback()
+            ? Notifications.returnNeedsAPerson(plan, exec, in.failure(), s, settings.stateTable())
+            : Notifications.needsAPerson(plan, exec, in.failure(), in.phase(), s,
+                settings.stateTable()), keptScaling(ep, exec.name())));
     // Whoever waits on this endpoint (a queued rollout, an operator's action) looks again now:
     // the lock stays, and they must hear that rather than wait out their bound.
     release.wakeWaiters(ep, exec.name());
@@ -1224,6 +1224,12 @@ public final class RolloutSteps {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** The auto scaling setup kept on the owner's lock, or null. */
+  private ScalingTargets.ScalingSetup keptScaling(String ep, String owner) {
+    return ports.store().lockOf(ep).filter(l -> l.owner().equals(owner))
+        .map(EndpointLock::scaling).orElse(null);
+  }
 
   /** An operator's promotion request for the owner's rollout, if one is pending. */
   private Optional<Promotion> promotionFor(String ep, String owner) {

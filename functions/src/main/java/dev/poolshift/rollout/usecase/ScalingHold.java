@@ -5,6 +5,7 @@ import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.ScalingNotRestoredException;
 import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Notification;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup;
@@ -101,6 +102,19 @@ final class ScalingHold {
         .addKeyValue("minCapacity", kept.minCapacity()).addKeyValue("maxCapacity", kept.maxCapacity())
         .addKeyValue("policies", kept.policyNames())
         .log("auto scaling put back as it was before the rollout");
+  }
+
+  /**
+   * For a page that leaves the endpoint to a person for another reason: the variant's auto
+   * scaling is still out, and how to put it back once the endpoint is.
+   */
+  static Notification withKeptSetup(Notification page, ScalingSetup kept) {
+    if (kept == null) {
+      return page;
+    }
+    return new Notification(page.subject(), page.body() + "\nAuto scaling of variant "
+        + kept.variantName() + " was taken out for the rollout and is still out. Once the endpoint"
+        + " serves as it should, re-apply it: " + commands(kept) + "\n");
   }
 
   /** The kept setup as the AWS CLI commands that re-create it, for a page. */

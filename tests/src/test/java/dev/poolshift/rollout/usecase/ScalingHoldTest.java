@@ -116,6 +116,19 @@ class ScalingHoldTest {
     assertThatThrownBy(() -> hold.restore("ep", "run-1")).isInstanceOf(TransientServiceException.class);
   }
 
+  @Test
+  void aPageThatLeavesTheEndpointToAPersonSaysTheAutoScalingIsStillOut() {
+    var page = new dev.poolshift.rollout.port.Notification("needs a person", "The way back failed.\n");
+
+    var withSetup = ScalingHold.withKeptSetup(page, SETUP);
+
+    assertThat(withSetup.subject()).isEqualTo("needs a person");
+    assertThat(withSetup.body()).startsWith("The way back failed.\n")
+        .contains("Auto scaling of variant AllTraffic was taken out for the rollout and is still out")
+        .contains("--min-capacity 2 --max-capacity 6");
+    assertThat(ScalingHold.withKeptSetup(page, null)).isEqualTo(page);
+  }
+
   /** Application Auto Scaling as the port sees it: setups by endpoint/variant. */
   static final class Registry implements ScalingTargets {
     final Map<String, ScalingSetup> targets = new LinkedHashMap<>();
