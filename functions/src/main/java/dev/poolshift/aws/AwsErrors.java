@@ -21,7 +21,9 @@ final class AwsErrors {
       "ProvisionedThroughputExceededException", "RequestThrottledException",
       "TransactionConflictException", "InternalFailure",
       "InternalServerError", "InternalServiceError", "InternalServiceFault", "ServiceUnavailable",
-      "ServiceUnavailableException", "RequestTimeout", "RequestTimeoutException");
+      "ServiceUnavailableException", "RequestTimeout", "RequestTimeoutException",
+      // Application Auto Scaling: another change to the same target is still pending.
+      "ConcurrentUpdateException");
 
   private AwsErrors() {}
 

@@ -10,6 +10,7 @@ import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.StopRequest;
@@ -38,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * {@link RolloutStore} on the DynamoDB state table ({@code pk}/{@code sk} strings, TTL attribute
  * {@code expiresAt} in epoch seconds):
  * <pre>
- * ENDPOINT#&lt;ep&gt; / LOCK      owner, executionArn, modelPackageArn, acquiredAt
+ * ENDPOINT#&lt;ep&gt; / LOCK      owner, executionArn, modelPackageArn, acquiredAt, scaling (JSON)
  * ENDPOINT#&lt;ep&gt; / ROLLOUT   owner, baseline/canary/final names, models, alarms, phase, stop, history
  * ENDPOINT#&lt;ep&gt; / WAIT|BAKE|HOLD   owner, token, phase|stepIndex|reason, registeredAt, expiresAt
  * ENDPOINT#&lt;ep&gt; / WAITER#&lt;owner&gt;   purpose, waitingFor, token, registeredAt, expiresAt
@@ -137,6 +138,23 @@ public final class DynamoRolloutStore implements RolloutStore {
           ? page.lastEvaluatedKey() : null;
     } while (start != null);
     return out;
+  }
+
+  @Override
+  public boolean keepScaling(String endpointName, String owner, ScalingTargets.ScalingSetup setup) {
+    try {
+      dynamo.updateItem(b -> b.tableName(table)
+          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(LOCK)))
+          .updateExpression("SET #scaling = :scaling").conditionExpression(OWNED)
+          .expressionAttributeNames(Map.of("#owner", "owner", "#scaling", "scaling"))
+          .expressionAttributeValues(Map.of(":owner", of(owner),
+              ":scaling", of(ScalingSetupJson.write(setup)))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw AwsErrors.translate("UpdateItem LOCK of " + endpointName + " (scaling)", e);
+    }
   }
 
   @Override
@@ -368,7 +386,8 @@ public final class DynamoRolloutStore implements RolloutStore {
     return new EndpointLock(pk.substring("ENDPOINT#".length()),
         DynamoValues.string(item, "owner"), DynamoValues.string(item, "executionArn"),
         DynamoValues.string(item, "modelPackageArn"),
-        instant(DynamoValues.string(item, "acquiredAt")));
+        instant(DynamoValues.string(item, "acquiredAt")),
+        item.containsKey("scaling") ? ScalingSetupJson.read(DynamoValues.string(item, "scaling")) : null);
   }
 
   private static Map<String, AttributeValue> rolloutItem(ActiveRollout r) {

@@ -56,6 +56,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
   private static Reconciler wire(AwsAdapters aws) {
     return new Reconciler(new Reconciler.Settings(aws.optional("STATE_TABLE")),
         aws.rolloutStore(), aws.executionStatus(), aws.endpoints(), aws.trafficShifter(),
-        aws.ledger(), aws.notifier(), aws.alarms(), aws.modelRegistry(), aws.taskCallbacks());
+        aws.ledger(), aws.notifier(), aws.alarms(), aws.modelRegistry(), aws.taskCallbacks(),
+        aws.scalingTargets());
   }
 }

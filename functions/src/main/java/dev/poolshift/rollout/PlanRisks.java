@@ -77,16 +77,16 @@ public final class PlanRisks {
         + target.policyNames() + ")";
     boolean typeChanges = !java.util.Objects.equals(before.instanceType(), after.instanceType())
         || !java.util.Objects.equals(types(before), types(after));
-    if (typeChanges) {
-      return what + ": its instance type changes (" + (before.usesPools() ? types(before)
-          : before.instanceType()) + " -> " + types(after) + "), and SageMaker refuses to update"
-          + " a registered variant's instance type: deregister the scalable target (delete its"
-          + " policies) before this rollout and register it again, with the same min, max and"
-          + " policies, after it; Poolshift does not do it for you. The canary " + canaryVariant
-          + " is not autoscaled meanwhile";
-    }
-    return what + ": the rollout keeps its name and live instance count, so scaling carries on"
-        + " after the promotion; the canary " + canaryVariant + " is not autoscaled meanwhile";
+    String why = typeChanges ? "its instance type changes (" + (before.usesPools() ? types(before)
+        : before.instanceType()) + " -> " + types(after) + "), which SageMaker refuses for a"
+        + " registered variant" : "SageMaker refuses to change a registered variant's instance"
+        + " type, and autoscaling activity would block the rollout's updates";
+    return what + ": " + why + ", so Poolshift deregisters the scalable target (deleting its"
+        + " policies) before the first endpoint update and registers it again, with the same min,"
+        + " max and policies, once the endpoint has settled (promoted, rolled back or failed); if"
+        + " that fails, a person is paged with the commands to re-apply it. Meanwhile "
+        + before.variantName() + " is not autoscaled: it keeps the instance count it has when the"
+        + " rollout starts, and the canary " + canaryVariant + " is not autoscaled either";
   }
 
   private static List<String> types(VariantSpec v) {

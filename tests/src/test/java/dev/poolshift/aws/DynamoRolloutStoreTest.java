@@ -12,6 +12,7 @@ import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
@@ -53,6 +54,37 @@ class DynamoRolloutStoreTest {
     assertThat(item(items, 2))
         .containsEntry("pk", Map.of("S", "ALARM#poolshift-ep-canary-v42-5xx-rate"))
         .containsEntry("endpointName", Map.of("S", "ep"));
+  }
+
+  @Test
+  void theKeptAutoScalingSetupIsOneJsonStringOnTheOwnersLockAndReadsBackExactly() {
+    ScalingTargets.ScalingSetup setup = new ScalingTargets.ScalingSetup("ep", "AllTraffic", 2, 6,
+        Map.of("ScheduledScalingSuspended", true), List.of(new ScalingTargets.ScalingPolicySetup("p",
+            "TargetTrackingScaling", Map.of("TargetTrackingScalingPolicyConfiguration",
+                Map.of("TargetValue", 0.7, "ScaleInCooldown", 300, "DisableScaleIn", false)))));
+    http.then(Reply.ok("{}"));
+
+    assertThat(store.keepScaling("ep", "run-42", setup)).isTrue();
+
+    Map<String, Object> update = http.only("UpdateItem").json();
+    assertThat(update).containsEntry("Key", Map.of("pk", Map.of("S", "ENDPOINT#ep"), "sk", Map.of("S", "LOCK")))
+        .containsEntry("ConditionExpression", "#owner = :owner");
+    @SuppressWarnings("unchecked")
+    String json = ((Map<String, Map<String, String>>) update.get("ExpressionAttributeValues")).get(":scaling").get("S");
+    http.then(Reply.ok("{\"Item\": {\"pk\": {\"S\": \"ENDPOINT#ep\"}, \"sk\": {\"S\": \"LOCK\"},"
+        + " \"owner\": {\"S\": \"run-42\"}, \"executionArn\": {\"S\": \"arn:x\"},"
+        + " \"modelPackageArn\": {\"S\": \"arn:p\"}, \"acquiredAt\": {\"S\": \"2026-06-01T11:00:00Z\"},"
+        + " \"scaling\": {\"S\": " + dev.poolshift.aws.Json.MAPPER.valueToTree(json) + "}}}"));
+    assertThat(store.lockOf("ep").orElseThrow().scaling()).isEqualTo(setup);
+  }
+
+  @Test
+  void anotherExecutionsLockKeepsNoAutoScalingSetup() {
+    http.then(Reply.error(400, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+        "The conditional request failed"));
+
+    assertThat(store.keepScaling("ep", "run-42", new ScalingTargets.ScalingSetup("ep", "AllTraffic", 1, 2,
+        Map.of(), List.of()))).isFalse();
   }
 
   @Test

@@ -54,14 +54,16 @@ class PlanRisksTest {
   }
 
   @Test
-  void anAutoscaledVariantWhosePoolsStayTheSameKeepsScaling() {
+  void anAutoscaledVariantIsTakenOutOfAutoScalingEvenWhenItsPoolsStayTheSame() {
     VariantSpec pooled = new VariantSpec("AllTraffic", "m1", 2, null, List.of(
         new InstancePool("ml.g5.2xlarge", 1, null)), 1200, 1.0, Map.of());
 
     String risk = PlanRisks.autoscaled(new dev.poolshift.rollout.port.ScalingTargets.ScalingTarget(
         "endpoint/e/variant/AllTraffic", 2, 6, List.of("p")), pooled, pooled, "canary-v2");
 
-    assertThat(risk).contains("scaling carries on after the promotion")
-        .doesNotContain("deregister");
+    assertThat(risk).contains("Poolshift deregisters the scalable target")
+        .contains("registers it again, with the same min, max and policies")
+        .contains("keeps the instance count it has when the rollout starts")
+        .doesNotContain("its instance type changes");
   }
 }

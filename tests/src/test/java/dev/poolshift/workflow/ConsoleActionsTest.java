@@ -55,7 +55,7 @@ class ConsoleActionsTest {
   }
 
   @Test
-  void aPlanSaysAnAutoscaledVariantMustBeDeregisteredAroundAnInstanceTypeChange() {
+  void aPlanSaysPoolshiftDeregistersAnAutoscaledVariantAroundAnInstanceTypeChange() {
     ObjectNode json = (ObjectNode) Json.read(RolloutScenarioTest.ROOT.resolve("events/scenarios/console-plan.json"));
     dev.poolshift.local.scenario.Scenario scenario = dev.poolshift.local.scenario.Scenario.parse(json, "plan",
         RolloutScenarioTest.ROOT);
@@ -68,7 +68,8 @@ class ConsoleActionsTest {
       JsonNode plan = report.json().path("executions").get(0).path("output").path("plan");
       assertThat(plan.path("risks").toString()).contains("variant AllTraffic is autoscaled"
           + " (endpoint/fraud-scoring-prod/variant/AllTraffic, min 2, max 6, policies [])")
-          .contains("deregister the scalable target");
+          .contains("its instance type changes").contains("Poolshift deregisters the scalable target")
+          .contains("is not autoscaled: it keeps the instance count it has when the rollout starts");
       assertThat(runtime.sageMaker().mutations()).isEmpty();
     }
   }

@@ -636,6 +636,127 @@ class FaultMatrixTest {
   }
 
   @Nested
+  @DisplayName("E.4 Row 40: an autoscaled variant during the migration")
+  class AutoscaledVariant {
+    static final String VARIANT = "AllTraffic";
+
+    @Test
+    @DisplayName("40. Autoscaled single-type variant moved onto pools: out of auto scaling meanwhile, promoted, registered again with the same min, max and policies")
+    void anAutoscaledVariantIsPromotedOntoPoolsWithItsAutoScalingPutBackExactly() {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::autoscaled)) {
+        r.runUntilState("Shift traffic to the canary weight");
+        boolean registeredDuringCanary = r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT);
+        r.finish();
+
+        assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
+        assertThat(registeredDuringCanary).as("registered while the canary ran").isFalse();
+        assertThat(r.rejected("ValidationException")).as("UpdateEndpoint calls SageMaker refused")
+            .noneMatch(m -> m.operation().equals("UpdateEndpoint"));
+        String finalConfig = r.runtime().sageMaker().requireEndpoint(ENDPOINT).configName();
+        JsonNode variant = r.runtime().sageMaker().invoke("DescribeEndpointConfig",
+            Json.object().put("EndpointConfigName", finalConfig)).path("ProductionVariants").get(0);
+        assertThat(variant.path("VariantName").asText()).isEqualTo(VARIANT);
+        assertThat(variant.path("InstancePools")).as("the variant now runs on pools").hasSize(3);
+        JsonNode after = WorkflowInvariants.autoscaling(r.runtime());
+        assertThat(after.path("targets")).singleElement().satisfies(t -> {
+          assertThat(t.path("ResourceId").asText()).isEqualTo("endpoint/" + ENDPOINT + "/variant/" + VARIANT);
+          assertThat(t.path("MinCapacity").asInt()).isEqualTo(2);
+          assertThat(t.path("MaxCapacity").asInt()).isEqualTo(6);
+          assertThat(t.path("SuspendedState").path("ScheduledScalingSuspended").asBoolean()).isTrue();
+        });
+        assertThat(after.path("policies")).hasSize(2);
+        assertThat(WorkflowInvariants.sameSettings(after.path("policies"), r.autoscalingBefore().path("policies")))
+            .as("every policy with every setting: %s vs %s", after.path("policies"), r.autoscalingBefore().path("policies"))
+            .isTrue();
+        assertThat(ledgerFleet(r).toString()).as("the ledger keeps what was taken out")
+            .contains("autoscaling-suspended").contains("fraud-scoring-prod-backlog-step");
+        r.assertInvariants();
+      }
+    }
+
+    @Test
+    @DisplayName("40. Autoscaled variant, bad model rolled back: auto scaling put back on the baseline")
+    void aRolledBackRolloutPutsTheBaselinesAutoScalingBack() {
+      try (Rehearsal r = Rehearsal.of("bad-model.json", FaultMatrixTest::autoscaled)) {
+        r.finish();
+
+        assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(r.rejected("ValidationException")).noneMatch(m -> m.operation().equals("UpdateEndpoint"));
+        assertThat(r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT)).isTrue();
+        r.assertInvariants();
+      }
+    }
+
+    @Test
+    @DisplayName("40. Autoscaled variant, execution stopped mid-canary: the reconciler puts the endpoint back, then its auto scaling")
+    void theReconcilerPutsAStoppedRolloutsAutoScalingBack() {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::autoscaled)) {
+        r.runUntilState("Shift traffic to the canary weight");
+        r.runUntil("the 10% weights wait parked", () -> r.entered("Wait for the endpoint to settle") >= 3,
+            Duration.ofMinutes(1));
+        stop(r);
+        r.finish();
+        assertThat(r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT)).as("before the reconciler").isFalse();
+        r.runUntilUnlocked(Duration.ofMinutes(20));
+        r.reportAgain();
+
+        assertThat(r.onlyExecution().path("status").asText()).isEqualTo("ABORTED");
+        assertThat(r.logsContaining("ReconcilerFunction", "auto scaling put back")).hasSize(1);
+        r.assertInvariants();
+      }
+    }
+
+    @Test
+    @DisplayName("40/35. Autoscaled variant, no capacity in any pool: no canary, auto scaling put back")
+    void aMigrationWithNoCapacityPutsTheAutoScalingBack() {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
+        autoscaled(s);
+        ObjectNode capacity = s.with("capacity");
+        capacity.putArray("ml.g5.2xlarge").addObject().put("at", 0).put("available", 2);
+        capacity.putArray("ml.g5.4xlarge").addObject().put("at", 0).put("available", 0);
+        capacity.putArray("ml.g6.2xlarge").addObject().put("at", 0).put("available", 0);
+      })) {
+        r.finish();
+
+        assertThat(r.onlyExecution().path("status").asText()).isEqualTo("FAILED");
+        assertThat(r.accepted(WEIGHTS)).as("no canary traffic").isEmpty();
+        assertThat(r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT)).isTrue();
+        r.assertInvariants();
+      }
+    }
+
+    @Test
+    @DisplayName("40. Auto scaling cannot be put back: the lock stays and a person is paged with the commands to re-apply it")
+    void aRefusedRestoreIsLeftToAPersonWithTheSetupInThePage() {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::autoscaled)) {
+        r.runtime().autoScaling().failNext("RegisterScalableTarget", dev.poolshift.local.aws.AwsServiceException.client(
+            "ValidationException", "rehearsed refusal of RegisterScalableTarget"));
+        r.finish();
+
+        JsonNode execution = r.onlyExecution();
+        assertThat(execution.path("outcome").asText()).isEqualTo("NEEDS_A_PERSON");
+        assertThat(execution.path("status").asText()).isEqualTo("FAILED");
+        assertThat(r.runtime().sageMaker().requireEndpoint(ENDPOINT).configName()).as("the promotion itself stands")
+            .contains("-final-");
+        assertThat(notifications(r)).anySatisfy(m -> {
+          assertThat(m.subject()).contains("auto scaling not restored");
+          assertThat(m.message()).contains("rehearsed refusal of RegisterScalableTarget")
+              .contains("aws application-autoscaling register-scalable-target --service-namespace sagemaker"
+                  + " --resource-id endpoint/" + ENDPOINT + "/variant/" + VARIANT)
+              .contains("--min-capacity 2 --max-capacity 6")
+              .contains("put-scaling-policy").contains("fraud-scoring-prod-weighted-utilization")
+              .contains("\"TargetValue\":0.7");
+        });
+        assertThat(r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT)).isFalse();
+        r.runtime().simulation().advance(Duration.ofMinutes(15));
+        assertThat(WorkflowInvariants.stateItems(r.runtime())).as("the lock keeps the setup for the person")
+            .anyMatch(i -> i.endsWith("/LOCK"));
+        WorkflowInvariants.assertHoldForAPerson(r.runtime(), r.reportAgain());
+      }
+    }
+  }
+
+  @Nested
   @DisplayName("E.5 Alarms and rollback")
   class AlarmsAndRollback {
 
@@ -876,6 +997,23 @@ class FaultMatrixTest {
       assertThat(TemplatePolicies.functionsAllowed(statements, "servicequotas:GetServiceQuota")).isEmpty();
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:RedriveExecution"))
           .as("row 24: no redrive").isEmpty();
+      // Row 40: the steps take a variant out of auto scaling and put it back; the reconciler only puts it back.
+      assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeregisterScalableTarget"))
+          .containsExactly("RolloutStepsFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeleteScalingPolicy"))
+          .containsExactly("RolloutStepsFunction");
+      for (String action : List.of("application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy")) {
+        assertThat(TemplatePolicies.functionsAllowed(statements, action)).containsExactlyInAnyOrder(
+            "RolloutStepsFunction", "ReconcilerFunction");
+      }
+      for (String action : List.of("application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
+          "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeregisterScalableTarget")) {
+        assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st -> {
+          assertThat(TemplatePolicies.resources(st)).singleElement().asString().endsWith(":scalable-target/*");
+          assertThat(st.get("Condition").toString()).contains("application-autoscaling:service-namespace=sagemaker")
+              .contains("application-autoscaling:scalable-dimension=sagemaker:variant:DesiredInstanceCount");
+        });
+      }
       for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:StartExecution")) {
         assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st ->
             assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:RolloutStateMachine"));
@@ -929,6 +1067,36 @@ class FaultMatrixTest {
    * aggregate against; this bounds our own fan-out, so 20 rollouts cost at most 20 times one.
    */
   static final int DESCRIBES_PER_ENDPOINT_SECOND = 6;
+
+  /**
+   * Registers the endpoint's variant with Application Auto Scaling (min 2, max 6, scheduled
+   * scaling suspended) with a target-tracking policy on a metric-math expression and a step
+   * policy: the settings a rollout must put back exactly.
+   */
+  static void autoscaled(ObjectNode s) {
+    ObjectNode variant = (ObjectNode) s.path("world").path("endpoints").get(0).path("variants").get(0);
+    ObjectNode a = variant.putObject("autoscaling").put("minCapacity", 2).put("maxCapacity", 6);
+    a.putObject("suspendedState").put("ScheduledScalingSuspended", true);
+    ArrayNode policies = a.putArray("policies");
+    ObjectNode tracking = policies.addObject().put("PolicyName", "fraud-scoring-prod-weighted-utilization")
+        .put("PolicyType", "TargetTrackingScaling").putObject("TargetTrackingScalingPolicyConfiguration")
+        .put("TargetValue", 0.7).put("ScaleOutCooldown", 60).put("ScaleInCooldown", 300).put("DisableScaleIn", false);
+    ArrayNode metrics = tracking.putObject("CustomizedMetricSpecification").putArray("Metrics");
+    ObjectNode stat = metrics.addObject().put("Id", "c_g5").put("ReturnData", false).putObject("MetricStat")
+        .put("Stat", "Average");
+    ArrayNode dimensions = stat.putObject("Metric").put("Namespace", "AWS/SageMaker")
+        .put("MetricName", "ConcurrentRequestsPerModel").putArray("Dimensions");
+    dimensions.addObject().put("Name", "EndpointName").put("Value", Rehearsal.ENDPOINT);
+    dimensions.addObject().put("Name", "VariantName").put("Value", "AllTraffic");
+    metrics.addObject().put("Id", "weighted").put("Label", "weighted utilization").put("ReturnData", true)
+        .put("Expression", "c_g5 / 12");
+    ObjectNode step = policies.addObject().put("PolicyName", "fraud-scoring-prod-backlog-step")
+        .put("PolicyType", "StepScaling").putObject("StepScalingPolicyConfiguration")
+        .put("AdjustmentType", "ChangeInCapacity").put("Cooldown", 120).put("MetricAggregationType", "Average");
+    ArrayNode steps = step.putArray("StepAdjustments");
+    steps.addObject().put("MetricIntervalLowerBound", 0.0).put("MetricIntervalUpperBound", 10.5).put("ScalingAdjustment", 1);
+    steps.addObject().put("MetricIntervalLowerBound", 10.5).put("ScalingAdjustment", 2);
+  }
 
   /** One canary step straight to 100%: for rows about intake, where the canary is not the point. */
   static ObjectNode quick(ObjectNode s) {

@@ -38,11 +38,18 @@ final class Rehearsal implements AutoCloseable {
   private final ScenarioRunner.Playback playback;
   private final long wallStart = System.nanoTime();
   private ScenarioReport report;
+  /** Application Auto Scaling as seeded, before anything ran. */
+  private final JsonNode autoscalingBefore;
 
   private Rehearsal(Scenario scenario) {
     this.scenario = scenario;
     this.runtime = ScenarioRunner.start(scenario, LocalRuntime.Options.of(scenario.template()));
+    this.autoscalingBefore = WorkflowInvariants.autoscaling(runtime);
     this.playback = ScenarioRunner.play(scenario, runtime);
+  }
+
+  JsonNode autoscalingBefore() {
+    return autoscalingBefore;
   }
 
   /** Starts events/scenarios/{@code file}, edited by {@code edit}; the timeline is scheduled, nothing has run. */
@@ -110,6 +117,7 @@ final class Rehearsal implements AutoCloseable {
 
   void assertInvariants() {
     WorkflowInvariants.assertHold(runtime, report());
+    WorkflowInvariants.assertAutoscalingAsBefore(runtime, autoscalingBefore);
   }
 
   // ---------------------------------------------------------------- reading the run

@@ -66,6 +66,51 @@ final class WorkflowInvariants {
     }
   }
 
+  /**
+   * A scalable target that existed before a rollout exists after it with the same settings:
+   * the same min, max and suspended state, and the same policies with every setting (fault
+   * matrix row 40). Creation times and generated ARNs may differ.
+   */
+  static void assertAutoscalingAsBefore(LocalRuntime runtime, JsonNode before) {
+    JsonNode after = autoscaling(runtime);
+    if (!sameSettings(after, before)) {
+      assertThat(after).as("Application Auto Scaling targets and policies after the run").isEqualTo(before);
+    }
+  }
+
+  /** Equal JSON, numbers compared by value (AWS answers 0 and 0.0 alike for a double setting). */
+  static boolean sameSettings(JsonNode a, JsonNode b) {
+    return a.equals((x, y) -> x.equals(y) || (x.isNumber() && y.isNumber()
+        && x.decimalValue().compareTo(y.decimalValue()) == 0) ? 0 : 1, b);
+  }
+
+  /** SageMaker scalable targets and scaling policies as DescribeScalableTargets/Policies show them, minus times and ARNs. */
+  static JsonNode autoscaling(LocalRuntime runtime) {
+    com.fasterxml.jackson.databind.node.ObjectNode out = Json.object();
+    com.fasterxml.jackson.databind.node.ObjectNode ns = Json.object().put("ServiceNamespace", "sagemaker");
+    JsonNode targets = runtime.autoScaling().invoke("DescribeScalableTargets", ns).path("ScalableTargets").deepCopy();
+    JsonNode policies = runtime.autoScaling().invoke("DescribeScalingPolicies", ns).path("ScalingPolicies").deepCopy();
+    for (JsonNode t : targets) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) t).remove(List.of("CreationTime", "ScalableTargetARN"));
+    }
+    for (JsonNode p : policies) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove(List.of("CreationTime", "PolicyARN"));
+    }
+    // Re-registering puts a target last; the order of the registry is not a setting.
+    out.set("targets", sorted(targets, t -> t.path("ResourceId").asText()));
+    out.set("policies", sorted(policies, p -> p.path("ResourceId").asText() + "|" + p.path("PolicyName").asText()));
+    return out;
+  }
+
+  private static JsonNode sorted(JsonNode array, java.util.function.Function<JsonNode, String> key) {
+    List<JsonNode> items = new ArrayList<>();
+    array.forEach(items::add);
+    items.sort(java.util.Comparator.comparing(key));
+    com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+    items.forEach(out::add);
+    return out;
+  }
+
   /** The model versions (package ARNs) that receive any traffic. */
   static Set<String> modelVersionsServing(EndpointView endpoint) {
     Set<String> versions = new TreeSet<>();

@@ -7,11 +7,20 @@ import java.time.Instant;
  *
  * @param owner the execution name holding it
  * @param executionArn for DescribeExecution (the reconciler's "is it still running?")
+ * @param scaling the baseline variant's auto scaling as it was before the rollout took it out
+ *     of auto scaling, kept until it is put back; null when there was none to take out
  */
 public record EndpointLock(
     String endpointName,
     String owner,
     String executionArn,
     String modelPackageArn,
-    Instant acquiredAt) {
+    Instant acquiredAt,
+    ScalingTargets.ScalingSetup scaling) {
+
+  /** A lock without an auto scaling setup kept on it. */
+  public EndpointLock(String endpointName, String owner, String executionArn,
+      String modelPackageArn, Instant acquiredAt) {
+    this(endpointName, owner, executionArn, modelPackageArn, acquiredAt, null);
+  }
 }

@@ -26,6 +26,12 @@ public interface RolloutStore {
   /** Every lock held (the reconciler's sweep; a handful of items). */
   List<EndpointLock> locks();
 
+  /**
+   * Keeps the variant's auto scaling setup on the owner's lock (the workflow and the reconciler
+   * both find it there), replacing one kept before; false when {@code owner} holds no lock.
+   */
+  boolean keepScaling(String endpointName, String owner, ScalingTargets.ScalingSetup setup);
+
   /** Releases the lock if {@code owner} holds it; false when it did not. */
   boolean unlock(String endpointName, String owner);
 

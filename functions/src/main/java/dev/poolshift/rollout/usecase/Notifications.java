@@ -185,6 +185,40 @@ final class Notifications {
     return new Notification(subject(subject), body);
   }
 
+  /**
+   * The rollout ended (promoted, rolled back or failed) but the variant's auto scaling could not
+   * be put back: the lock stays, the message carries the commands that re-apply it.
+   */
+  static Notification scalingNotRestored(PlanDocument plan, ExecutionRef exec, Failure failure,
+      EndpointState now, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + plan.endpointName()
+        + " auto scaling not restored";
+    String body = header(plan, exec)
+        + "Outcome: NEEDS A PERSON. The endpoint " + (now == null ? "state is unknown"
+            : "is " + now.status() + " on " + now.endpointConfigName())
+        + ", but its auto scaling, taken out for the rollout, was not put back. Poolshift makes"
+        + " no further changes and keeps the endpoint locked.\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now) + "\n"
+        + releaseLock(plan.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
+  /** The reconciler put the endpoint back but not its auto scaling: the lock stays for a person. */
+  static Notification scalingNotRestored(ActiveRollout rollout, String executionStatus,
+      EndpointState now, String problem, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + rollout.endpointName()
+        + " auto scaling not restored";
+    String body = "Endpoint: " + rollout.endpointName() + "\n"
+        + "Model package: " + rollout.modelPackageArn() + "\n"
+        + "Execution: " + rollout.executionName() + " (" + executionStatus + ")\n"
+        + console(rollout.executionArn())
+        + "\nThe endpoint is " + now.status() + " on " + now.endpointConfigName() + ", but "
+        + problem + "\n"
+        + releaseLock(rollout.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
   private static String header(PlanDocument plan, ExecutionRef exec) {
     return "Endpoint: " + plan.endpointName() + "\n"
         + (plan.modelPackageArn() == null ? "" : "Model package: " + plan.modelPackageArn()

@@ -49,11 +49,13 @@ final class PreviousRelease {
   private final RolloutStore store;
   private final Endpoints endpoints;
   private final Ledger ledger;
+  private final ScalingHold scaling;
 
-  PreviousRelease(RolloutStore store, Endpoints endpoints, Ledger ledger) {
+  PreviousRelease(RolloutStore store, Endpoints endpoints, Ledger ledger, ScalingHold scaling) {
     this.store = store;
     this.endpoints = endpoints;
     this.ledger = ledger;
+    this.scaling = scaling;
   }
 
   /** Read-only: finds the previous release in the ledger and checks it can come back. */
@@ -154,6 +156,10 @@ final class PreviousRelease {
     boolean already = target.equals(s.pendingConfigName())
         || (target.equals(s.endpointConfigName()) && s.inService());
     if (!already) {
+      // Going back from pools to one type is an instance-type change SageMaker refuses for an
+      // autoscaled variant: out of auto scaling first, back in when the lock is released.
+      scaling.suspend(ep, exec.name(), plan.baseline().variantName(), now)
+          .ifPresent(entry -> store.appendHistory(ep, exec.name(), entry));
       endpoints.update(new EndpointUpdate(ep, target, true, List.of(), List.of()));
     }
     Map<String, Object> entry = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import dev.poolshift.rollout.EndpointState;
 import dev.poolshift.rollout.EndpointUpdate;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.ScalingNotRestoredException;
 import dev.poolshift.rollout.VariantState;
 import dev.poolshift.rollout.event.EndpointStateChange;
 import dev.poolshift.rollout.event.EventEnvelope;
@@ -18,6 +19,7 @@ import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TrafficShifter;
 import java.time.Instant;
@@ -76,7 +78,7 @@ public final class Reconciler {
 
   public Reconciler(Settings settings, RolloutStore store, ExecutionStatus executions,
       Endpoints endpoints, TrafficShifter traffic, Ledger ledger, Notifier notifier,
-      Alarms alarms, ModelRegistry registry, TaskCallbacks callbacks) {
+      Alarms alarms, ModelRegistry registry, TaskCallbacks callbacks, ScalingTargets scaling) {
     this.settings = settings;
     this.store = store;
     this.executions = executions;
@@ -84,7 +86,16 @@ public final class Reconciler {
     this.traffic = traffic;
     this.ledger = ledger;
     this.notifier = notifier;
-    this.release = new Release(store, alarms, endpoints, registry, callbacks);
+    this.release = new Release(store, alarms, endpoints, registry, callbacks,
+        new ScalingHold(scaling, store));
+  }
+
+  /** Without Application Auto Scaling: no rollout kept a variant's auto scaling to put back. */
+  public Reconciler(Settings settings, RolloutStore store, ExecutionStatus executions,
+      Endpoints endpoints, TrafficShifter traffic, Ledger ledger, Notifier notifier,
+      Alarms alarms, ModelRegistry registry, TaskCallbacks callbacks) {
+    this(settings, store, executions, endpoints, traffic, ledger, notifier, alarms, registry,
+        callbacks, ScalingTargets.NONE);
   }
 
   /** An execution status change (that execution's locks), or a scheduled sweep (all locks). */
@@ -144,25 +155,28 @@ public final class Reconciler {
     if (rollout.phase() == RolloutPhase.NEEDS_A_PERSON) {
       return outcome(lock, SKIPPED, "needs a person; the lock stays until someone releases it");
     }
-    if ("SUCCEEDED".equals(status) || WORKFLOW_FINISHED.contains(rollout.phase())) {
-      release.release(target(rollout));
-      return outcome(lock, RELEASED, "execution " + status + " finished its rollout ("
-          + rollout.phase().wire() + ") but not its release; released");
-    }
     EndpointState s;
     try {
       s = endpoints.describe(ep);
     } catch (EndpointNotFoundException e) {
-      release.release(target(rollout));
+      release.releaseGone(target(rollout));
       return outcome(lock, RELEASED, "endpoint no longer exists; released");
+    }
+    if ("SUCCEEDED".equals(status) || WORKFLOW_FINISHED.contains(rollout.phase())) {
+      Outcome notRestored = releaseOrEscalate(lock, rollout, status, s, now);
+      if (notRestored != null) {
+        return notRestored;
+      }
+      return outcome(lock, RELEASED, "execution " + status + " finished its rollout ("
+          + rollout.phase().wire() + ") but not its release; released");
     }
     if (EndpointState.NEEDS_A_PERSON.contains(s.status())) {
       store.setPhase(ep, rollout.executionName(), RolloutPhase.NEEDS_A_PERSON, null);
       ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.NEEDS_A_PERSON,
           "execution " + status + "; endpoint " + s.status() + ": " + s.failureReason(),
           s.endpointConfigName(), now));
-      notifier.publish(Notifications.reconcileNeedsAPerson(rollout, status, s,
-          settings.stateTable()));
+      notifier.publish(ScalingHold.withKeptSetup(Notifications.reconcileNeedsAPerson(rollout,
+          status, s, settings.stateTable()), lock.scaling()));
       return outcome(lock, NEEDS_A_PERSON, "endpoint is " + s.status());
     }
     if (s.inProgress()) {
@@ -172,7 +186,10 @@ public final class Reconciler {
       ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.ROLLED_BACK,
           "execution " + status + " ended off its workflow; the reconciler verified the"
               + " baseline and released the endpoint", s.endpointConfigName(), now));
-      release.release(target(rollout));
+      Outcome notRestored = releaseOrEscalate(lock, rollout, status, s, now);
+      if (notRestored != null) {
+        return notRestored;
+      }
       notifier.publish(Notifications.reconciled(rollout, status, s));
       return outcome(lock, RESTORED, "endpoint serves its baseline " + rollout.baselineConfigName()
           + "; released");
@@ -192,6 +209,29 @@ public final class Reconciler {
         List.of()));
     return outcome(lock, RESTORING_CONFIG, "execution " + status + "; endpoint on "
         + s.endpointConfigName() + ", update back to " + rollout.baselineConfigName());
+  }
+
+  /**
+   * Releases the lock, auto scaling put back first. When it cannot be put back the endpoint is
+   * left to a person like one that failed: the lock (with the setup on it) stays, and the page
+   * carries the commands that re-apply it.
+   *
+   * @return null when released, else the NEEDS_A_PERSON outcome
+   */
+  private Outcome releaseOrEscalate(EndpointLock lock, ActiveRollout rollout, String status,
+      EndpointState s, Instant now) {
+    try {
+      release.release(target(rollout));
+      return null;
+    } catch (ScalingNotRestoredException e) {
+      store.setPhase(lock.endpointName(), rollout.executionName(), RolloutPhase.NEEDS_A_PERSON,
+          null);
+      ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.NEEDS_A_PERSON,
+          "execution " + status + "; " + e.getMessage(), s.endpointConfigName(), now));
+      notifier.publish(Notifications.scalingNotRestored(rollout, status, s, e.getMessage(),
+          settings.stateTable()));
+      return outcome(lock, NEEDS_A_PERSON, e.getMessage());
+    }
   }
 
   private static boolean onBaseline(EndpointState s, ActiveRollout r) {

@@ -46,18 +46,43 @@ final class Release {
   private final Endpoints endpoints;
   private final ModelRegistry registry;
   private final TaskCallbacks callbacks;
+  private final ScalingHold scaling;
 
   Release(RolloutStore store, Alarms alarms, Endpoints endpoints, ModelRegistry registry,
-      TaskCallbacks callbacks) {
+      TaskCallbacks callbacks, ScalingHold scaling) {
     this.store = store;
     this.alarms = alarms;
     this.endpoints = endpoints;
     this.registry = registry;
     this.callbacks = callbacks;
+    this.scaling = scaling;
   }
 
-  /** @return the resources deleted, for the log and the caller's result */
+  /**
+   * Puts the variant's auto scaling back first (kept on the lock), then lets go. Called once the
+   * endpoint has settled on its final config.
+   *
+   * @return the resources deleted, for the log and the caller's result
+   * @throws dev.poolshift.rollout.ScalingNotRestoredException when auto scaling could not be put
+   *     back: nothing is released, so the lock (and the setup on it) stays for a person
+   */
   List<String> release(Target t) {
+    scaling.restore(t.endpointName(), t.owner());
+    return releaseHeld(t);
+  }
+
+  /**
+   * Lets go without putting auto scaling back: the endpoint is gone, and SageMaker deregistered
+   * its variants' targets with it.
+   */
+  List<String> releaseGone(Target t) {
+    store.lockOf(t.endpointName()).filter(l -> l.owner().equals(t.owner()) && l.scaling() != null)
+        .ifPresent(l -> LOG.atWarn().addKeyValue("scaling", ScalingHold.commands(l.scaling()))
+            .log("endpoint is gone; its kept auto scaling setup is dropped"));
+    return releaseHeld(t);
+  }
+
+  private List<String> releaseHeld(Target t) {
     for (TokenKind kind : TokenKind.values()) {
       store.deregisterOwned(t.endpointName(), kind, t.owner());
     }

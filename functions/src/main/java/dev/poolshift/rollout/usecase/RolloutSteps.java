@@ -44,6 +44,7 @@ import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.RolloutPlan;
 import dev.poolshift.rollout.RolloutPlanner;
 import dev.poolshift.rollout.RolloutRequest;
+import dev.poolshift.rollout.ScalingNotRestoredException;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.VariantSpec;
@@ -169,15 +170,18 @@ public final class RolloutSteps {
   private final Contention contention;
   private final OperatorActions operators;
   private final PreviousRelease previousRelease;
+  private final ScalingHold scalingHold;
 
   public RolloutSteps(Settings settings, Ports ports) {
     this.settings = settings;
     this.ports = ports;
     this.contention = new Contention(ports.store(), ports.callbacks());
     this.operators = new OperatorActions(ports.store(), ports.callbacks(), ports.ledger());
-    this.previousRelease = new PreviousRelease(ports.store(), ports.endpoints(), ports.ledger());
+    this.scalingHold = new ScalingHold(ports.scaling(), ports.store());
+    this.previousRelease = new PreviousRelease(ports.store(), ports.endpoints(), ports.ledger(),
+        scalingHold);
     this.release = new Release(ports.store(), ports.alarms(), ports.endpoints(), ports.registry(),
-        ports.callbacks());
+        ports.callbacks(), scalingHold);
   }
 
   /**
@@ -690,10 +694,21 @@ public final class RolloutSteps {
     }
     requireNoStop(plan.endpointName(), owner);
     ports.store().setPhase(plan.endpointName(), owner, phase, null);
+    suspendScaling(plan, owner, in.requireNow());
     applyUpdate(update);
     LOG.atInfo().addKeyValue("endpointConfigName", target).addKeyValue("phase", phase.wire())
         .log("endpoint update to the new config requested");
     return Map.of();
+  }
+
+  /**
+   * Takes the baseline variant out of auto scaling before an UpdateEndpoint (SageMaker refuses
+   * to change a registered variant's instance type); the setup is put back when the lock is
+   * released. The baseline keeps the instance count it had meanwhile.
+   */
+  private void suspendScaling(PlanDocument plan, String owner, Instant now) {
+    scalingHold.suspend(plan.endpointName(), owner, plan.baseline().variantName(), now)
+        .ifPresent(entry -> ports.store().appendHistory(plan.endpointName(), owner, entry));
   }
 
   /** UpdateEndpoint to a config this rollout just created. */
@@ -1041,6 +1056,10 @@ public final class RolloutSteps {
     }
     ports.store().setPhase(ep, owner, RolloutPhase.FINAL_FLEET, null);
     ports.endpoints().createConfig(rollout.finalConfig());
+    if (!already) {
+      // Taken out before the canary already; again in case someone registered it meanwhile.
+      suspendScaling(plan, owner, in.requireNow());
+    }
     applyUpdate(rollout.finalUpdate(List.of()));
     LOG.atInfo().addKeyValue("endpointConfigName", plan.finalConfigName())
         .addKeyValue("pools", rollout.requestedPools().stream()
@@ -1252,10 +1271,14 @@ public final class RolloutSteps {
     EndpointState s = describeForMessage(ep);
     Map<String, Object> observation = s == null ? null : observationMap(s);
     writeRecord(plan, exec, LedgerEntries.NEEDS_A_PERSON, in.failure(), observation, now);
-    ports.notifier().publish(plan.isRollback()
-        ? Notifications.returnNeedsAPerson(plan, exec, in.failure(), s, settings.stateTable())
-        : Notifications.needsAPerson(plan, exec, in.failure(), in.phase(), s,
-            settings.stateTable()));
+    boolean scalingOnly = in.failure() != null
+        && ScalingNotRestoredException.class.getName().equals(in.failure().error());
+    ports.notifier().publish(scalingOnly
+        ? Notifications.scalingNotRestored(plan, exec, in.failure(), s, settings.stateTable())
+        : ScalingHold.withKeptSetup(plan.isRollback()
+            ? Notifications.returnNeedsAPerson(plan, exec, in.failure(), s, settings.stateTable())
+            : Notifications.needsAPerson(plan, exec, in.failure(), in.phase(), s,
+                settings.stateTable()), keptScaling(ep, exec.name())));
     // Whoever waits on this endpoint (a queued rollout, an operator's action) looks again now:
     // the lock stays, and they must hear that rather than wait out their bound.
     release.wakeWaiters(ep, exec.name());
@@ -1267,6 +1290,12 @@ public final class RolloutSteps {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** The auto scaling setup kept on the owner's lock, or null. */
+  private ScalingTargets.ScalingSetup keptScaling(String ep, String owner) {
+    return ports.store().lockOf(ep).filter(l -> l.owner().equals(owner))
+        .map(EndpointLock::scaling).orElse(null);
+  }
 
   /** An operator's promotion request for the owner's rollout, if one is pending. */
   private Optional<Promotion> promotionFor(String ep, String owner) {

@@ -8,7 +8,9 @@ import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
 import dev.poolshift.local.json.Json;
 import dev.poolshift.local.sim.Simulation;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,24 +19,88 @@ import java.util.UUID;
  * Application Auto Scaling on the AWS JSON 1.1 wire ({@code X-Amz-Target:
  * AnyScaleFrontendService.<Operation>}, signing name {@code application-autoscaling}): the
  * registry of scalable targets and their policies, so a plan can see that a SageMaker variant is
- * autoscaled and a rehearsal can register one. Scaling itself (alarms moving the desired count)
- * is not simulated. Targets are keyed by namespace, resource id and dimension, as in AWS; a
- * target's policies go with it when it is deregistered.
+ * autoscaled, a rollout can take a variant out of auto scaling and put it back, and a rehearsal
+ * can register one. Scaling itself (alarms moving the desired count) is not simulated.
+ *
+ * <p>Rules, as documented (API Reference): targets are keyed by namespace, resource id and
+ * dimension; RegisterScalableTarget on a registered target updates it (min/max/suspended state
+ * given replace the old ones); DeregisterScalableTarget deletes the target's scaling policies;
+ * PutScalingPolicy and DeleteScalingPolicy need the target registered (ObjectNotFoundException).
+ * A SageMaker variant must exist to be registered (ValidationException; message ours). A target
+ * whose endpoint was deleted is gone too (SageMaker: deleting an endpoint deregisters its
+ * targets); here that is seen the next time the registry is read, as a describe would.
  */
 public final class ApplicationAutoScalingService extends JsonProtocolService {
   private static final Set<String> NAMESPACES = Set.of("sagemaker", "ecs", "dynamodb", "lambda",
       "ec2", "appstream", "elasticmapreduce", "rds", "custom-resource", "comprehend", "kafka",
       "elasticache", "neptune", "cassandra", "workspaces");
 
+  static final String VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
+  private static final java.util.regex.Pattern VARIANT_RESOURCE =
+      java.util.regex.Pattern.compile("endpoint/([^/]+)/variant/([^/]+)");
+  private static final Set<String> POLICY_TYPES = Set.of("StepScaling", "TargetTrackingScaling",
+      "PredictiveScaling");
+
+  /** Does a SageMaker endpoint have this variant now? (the SageMaker simulator's answer) */
+  @FunctionalInterface
+  public interface Variants {
+    boolean exists(String endpointName, String variantName);
+  }
+
   private final Simulation sim;
   private final AwsContext aws;
+  private final Variants variants;
   private final Map<String, ObjectNode> targets = new LinkedHashMap<>();
   private final Map<String, ObjectNode> policies = new LinkedHashMap<>();
+  /**
+   * Registered SageMaker variant resource ids, readable without this service's lock: SageMaker
+   * asks while it holds its own lock, and this service calls SageMaker while holding this one.
+   */
+  private final Set<String> registeredVariants = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Map<String, java.util.Deque<AwsServiceException>> failNext = new java.util.HashMap<>();
 
-  public ApplicationAutoScalingService(Simulation sim, AwsContext aws) {
+  public ApplicationAutoScalingService(Simulation sim, AwsContext aws, Variants variants) {
     super("1.1");
     this.sim = sim;
     this.aws = aws;
+    this.variants = variants;
+  }
+
+  /** For SageMaker's UpdateEndpoint check; never waits on this service's lock. */
+  public boolean isVariantRegistered(String endpointName, String variantName) {
+    return registeredVariants.contains("endpoint/" + endpointName + "/variant/" + variantName);
+  }
+
+  /**
+   * The variant's target as {@code run --json} shows it: min, max, suspended state if set, and
+   * policy names with their types; empty when the variant is not registered.
+   */
+  public synchronized java.util.Optional<ObjectNode> variantView(String endpointName, String variantName) {
+    forgetDeletedVariants();
+    String key = "sagemaker|endpoint/" + endpointName + "/variant/" + variantName + "|" + VARIANT_DIMENSION;
+    ObjectNode t = targets.get(key);
+    if (t == null) {
+      return java.util.Optional.empty();
+    }
+    ObjectNode out = Json.object().put("resourceId", t.get("ResourceId").asText())
+        .put("minCapacity", t.get("MinCapacity").asInt()).put("maxCapacity", t.get("MaxCapacity").asInt());
+    if (t.has("SuspendedState")) {
+      out.set("suspendedState", t.get("SuspendedState").deepCopy());
+    }
+    ArrayNode list = out.putArray("policies");
+    policies.entrySet().stream().filter(e -> e.getKey().startsWith(key + "|"))
+        .forEach(e -> list.addObject().put("policyName", e.getValue().get("PolicyName").asText())
+            .put("policyType", e.getValue().get("PolicyType").asText()));
+    return java.util.Optional.of(out);
+  }
+
+  /** Registers a scaling policy directly (rehearsal seeding), as PutScalingPolicy would. */
+  public synchronized void putVariantPolicy(String endpointName, String variantName, ObjectNode policy) {
+    ObjectNode request = policy.deepCopy();
+    request.put("ServiceNamespace", "sagemaker")
+        .put("ResourceId", "endpoint/" + endpointName + "/variant/" + variantName)
+        .put("ScalableDimension", VARIANT_DIMENSION);
+    dispatch("PutScalingPolicy", request);
   }
 
   @Override
@@ -47,6 +113,11 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     return "AnyScaleFrontendService";
   }
 
+  /** One operation in-process with the wire's documents (scripted actions, tests); errors thrown. */
+  public synchronized JsonNode invoke(String operation, ObjectNode request) {
+    return dispatch(operation, request.deepCopy());
+  }
+
   /** Registers a SageMaker variant's target directly (rehearsal seeding), as the API would. */
   public synchronized void registerVariant(String endpointName, String variantName, int min, int max) {
     dispatch("RegisterScalableTarget", Json.object().put("ServiceNamespace", "sagemaker")
@@ -55,8 +126,18 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
         .put("MinCapacity", min).put("MaxCapacity", max));
   }
 
+  /** The next {@code operation} call fails with {@code error} (rehearsing a refusal). */
+  public synchronized void failNext(String operation, AwsServiceException error) {
+    failNext.computeIfAbsent(operation, k -> new java.util.ArrayDeque<>()).add(error);
+  }
+
   @Override
   protected synchronized JsonNode dispatch(String operation, ObjectNode request) {
+    java.util.Deque<AwsServiceException> injected = failNext.get(operation);
+    if (injected != null && !injected.isEmpty()) {
+      throw injected.poll();
+    }
+    forgetDeletedVariants();
     return switch (operation) {
       case "RegisterScalableTarget" -> register(request);
       case "DescribeScalableTargets" -> describeTargets(request);
@@ -82,12 +163,20 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     if (newMin < 0 || newMax < newMin) {
       throw validation("Maximum capacity cannot be less than minimum capacity");
     }
+    if (existing == null) {
+      requireVariant(r);
+    }
     ObjectNode t = existing != null ? existing : Json.object();
     t.put("ServiceNamespace", r.get("ServiceNamespace").asText());
     t.put("ResourceId", r.get("ResourceId").asText());
     t.put("ScalableDimension", r.get("ScalableDimension").asText());
     t.put("MinCapacity", newMin);
     t.put("MaxCapacity", newMax);
+    if (r.has("SuspendedState")) {
+      ObjectNode suspended = t.has("SuspendedState") ? (ObjectNode) t.get("SuspendedState") : Json.object();
+      r.get("SuspendedState").fields().forEachRemaining(f -> suspended.set(f.getKey(), f.getValue().deepCopy()));
+      t.set("SuspendedState", suspended);
+    }
     t.put("RoleARN", r.path("RoleARN").asText("arn:" + aws.partition() + ":iam::" + aws.accountId()
         + ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
         + "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"));
@@ -96,6 +185,9 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
       t.put("ScalableTargetARN", aws.arn("application-autoscaling", "scalable-target/"
           + UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
       targets.put(key, t);
+      if (isVariantTarget(t)) {
+        registeredVariants.add(t.get("ResourceId").asText());
+      }
     }
     return Json.object().put("ScalableTargetARN", t.get("ScalableTargetARN").asText());
   }
@@ -116,7 +208,11 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
 
   private JsonNode deregister(ObjectNode r) {
     String key = targetKey(r);
-    if (targets.remove(key) == null) {
+    ObjectNode removed = targets.remove(key);
+    if (removed != null && isVariantTarget(removed)) {
+      registeredVariants.remove(removed.get("ResourceId").asText());
+    }
+    if (removed == null) {
       throw AwsServiceException.client("ObjectNotFoundException", "No scalable target registered for service"
           + " namespace: " + r.get("ServiceNamespace").asText() + ", resource ID: " + r.get("ResourceId").asText()
           + ", scalable dimension: " + r.get("ScalableDimension").asText());
@@ -133,8 +229,21 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
           + ", scalable dimension: " + r.get("ScalableDimension").asText());
     }
     String name = required(r, "PolicyName");
+    String type = r.path("PolicyType").asText("StepScaling");
+    if (!POLICY_TYPES.contains(type)) {
+      throw validation("1 validation error detected: Value '" + type + "' at 'policyType' failed to satisfy"
+          + " constraint: Member must satisfy enum value set: " + new java.util.TreeSet<>(POLICY_TYPES));
+    }
+    String configuration = switch (type) {
+      case "TargetTrackingScaling" -> "TargetTrackingScalingPolicyConfiguration";
+      case "PredictiveScaling" -> "PredictiveScalingPolicyConfiguration";
+      default -> "StepScalingPolicyConfiguration";
+    };
+    if (!r.hasNonNull(configuration)) {
+      throw validation(configuration + " is required for a policy of type " + type);
+    }
     ObjectNode p = r.deepCopy();
-    p.put("PolicyType", r.path("PolicyType").asText("StepScaling"));
+    p.put("PolicyType", type);
     p.put("PolicyARN", aws.arn("autoscaling", "scalingPolicy:" + UUID.nameUUIDFromBytes(
         (key + "|" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ":resource/"
         + r.get("ServiceNamespace").asText() + "/" + r.get("ResourceId").asText() + ":policyName/" + name));
@@ -169,6 +278,50 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
           + r.get("PolicyName").asText());
     }
     return Json.object();
+  }
+
+  /** A SageMaker variant target names a variant that exists now (message ours, unconfirmed). */
+  private void requireVariant(ObjectNode r) {
+    if (!"sagemaker".equals(r.get("ServiceNamespace").asText())
+        || !VARIANT_DIMENSION.equals(r.get("ScalableDimension").asText())) {
+      return;
+    }
+    String id = r.get("ResourceId").asText();
+    java.util.regex.Matcher m = VARIANT_RESOURCE.matcher(id);
+    if (!m.matches()) {
+      throw validation("Unsupported resource ID for scalable dimension " + VARIANT_DIMENSION + ": " + id
+          + " (expected endpoint/<endpoint name>/variant/<variant name>)");
+    }
+    if (!variants.exists(m.group(1), m.group(2))) {
+      throw validation("The endpoint variant " + m.group(2) + " of endpoint " + m.group(1)
+          + " does not exist: cannot register " + id + " as a scalable target");
+    }
+  }
+
+  /**
+   * Targets (and their policies) of SageMaker variants that no longer exist are gone: deleting
+   * an endpoint deregisters them (SageMaker Developer Guide, "Delete endpoints configured for
+   * auto scaling"); an autoscaled variant cannot be removed by an update while registered.
+   */
+  private void forgetDeletedVariants() {
+    List<String> gone = new ArrayList<>();
+    targets.forEach((key, t) -> {
+      if (isVariantTarget(t)) {
+        java.util.regex.Matcher m = VARIANT_RESOURCE.matcher(t.get("ResourceId").asText());
+        if (m.matches() && !variants.exists(m.group(1), m.group(2))) {
+          gone.add(key);
+        }
+      }
+    });
+    for (String key : gone) {
+      registeredVariants.remove(targets.remove(key).get("ResourceId").asText());
+      policies.keySet().removeIf(k -> k.startsWith(key + "|"));
+    }
+  }
+
+  private static boolean isVariantTarget(ObjectNode t) {
+    return "sagemaker".equals(t.path("ServiceNamespace").asText())
+        && VARIANT_DIMENSION.equals(t.path("ScalableDimension").asText());
   }
 
   private static String targetKey(ObjectNode r) {

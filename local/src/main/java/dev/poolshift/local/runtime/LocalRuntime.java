@@ -153,7 +153,11 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.register(ssm);
       gateway.register(sns);
       gateway.register(new CloudWatchService(cloudWatch));
-      autoScaling = new ApplicationAutoScalingService(sim, aws);
+      // Each side asks the other through one narrow question: SageMaker whether a variant is
+      // registered (refusing instance-type changes), Application Auto Scaling whether a variant
+      // exists (refusing to register a missing one).
+      autoScaling = new ApplicationAutoScalingService(sim, aws, world::hasVariant);
+      world.setScalableVariants(autoScaling::isVariantRegistered);
       gateway.register(autoScaling);
       // The quotas SageMaker enforces, as Service Quotas lists them.
       serviceQuotas = new ServiceQuotasService(aws, world);

@@ -163,6 +163,7 @@ final class Endpoints {
     checkGuardrailVariants(ep, config, deployment);
     requireModels(config);
     Fleet target = buildFleet(config, retainAll ? ep.fleet : null, excluded);
+    checkAutoscaledVariants(ep, target);
     checkQuota(target, null);
     ep.lastDeploymentConfig = deployment;
     EnumSet<Fault> f = takeFaults(ep.name);
@@ -377,6 +378,49 @@ final class Endpoints {
   }
 
   // ================================================================== validation helpers
+
+  boolean hasVariant(String endpointName, String variantName) {
+    Endpoint ep = endpoints.get(endpointName);
+    return ep != null && !"Deleting".equals(ep.status) && ep.fleet != null
+        && ep.fleet.variants.containsKey(variantName);
+  }
+
+  /**
+   * "Update endpoints that use auto scaling" (SageMaker Developer Guide, §1.9): an update that
+   * would change the instance type of a variant registered with Application Auto Scaling fails,
+   * and removing such a variant needs it deregistered first; changing only the model is allowed.
+   * Harsher readings, both unconfirmed: moving between one type and InstancePools, or between
+   * pool type lists, counts as an instance-type change (pool priorities alone do not), and a
+   * removal is refused the same way. The exact message is ours.
+   */
+  private void checkAutoscaledVariants(Endpoint ep, Fleet target) {
+    if (ep.fleet == null) {
+      return;
+    }
+    for (Variant current : ep.fleet.variants.values()) {
+      if (!w.scalableVariants().registered(ep.name, current.name)) {
+        continue;
+      }
+      Variant next = target.variants.get(current.name);
+      if (next == null) {
+        throw Errors.validation("The variant \"" + current.name + "\" of endpoint \"" + ep.arn + "\" is registered"
+            + " as a scalable target with Application Auto Scaling and cannot be removed. Deregister it"
+            + " (DeregisterScalableTarget) before updating the endpoint.");
+      }
+      if (!instanceTypes(current).equals(instanceTypes(next))) {
+        throw Errors.validation("The variant \"" + current.name + "\" of endpoint \"" + ep.arn + "\" is registered"
+            + " as a scalable target with Application Auto Scaling; an update cannot change its instance type ("
+            + instanceTypes(current) + " to " + instanceTypes(next) + "). Delete its scaling policies and"
+            + " deregister it (DeregisterScalableTarget) before updating the endpoint, then register it again.");
+      }
+    }
+  }
+
+  /** "InstanceType x" or "InstancePools [x, y]" (types sorted: priorities alone are no type change). */
+  private static String instanceTypes(Variant v) {
+    List<String> types = v.pools.stream().map(Pool::instanceType).sorted().toList();
+    return v.pooled ? "InstancePools " + types : "InstanceType " + types.get(0);
+  }
 
   private RuntimeException inProgress(Endpoint ep) {
     return Errors.validation("Cannot update in-progress endpoint \"" + ep.arn + "\".");

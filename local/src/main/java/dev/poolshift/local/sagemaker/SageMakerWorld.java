@@ -63,6 +63,7 @@ public final class SageMakerWorld {
   private int modelPackageEventCopies = 1;
   private final Set<String> unhealthyModels = new HashSet<>();
   private Function<String, String> alarmStateSource;
+  private ScalableVariants scalableVariants = ScalableVariants.NONE;
   private final List<ThrottleRule> throttleRules = new ArrayList<>();
   private final Map<String, Integer> throttleNext = new HashMap<>();
   private final Map<String, Deque<AwsServiceException>> failNext = new HashMap<>();
@@ -668,6 +669,26 @@ public final class SageMakerWorld {
 
   Function<String, String> alarmStateSource() {
     return alarmStateSource;
+  }
+
+  ScalableVariants scalableVariants() {
+    return scalableVariants;
+  }
+
+  /**
+   * Where UpdateEndpoint learns which variants Application Auto Scaling holds (it refuses to
+   * change their instance type). Called under the world's lock: the answer must not wait on it.
+   */
+  public void setScalableVariants(ScalableVariants variants) {
+    locked(() -> {
+      scalableVariants = variants;
+      return null;
+    });
+  }
+
+  /** True when the endpoint exists and its current fleet has the variant (RegisterScalableTarget's check). */
+  public boolean hasVariant(String endpointName, String variantName) {
+    return locked(() -> endpoints.hasVariant(endpointName, variantName));
   }
 
   int endpointEventCopies(String eventStatus) {

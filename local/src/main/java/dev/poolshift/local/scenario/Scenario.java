@@ -57,7 +57,15 @@ public record Scenario(
    * @param modelPackage {@code <group>/<version>}
    */
   public record Variant(String variantName, String modelPackage, String instanceType, List<Pool> instancePools,
-      Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras) {}
+      Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras, Autoscaling autoscaling) {}
+
+  /**
+   * The variant registered with Application Auto Scaling before the scenario starts.
+   *
+   * @param suspendedState RegisterScalableTarget's {@code SuspendedState}, or null
+   * @param policies PutScalingPolicy request documents without the target fields
+   */
+  public record Autoscaling(int minCapacity, int maxCapacity, ObjectNode suspendedState, List<ObjectNode> policies) {}
 
   public record Pool(String instanceType, int priority) {}
 
@@ -186,7 +194,7 @@ public record Scenario(
           continue;
         }
         r.allowOnly(vat, vo, "variantName", "modelPackage", "instanceType", "instancePools", "provisionTimeoutSeconds",
-            "instanceCount", "weight", "extras");
+            "instanceCount", "weight", "extras", "autoscaling");
         String pkg = r.requiredText(vat + ".modelPackage", vo.get("modelPackage"));
         if (pkg != null && !pkg.matches("[A-Za-z0-9-]+/[0-9]+")) {
           r.problem(vat + ".modelPackage", "must be <group>/<version>, e.g. fraud-scoring/6 (got " + pkg + ")");
@@ -207,7 +215,9 @@ public record Scenario(
         int count = vo.has("instanceCount") ? (int) r.integer(vat + ".instanceCount", vo.get("instanceCount"), 1, 1000) : 1;
         double weight = vo.has("weight") ? r.number(vat + ".weight", vo.get("weight"), 0, 1e9) : 1.0;
         ObjectNode extras = vo.has("extras") ? r.object(vat + ".extras", vo.get("extras")).orElse(Json.object()) : Json.object();
-        variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras));
+        Autoscaling autoscaling = vo.has("autoscaling") ? autoscaling(r, vat + ".autoscaling", vo.get("autoscaling")) : null;
+        variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras,
+            autoscaling));
       }
       if (variants.isEmpty()) {
         r.problem(at + ".variants", "at least one variant is required");
@@ -306,6 +316,42 @@ public record Scenario(
     r.throwIfAny(source);
     return new Scenario(name, description, template, parameters, start, seed, limit, groups, endpoints, profiles,
         alarms, capacity, quotas, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
+  }
+
+  /**
+   * {@code autoscaling}: {@code minCapacity}, {@code maxCapacity}, optional {@code suspendedState}
+   * and {@code policies} (PutScalingPolicy documents: {@code PolicyName}, {@code PolicyType},
+   * its configuration; the target fields are the variant's). Application Auto Scaling checks the
+   * rest when the world is seeded.
+   */
+  private static Autoscaling autoscaling(Reader r, String at, JsonNode n) {
+    ObjectNode o = r.object(at, n).orElse(null);
+    if (o == null) {
+      return null;
+    }
+    r.allowOnly(at, o, "minCapacity", "maxCapacity", "suspendedState", "policies");
+    int min = (int) r.integer(at + ".minCapacity", o.get("minCapacity"), 0, 1000);
+    int max = (int) r.integer(at + ".maxCapacity", o.get("maxCapacity"), 0, 1000);
+    if (max < min) {
+      r.problem(at + ".maxCapacity", "must be at least minCapacity (" + min + ")");
+    }
+    ObjectNode suspended = o.has("suspendedState") ? r.object(at + ".suspendedState", o.get("suspendedState")).orElse(null)
+        : null;
+    List<ObjectNode> policies = new ArrayList<>();
+    int pi = 0;
+    for (JsonNode p : r.array(at + ".policies", o.get("policies"))) {
+      String pat = at + ".policies[" + pi++ + "]";
+      r.object(pat, p).ifPresent(po -> {
+        r.requiredText(pat + ".PolicyName", po.get("PolicyName"));
+        for (String target : List.of("ServiceNamespace", "ResourceId", "ScalableDimension")) {
+          if (po.has(target)) {
+            r.problem(pat + "." + target, "set by the variant; leave it out");
+          }
+        }
+        policies.add(po);
+      });
+    }
+    return new Autoscaling(min, max, suspended, policies);
   }
 
   /** Collects problems with the field they concern. */

@@ -87,7 +87,13 @@ public final class ScenarioReport {
 
     ObjectNode endpoints = out.putObject("endpoints");
     for (EndpointView ep : runtime.sageMaker().endpoints()) {
-      endpoints.set(ep.name(), endpoint(ep));
+      ObjectNode view = endpoint(ep);
+      // The variant's scalable target, if registered: what a rollout must leave as it found it.
+      for (JsonNode v : view.path("variants")) {
+        runtime.autoScaling().variantView(ep.name(), v.path("variantName").asText())
+            .ifPresent(a -> ((ObjectNode) v).set("autoscaling", a));
+      }
+      endpoints.set(ep.name(), view);
     }
 
     ArrayNode mutations = runtime.sageMaker().mutationsJson();

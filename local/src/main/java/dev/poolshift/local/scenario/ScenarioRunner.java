@@ -84,6 +84,42 @@ public final class ScenarioRunner {
     }
   }
 
+  /** Registers the endpoint's autoscaled variants and their policies, as a person would have. */
+  private static void seedAutoscaling(LocalRuntime runtime, Scenario.Endpoint endpoint) {
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < endpoint.variants().size(); i++) {
+      Scenario.Variant v = endpoint.variants().get(i);
+      Scenario.Autoscaling a = v.autoscaling();
+      if (a == null) {
+        continue;
+      }
+      String at = "world.endpoints[" + endpoint.name() + "].variants[" + i + "].autoscaling";
+      ObjectNode target = Json.object().put("ServiceNamespace", "sagemaker")
+          .put("ResourceId", "endpoint/" + endpoint.name() + "/variant/" + v.variantName())
+          .put("ScalableDimension", "sagemaker:variant:DesiredInstanceCount")
+          .put("MinCapacity", a.minCapacity()).put("MaxCapacity", a.maxCapacity());
+      if (a.suspendedState() != null) {
+        target.set("SuspendedState", a.suspendedState());
+      }
+      try {
+        runtime.autoScaling().invoke("RegisterScalableTarget", target);
+      } catch (dev.poolshift.local.aws.AwsServiceException e) {
+        problems.add(at + ": " + e.code() + ": " + e.getMessage());
+        continue;
+      }
+      for (int p = 0; p < a.policies().size(); p++) {
+        try {
+          runtime.autoScaling().putVariantPolicy(endpoint.name(), v.variantName(), a.policies().get(p));
+        } catch (dev.poolshift.local.aws.AwsServiceException e) {
+          problems.add(at + ".policies[" + p + "]: " + e.code() + ": " + e.getMessage());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ScenarioException("world.endpoints", problems);
+    }
+  }
+
   private static void seed(Scenario scenario, LocalRuntime runtime) {
     SageMakerWorld world = runtime.sageMaker();
     world.setRandomSeed(scenario.seed());
@@ -130,6 +166,7 @@ public final class ScenarioRunner {
       }
       world.seedEndpointConfig(config);
       world.seedEndpoint(endpoint.name(), endpoint.configName(), endpoint.tags());
+      seedAutoscaling(runtime, endpoint);
     }
     List<String> alarmProblems = new ArrayList<>();
     for (int i = 0; i < scenario.alarms().size(); i++) {

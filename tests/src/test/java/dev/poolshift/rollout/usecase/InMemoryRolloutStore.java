@@ -8,6 +8,7 @@ import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
@@ -46,6 +47,17 @@ public final class InMemoryRolloutStore implements RolloutStore {
   @Override
   public List<EndpointLock> locks() {
     return new ArrayList<>(locks.values());
+  }
+
+  @Override
+  public boolean keepScaling(String endpointName, String owner, ScalingTargets.ScalingSetup setup) {
+    EndpointLock held = locks.get(endpointName);
+    if (held == null || !held.owner().equals(owner)) {
+      return false;
+    }
+    locks.put(endpointName, new EndpointLock(held.endpointName(), held.owner(), held.executionArn(),
+        held.modelPackageArn(), held.acquiredAt(), setup));
+    return true;
   }
 
   @Override

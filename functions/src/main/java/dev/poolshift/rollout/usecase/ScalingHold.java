@@ -1,0 +1,165 @@
+package dev.poolshift.rollout.usecase;
+
+import dev.poolshift.rollout.EndpointLockedException;
+import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.ScalingNotRestoredException;
+import dev.poolshift.rollout.TransientServiceException;
+import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Notification;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
+import dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup;
+import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the baseline variant out of Application Auto Scaling for a rollout and puts it back
+ * (fault matrix row 40). SageMaker refuses an UpdateEndpoint that changes the instance type of a
+ * registered variant, and moving it onto instance pools is such a change; so before the first
+ * update the target and every policy are kept on the endpoint's lock (first, so a crash after
+ * the deregistration cannot lose them), then the policies are deleted and the target
+ * deregistered. Whoever releases the lock (the workflow's last steps or the reconciler) puts
+ * the kept setup back first, on the variant of the same name, with the same bounds and the
+ * policies' exact settings. Both directions are safe to repeat.
+ */
+final class ScalingHold {
+  private static final Logger LOG = LoggerFactory.getLogger(ScalingHold.class);
+
+  private final ScalingTargets scaling;
+  private final RolloutStore store;
+
+  ScalingHold(ScalingTargets scaling, RolloutStore store) {
+    this.scaling = scaling;
+    this.store = store;
+  }
+
+  /**
+   * Before an UpdateEndpoint of the owner's rollout. A setup already kept (a retry, or the
+   * promotion after the canary) is removed again rather than read again: the live read would
+   * find nothing and must not replace what was kept.
+   *
+   * @return the history entry to record (the setup, for the ledger), empty when the variant is
+   *     not autoscaled
+   */
+  Optional<Map<String, Object>> suspend(String endpointName, String owner, String variantName,
+      Instant now) {
+    EndpointLock lock = ownLock(endpointName, owner);
+    ScalingSetup kept = lock.scaling();
+    boolean first = kept == null;
+    if (first) {
+      Optional<ScalingSetup> live = scaling.capture(endpointName, variantName);
+      if (live.isEmpty()) {
+        return Optional.empty();
+      }
+      kept = live.get();
+      if (!store.keepScaling(endpointName, owner, kept)) {
+        throw new EndpointLockedException(endpointName, null, "endpoint " + endpointName
+            + " is no longer locked by " + owner + "; its auto scaling was left as it is");
+      }
+    }
+    scaling.remove(kept);
+    LOG.atInfo().addKeyValue("resourceId", kept.resourceId())
+        .addKeyValue("minCapacity", kept.minCapacity()).addKeyValue("maxCapacity", kept.maxCapacity())
+        .addKeyValue("policies", kept.policyNames()).addKeyValue("firstTime", first)
+        .log("variant taken out of auto scaling for the rollout; setup kept on the lock");
+    return first ? Optional.of(historyEntry(kept, now)) : Optional.empty();
+  }
+
+  /**
+   * Puts the setup kept on the owner's lock back; nothing when none was kept. A transient
+   * failure is thrown as it is (the step is retried).
+   *
+   * @throws ScalingNotRestoredException when Application Auto Scaling refused, with the setup
+   *     spelled out as commands a person can run
+   */
+  void restore(String endpointName, String owner) {
+    ScalingSetup kept = store.lockOf(endpointName).filter(l -> l.owner().equals(owner))
+        .map(EndpointLock::scaling).orElse(null);
+    if (kept == null) {
+      return;
+    }
+    try {
+      scaling.apply(kept);
+    } catch (TransientServiceException e) {
+      throw e;
+    } catch (RolloutException e) {
+      LOG.atError().addKeyValue("resourceId", kept.resourceId())
+          .addKeyValue("error", e.getClass().getName()).addKeyValue("cause", e.getMessage())
+          .log("auto scaling could not be put back");
+      throw new ScalingNotRestoredException("the auto scaling of variant " + kept.variantName()
+          + " on endpoint " + endpointName + " was taken out for the rollout and could not be"
+          + " put back (" + e.getMessage() + "); the endpoint serves but does not scale."
+          + " Re-apply it by hand: " + commands(kept), e);
+    }
+    LOG.atInfo().addKeyValue("resourceId", kept.resourceId())
+        .addKeyValue("minCapacity", kept.minCapacity()).addKeyValue("maxCapacity", kept.maxCapacity())
+        .addKeyValue("policies", kept.policyNames())
+        .log("auto scaling put back as it was before the rollout");
+  }
+
+  /**
+   * For a page that leaves the endpoint to a person for another reason: the variant's auto
+   * scaling is still out, and how to put it back once the endpoint is.
+   */
+  static Notification withKeptSetup(Notification page, ScalingSetup kept) {
+    if (kept == null) {
+      return page;
+    }
+    return new Notification(page.subject(), page.body() + "\nAuto scaling of variant "
+        + kept.variantName() + " was taken out for the rollout and is still out. Once the endpoint"
+        + " serves as it should, re-apply it: " + commands(kept) + "\n");
+  }
+
+  /** The kept setup as the AWS CLI commands that re-create it, for a page. */
+  static String commands(ScalingSetup s) {
+    String target = " --service-namespace sagemaker --resource-id " + s.resourceId()
+        + " --scalable-dimension sagemaker:variant:DesiredInstanceCount";
+    StringBuilder out = new StringBuilder("aws application-autoscaling register-scalable-target"
+        + target + " --min-capacity " + s.minCapacity() + " --max-capacity " + s.maxCapacity());
+    if (!s.suspendedState().isEmpty()) {
+      out.append(" --suspended-state '").append(JsonText.write(s.suspendedState())).append('\'');
+    }
+    for (ScalingPolicySetup p : s.policies()) {
+      out.append("; aws application-autoscaling put-scaling-policy").append(target)
+          .append(" --policy-name '").append(p.policyName()).append("' --policy-type ")
+          .append(p.policyType()).append(" --cli-input-json '")
+          .append(JsonText.write(p.settings())).append('\'');
+    }
+    return out.toString();
+  }
+
+  private EndpointLock ownLock(String endpointName, String owner) {
+    return store.lockOf(endpointName).filter(l -> l.owner().equals(owner))
+        .orElseThrow(() -> new EndpointLockedException(endpointName, null, "endpoint "
+            + endpointName + " is not locked by " + owner + "; its auto scaling was left as it is"));
+  }
+
+  private static Map<String, Object> historyEntry(ScalingSetup s, Instant now) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("at", now.toString());
+    entry.put("kind", "autoscaling-suspended");
+    entry.put("resourceId", s.resourceId());
+    entry.put("minCapacity", s.minCapacity());
+    entry.put("maxCapacity", s.maxCapacity());
+    if (!s.suspendedState().isEmpty()) {
+      entry.put("suspendedState", s.suspendedState());
+    }
+    List<Map<String, Object>> policies = new ArrayList<>();
+    for (ScalingPolicySetup p : s.policies()) {
+      Map<String, Object> policy = new LinkedHashMap<>();
+      policy.put("policyName", p.policyName());
+      policy.put("policyType", p.policyType());
+      policy.put("settings", JsonText.write(p.settings()));
+      policies.add(policy);
+    }
+    entry.put("policies", policies);
+    return entry;
+  }
+}
