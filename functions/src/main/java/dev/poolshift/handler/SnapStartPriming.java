@@ -5,6 +5,7 @@ import dev.poolshift.rollout.ModelPackageArn;
 import dev.poolshift.rollout.port.TokenKind;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -52,7 +53,11 @@ final class SnapStartPriming implements Resource {
         () -> aws.rolloutStore().lockOf(NOTHING),
         () -> aws.ledger().latest(NOTHING, 1),
         () -> aws.alarms().describe(List.of(NOTHING)),
-        () -> aws.metrics().variant(NOTHING, NOTHING, Instant.EPOCH, Instant.EPOCH.plusSeconds(60), true));
+        () -> aws.metrics().variant(NOTHING, NOTHING, Instant.EPOCH, Instant.EPOCH.plusSeconds(60), true),
+        () -> aws.scalingTargets().capture(NOTHING, NOTHING),
+        () -> aws.instanceQuotas().endpointUsage(Set.of(NOTHING)),
+        // Reads at most one endpoint: ListEndpoints and DescribeEndpoint(Config), answer discarded.
+        () -> aws.instanceUsage().endpointInstances(1));
   }
 
   /** The approval intake: profile, registry, the state table. */
@@ -78,7 +83,11 @@ final class SnapStartPriming implements Resource {
         () -> aws.endpoints().describe(NOTHING));
   }
 
-  /** The reconciler: a lock, an execution's status, the endpoint. */
+  /**
+   * The reconciler: a lock, an execution's status, the endpoint. Its Application Auto Scaling
+   * client is not primed: the function may only write there (re-register a suspended target), a
+   * priming read would be an AccessDenied in CloudTrail, and the path is not latency-bound.
+   */
   static SnapStartPriming forReconciler(AwsAdapters aws) {
     return register(
         () -> aws.rolloutStore().lockOf(NOTHING),
