@@ -42,7 +42,7 @@ final class ServeCommand {
     }
     LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.of(template).withPort(port).withRealTime(speed)
         .withParameters(java.util.Map.of("SageMakerExecutionRoleArn",
-            "arn:aws:iam::111122223333:role/poolshift-local-sagemaker-execution")));
+            "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution")));
     runtime.startClock();
     return runtime;
   }

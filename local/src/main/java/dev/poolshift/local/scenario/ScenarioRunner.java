@@ -30,9 +30,13 @@ public final class ScenarioRunner {
   /** The template parameter naming where profiles live, and its default. */
   static final String PROFILE_PREFIX_PARAMETER = "ProfileParameterPrefix";
   static final String DEFAULT_PROFILE_PREFIX = "/poolshift/profiles";
-  /** Template parameters a scenario need not set: the account-specific ones get local defaults. */
+  /**
+   * Template parameters a scenario need not set: the account-specific ones get local defaults.
+   * The role is the one the sample profiles (events/profiles/) name, because the stack lets
+   * functions pass only this role to SageMaker: a plan flags a profile naming another one.
+   */
   static final Map<String, String> LOCAL_PARAMETER_DEFAULTS = Map.of(
-      "SageMakerExecutionRoleArn", "arn:aws:iam::111122223333:role/poolshift-local-sagemaker-execution");
+      "SageMakerExecutionRoleArn", "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution");
 
   private ScenarioRunner() {}
 
