@@ -10,10 +10,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.ObjectNotFoundException;
 import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.PutScheduledActionRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScheduledAction;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.applicationautoscaling.model.SuspendedState;
 
@@ -22,12 +24,17 @@ import software.amazon.awssdk.services.applicationautoscaling.model.SuspendedSta
  * {@code endpoint/<ep>/variant/<variant>} on {@code sagemaker:variant:DesiredInstanceCount}. A
  * policy's settings are every member PutScalingPolicy accepts besides the target and the name
  * and type, read from DescribeScalingPolicies through the SDK's own field list
- * ({@link SdkPojoJson}), so they are sent back exactly as they were.
+ * ({@link SdkPojoJson}), so they are sent back exactly as they were. Scheduled actions are kept
+ * the same way (every PutScheduledAction member DescribeScheduledActions returns): deregistering
+ * the target deletes them, so without this a rollout would silently drop a daily scale-up.
  */
 public final class ApplicationAutoScalingTargets implements ScalingTargets {
   /** The members of PutScalingPolicy that say which policy it is, not how it scales. */
   private static final Set<String> IDENTITY = Set.of("PolicyName", "ServiceNamespace",
       "ResourceId", "ScalableDimension", "PolicyType");
+  /** The members of PutScheduledAction that say which action it is, not what it does. */
+  private static final Set<String> ACTION_IDENTITY = Set.of("ScheduledActionName",
+      "ServiceNamespace", "ResourceId", "ScalableDimension");
   private static final ScalableDimension DIMENSION =
       ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT;
 
@@ -46,8 +53,10 @@ public final class ApplicationAutoScalingTargets implements ScalingTargets {
         return Optional.empty();
       }
       List<String> policies = policies(resourceId).stream().map(ScalingPolicy::policyName).toList();
+      List<String> actions = scheduledActions(resourceId).stream()
+          .map(ScheduledAction::scheduledActionName).toList();
       return Optional.of(new ScalingTarget(resourceId, target.get().minCapacity(),
-          target.get().maxCapacity(), policies));
+          target.get().maxCapacity(), policies, actions));
     } catch (SdkException e) {
       throw AwsErrors.translate("DescribeScalableTargets " + resourceId, e);
     }
@@ -68,12 +77,21 @@ public final class ApplicationAutoScalingTargets implements ScalingTargets {
         settings.keySet().removeIf(k -> IDENTITY.contains(k) || !sendable.contains(k));
         return new ScalingPolicySetup(p.policyName(), p.policyTypeAsString(), settings);
       }).toList();
+      Set<String> schedulable = new java.util.HashSet<>();
+      PutScheduledActionRequest.builder().sdkFields()
+          .forEach(f -> schedulable.add(f.locationName()));
+      List<ScheduledActionSetup> actions = scheduledActions(resourceId).stream().map(a -> {
+        Map<String, Object> settings = new LinkedHashMap<>(SdkPojoJson.toMap(a));
+        settings.keySet().removeIf(k -> ACTION_IDENTITY.contains(k) || !schedulable.contains(k));
+        return new ScheduledActionSetup(a.scheduledActionName(), settings);
+      }).toList();
       SuspendedState suspended = target.get().suspendedState();
       return Optional.of(new ScalingSetup(endpointName, variantName, target.get().minCapacity(),
           target.get().maxCapacity(), suspended == null ? Map.of() : SdkPojoJson.toMap(suspended),
-          policies));
+          policies, actions));
     } catch (SdkException e) {
-      throw AwsErrors.translate("DescribeScalableTargets/DescribeScalingPolicies " + resourceId, e);
+      throw AwsErrors.translate("DescribeScalableTargets/DescribeScalingPolicies/"
+          + "DescribeScheduledActions " + resourceId, e);
     }
   }
 
@@ -128,6 +146,17 @@ public final class ApplicationAutoScalingTargets implements ScalingTargets {
         throw AwsErrors.translate("PutScalingPolicy " + p.policyName() + " on " + resourceId, e);
       }
     }
+    for (ScheduledActionSetup a : setup.scheduledActions()) {
+      PutScheduledActionRequest.Builder put = PutScheduledActionRequest.builder()
+          .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
+          .scalableDimension(DIMENSION).scheduledActionName(a.name());
+      SdkPojoJson.set(put, a.settings(), "scheduled action " + a.name());
+      try {
+        client.putScheduledAction(put.build());
+      } catch (SdkException e) {
+        throw AwsErrors.translate("PutScheduledAction " + a.name() + " on " + resourceId, e);
+      }
+    }
   }
 
   private Optional<ScalableTarget> target(String resourceId) {
@@ -138,6 +167,12 @@ public final class ApplicationAutoScalingTargets implements ScalingTargets {
   private List<ScalingPolicy> policies(String resourceId) {
     return client.describeScalingPoliciesPaginator(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
         .resourceId(resourceId).scalableDimension(DIMENSION)).scalingPolicies().stream().toList();
+  }
+
+  private List<ScheduledAction> scheduledActions(String resourceId) {
+    return client.describeScheduledActionsPaginator(b -> b
+        .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
+        .scalableDimension(DIMENSION)).scheduledActions().stream().toList();
   }
 
   private static String resourceId(String endpointName, String variantName) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.poolshift.rollout.ServiceCallException;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
+import dev.poolshift.rollout.port.ScalingTargets.ScheduledActionSetup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class ScalingSetupJson {
       policies.add(policy);
     }
     doc.put("policies", policies);
+    List<Map<String, Object>> actions = new ArrayList<>();
+    for (ScheduledActionSetup a : s.scheduledActions()) {
+      Map<String, Object> action = new LinkedHashMap<>();
+      action.put("name", a.name());
+      action.put("settings", a.settings());
+      actions.add(action);
+    }
+    doc.put("scheduledActions", actions);
     try {
       return Json.MAPPER.writeValueAsString(doc);
     } catch (JsonProcessingException e) {
@@ -54,9 +63,16 @@ public final class ScalingSetupJson {
         policies.add(new ScalingPolicySetup((String) p.get("policyName"),
             (String) p.get("policyType"), (Map<String, Object>) p.get("settings")));
       }
+      // A setup kept before scheduled actions were kept has none.
+      List<ScheduledActionSetup> actions = new ArrayList<>();
+      for (Object o : (List<Object>) doc.getOrDefault("scheduledActions", List.of())) {
+        Map<String, Object> a = (Map<String, Object>) o;
+        actions.add(new ScheduledActionSetup((String) a.get("name"),
+            (Map<String, Object>) a.get("settings")));
+      }
       return new ScalingSetup((String) doc.get("endpointName"), (String) doc.get("variantName"),
           ((Number) doc.get("minCapacity")).intValue(), ((Number) doc.get("maxCapacity")).intValue(),
-          (Map<String, Object>) doc.get("suspendedState"), policies);
+          (Map<String, Object>) doc.get("suspendedState"), policies, actions);
     } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
       throw new ServiceCallException("kept auto scaling setup is not readable: " + e.getMessage()
           + " (" + json + ")", e);

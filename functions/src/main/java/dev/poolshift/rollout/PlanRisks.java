@@ -68,13 +68,15 @@ public final class PlanRisks {
    * The replaced variant is registered with Application Auto Scaling. SageMaker refuses an
    * UpdateEndpoint that changes the instance type of a registered variant; whether moving it
    * from one type onto instance pools counts as a change is unconfirmed, so the harsher reading
-   * is reported. Poolshift does not deregister and re-register targets itself.
+   * is reported. Poolshift deregisters the target for the rollout and registers it again after,
+   * with its policies and scheduled actions (deregistering deletes both).
    */
   public static String autoscaled(dev.poolshift.rollout.port.ScalingTargets.ScalingTarget target,
       VariantSpec before, VariantSpec after, String canaryVariant) {
     String what = "variant " + before.variantName() + " is autoscaled (" + target.resourceId()
         + ", min " + target.minCapacity() + ", max " + target.maxCapacity() + ", policies "
-        + target.policyNames() + ")";
+        + target.policyNames() + (target.scheduledActionNames().isEmpty() ? ""
+            : ", scheduled actions " + target.scheduledActionNames()) + ")";
     boolean typeChanges = !java.util.Objects.equals(before.instanceType(), after.instanceType())
         || !java.util.Objects.equals(types(before), types(after));
     String why = typeChanges ? "its instance type changes (" + (before.usesPools() ? types(before)
@@ -82,9 +84,11 @@ public final class PlanRisks {
         + " registered variant" : "SageMaker refuses to change a registered variant's instance"
         + " type, and autoscaling activity would block the rollout's updates";
     return what + ": " + why + ", so Poolshift deregisters the scalable target (deleting its"
-        + " policies) before the first endpoint update and registers it again, with the same min,"
-        + " max and policies, once the endpoint has settled (promoted, rolled back or failed); if"
-        + " that fails, a person is paged with the commands to re-apply it. Meanwhile "
+        + " policies and scheduled actions) before the first endpoint update and registers it"
+        + " again, with the same min, max, policies and scheduled actions, once the endpoint has"
+        + " settled (promoted, rolled back or failed); a one-time scheduled action whose time"
+        + " passes meanwhile is not re-created (on-call is told). If putting it back fails, a"
+        + " person is paged with the commands to re-apply it. Meanwhile "
         + before.variantName() + " is not autoscaled: it keeps the instance count it has when the"
         + " rollout starts, and the canary " + canaryVariant + " is not autoscaled either";
   }

@@ -79,6 +79,20 @@ class DynamoRolloutStoreTest {
   }
 
   @Test
+  void aKeptSetupWithScheduledActionsReadsBackExactlyAndOneKeptBeforeThemStillLoads() {
+    ScalingTargets.ScalingSetup setup = new ScalingTargets.ScalingSetup("ep", "AllTraffic", 2, 6, Map.of(),
+        List.of(), List.of(new ScalingTargets.ScheduledActionSetup("morning-peak", Map.of(
+            "Schedule", "cron(0 8 * * ? *)", "Timezone", "Europe/Berlin", "StartTime", "2026-01-01T00:00:00Z",
+            "EndTime", "2027-01-01T00:00:00.250Z", "ScalableTargetAction", Map.of("MinCapacity", 4, "MaxCapacity", 8)))));
+
+    assertThat(ScalingSetupJson.read(ScalingSetupJson.write(setup))).isEqualTo(setup);
+    ScalingTargets.ScalingSetup old = ScalingSetupJson.read("{\"endpointName\":\"ep\",\"variantName\":\"AllTraffic\","
+        + "\"minCapacity\":2,\"maxCapacity\":6,\"suspendedState\":{},\"policies\":[]}");
+    assertThat(old.scheduledActions()).isEmpty();
+    assertThat(old.minCapacity()).isEqualTo(2);
+  }
+
+  @Test
   void anotherExecutionsLockKeepsNoAutoScalingSetup() {
     http.then(Reply.error(400, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
         "The conditional request failed"));

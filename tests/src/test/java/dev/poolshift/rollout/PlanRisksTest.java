@@ -59,10 +59,11 @@ class PlanRisksTest {
         new InstancePool("ml.g5.2xlarge", 1, null)), 1200, 1.0, Map.of());
 
     String risk = PlanRisks.autoscaled(new dev.poolshift.rollout.port.ScalingTargets.ScalingTarget(
-        "endpoint/e/variant/AllTraffic", 2, 6, List.of("p")), pooled, pooled, "canary-v2");
+        "endpoint/e/variant/AllTraffic", 2, 6, List.of("p"), List.of("morning-peak")), pooled, pooled, "canary-v2");
 
     assertThat(risk).contains("Poolshift deregisters the scalable target")
-        .contains("registers it again, with the same min, max and policies")
+        .contains("registers it again, with the same min, max, policies and scheduled actions")
+        .contains("scheduled actions [morning-peak]")
         .contains("keeps the instance count it has when the rollout starts")
         .doesNotContain("its instance type changes");
   }

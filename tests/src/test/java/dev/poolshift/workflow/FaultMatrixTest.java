@@ -668,8 +668,18 @@ class FaultMatrixTest {
         assertThat(WorkflowInvariants.sameSettings(after.path("policies"), r.autoscalingBefore().path("policies")))
             .as("every policy with every setting: %s vs %s", after.path("policies"), r.autoscalingBefore().path("policies"))
             .isTrue();
+        assertThat(after.path("scheduledActions")).singleElement().satisfies(a -> {
+          assertThat(a.path("ScheduledActionName").asText()).isEqualTo("fraud-scoring-prod-morning-peak");
+          assertThat(a.path("Timezone").asText()).isEqualTo("Europe/Berlin");
+        });
+        assertThat(WorkflowInvariants.sameSettings(after.path("scheduledActions"),
+            r.autoscalingBefore().path("scheduledActions")))
+            .as("every scheduled action with every setting: %s vs %s", after.path("scheduledActions"),
+                r.autoscalingBefore().path("scheduledActions"))
+            .isTrue();
         assertThat(ledgerFleet(r).toString()).as("the ledger keeps what was taken out")
-            .contains("autoscaling-suspended").contains("fraud-scoring-prod-backlog-step");
+            .contains("autoscaling-suspended").contains("fraud-scoring-prod-backlog-step")
+            .contains("fraud-scoring-prod-morning-peak");
         r.assertInvariants();
       }
     }
@@ -683,6 +693,8 @@ class FaultMatrixTest {
         assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("ROLLED_BACK");
         assertThat(r.rejected("ValidationException")).noneMatch(m -> m.operation().equals("UpdateEndpoint"));
         assertThat(r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT)).isTrue();
+        assertThat(WorkflowInvariants.autoscaling(r.runtime()).path("scheduledActions"))
+            .as("the morning scale-up survives the rollback").hasSize(1);
         r.assertInvariants();
       }
     }
@@ -745,7 +757,8 @@ class FaultMatrixTest {
                   + " --resource-id endpoint/" + ENDPOINT + "/variant/" + VARIANT)
               .contains("--min-capacity 2 --max-capacity 6")
               .contains("put-scaling-policy").contains("fraud-scoring-prod-weighted-utilization")
-              .contains("\"TargetValue\":0.7");
+              .contains("\"TargetValue\":0.7")
+              .contains("put-scheduled-action").contains("--scheduled-action-name 'fraud-scoring-prod-morning-peak'");
         });
         assertThat(r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT)).isFalse();
         r.runtime().simulation().advance(Duration.ofMinutes(15));
@@ -1002,11 +1015,18 @@ class FaultMatrixTest {
           .containsExactly("RolloutStepsFunction");
       assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeleteScalingPolicy"))
           .containsExactly("RolloutStepsFunction");
-      for (String action : List.of("application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy")) {
+      // Re-creating the scheduled actions deregistering deleted: both functions that put auto scaling back.
+      for (String action : List.of("application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
+          "application-autoscaling:PutScheduledAction")) {
         assertThat(TemplatePolicies.functionsAllowed(statements, action)).containsExactlyInAnyOrder(
             "RolloutStepsFunction", "ReconcilerFunction");
       }
+      // Only the steps read the setup (plan and capture); nobody deletes a scheduled action itself.
+      assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DescribeScheduledActions"))
+          .containsExactly("RolloutStepsFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeleteScheduledAction")).isEmpty();
       for (String action : List.of("application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
+          "application-autoscaling:PutScheduledAction",
           "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DeregisterScalableTarget")) {
         assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st -> {
           assertThat(TemplatePolicies.resources(st)).singleElement().asString().endsWith(":scalable-target/*");
@@ -1096,6 +1116,12 @@ class FaultMatrixTest {
     ArrayNode steps = step.putArray("StepAdjustments");
     steps.addObject().put("MetricIntervalLowerBound", 0.0).put("MetricIntervalUpperBound", 10.5).put("ScalingAdjustment", 1);
     steps.addObject().put("MetricIntervalLowerBound", 10.5).put("ScalingAdjustment", 2);
+    // Deregistering the target deletes its scheduled actions: the daily scale-up before the
+    // peak must be there the next morning, with its time zone, window and bounds.
+    ObjectNode morning = a.putArray("scheduledActions").addObject()
+        .put("ScheduledActionName", "fraud-scoring-prod-morning-peak").put("Schedule", "cron(0 8 ? * MON-FRI *)")
+        .put("Timezone", "Europe/Berlin").put("StartTime", 1767225600).put("EndTime", 1830297600);
+    morning.putObject("ScalableTargetAction").put("MinCapacity", 4).put("MaxCapacity", 8);
   }
 
   /** One canary step straight to 100%: for rows about intake, where the canary is not the point. */

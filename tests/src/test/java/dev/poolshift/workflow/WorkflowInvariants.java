@@ -68,8 +68,8 @@ final class WorkflowInvariants {
 
   /**
    * A scalable target that existed before a rollout exists after it with the same settings:
-   * the same min, max and suspended state, and the same policies with every setting (fault
-   * matrix row 40). Creation times and generated ARNs may differ.
+   * the same min, max and suspended state, the same policies and the same scheduled actions with
+   * every setting (fault matrix row 40). Creation times and generated ARNs may differ.
    */
   static void assertAutoscalingAsBefore(LocalRuntime runtime, JsonNode before) {
     JsonNode after = autoscaling(runtime);
@@ -84,12 +84,19 @@ final class WorkflowInvariants {
         && x.decimalValue().compareTo(y.decimalValue()) == 0) ? 0 : 1, b);
   }
 
-  /** SageMaker scalable targets and scaling policies as DescribeScalableTargets/Policies show them, minus times and ARNs. */
+  /**
+   * SageMaker scalable targets, scaling policies and scheduled actions as the describes show them,
+   * minus creation times and ARNs.
+   */
   static JsonNode autoscaling(LocalRuntime runtime) {
     com.fasterxml.jackson.databind.node.ObjectNode out = Json.object();
     com.fasterxml.jackson.databind.node.ObjectNode ns = Json.object().put("ServiceNamespace", "sagemaker");
     JsonNode targets = runtime.autoScaling().invoke("DescribeScalableTargets", ns).path("ScalableTargets").deepCopy();
     JsonNode policies = runtime.autoScaling().invoke("DescribeScalingPolicies", ns).path("ScalingPolicies").deepCopy();
+    JsonNode actions = runtime.autoScaling().invoke("DescribeScheduledActions", ns).path("ScheduledActions").deepCopy();
+    for (JsonNode a : actions) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) a).remove(List.of("CreationTime", "ScheduledActionARN"));
+    }
     for (JsonNode t : targets) {
       ((com.fasterxml.jackson.databind.node.ObjectNode) t).remove(List.of("CreationTime", "ScalableTargetARN"));
     }
@@ -99,6 +106,8 @@ final class WorkflowInvariants {
     // Re-registering puts a target last; the order of the registry is not a setting.
     out.set("targets", sorted(targets, t -> t.path("ResourceId").asText()));
     out.set("policies", sorted(policies, p -> p.path("ResourceId").asText() + "|" + p.path("PolicyName").asText()));
+    out.set("scheduledActions", sorted(actions,
+        a -> a.path("ResourceId").asText() + "|" + a.path("ScheduledActionName").asText()));
     return out;
   }
 

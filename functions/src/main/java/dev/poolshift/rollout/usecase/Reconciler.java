@@ -87,7 +87,7 @@ public final class Reconciler {
     this.ledger = ledger;
     this.notifier = notifier;
     this.release = new Release(store, alarms, endpoints, registry, callbacks,
-        new ScalingHold(scaling, store));
+        new ScalingHold(scaling, store, ledger, notifier));
   }
 
   /** Without Application Auto Scaling: no rollout kept a variant's auto scaling to put back. */
@@ -221,7 +221,7 @@ public final class Reconciler {
   private Outcome releaseOrEscalate(EndpointLock lock, ActiveRollout rollout, String status,
       EndpointState s, Instant now) {
     try {
-      release.release(target(rollout));
+      release.release(target(rollout), now);
       return null;
     } catch (ScalingNotRestoredException e) {
       store.setPhase(lock.endpointName(), rollout.executionName(), RolloutPhase.NEEDS_A_PERSON,

@@ -62,12 +62,13 @@ final class Release {
    * Puts the variant's auto scaling back first (kept on the lock), then lets go. Called once the
    * endpoint has settled on its final config.
    *
+   * @param now the step's time: a one-time scheduled action due by then is not re-created
    * @return the resources deleted, for the log and the caller's result
    * @throws dev.poolshift.rollout.ScalingNotRestoredException when auto scaling could not be put
    *     back: nothing is released, so the lock (and the setup on it) stays for a person
    */
-  List<String> release(Target t) {
-    scaling.restore(t.endpointName(), t.owner());
+  List<String> release(Target t, java.time.Instant now) {
+    scaling.restore(t.endpointName(), t.owner(), now);
     return releaseHeld(t);
   }
 

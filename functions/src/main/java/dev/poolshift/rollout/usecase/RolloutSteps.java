@@ -177,7 +177,8 @@ public final class RolloutSteps {
     this.ports = ports;
     this.contention = new Contention(ports.store(), ports.callbacks());
     this.operators = new OperatorActions(ports.store(), ports.callbacks(), ports.ledger());
-    this.scalingHold = new ScalingHold(ports.scaling(), ports.store());
+    this.scalingHold = new ScalingHold(ports.scaling(), ports.store(), ports.ledger(),
+        ports.notifier());
     this.previousRelease = new PreviousRelease(ports.store(), ports.endpoints(), ports.ledger(),
         scalingHold);
     this.release = new Release(ports.store(), ports.alarms(), ports.endpoints(), ports.registry(),
@@ -1219,7 +1220,7 @@ public final class RolloutSteps {
 
   Map<String, Object> unlock(StepInput in) {
     PlanDocument plan = in.requirePlan();
-    release.release(target(plan, in.requireExecution()));
+    release.release(target(plan, in.requireExecution()), in.requireNow());
     return Map.of();
   }
 
@@ -1250,7 +1251,7 @@ public final class RolloutSteps {
     PlanDocument plan = in.requirePlan();
     ExecutionRef exec = in.requireExecution();
     writeRecord(plan, exec, LedgerEntries.FAILED, in.failure(), null, in.requireNow());
-    release.release(target(plan, exec));
+    release.release(target(plan, exec), in.requireNow());
     return Map.of();
   }
 

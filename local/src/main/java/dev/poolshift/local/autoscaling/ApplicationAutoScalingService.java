@@ -52,6 +52,8 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
   private final Variants variants;
   private final Map<String, ObjectNode> targets = new LinkedHashMap<>();
   private final Map<String, ObjectNode> policies = new LinkedHashMap<>();
+  /** By {@code <target key>|<action name>}, in creation order (the order describe lists them). */
+  private final Map<String, ObjectNode> scheduledActions = new LinkedHashMap<>();
   /**
    * Registered SageMaker variant resource ids, readable without this service's lock: SageMaker
    * asks while it holds its own lock, and this service calls SageMaker while holding this one.
@@ -91,6 +93,9 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     policies.entrySet().stream().filter(e -> e.getKey().startsWith(key + "|"))
         .forEach(e -> list.addObject().put("policyName", e.getValue().get("PolicyName").asText())
             .put("policyType", e.getValue().get("PolicyType").asText()));
+    ArrayNode actions = out.putArray("scheduledActions");
+    scheduledActions.entrySet().stream().filter(e -> e.getKey().startsWith(key + "|"))
+        .forEach(e -> actions.add(e.getValue().get("ScheduledActionName").asText()));
     return java.util.Optional.of(out);
   }
 
@@ -101,6 +106,15 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
         .put("ResourceId", "endpoint/" + endpointName + "/variant/" + variantName)
         .put("ScalableDimension", VARIANT_DIMENSION);
     dispatch("PutScalingPolicy", request);
+  }
+
+  /** Creates a scheduled action directly (rehearsal seeding), as PutScheduledAction would. */
+  public synchronized void putVariantScheduledAction(String endpointName, String variantName, ObjectNode action) {
+    ObjectNode request = action.deepCopy();
+    request.put("ServiceNamespace", "sagemaker")
+        .put("ResourceId", "endpoint/" + endpointName + "/variant/" + variantName)
+        .put("ScalableDimension", VARIANT_DIMENSION);
+    dispatch("PutScheduledAction", request);
   }
 
   @Override
@@ -145,6 +159,9 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
       case "PutScalingPolicy" -> putPolicy(request);
       case "DescribeScalingPolicies" -> describePolicies(request);
       case "DeleteScalingPolicy" -> deletePolicy(request);
+      case "PutScheduledAction" -> putScheduledAction(request);
+      case "DescribeScheduledActions" -> describeScheduledActions(request);
+      case "DeleteScheduledAction" -> deleteScheduledAction(request);
       default -> throw AwsServiceException.client("UnknownOperationException",
           "operation " + operation + " is not supported by the local Application Auto Scaling");
     };
@@ -218,6 +235,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
           + ", scalable dimension: " + r.get("ScalableDimension").asText());
     }
     policies.keySet().removeIf(k -> k.startsWith(key + "|"));
+    scheduledActions.keySet().removeIf(k -> k.startsWith(key + "|"));
     return Json.object();
   }
 
@@ -280,6 +298,148 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     return Json.object();
   }
 
+  private JsonNode putScheduledAction(ObjectNode r) {
+    String key = targetKey(r);
+    String name = required(r, "ScheduledActionName");
+    if (!targets.containsKey(key)) {
+      throw AwsServiceException.client("ObjectNotFoundException", "No scalable target registered for service"
+          + " namespace: " + r.get("ServiceNamespace").asText() + ", resource ID: " + r.get("ResourceId").asText()
+          + ", scalable dimension: " + r.get("ScalableDimension").asText());
+    }
+    ObjectNode existing = scheduledActions.get(key + "|" + name);
+    if (existing == null && !r.hasNonNull("Schedule")) {
+      throw validation("Schedule is required to create scheduled action " + name);
+    }
+    ObjectNode a = existing != null ? existing.deepCopy() : Json.object();
+    for (String field : List.of("ServiceNamespace", "ResourceId", "ScalableDimension", "ScheduledActionName",
+        "Schedule", "Timezone", "ScalableTargetAction")) {
+      if (r.hasNonNull(field)) {
+        a.set(field, r.get(field).deepCopy());
+      }
+    }
+    // Documented: an update without start and end times deletes the old ones.
+    for (String field : List.of("StartTime", "EndTime")) {
+      if (r.hasNonNull(field)) {
+        a.set(field, r.get(field).deepCopy());
+      } else {
+        a.remove(field);
+      }
+    }
+    validateScheduledAction(a);
+    if (existing == null) {
+      a.put("ScheduledActionARN", aws.arn("autoscaling", "scheduledAction:" + UUID.nameUUIDFromBytes(
+          (key + "|" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ":resource/"
+          + r.get("ServiceNamespace").asText() + "/" + r.get("ResourceId").asText() + ":scheduledActionName/" + name));
+      a.put("CreationTime", sim.now().toEpochMilli() / 1000.0);
+    }
+    scheduledActions.put(key + "|" + name, a);
+    return Json.object();
+  }
+
+  private static final java.util.regex.Pattern AT =
+      java.util.regex.Pattern.compile("at\\((\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})\\)");
+  private static final java.util.regex.Pattern RATE =
+      java.util.regex.Pattern.compile("rate\\(([1-9]\\d*) (minute|minutes|hour|hours|day|days)\\)");
+  private static final java.util.regex.Pattern CRON = java.util.regex.Pattern.compile("cron\\(([^()]+)\\)");
+
+  /** The schedule's form, the time zone, the window and the bounds, loosely (messages ours). */
+  private void validateScheduledAction(ObjectNode a) {
+    String schedule = a.get("Schedule").asText();
+    java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+    if (a.hasNonNull("Timezone")) {
+      try {
+        zone = java.time.ZoneId.of(a.get("Timezone").asText());
+      } catch (java.time.DateTimeException e) {
+        throw validation("Invalid time zone: " + a.get("Timezone").asText());
+      }
+    }
+    java.util.regex.Matcher at = AT.matcher(schedule);
+    if (at.matches()) {
+      java.time.Instant when;
+      try {
+        when = java.time.LocalDateTime.parse(at.group(1)).atZone(zone).toInstant();
+      } catch (java.time.DateTimeException e) {
+        throw validation("Invalid at expression: " + schedule);
+      }
+      if (!when.isAfter(sim.now())) {
+        throw validation("The at expression " + schedule + " is in the past: a one-time scheduled action must be"
+            + " scheduled for a future time");
+      }
+    } else if (!RATE.matcher(schedule).matches()) {
+      java.util.regex.Matcher cron = CRON.matcher(schedule);
+      if (!cron.matches() || cron.group(1).trim().split("\\s+").length != 6) {
+        throw validation("Unsupported schedule " + schedule + ": expected at(yyyy-mm-ddThh:mm:ss),"
+            + " rate(value unit) or cron(fields) with six fields");
+      }
+    }
+    if (a.hasNonNull("StartTime") && a.hasNonNull("EndTime")
+        && a.get("EndTime").asDouble() <= a.get("StartTime").asDouble()) {
+      throw validation("EndTime must be after StartTime");
+    }
+    JsonNode action = a.path("ScalableTargetAction");
+    Integer min = action.hasNonNull("MinCapacity") ? action.get("MinCapacity").asInt() : null;
+    Integer max = action.hasNonNull("MaxCapacity") ? action.get("MaxCapacity").asInt() : null;
+    if ((min != null && min < 0) || (max != null && max < 0)) {
+      throw validation("ScalableTargetAction capacities must not be negative");
+    }
+    if (min != null && max != null && max < min) {
+      throw validation("Maximum capacity cannot be less than minimum capacity");
+    }
+  }
+
+  private JsonNode describeScheduledActions(ObjectNode r) {
+    String ns = namespace(r);
+    String resource = r.path("ResourceId").asText(null);
+    String dimension = r.path("ScalableDimension").asText(null);
+    if (dimension != null && resource == null) {
+      throw validation("If you specify a scalable dimension, you must also specify a resource ID");
+    }
+    Set<String> names = strings(r.path("ScheduledActionNames"));
+    int max = r.hasNonNull("MaxResults") ? r.get("MaxResults").asInt() : 50;
+    if (max < 1 || max > 50) {
+      throw validation("1 validation error detected: Value '" + max + "' at 'maxResults' failed to satisfy"
+          + " constraint: Member must have value between 1 and 50");
+    }
+    List<ObjectNode> matching = scheduledActions.values().stream()
+        .filter(a -> a.get("ServiceNamespace").asText().equals(ns))
+        .filter(a -> resource == null || a.get("ResourceId").asText().equals(resource))
+        .filter(a -> dimension == null || a.get("ScalableDimension").asText().equals(dimension))
+        .filter(a -> names.isEmpty() || names.contains(a.get("ScheduledActionName").asText()))
+        .toList();
+    int from = 0;
+    if (r.hasNonNull("NextToken")) {
+      try {
+        from = Integer.parseInt(new String(java.util.Base64.getDecoder().decode(r.get("NextToken").asText()),
+            java.nio.charset.StandardCharsets.UTF_8).replace("scheduled-actions:", ""));
+      } catch (IllegalArgumentException e) {
+        from = -1;
+      }
+      if (from < 0 || from > matching.size()) {
+        throw AwsServiceException.client("InvalidNextTokenException", "The NextToken value is not valid");
+      }
+    }
+    ObjectNode out = Json.object();
+    ArrayNode list = out.putArray("ScheduledActions");
+    int to = Math.min(matching.size(), from + max);
+    matching.subList(from, to).forEach(a -> list.add(a.deepCopy()));
+    if (to < matching.size()) {
+      out.put("NextToken", java.util.Base64.getEncoder().encodeToString(
+          ("scheduled-actions:" + to).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  private JsonNode deleteScheduledAction(ObjectNode r) {
+    String key = targetKey(r) + "|" + required(r, "ScheduledActionName");
+    if (scheduledActions.remove(key) == null) {
+      throw AwsServiceException.client("ObjectNotFoundException", "No scheduled action found for service namespace: "
+          + r.get("ServiceNamespace").asText() + ", resource ID: " + r.get("ResourceId").asText()
+          + ", scalable dimension: " + r.get("ScalableDimension").asText() + ", scheduled action name: "
+          + r.get("ScheduledActionName").asText());
+    }
+    return Json.object();
+  }
+
   /** A SageMaker variant target names a variant that exists now (message ours, unconfirmed). */
   private void requireVariant(ObjectNode r) {
     if (!"sagemaker".equals(r.get("ServiceNamespace").asText())
@@ -316,6 +476,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     for (String key : gone) {
       registeredVariants.remove(targets.remove(key).get("ResourceId").asText());
       policies.keySet().removeIf(k -> k.startsWith(key + "|"));
+      scheduledActions.keySet().removeIf(k -> k.startsWith(key + "|"));
     }
   }
 

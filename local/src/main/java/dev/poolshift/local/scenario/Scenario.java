@@ -64,8 +64,10 @@ public record Scenario(
    *
    * @param suspendedState RegisterScalableTarget's {@code SuspendedState}, or null
    * @param policies PutScalingPolicy request documents without the target fields
+   * @param scheduledActions PutScheduledAction request documents without the target fields
    */
-  public record Autoscaling(int minCapacity, int maxCapacity, ObjectNode suspendedState, List<ObjectNode> policies) {}
+  public record Autoscaling(int minCapacity, int maxCapacity, ObjectNode suspendedState, List<ObjectNode> policies,
+      List<ObjectNode> scheduledActions) {}
 
   public record Pool(String instanceType, int priority) {}
 
@@ -319,17 +321,19 @@ public record Scenario(
   }
 
   /**
-   * {@code autoscaling}: {@code minCapacity}, {@code maxCapacity}, optional {@code suspendedState}
-   * and {@code policies} (PutScalingPolicy documents: {@code PolicyName}, {@code PolicyType},
-   * its configuration; the target fields are the variant's). Application Auto Scaling checks the
-   * rest when the world is seeded.
+   * {@code autoscaling}: {@code minCapacity}, {@code maxCapacity}, optional {@code suspendedState},
+   * {@code policies} (PutScalingPolicy documents: {@code PolicyName}, {@code PolicyType}, its
+   * configuration) and {@code scheduledActions} (PutScheduledAction documents:
+   * {@code ScheduledActionName}, {@code Schedule}, optional {@code Timezone}, {@code StartTime},
+   * {@code EndTime}, {@code ScalableTargetAction}); the target fields are the variant's.
+   * Application Auto Scaling checks the rest when the world is seeded.
    */
   private static Autoscaling autoscaling(Reader r, String at, JsonNode n) {
     ObjectNode o = r.object(at, n).orElse(null);
     if (o == null) {
       return null;
     }
-    r.allowOnly(at, o, "minCapacity", "maxCapacity", "suspendedState", "policies");
+    r.allowOnly(at, o, "minCapacity", "maxCapacity", "suspendedState", "policies", "scheduledActions");
     int min = (int) r.integer(at + ".minCapacity", o.get("minCapacity"), 0, 1000);
     int max = (int) r.integer(at + ".maxCapacity", o.get("maxCapacity"), 0, 1000);
     if (max < min) {
@@ -351,7 +355,39 @@ public record Scenario(
         policies.add(po);
       });
     }
-    return new Autoscaling(min, max, suspended, policies);
+    List<ObjectNode> actions = new ArrayList<>();
+    java.util.Set<String> actionNames = new java.util.HashSet<>();
+    int ai = 0;
+    for (JsonNode a : r.array(at + ".scheduledActions", o.get("scheduledActions"))) {
+      String aat = at + ".scheduledActions[" + ai++ + "]";
+      r.object(aat, a).ifPresent(ao -> {
+        r.allowOnly(aat, ao, "ScheduledActionName", "Schedule", "Timezone", "StartTime", "EndTime",
+            "ScalableTargetAction");
+        String name = r.requiredText(aat + ".ScheduledActionName", ao.get("ScheduledActionName"));
+        if (name != null && !actionNames.add(name)) {
+          r.problem(aat + ".ScheduledActionName", "duplicate name " + name);
+        }
+        r.requiredText(aat + ".Schedule", ao.get("Schedule"));
+        for (String time : List.of("StartTime", "EndTime")) {
+          if (ao.has(time) && !ao.get(time).isNumber()) {
+            r.problem(aat + "." + time, "must be epoch seconds, as on the wire");
+          }
+        }
+        if (ao.has("ScalableTargetAction")) {
+          r.object(aat + ".ScalableTargetAction", ao.get("ScalableTargetAction")).ifPresent(sta -> {
+            r.allowOnly(aat + ".ScalableTargetAction", sta, "MinCapacity", "MaxCapacity");
+            if (sta.has("MinCapacity")) {
+              r.integer(aat + ".ScalableTargetAction.MinCapacity", sta.get("MinCapacity"), 0, 1000);
+            }
+            if (sta.has("MaxCapacity")) {
+              r.integer(aat + ".ScalableTargetAction.MaxCapacity", sta.get("MaxCapacity"), 0, 1000);
+            }
+          });
+        }
+        actions.add(ao);
+      });
+    }
+    return new Autoscaling(min, max, suspended, policies, actions);
   }
 
   /** Collects problems with the field they concern. */

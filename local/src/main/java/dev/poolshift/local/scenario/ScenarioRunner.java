@@ -88,7 +88,7 @@ public final class ScenarioRunner {
     }
   }
 
-  /** Registers the endpoint's autoscaled variants and their policies, as a person would have. */
+  /** Registers the endpoint's autoscaled variants, their policies and scheduled actions, as a person would have. */
   private static void seedAutoscaling(LocalRuntime runtime, Scenario.Endpoint endpoint) {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < endpoint.variants().size(); i++) {
@@ -116,6 +116,14 @@ public final class ScenarioRunner {
           runtime.autoScaling().putVariantPolicy(endpoint.name(), v.variantName(), a.policies().get(p));
         } catch (dev.poolshift.local.aws.AwsServiceException e) {
           problems.add(at + ".policies[" + p + "]: " + e.code() + ": " + e.getMessage());
+        }
+      }
+      for (int s = 0; s < a.scheduledActions().size(); s++) {
+        try {
+          runtime.autoScaling().putVariantScheduledAction(endpoint.name(), v.variantName(),
+              a.scheduledActions().get(s));
+        } catch (dev.poolshift.local.aws.AwsServiceException e) {
+          problems.add(at + ".scheduledActions[" + s + "]: " + e.code() + ": " + e.getMessage());
         }
       }
     }

@@ -201,12 +201,163 @@ class ApplicationAutoScalingServiceTest {
     assertThat(registry()).isEqualTo(before);
   }
 
-  /** Targets and policies as described, without creation times. */
+  @Test
+  void aScheduledActionNeedsItsTargetAndIsCreatedThenUpdatedByName() {
+    assertThatThrownBy(() -> client.putScheduledAction(b -> scheduled(b, "morning").schedule("cron(0 8 * * ? *)")))
+        .isInstanceOf(ObjectNotFoundException.class);
+    service.registerVariant("fraud-scoring-prod", "AllTraffic", 1, 4);
+    java.time.Instant start = sim.now().plus(java.time.Duration.ofDays(1));
+
+    client.putScheduledAction(b -> scheduled(b, "morning").schedule("cron(0 8 * * ? *)").timezone("Europe/Berlin")
+        .startTime(start).endTime(start.plus(java.time.Duration.ofDays(30)))
+        .scalableTargetAction(t -> t.minCapacity(3).maxCapacity(6)));
+    client.putScheduledAction(b -> scheduled(b, "morning").scalableTargetAction(t -> t.minCapacity(4).maxCapacity(8)));
+
+    var actions = client.describeScheduledActions(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)).scheduledActions();
+    assertThat(actions).singleElement().satisfies(a -> {
+      assertThat(a.schedule()).as("kept from the create").isEqualTo("cron(0 8 * * ? *)");
+      assertThat(a.timezone()).isEqualTo("Europe/Berlin");
+      assertThat(a.scalableTargetAction().minCapacity()).isEqualTo(4);
+      assertThat(a.startTime()).as("an update without start and end times deletes them").isNull();
+      assertThat(a.endTime()).isNull();
+      assertThat(a.resourceId()).isEqualTo(RESOURCE);
+    });
+  }
+
+  @Test
+  void aScheduleMustBeAtRateOrCronAndItsBoundsOrdered() {
+    service.registerVariant("fraud-scoring-prod", "AllTraffic", 1, 4);
+
+    assertThatThrownBy(() -> client.putScheduledAction(b -> scheduled(b, "x")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("Schedule is required");
+    assertThatThrownBy(() -> client.putScheduledAction(b -> scheduled(b, "x").schedule("every morning")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("at(yyyy-mm-ddThh:mm:ss)");
+    assertThatThrownBy(() -> client.putScheduledAction(b -> scheduled(b, "x").schedule("cron(0 8 * * ?)")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("six fields");
+    assertThatThrownBy(() -> client.putScheduledAction(b -> scheduled(b, "x").schedule("rate(5 minutes)")
+        .scalableTargetAction(t -> t.minCapacity(5).maxCapacity(2))))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("Maximum capacity cannot be less");
+    assertThatThrownBy(() -> client.putScheduledAction(b -> scheduled(b, "x").schedule("rate(1 hour)")
+        .timezone("Mars/Olympus")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("Mars/Olympus");
+    client.putScheduledAction(b -> scheduled(b, "x").schedule("rate(1 hour)"));
+    assertThat(service.variantView("fraud-scoring-prod", "AllTraffic").orElseThrow().path("scheduledActions"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("x");
+  }
+
+  @Test
+  void aOneTimeScheduleInThePastIsRefused() {
+    service.registerVariant("fraud-scoring-prod", "AllTraffic", 1, 4);
+    var at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+    String past = at.format(sim.now().minusSeconds(60));
+    String future = at.format(sim.now().plusSeconds(3600));
+
+    assertThatThrownBy(() -> client.putScheduledAction(b -> scheduled(b, "once").schedule("at(" + past + ")")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("in the past");
+    client.putScheduledAction(b -> scheduled(b, "once").schedule("at(" + future + ")"));
+  }
+
+  @Test
+  void scheduledActionsAreFilteredAndPaginated() {
+    existing.add("fraud-scoring-prod/canary-v2");
+    service.registerVariant("fraud-scoring-prod", "AllTraffic", 1, 4);
+    service.registerVariant("fraud-scoring-prod", "canary-v2", 1, 4);
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      client.putScheduledAction(b -> scheduled(b, "a" + n).schedule("rate(" + (n + 1) + " hours)"));
+    }
+    client.putScheduledAction(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId("endpoint/fraud-scoring-prod/variant/canary-v2")
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+        .scheduledActionName("other").schedule("rate(1 day)"));
+
+    var firstPage = client.describeScheduledActions(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).maxResults(2));
+    var all = client.describeScheduledActionsPaginator(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+        .maxResults(2)).scheduledActions().stream().map(a -> a.scheduledActionName()).toList();
+    var named = client.describeScheduledActions(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .scheduledActionNames("a3", "other")).scheduledActions();
+
+    assertThat(firstPage.scheduledActions()).hasSize(2);
+    assertThat(firstPage.nextToken()).isNotNull();
+    assertThat(all).containsExactly("a0", "a1", "a2", "a3", "a4");
+    assertThat(named).extracting(a -> a.scheduledActionName()).containsExactly("a3", "other");
+    assertThatThrownBy(() -> client.describeScheduledActions(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .nextToken("garbage")))
+        .isInstanceOf(software.amazon.awssdk.services.applicationautoscaling.model.InvalidNextTokenException.class);
+  }
+
+  @Test
+  void deletingAScheduledActionAndDeregisteringTheTargetTakeThemAway() {
+    service.registerVariant("fraud-scoring-prod", "AllTraffic", 1, 4);
+    client.putScheduledAction(b -> scheduled(b, "a").schedule("rate(1 hour)"));
+    client.putScheduledAction(b -> scheduled(b, "b").schedule("rate(2 hours)"));
+
+    client.deleteScheduledAction(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).scheduledActionName("a"));
+    assertThatThrownBy(() -> client.deleteScheduledAction(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+        .scheduledActionName("a"))).isInstanceOf(ObjectNotFoundException.class);
+    client.deregisterScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT));
+
+    assertThat(client.describeScheduledActions(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)).scheduledActions())
+        .as("deregistering deleted the rest").isEmpty();
+  }
+
+  @Test
+  void aDeletedEndpointsScheduledActionsAreGone() {
+    service.registerVariant("fraud-scoring-prod", "AllTraffic", 1, 4);
+    client.putScheduledAction(b -> scheduled(b, "a").schedule("rate(1 hour)"));
+
+    existing.clear();
+
+    assertThat(client.describeScheduledActions(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)).scheduledActions())
+        .isEmpty();
+  }
+
+  @Test
+  void theAdapterPutsEveryScheduledActionBackExactlyAndThePlanSeesThem() {
+    client.registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).minCapacity(2).maxCapacity(6));
+    java.time.Instant start = java.time.Instant.parse("2026-01-01T00:00:00.125Z");
+    client.putScheduledAction(b -> scheduled(b, "morning-peak").schedule("cron(0 8 ? * MON-FRI *)")
+        .timezone("Europe/Berlin").startTime(start).endTime(start.plus(java.time.Duration.ofDays(400)))
+        .scalableTargetAction(t -> t.minCapacity(4).maxCapacity(8)));
+    client.putScheduledAction(b -> scheduled(b, "night").schedule("cron(0 22 * * ? *)")
+        .scalableTargetAction(t -> t.maxCapacity(3)));
+    var before = registry();
+    ApplicationAutoScalingTargets adapter = new ApplicationAutoScalingTargets(client);
+
+    ScalingTargets.ScalingSetup kept = adapter.capture("fraud-scoring-prod", "AllTraffic").orElseThrow();
+    adapter.remove(kept);
+    assertThat(client.describeScheduledActions(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER)).scheduledActions())
+        .isEmpty();
+    adapter.apply(dev.poolshift.aws.ScalingSetupJson.read(dev.poolshift.aws.ScalingSetupJson.write(kept)));
+    adapter.apply(kept);
+
+    assertThat(kept.scheduledActionNames()).containsExactly("morning-peak", "night");
+    assertThat(kept.scheduledActions().get(0).settings()).containsOnlyKeys("Schedule", "Timezone", "StartTime",
+        "EndTime", "ScalableTargetAction");
+    assertThat(registry()).isEqualTo(before);
+    assertThat(adapter.variant("fraud-scoring-prod", "AllTraffic").orElseThrow().scheduledActionNames())
+        .containsExactly("morning-peak", "night");
+  }
+
+  private static software.amazon.awssdk.services.applicationautoscaling.model.PutScheduledActionRequest.Builder scheduled(
+      software.amazon.awssdk.services.applicationautoscaling.model.PutScheduledActionRequest.Builder b, String name) {
+    return b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).scheduledActionName(name);
+  }
+
+  /** Targets, policies and scheduled actions as described, without creation times. */
   private com.fasterxml.jackson.databind.JsonNode registry() {
     var out = dev.poolshift.local.json.Json.object();
     var ns = dev.poolshift.local.json.Json.object().put("ServiceNamespace", "sagemaker");
     out.set("targets", service.invoke("DescribeScalableTargets", ns).path("ScalableTargets"));
     out.set("policies", service.invoke("DescribeScalingPolicies", ns).path("ScalingPolicies"));
+    out.set("scheduledActions", service.invoke("DescribeScheduledActions", ns).path("ScheduledActions"));
     out.findParents("CreationTime").forEach(p -> ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove("CreationTime"));
     return out;
   }

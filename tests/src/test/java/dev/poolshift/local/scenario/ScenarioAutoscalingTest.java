@@ -58,7 +58,42 @@ class ScenarioAutoscalingTest {
           .isEqualTo(Json.parse("""
               {"resourceId": "endpoint/fraud-scoring-prod/variant/AllTraffic", "minCapacity": 2, "maxCapacity": 6,
                "suspendedState": {"DynamicScalingInSuspended": true},
-               "policies": [{"policyName": "invocations", "policyType": "TargetTrackingScaling"}]}"""));
+               "policies": [{"policyName": "invocations", "policyType": "TargetTrackingScaling"}],
+               "scheduledActions": []}"""));
+    }
+  }
+
+  @Test
+  void everyScheduledActionProblemNamesItsField() {
+    ObjectNode scenario = withAutoscaling("""
+        {"minCapacity": 1, "maxCapacity": 3, "scheduledActions": [
+          {"Schedule": "cron(0 8 * * ? *)", "ResourceId": "endpoint/x/variant/y"},
+          {"ScheduledActionName": "a", "StartTime": "tomorrow", "ScalableTargetAction": {"MinCapacity": -1, "Desired": 2}},
+          {"ScheduledActionName": "a", "Schedule": "rate(1 hour)"}]}""");
+
+    assertThatThrownBy(() -> Scenario.parse(scenario, "s.json", ROOT)).isInstanceOf(ScenarioException.class)
+        .satisfies(e -> assertThat(((ScenarioException) e).problems()).containsExactlyInAnyOrder(
+            "world.endpoints[0].variants[0].autoscaling.scheduledActions[0].ResourceId: unknown field",
+            "world.endpoints[0].variants[0].autoscaling.scheduledActions[0].ScheduledActionName: required",
+            "world.endpoints[0].variants[0].autoscaling.scheduledActions[1].Schedule: required",
+            "world.endpoints[0].variants[0].autoscaling.scheduledActions[1].StartTime: must be epoch seconds, as on the wire",
+            "world.endpoints[0].variants[0].autoscaling.scheduledActions[1].ScalableTargetAction.Desired: unknown field",
+            "world.endpoints[0].variants[0].autoscaling.scheduledActions[1].ScalableTargetAction.MinCapacity: must be 0–1000 (got -1)",
+            "world.endpoints[0].variants[0].autoscaling.scheduledActions[2].ScheduledActionName: duplicate name a"));
+  }
+
+  @Test
+  void seededScheduledActionsAreCreatedAndReportedByName() {
+    Scenario scenario = Scenario.parse(withAutoscaling("""
+        {"minCapacity": 2, "maxCapacity": 6, "scheduledActions": [
+          {"ScheduledActionName": "morning-peak", "Schedule": "cron(0 8 * * ? *)", "Timezone": "Europe/Berlin",
+           "ScalableTargetAction": {"MinCapacity": 4, "MaxCapacity": 8}}]}"""), "s.json", ROOT);
+
+    try (LocalRuntime runtime = ScenarioRunner.start(scenario, LocalRuntime.Options.of(scenario.template()))) {
+      ScenarioReport report = ScenarioRunner.runToEnd(scenario, runtime, System.nanoTime());
+
+      assertThat(report.json().path("endpoints").path("fraud-scoring-prod").path("variants").get(0)
+          .path("autoscaling").path("scheduledActions")).isEqualTo(Json.parse("[\"morning-peak\"]"));
     }
   }
 

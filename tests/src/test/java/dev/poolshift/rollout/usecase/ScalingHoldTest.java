@@ -13,6 +13,7 @@ import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingTarget;
+import dev.poolshift.rollout.port.ScalingTargets.ScheduledActionSetup;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,15 @@ class ScalingHoldTest {
 
   private final InMemoryRolloutStore store = new InMemoryRolloutStore();
   private final Registry registry = new Registry();
-  private final ScalingHold hold = new ScalingHold(registry, store);
+  private final FakePorts.InMemoryLedger ledger = new FakePorts.InMemoryLedger();
+  private final FakePorts.RecordingNotifier notifier = new FakePorts.RecordingNotifier();
+  private final ScalingHold hold = new ScalingHold(registry, store, ledger, notifier);
+  /** A daily scale-up before the peak and a one-time action due during the rollout. */
+  private static final ScheduledActionSetup DAILY = new ScheduledActionSetup("morning-peak", Map.of(
+      "Schedule", "cron(0 8 * * ? *)", "Timezone", "Europe/Berlin", "StartTime", "2026-01-01T00:00:00Z",
+      "ScalableTargetAction", Map.of("MinCapacity", 4, "MaxCapacity", 8)));
+  private static final ScheduledActionSetup ONCE_AT_NOON_UTC = new ScheduledActionSetup("launch-day",
+      Map.of("Schedule", "at(2026-06-01T12:30:00)", "ScalableTargetAction", Map.of("MinCapacity", 5)));
 
   @BeforeEach
   void lockedAndAutoscaled() {
@@ -80,8 +89,8 @@ class ScalingHoldTest {
   void restoringTwiceLeavesTheSameSetup() {
     hold.suspend("ep", "run-1", "AllTraffic", NOW);
 
-    hold.restore("ep", "run-1");
-    hold.restore("ep", "run-1");
+    hold.restore("ep", "run-1", NOW);
+    hold.restore("ep", "run-1", NOW);
 
     assertThat(registry.targets).containsExactly(Map.entry("ep/AllTraffic", SETUP));
     assertThat(registry.applies).isEqualTo(2);
@@ -89,7 +98,7 @@ class ScalingHoldTest {
 
   @Test
   void nothingKeptNothingRestored() {
-    hold.restore("ep", "run-1");
+    hold.restore("ep", "run-1", NOW);
 
     assertThat(registry.applies).isZero();
   }
@@ -99,7 +108,7 @@ class ScalingHoldTest {
     hold.suspend("ep", "run-1", "AllTraffic", NOW);
     registry.applyFails = new ServiceCallException("RegisterScalableTarget: ValidationException: no");
 
-    assertThatThrownBy(() -> hold.restore("ep", "run-1")).isInstanceOf(ScalingNotRestoredException.class)
+    assertThatThrownBy(() -> hold.restore("ep", "run-1", NOW)).isInstanceOf(ScalingNotRestoredException.class)
         .hasMessageContaining("ValidationException: no")
         .hasMessageContaining("aws application-autoscaling register-scalable-target --service-namespace sagemaker"
             + " --resource-id endpoint/ep/variant/AllTraffic --scalable-dimension sagemaker:variant:DesiredInstanceCount"
@@ -113,7 +122,7 @@ class ScalingHoldTest {
     hold.suspend("ep", "run-1", "AllTraffic", NOW);
     registry.applyFails = new TransientServiceException("RegisterScalableTarget: ThrottlingException", null);
 
-    assertThatThrownBy(() -> hold.restore("ep", "run-1")).isInstanceOf(TransientServiceException.class);
+    assertThatThrownBy(() -> hold.restore("ep", "run-1", NOW)).isInstanceOf(TransientServiceException.class);
   }
 
   @Test
@@ -127,6 +136,68 @@ class ScalingHoldTest {
         .contains("Auto scaling of variant AllTraffic was taken out for the rollout and is still out")
         .contains("--min-capacity 2 --max-capacity 6");
     assertThat(ScalingHold.withKeptSetup(page, null)).isEqualTo(page);
+  }
+
+  @Test
+  void scheduledActionsAreKeptWithTheSetupAndPutBackWithIt() {
+    ScalingSetup withActions = SETUP.withScheduledActions(List.of(DAILY));
+    registry.targets.put("ep/AllTraffic", withActions);
+
+    Optional<Map<String, Object>> entry = hold.suspend("ep", "run-1", "AllTraffic", NOW);
+    hold.restore("ep", "run-1", NOW.plusSeconds(3600));
+
+    assertThat(store.lockOf("ep").orElseThrow().scaling().scheduledActions()).containsExactly(DAILY);
+    assertThat(registry.targets).containsExactly(Map.entry("ep/AllTraffic", withActions));
+    assertThat(entry).hasValueSatisfying(e -> assertThat(e.get("scheduledActions").toString())
+        .contains("morning-peak").contains("cron(0 8 * * ? *)"));
+    assertThat(notifier.sent).as("nothing left out, nothing to tell").isEmpty();
+  }
+
+  @Test
+  void aOneTimeActionWhoseTimePassedDuringTheRolloutIsLeftOutNotedAndTold() {
+    registry.targets.put("ep/AllTraffic", SETUP.withScheduledActions(List.of(DAILY, ONCE_AT_NOON_UTC)));
+    ledger.put(new dev.poolshift.rollout.port.LedgerRecord("ep", NOW, "run-1", "arn:run-1", "PROMOTED", "arn:pkg",
+        "cfg-before", "cfg-after", NOW.plusSeconds(3600), Map.of("trigger", "approval")));
+    hold.suspend("ep", "run-1", "AllTraffic", NOW);
+
+    hold.restore("ep", "run-1", Instant.parse("2026-06-01T12:30:00Z"));
+
+    assertThat(registry.targets.get("ep/AllTraffic").scheduledActions()).as("the rest is put back")
+        .containsExactly(DAILY);
+    assertThat(registry.targets.get("ep/AllTraffic").policies()).isEqualTo(SETUP.policies());
+    assertThat(ledger.last().details()).containsEntry("trigger", "approval");
+    assertThat(ledger.last().details().get("scheduledActionsNotRestored").toString())
+        .contains("launch-day").contains("at(2026-06-01T12:30:00)");
+    assertThat(notifier.last().subject()).contains("scheduled scaling not restored").contains("launch-day");
+    assertThat(notifier.last().body()).contains("launch-day").contains("{\"MinCapacity\":5}")
+        .contains("aws application-autoscaling put-scheduled-action --service-namespace sagemaker"
+            + " --resource-id endpoint/ep/variant/AllTraffic")
+        .doesNotContain("morning-peak");
+  }
+
+  @Test
+  void aOneTimeActionStillAheadIsPutBackAndItsTimeIsReadInItsTimeZone() {
+    // 13:00 in Berlin (summer) is 11:00 UTC: passed at 12:05 UTC though "13:00" reads as later.
+    ScheduledActionSetup berlin = new ScheduledActionSetup("berlin-lunch", Map.of(
+        "Schedule", "at(2026-06-01T13:00:00)", "Timezone", "Europe/Berlin"));
+    ScheduledActionSetup ahead = new ScheduledActionSetup("tonight", Map.of("Schedule", "at(2026-06-01T20:00:00)"));
+    registry.targets.put("ep/AllTraffic", SETUP.withScheduledActions(List.of(berlin, ahead)));
+    hold.suspend("ep", "run-1", "AllTraffic", NOW);
+
+    hold.restore("ep", "run-1", NOW);
+
+    assertThat(registry.targets.get("ep/AllTraffic").scheduledActionNames()).containsExactly("tonight");
+    assertThat(notifier.last().subject()).contains("berlin-lunch");
+  }
+
+  @Test
+  void theReApplyCommandsIncludeEveryScheduledAction() {
+    String commands = ScalingHold.commands(SETUP.withScheduledActions(List.of(DAILY)));
+
+    assertThat(commands).contains("; aws application-autoscaling put-scheduled-action --service-namespace sagemaker"
+        + " --resource-id endpoint/ep/variant/AllTraffic --scalable-dimension sagemaker:variant:DesiredInstanceCount"
+        + " --scheduled-action-name 'morning-peak' --cli-input-json '")
+        .contains("\"Schedule\":\"cron(0 8 * * ? *)\"").contains("\"Timezone\":\"Europe/Berlin\"");
   }
 
   /** Application Auto Scaling as the port sees it: setups by endpoint/variant. */
