@@ -31,17 +31,8 @@ final class WorkflowInvariants {
       assertThat(modelVersionsServing(endpoint)).as("model versions serving " + endpoint.name()).hasSize(1);
     }
     assertThat(stateItems(runtime)).as("locks, rollouts and registered waits left in the state table").isEmpty();
-    assertThat(runtime.stepFunctions().outstandingTaskTokens()).as("task tokens still outstanding").isZero();
-    List<LogLine> leaks = runtime.lambda().logs().stream()
-        .filter(l -> runtime.stepFunctions().tokens().leaksInto(l.text())).toList();
-    assertThat(leaks).as("log lines carrying a task token").isEmpty();
-    Set<String> ledgered = ledgerOutcomes(runtime);
-    for (JsonNode execution : report.json().path("executions")) {
-      String outcome = execution.path("outcome").asText();
-      if (Set.of("PROMOTED", "ROLLED_BACK").contains(outcome)) {
-        assertThat(ledgered).as("ledger records").contains(execution.path("name").asText() + "=" + outcome);
-      }
-    }
+    assertNoTaskTokenLeft(runtime);
+    assertLedgered(runtime, report, Set.of("PROMOTED", "ROLLED_BACK"));
   }
 
   /**
@@ -54,14 +45,25 @@ final class WorkflowInvariants {
     assertThat(report.json().path("finished").asBoolean()).as("the run settled before its limit").isTrue();
     assertThat(stateItems(runtime)).as("state items: the lock, its rollout record and alarm mappings, no registered wait")
         .allSatisfy(i -> assertThat(i).matches(".*/(LOCK|ROLLOUT|ALARM)"));
+    assertNoTaskTokenLeft(runtime);
+    assertLedgered(runtime, report, Set.of("NEEDS_A_PERSON"));
+  }
+
+  /** No task token outstanding, and none in any function's log line. */
+  private static void assertNoTaskTokenLeft(LocalRuntime runtime) {
     assertThat(runtime.stepFunctions().outstandingTaskTokens()).as("task tokens still outstanding").isZero();
     List<LogLine> leaks = runtime.lambda().logs().stream()
         .filter(l -> runtime.stepFunctions().tokens().leaksInto(l.text())).toList();
     assertThat(leaks).as("log lines carrying a task token").isEmpty();
+  }
+
+  /** Every execution that ended with one of {@code outcomes} has that outcome in the ledger. */
+  private static void assertLedgered(LocalRuntime runtime, ScenarioReport report, Set<String> outcomes) {
     Set<String> ledgered = ledgerOutcomes(runtime);
     for (JsonNode execution : report.json().path("executions")) {
-      if (execution.path("outcome").asText().equals("NEEDS_A_PERSON")) {
-        assertThat(ledgered).as("ledger records").contains(execution.path("name").asText() + "=NEEDS_A_PERSON");
+      String outcome = execution.path("outcome").asText();
+      if (outcomes.contains(outcome)) {
+        assertThat(ledgered).as("ledger records").contains(execution.path("name").asText() + "=" + outcome);
       }
     }
   }
