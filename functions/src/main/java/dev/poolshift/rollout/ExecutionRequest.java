@@ -54,8 +54,6 @@ public record ExecutionRequest(
       "instancePools", "provisionTimeoutSeconds", "canarySteps", "bakeSeconds", "thresholds",
       "executionName", "reason", "trigger");
   private static final Set<String> TRIGGER_FIELDS = Set.of("source", "by", "eventId");
-  private static final Set<String> POOL_FIELDS =
-      Set.of("instanceType", "priority", "inferenceSpecificationName");
   private static final Set<String> THRESHOLD_FIELDS = Set.of("max5xxRate", "p99LatencyMs");
   private static final Pattern SOURCE = Pattern.compile("[a-z][a-z0-9-]{0,63}");
   /** Step Functions execution names as Poolshift and the console make them. */
@@ -328,26 +326,8 @@ public record ExecutionRequest(
     if (raw == null) {
       return null;
     }
-    int before = errors.size();
-    List<PoolPreference> pools = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      String path = "instancePools[" + i + "]";
-      if (!(raw.get(i) instanceof Map<?, ?> m)) {
-        errors.add(path, "must be an object (got " + JsonFields.typeName(raw.get(i)) + ")");
-        continue;
-      }
-      JsonFields p = new JsonFields(m, path, errors);
-      p.rejectUnknown(POOL_FIELDS);
-      String type = p.string("instanceType", true);
-      Long priority = p.integer("priority", true);
-      String spec = p.string("inferenceSpecificationName", false);
-      if (type != null && priority != null) {
-        int prio = priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE
-            ? Integer.MAX_VALUE : priority.intValue();
-        pools.add(new PoolPreference(type, prio, spec));
-      }
-    }
-    if (errors.size() != before) {
+    List<PoolPreference> pools = PoolPreference.parseAll(raw, errors);
+    if (pools == null) {
       return null;
     }
     if (pools.isEmpty()) {
@@ -365,15 +345,7 @@ public record ExecutionRequest(
     if (raw == null) {
       return null;
     }
-    int before = errors.size();
-    List<Integer> steps = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      Long v = JsonFields.asInteger("canarySteps[" + i + "]", raw.get(i), errors);
-      if (v != null) {
-        steps.add((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v)));
-      }
-    }
-    return errors.size() == before ? steps : null;
+    return JsonFields.clampedIntegers("canarySteps", raw, errors);
   }
 
   private static void notUsed(JsonFields f, FieldErrors errors, String field, String action,

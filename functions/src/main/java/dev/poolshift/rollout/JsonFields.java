@@ -126,6 +126,24 @@ public final class JsonFields {
     return null;
   }
 
+  /**
+   * A list of integers, each wrong entry named {@code key[i]}; values outside int are clamped so
+   * the caller's range rule reports them.
+   *
+   * @return the values, or null when any entry was wrong
+   */
+  public static List<Integer> clampedIntegers(String key, List<?> raw, FieldErrors errors) {
+    int before = errors.size();
+    List<Integer> values = new java.util.ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      Long v = asInteger(key + "[" + i + "]", raw.get(i), errors);
+      if (v != null) {
+        values.add((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v)));
+      }
+    }
+    return errors.size() == before ? values : null;
+  }
+
   public static String typeName(Object v) {
     if (v == null) {
       return "null";

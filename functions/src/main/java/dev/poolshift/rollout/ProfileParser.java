@@ -19,8 +19,6 @@ public final class ProfileParser {
       "bakeSeconds", "minInvocationsPerStep", "maxWaitForInvocationsSeconds", "thresholds",
       "gateAlarmNames", "concurrencyPolicy", "queueWaitSeconds", "fallbackPolicy",
       "enhancedMetrics");
-  private static final Set<String> POOL_FIELDS =
-      Set.of("instanceType", "priority", "inferenceSpecificationName");
   private static final Set<String> THRESHOLD_FIELDS = Set.of("max5xxRate", "p99LatencyMs");
 
   private ProfileParser() {}
@@ -135,26 +133,7 @@ public final class ProfileParser {
     if (raw == null) {
       return null;
     }
-    int before = errors.size();
-    List<PoolPreference> pools = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      String path = "instancePools[" + i + "]";
-      if (!(raw.get(i) instanceof Map<?, ?> m)) {
-        errors.add(path, "must be an object (got " + JsonFields.typeName(raw.get(i)) + ")");
-        continue;
-      }
-      JsonFields p = new JsonFields(m, path, errors);
-      p.rejectUnknown(POOL_FIELDS);
-      String type = p.string("instanceType", true);
-      Long priority = p.integer("priority", true);
-      String spec = p.string("inferenceSpecificationName", false);
-      if (type != null && priority != null) {
-        int prio = priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE
-            ? Integer.MAX_VALUE : priority.intValue();
-        pools.add(new PoolPreference(type, prio, spec));
-      }
-    }
-    return errors.size() == before ? pools : null;
+    return PoolPreference.parseAll(raw, errors);
   }
 
   private static List<Integer> steps(JsonFields f, FieldErrors errors) {
@@ -165,16 +144,7 @@ public final class ProfileParser {
     if (raw == null) {
       return null;
     }
-    int before = errors.size();
-    List<Integer> steps = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      Long v = JsonFields.asInteger("canarySteps[" + i + "]", raw.get(i), errors);
-      if (v != null) {
-        // Out-of-int values are out of (0,100] anyway; clamp so the rule reports them.
-        steps.add((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v)));
-      }
-    }
-    return errors.size() == before ? steps : null;
+    return JsonFields.clampedIntegers("canarySteps", raw, errors);
   }
 
   private static Thresholds thresholds(JsonFields f, FieldErrors errors,
