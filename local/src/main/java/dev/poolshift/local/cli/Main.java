@@ -22,6 +22,7 @@ public final class Main {
       case "asl" -> AslCommand.run(rest, out, err);
       case "run" -> RunCommand.run(rest, out, err);
       case "serve" -> ServeCommand.run(rest, out, err);
+      case "smoke" -> SmokeCommand.run(rest, out, err);
       default -> {
         err.println("unknown command '" + args[0] + "'\n" + USAGE);
         yield 2;
@@ -34,5 +35,8 @@ public final class Main {
         asl   --definition FILE --input FILE [--mocks FILE] [--json]   run a state machine definition
         run   SCENARIO.json [--json]                                   run a rollout scenario
         serve [--port N] [--speed X] [SCENARIO.json]                   keep the local AWS services up
+        smoke --state-machine-arn ARN --model-package-group NAME       after sam deploy: a synthetic approval
+              [--endpoint-url URL] [--region R] [--timeout-seconds 60] must start a rollout (exit 0 PASS, 1 FAIL)
+              [--stop] [--json]
       """;
 }
