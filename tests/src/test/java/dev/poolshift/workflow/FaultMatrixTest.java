@@ -22,6 +22,7 @@ import dev.poolshift.local.sagemaker.SageMakerMutation;
 import dev.poolshift.local.sfn.Execution;
 import dev.poolshift.local.sns.SnsService;
 import dev.poolshift.local.template.RuleDef;
+import dev.poolshift.rollout.ManagedTag;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -419,6 +420,7 @@ class FaultMatrixTest {
     @DisplayName("29. Another endpoint changes while the rollout waits: its events are ignored, the rollout's wait untouched")
     void eventsOfAnotherEndpointLeaveTheRolloutAlone() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
+        // Another team's endpoint: never handed to Poolshift, so no poolshift:managed tag.
         ObjectNode other = ((ArrayNode)
             s.with("world").withArray("endpoints")).addObject().put("name", "search-prod");
         other.putArray("variants").addObject().put("modelPackage", "fraud-scoring/1").put("instanceType", "ml.c6i.xlarge");
@@ -1252,7 +1254,9 @@ class FaultMatrixTest {
         versions.addObject().put("approval", "PendingManualApproval");
         timeline.addObject().put("at", v == 2 ? 60 : 70 + (v - 3) * 0.5).put("approve", group + "/" + v);
       }
-      endpoints.addObject().put("name", ep).putArray("variants").addObject()
+      ObjectNode endpoint = endpoints.addObject().put("name", ep);
+      endpoint.putObject("tags").put(ManagedTag.KEY, ManagedTag.VALUE);
+      endpoint.putArray("variants").addObject()
           .put("modelPackage", group + "/1").put("instanceType", "ml.c6i.xlarge");
       ObjectNode p = profiles.putObject(group);
       p.put("endpointName", ep).put("executionRoleArn", "arn:aws:iam::111122223333:role/sagemaker-" + group);
