@@ -1043,6 +1043,69 @@ class FaultMatrixTest {
     }
 
     @Test
+    @DisplayName("50. IAM: endpoints are updated only when tagged poolshift:managed=true, and Poolshift cannot tag one itself")
+    void endpointsAreUpdatedOnlyUnderTheManagedTag() {
+      Map<String, List<Map<String, Object>>> statements = TemplatePolicies.statementsByFunction();
+
+      assertThat(TemplatePolicies.functionsAllowed(statements, "sagemaker:UpdateEndpoint"))
+          .containsExactlyInAnyOrder("RolloutStepsFunction", "ReconcilerFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "sagemaker:UpdateEndpointWeightsAndCapacities"))
+          .containsExactlyInAnyOrder("RolloutStepsFunction", "AlarmEventsFunction", "ReconcilerFunction");
+      statements.forEach((fn, list) -> {
+        for (String action : List.of("sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities")) {
+          assertThat(TemplatePolicies.ungatedEndpointGrants(fn, list, action)).as(fn + " " + action).isEmpty();
+        }
+        for (String action : List.of("sagemaker:AddTags", "sagemaker:DeleteTags", "sagemaker:DeleteEndpoint",
+            "sagemaker:CreateEndpoint")) {
+          assertThat(TemplatePolicies.endpointGrants(list, action)).as(fn + " " + action + " on endpoints").isEmpty();
+        }
+        // Reads stay unconditioned: the plan must see an untagged endpoint to say why it refuses.
+        for (String action : List.of("sagemaker:DescribeEndpoint", "sagemaker:ListTags")) {
+          assertThat(TemplatePolicies.endpointGrants(list, action)).allSatisfy(st ->
+              assertThat(st).doesNotContainKey("Condition"));
+        }
+      });
+      assertThat(TemplatePolicies.endpointGrants(statements.get("RolloutStepsFunction"), "sagemaker:ListTags"))
+          .isNotEmpty();
+    }
+
+    @Test
+    @DisplayName("50. An approval for an endpoint nobody tagged poolshift:managed=true is rejected before any change")
+    void anApprovalForAnUntaggedEndpointIsRejectedUntouched() {
+      try (Rehearsal r = Rehearsal.of("happy-path.json",
+          s -> ((ObjectNode) s.path("world").path("endpoints").get(0)).remove("tags"))) {
+        r.finish();
+
+        JsonNode x = r.onlyExecution();
+        assertThat(x.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(x.path("cause").asText()).contains("endpointName: endpoint fraud-scoring-prod is not managed by"
+            + " Poolshift: tag it poolshift:managed=true (IAM denies Poolshift's updates to untagged endpoints)");
+        assertThat(r.runtime().sageMaker().mutations()).as("SageMaker calls that change anything, even refused ones")
+            .noneMatch(m -> m.endpointName() != null || m.operation().matches("Create.*|Delete.*|AddTags"));
+        assertThat(r.logsContaining("RolloutStepsFunction", "rollout refused: endpoint not managed by Poolshift"))
+            .singleElement().satisfies(l -> assertThat(l.text()).contains("fraud-scoring-prod"));
+        r.assertInvariants();
+      }
+    }
+
+    @Test
+    @DisplayName("50. A console plan for an untagged endpoint still plans, with the missing tag as a risk")
+    void aConsolePlanForAnUntaggedEndpointNamesTheMissingTag() {
+      try (Rehearsal r = Rehearsal.of("console-plan.json",
+          s -> ((ObjectNode) s.path("world").path("endpoints").get(0)).remove("tags"))) {
+        r.finish();
+
+        JsonNode x = r.onlyExecution();
+        assertThat(x.path("outcome").asText()).isEqualTo("PLANNED");
+        assertThat(x.path("output").path("plan").path("risks").get(0).asText()).isEqualTo("endpoint fraud-scoring-prod"
+            + " is not managed by Poolshift: tag it poolshift:managed=true (IAM denies Poolshift's updates to"
+            + " untagged endpoints); a rollout now would be rejected before any change");
+        assertThat(r.runtime().sageMaker().mutations()).isEmpty();
+        r.assertInvariants();
+      }
+    }
+
+    @Test
     @DisplayName("9/12. Only EventBridge invokes the intake: its one trigger is the approval rule, which has a target and a dead-letter queue")
     void onlyTheApprovalRulesInvokeTheIntakeAndTheirFailuresAreKept() {
       Map<String, Object> template = TemplatePolicies.template();
