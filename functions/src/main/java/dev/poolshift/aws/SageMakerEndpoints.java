@@ -8,12 +8,15 @@ import dev.poolshift.rollout.EndpointNotFoundException;
 import dev.poolshift.rollout.EndpointState;
 import dev.poolshift.rollout.EndpointUpdate;
 import dev.poolshift.rollout.ResourceConflictException;
+import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.VariantSpec;
 import dev.poolshift.rollout.port.Endpoints;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -37,6 +40,12 @@ import software.amazon.awssdk.services.sagemaker.model.VariantProperty;
 public final class SageMakerEndpoints implements Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(SageMakerEndpoints.class);
   private final SageMakerClient sageMaker;
+  /**
+   * Endpoint ARNs by name, as DescribeEndpoint reported them: ListTags needs the ARN, and the
+   * plan has always described the endpoint just before it reads its tags. An ARN never changes
+   * for a name (it is built from it), so this holds only facts.
+   */
+  private final Map<String, String> endpointArns = new ConcurrentHashMap<>();
 
   public SageMakerEndpoints(SageMakerClient sageMaker) {
     this.sageMaker = sageMaker;
@@ -53,7 +62,26 @@ public final class SageMakerEndpoints implements Endpoints {
       throw SageMakerErrors.translate("DescribeEndpoint " + endpointName, e,
           EndpointNotFoundException::new);
     }
-    return SageMakerJson.endpoint(exchange.responseJson());
+    Map<String, Object> json = exchange.responseJson();
+    if (json.get("EndpointArn") instanceof String arn) {
+      endpointArns.put(endpointName, arn);
+    }
+    return SageMakerJson.endpoint(json);
+  }
+
+  @Override
+  public Map<String, String> endpointTags(String endpointName) {
+    String arn = endpointArns.get(endpointName);
+    if (arn == null) {
+      try {
+        arn = sageMaker.describeEndpoint(b -> b.endpointName(endpointName)).endpointArn();
+      } catch (SdkException e) {
+        throw SageMakerErrors.translate("DescribeEndpoint " + endpointName, e,
+            EndpointNotFoundException::new);
+      }
+      endpointArns.put(endpointName, arn);
+    }
+    return tags(arn, EndpointNotFoundException::new);
   }
 
   @Override
@@ -68,7 +96,8 @@ public final class SageMakerEndpoints implements Endpoints {
       throw SageMakerErrors.translate("DescribeEndpointConfig " + endpointConfigName, e,
           EndpointConfigNotFoundException::new);
     }
-    return SageMakerJson.config(exchange.responseJson(), tags(response.endpointConfigArn()));
+    return SageMakerJson.config(exchange.responseJson(), tags(response.endpointConfigArn(),
+        EndpointConfigNotFoundException::new));
   }
 
   @Override
@@ -146,7 +175,8 @@ public final class SageMakerEndpoints implements Endpoints {
     }
   }
 
-  private Map<String, String> tags(String resourceArn) {
+  private Map<String, String> tags(String resourceArn,
+      BiFunction<String, Throwable, RolloutException> notFound) {
     Map<String, String> tags = new LinkedHashMap<>();
     String next = null;
     do {
@@ -155,8 +185,7 @@ public final class SageMakerEndpoints implements Endpoints {
       try {
         page = sageMaker.listTags(b -> b.resourceArn(resourceArn).maxResults(100).nextToken(token));
       } catch (SdkException e) {
-        throw SageMakerErrors.translate("ListTags " + resourceArn, e,
-            EndpointConfigNotFoundException::new);
+        throw SageMakerErrors.translate("ListTags " + resourceArn, e, notFound);
       }
       page.tags().forEach(t -> tags.put(t.key(), t.value()));
       next = page.nextToken();

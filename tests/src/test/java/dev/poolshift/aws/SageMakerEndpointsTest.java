@@ -152,6 +152,39 @@ class SageMakerEndpointsTest {
   }
 
   @Test
+  void endpointTagsAreListedOnTheEndpointArnDescribeEndpointReported() {
+    String described = "{\"EndpointName\":\"fraud-scoring-prod\",\"EndpointArn\":"
+        + "\"arn:aws:sagemaker:us-east-1:111122223333:endpoint/fraud-scoring-prod\","
+        + "\"EndpointConfigName\":\"cfg\",\"EndpointStatus\":\"InService\"}";
+    http.then(Reply.ok(described),
+        Reply.ok("{\"Tags\": [{\"Key\": \"poolshift:managed\", \"Value\": \"true\"}]}"),
+        Reply.ok("{\"Tags\": []}"));
+
+    endpoints.describe("fraud-scoring-prod");
+    Map<String, String> first = endpoints.endpointTags("fraud-scoring-prod");
+    Map<String, String> second = endpoints.endpointTags("fraud-scoring-prod");
+
+    assertThat(first).containsExactly(Map.entry("poolshift:managed", "true"));
+    assertThat(second).isEmpty();
+    assertThat(http.operations()).as("the ARN is not described again")
+        .containsExactly("DescribeEndpoint", "ListTags", "ListTags");
+    assertThat(http.only("DescribeEndpoint").json()).isEqualTo(Map.of("EndpointName", "fraud-scoring-prod"));
+  }
+
+  @Test
+  void endpointTagsOfAnEndpointNeverDescribedDescribeItForItsArnAndNameAMissingOne() {
+    http.then(Reply.ok("{\"EndpointName\":\"ranking-prod\",\"EndpointArn\":"
+            + "\"arn:aws:sagemaker:us-east-1:111122223333:endpoint/ranking-prod\","
+            + "\"EndpointConfigName\":\"cfg\",\"EndpointStatus\":\"InService\"}"),
+        Reply.ok("{\"Tags\": [{\"Key\": \"team\", \"Value\": \"search\"}]}"),
+        Reply.error(400, "ValidationException", "Could not find endpoint \"ghost\"."));
+
+    assertThat(endpoints.endpointTags("ranking-prod")).containsExactly(Map.entry("team", "search"));
+    assertThatThrownBy(() -> endpoints.endpointTags("ghost")).isInstanceOf(EndpointNotFoundException.class)
+        .hasMessageContaining("DescribeEndpoint ghost");
+  }
+
+  @Test
   void aDescribedConfigGoesBackOnTheWireWithEveryFieldIncludingOnesTheSdkLacks() throws IOException {
     http.then(Reply.ok(DESCRIBED_CONFIG), Reply.ok(TAGS), Reply.ok("{}"));
 

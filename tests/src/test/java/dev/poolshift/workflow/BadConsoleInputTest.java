@@ -77,6 +77,13 @@ class BadConsoleInputTest {
     ArrayNode pools = churnProfile.putArray("instancePools");
     pools.addObject().put("instanceType", "ml.c7i.xlarge").put("priority", 1);
     ((ObjectNode) json.path("world").path("profiles")).set("churn", churnProfile);
+    // And one whose endpoint exists but was never handed to Poolshift (no poolshift:managed tag).
+    ObjectNode search = groups.addObject().put("name", "search");
+    search.putArray("versions").addObject().put("approval", "Approved").put("image", v3.path("image").asText());
+    ObjectNode searchEndpoint = ((ArrayNode) json.path("world").path("endpoints")).addObject().put("name", "search-prod");
+    searchEndpoint.putObject("tags").put("team", "search");
+    searchEndpoint.putArray("variants").addObject().put("modelPackage", "search/1").put("instanceType", "ml.c7i.xlarge");
+    ((ObjectNode) json.path("world").path("profiles")).set("search", churnProfile.deepCopy().put("endpointName", "search-prod"));
 
     // One a second, as people paste them: the step function's warm environments are reused.
     ArrayNode timeline = json.putArray("timeline");

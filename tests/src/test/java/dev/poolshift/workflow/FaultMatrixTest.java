@@ -22,6 +22,7 @@ import dev.poolshift.local.sagemaker.SageMakerMutation;
 import dev.poolshift.local.sfn.Execution;
 import dev.poolshift.local.sns.SnsService;
 import dev.poolshift.local.template.RuleDef;
+import dev.poolshift.rollout.ManagedTag;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -419,6 +420,7 @@ class FaultMatrixTest {
     @DisplayName("29. Another endpoint changes while the rollout waits: its events are ignored, the rollout's wait untouched")
     void eventsOfAnotherEndpointLeaveTheRolloutAlone() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
+        // Another team's endpoint: never handed to Poolshift, so no poolshift:managed tag.
         ObjectNode other = ((ArrayNode)
             s.with("world").withArray("endpoints")).addObject().put("name", "search-prod");
         other.putArray("variants").addObject().put("modelPackage", "fraud-scoring/1").put("instanceType", "ml.c6i.xlarge");
@@ -1041,6 +1043,69 @@ class FaultMatrixTest {
     }
 
     @Test
+    @DisplayName("50. IAM: endpoints are updated only when tagged poolshift:managed=true, and Poolshift cannot tag one itself")
+    void endpointsAreUpdatedOnlyUnderTheManagedTag() {
+      Map<String, List<Map<String, Object>>> statements = TemplatePolicies.statementsByFunction();
+
+      assertThat(TemplatePolicies.functionsAllowed(statements, "sagemaker:UpdateEndpoint"))
+          .containsExactlyInAnyOrder("RolloutStepsFunction", "ReconcilerFunction");
+      assertThat(TemplatePolicies.functionsAllowed(statements, "sagemaker:UpdateEndpointWeightsAndCapacities"))
+          .containsExactlyInAnyOrder("RolloutStepsFunction", "AlarmEventsFunction", "ReconcilerFunction");
+      statements.forEach((fn, list) -> {
+        for (String action : List.of("sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities")) {
+          assertThat(TemplatePolicies.ungatedEndpointGrants(fn, list, action)).as(fn + " " + action).isEmpty();
+        }
+        for (String action : List.of("sagemaker:AddTags", "sagemaker:DeleteTags", "sagemaker:DeleteEndpoint",
+            "sagemaker:CreateEndpoint")) {
+          assertThat(TemplatePolicies.endpointGrants(list, action)).as(fn + " " + action + " on endpoints").isEmpty();
+        }
+        // Reads stay unconditioned: the plan must see an untagged endpoint to say why it refuses.
+        for (String action : List.of("sagemaker:DescribeEndpoint", "sagemaker:ListTags")) {
+          assertThat(TemplatePolicies.endpointGrants(list, action)).allSatisfy(st ->
+              assertThat(st).doesNotContainKey("Condition"));
+        }
+      });
+      assertThat(TemplatePolicies.endpointGrants(statements.get("RolloutStepsFunction"), "sagemaker:ListTags"))
+          .isNotEmpty();
+    }
+
+    @Test
+    @DisplayName("50. An approval for an endpoint nobody tagged poolshift:managed=true is rejected before any change")
+    void anApprovalForAnUntaggedEndpointIsRejectedUntouched() {
+      try (Rehearsal r = Rehearsal.of("happy-path.json",
+          s -> ((ObjectNode) s.path("world").path("endpoints").get(0)).remove("tags"))) {
+        r.finish();
+
+        JsonNode x = r.onlyExecution();
+        assertThat(x.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(x.path("cause").asText()).contains("endpointName: endpoint fraud-scoring-prod is not managed by"
+            + " Poolshift: tag it poolshift:managed=true (IAM denies Poolshift's updates to untagged endpoints)");
+        assertThat(r.runtime().sageMaker().mutations()).as("SageMaker calls that change anything, even refused ones")
+            .noneMatch(m -> m.endpointName() != null || m.operation().matches("Create.*|Delete.*|AddTags"));
+        assertThat(r.logsContaining("RolloutStepsFunction", "rollout refused: endpoint not managed by Poolshift"))
+            .singleElement().satisfies(l -> assertThat(l.text()).contains("fraud-scoring-prod"));
+        r.assertInvariants();
+      }
+    }
+
+    @Test
+    @DisplayName("50. A console plan for an untagged endpoint still plans, with the missing tag as a risk")
+    void aConsolePlanForAnUntaggedEndpointNamesTheMissingTag() {
+      try (Rehearsal r = Rehearsal.of("console-plan.json",
+          s -> ((ObjectNode) s.path("world").path("endpoints").get(0)).remove("tags"))) {
+        r.finish();
+
+        JsonNode x = r.onlyExecution();
+        assertThat(x.path("outcome").asText()).isEqualTo("PLANNED");
+        assertThat(x.path("output").path("plan").path("risks").get(0).asText()).isEqualTo("endpoint fraud-scoring-prod"
+            + " is not managed by Poolshift: tag it poolshift:managed=true (IAM denies Poolshift's updates to"
+            + " untagged endpoints); a rollout now would be rejected before any change");
+        assertThat(r.runtime().sageMaker().mutations()).isEmpty();
+        r.assertInvariants();
+      }
+    }
+
+    @Test
     @DisplayName("9/12. Only EventBridge invokes the intake: its one trigger is the approval rule, which has a target and a dead-letter queue")
     void onlyTheApprovalRulesInvokeTheIntakeAndTheirFailuresAreKept() {
       Map<String, Object> template = TemplatePolicies.template();
@@ -1252,7 +1317,9 @@ class FaultMatrixTest {
         versions.addObject().put("approval", "PendingManualApproval");
         timeline.addObject().put("at", v == 2 ? 60 : 70 + (v - 3) * 0.5).put("approve", group + "/" + v);
       }
-      endpoints.addObject().put("name", ep).putArray("variants").addObject()
+      ObjectNode endpoint = endpoints.addObject().put("name", ep);
+      endpoint.putObject("tags").put(ManagedTag.KEY, ManagedTag.VALUE);
+      endpoint.putArray("variants").addObject()
           .put("modelPackage", group + "/1").put("instanceType", "ml.c6i.xlarge");
       ObjectNode p = profiles.putObject(group);
       p.put("endpointName", ep).put("executionRoleArn", "arn:aws:iam::111122223333:role/sagemaker-" + group);

@@ -1,5 +1,6 @@
 package dev.poolshift.workflow;
 
+import dev.poolshift.rollout.ManagedTag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,6 +91,74 @@ final class TemplatePolicies {
   static Map<String, Object> events(Map<String, Object> template, String function) {
     Object events = map(map(map(template.get("Resources")).get(function)).get("Properties")).get("Events");
     return events == null ? Map.of() : map(events);
+  }
+
+  /** An endpoint ARN as the template's {@code !Sub} resources would name it in the local account. */
+  static final String SAMPLE_ENDPOINT_ARN = "arn:aws:sagemaker:us-east-1:111122223333:endpoint/fraud-scoring-prod";
+
+  /**
+   * Every way these statements could allow {@code action} on an endpoint without the managed-tag
+   * condition ({@code StringEquals aws:ResourceTag/poolshift:managed = "true"}), one line each;
+   * empty when there is none.
+   */
+  static List<String> ungatedEndpointGrants(String function, List<Map<String, Object>> statements, String action) {
+    return endpointGrants(statements, action).stream().filter(st -> !managedTagCondition(st.get("Condition")))
+        .map(st -> function + ": " + action + " on an endpoint without the managed-tag condition: " + st).toList();
+  }
+
+  /**
+   * The Allow statements that could grant {@code action} on an endpoint, matched the way IAM
+   * matches (wildcards; actions case-insensitively), so {@code sagemaker:Update*} or
+   * {@code Resource: "*"} counts. A resource it cannot resolve ({@code !Ref}, {@code !GetAtt}),
+   * a {@code NotAction} or a {@code NotResource} counts too: it could name an endpoint.
+   */
+  static List<Map<String, Object>> endpointGrants(List<Map<String, Object>> statements, String action) {
+    List<Map<String, Object>> found = new ArrayList<>();
+    for (Map<String, Object> st : statements) {
+      if ("Deny".equals(st.get("Effect"))) {
+        continue;
+      }
+      if (st.containsKey("NotAction") || st.containsKey("NotResource")) {
+        found.add(st);
+        continue;
+      }
+      boolean grants = actions(st).stream().anyMatch(a -> glob(a, true).matcher(action).matches());
+      if (grants && resources(st).stream().anyMatch(TemplatePolicies::mayNameAnEndpoint)) {
+        found.add(st);
+      }
+    }
+    return found;
+  }
+
+  private static boolean mayNameAnEndpoint(String resource) {
+    if (!resource.startsWith("Sub:") && !resource.startsWith("arn:") && !resource.equals("*")) {
+      return true;
+    }
+    String arn = resource.replaceFirst("^Sub:", "").replace("${AWS::Partition}", "aws")
+        .replace("${AWS::Region}", "us-east-1").replace("${AWS::AccountId}", "111122223333");
+    return arn.contains("${") || glob(arn, false).matcher(SAMPLE_ENDPOINT_ARN).matches();
+  }
+
+  /** Exactly the tag condition, and nothing that would widen it. */
+  static boolean managedTagCondition(Object condition) {
+    if (!(condition instanceof Map<?, ?> c) || !(c.get("StringEquals") instanceof Map<?, ?> equals)) {
+      return false;
+    }
+    Object value = equals.get("aws:ResourceTag/" + ManagedTag.KEY);
+    return ManagedTag.VALUE.equals(value) || List.of(ManagedTag.VALUE).equals(value);
+  }
+
+  /** An IAM pattern ({@code *}, {@code ?}) as a regex; actions compare case-insensitively. */
+  private static Pattern glob(String pattern, boolean ignoreCase) {
+    StringBuilder regex = new StringBuilder();
+    for (char ch : pattern.toCharArray()) {
+      regex.append(switch (ch) {
+        case '*' -> ".*";
+        case '?' -> ".";
+        default -> Pattern.quote(String.valueOf(ch));
+      });
+    }
+    return Pattern.compile(regex.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
   }
 
   private static boolean allows(Map<String, Object> statement, String action) {

@@ -3,11 +3,19 @@ package dev.poolshift.rollout.port;
 import dev.poolshift.rollout.EndpointConfigSpec;
 import dev.poolshift.rollout.EndpointState;
 import dev.poolshift.rollout.EndpointUpdate;
+import java.util.Map;
 
 /** Endpoints and their configs, including instance pools. */
 public interface Endpoints {
   /** @throws dev.poolshift.rollout.EndpointNotFoundException when there is no such endpoint */
   EndpointState describe(String endpointName);
+
+  /**
+   * The endpoint's own tags (ListTags on the endpoint ARN; a config's tags are its own).
+   *
+   * @throws dev.poolshift.rollout.EndpointNotFoundException when there is no such endpoint
+   */
+  Map<String, String> endpointTags(String endpointName);
 
   /**
    * The config with its tags.

@@ -71,6 +71,7 @@ final class PreviousRelease {
           + ep + "\", \"reason\": \"...\"}");
     }
     EndpointState endpoint = describe(ep);
+    List<String> notManaged = EndpointOwnership.require(endpoints, ep, request.dryRun());
     if (endpoint.inProgress()) {
       throw new EndpointBusyException("endpoint " + ep + " is " + endpoint.status()
           + "; a rollback starts only from InService");
@@ -109,7 +110,7 @@ final class PreviousRelease {
     PlanDocument.Restore restore = new PlanDocument.Restore(target,
         previousPackage(release).orElse(null), release.executionName(),
         release.endedAt() == null ? null : release.endedAt().toString());
-    List<String> risks = new ArrayList<>();
+    List<String> risks = new ArrayList<>(notManaged);
     risks.add("not canaried: one blue/green UpdateEndpoint from " + current + " ("
         + release.modelPackageArn() + ") back to " + target + " ("
         + (restore.modelPackageArn() == null ? "package not recorded" : restore.modelPackageArn())

@@ -289,6 +289,8 @@ public final class RolloutSteps {
       return contended(exec, request, arn, pkg, profile, held.get());
     }
     EndpointState endpoint = describeEndpoint(endpointName);
+    List<String> notManaged = EndpointOwnership.require(ports.endpoints(), endpointName,
+        request.dryRun());
     if (endpoint.inProgress()) {
       throw new EndpointBusyException("endpoint " + endpointName + " is " + endpoint.status()
           + "; a rollout starts only from InService");
@@ -303,7 +305,8 @@ public final class RolloutSteps {
     PlanReview review = PlanReview.of(rollout, current, endpoint,
         settings.stackExecutionRoleArn());
     int fleetWait = WaitBounds.fleetSeconds(rollout);
-    List<String> risks = new ArrayList<>(review.risks());
+    List<String> risks = new ArrayList<>(notManaged);
+    risks.addAll(review.risks());
     // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
     // until its first bake, after the endpoint was changed. Refuse before touching anything; a
     // dry run reports it as a risk.

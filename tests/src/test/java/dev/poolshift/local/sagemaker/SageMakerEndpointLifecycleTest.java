@@ -359,6 +359,21 @@ class SageMakerEndpointLifecycleTest {
   }
 
   @Test
+  void anEndpointsSeededTagsAreItsOwnAndOutliveAnUpdateToAnotherConfig() {
+    f.world.seedEndpoint("churn-prod", "cfg-v1", Map.of("poolshift:managed", "true"));
+    String arn = f.world.requireEndpoint("churn-prod").arn();
+
+    f.client.updateEndpoint(b -> b.endpointName("churn-prod").endpointConfigName("cfg-v2"));
+    f.runUntilStatus("churn-prod", "InService", Duration.ofHours(1));
+
+    assertThat(f.client.listTags(b -> b.resourceArn(arn)).tags()).extracting(t -> t.key() + "=" + t.value())
+        .containsExactly("poolshift:managed=true");
+    String configArn = f.client.describeEndpointConfig(b -> b.endpointConfigName("cfg-v2")).endpointConfigArn();
+    assertThat(f.client.listTags(b -> b.resourceArn(configArn)).tags()).as("the config's tags are its own")
+        .noneMatch(t -> t.key().equals("poolshift:managed"));
+  }
+
+  @Test
   void tagsAddedLaterAppearInListTagsAndInTheNextEvent() {
     f.client.createEndpoint(b -> b.endpointName("churn-prod").endpointConfigName("cfg-v1")
         .tags(t -> t.key("app").value("churn")));

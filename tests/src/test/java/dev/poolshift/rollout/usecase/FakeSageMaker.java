@@ -37,6 +37,8 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
   public final Map<String, ModelToCreate> models = new LinkedHashMap<>();
   public final Map<String, EndpointConfigSpec> configs = new LinkedHashMap<>();
   public final Map<String, EndpointState> endpoints = new LinkedHashMap<>();
+  /** Each endpoint's own tags; an endpoint without an entry has none. */
+  public final Map<String, Map<String, String>> endpointTags = new HashMap<>();
   /** Every mutating call SageMaker accepted, e.g. {@code UpdateEndpoint ep cfg}. */
   public final List<String> mutations = new ArrayList<>();
   /** Where the next pooled fleet lands, per variant: type → count. */
@@ -176,6 +178,14 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
   // ------------------------------------------------------------------ test controls
 
   /** An endpoint InService on {@code config}, its variants' weights and counts from the config. */
+  @Override
+  public Map<String, String> endpointTags(String endpointName) {
+    if (!endpoints.containsKey(endpointName)) {
+      throw new EndpointNotFoundException("ListTags endpoint/" + endpointName + ": not found");
+    }
+    return endpointTags.getOrDefault(endpointName, Map.of());
+  }
+
   public void endpointOn(String endpointName, String config) {
     EndpointConfigSpec c = configs.get(config);
     endpoints.put(endpointName, new EndpointState(endpointName, "InService", config, null,

@@ -275,6 +275,19 @@ class OperatorStepsTest {
   }
 
   @Test
+  void rollbackOfAnEndpointNobodyTaggedManagedIsRejectedBeforeAnyChange() {
+    world.sageMaker.configs.put("cfg-v42-final", world.sageMaker.configs.get(BASELINE_CONFIG));
+    world.sageMaker.endpointOn(ENDPOINT, "cfg-v42-final");
+    world.ledger.put(record("run-v42", "2026-05-20T00:00:00Z", "PROMOTED", BASELINE_CONFIG, "cfg-v42-final", RolloutWorld.OLD_ARN));
+    world.sageMaker.endpointTags.remove(ENDPOINT);
+
+    assertThatThrownBy(this::rollbackPlan).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("endpointName: endpoint fraud-scoring-prod is not managed by Poolshift: tag it"
+            + " poolshift:managed=true");
+    assertThat(world.sageMaker.mutations).isEmpty();
+  }
+
+  @Test
   void rollbackWhileARolloutRunsPointsAtAbort() {
     bakingAtFirstStep();
 

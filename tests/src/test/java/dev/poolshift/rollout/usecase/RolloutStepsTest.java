@@ -24,6 +24,7 @@ import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.FallbackPolicy;
 import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.ManagedTag;
 import dev.poolshift.rollout.Observation;
 import dev.poolshift.rollout.PackageRejectedException;
 import dev.poolshift.rollout.PoolCount;
@@ -85,6 +86,44 @@ class RolloutStepsTest {
         .contains("ProductionVariants[AllTraffic].InstancePools",
             "ProductionVariants[AllTraffic].InstanceType", "MetricsConfig");
     assertThat(plan.trigger().source()).isEqualTo("console");
+    assertThat(world.sageMaker.mutations).isEmpty();
+  }
+
+  @Test
+  void aRolloutOfAnEndpointNobodyTaggedManagedIsRejectedBeforeAnyChange() {
+    world.sageMaker.endpointTags.put(ENDPOINT, Map.of("team", "risk"));
+
+    assertThatThrownBy(world::plan)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("rollout input: endpointName: endpoint fraud-scoring-prod is not managed by"
+            + " Poolshift: tag it poolshift:managed=true (IAM denies Poolshift's updates to"
+            + " untagged endpoints)");
+    assertThat(world.sageMaker.mutations).isEmpty();
+    assertThat(world.store.locks).isEmpty();
+  }
+
+  @Test
+  void theManagedTagMustSayExactlyTrueAsTheIamConditionCompares() {
+    world.sageMaker.endpointTags.put(ENDPOINT, Map.of(ManagedTag.KEY, "True"));
+
+    assertThatThrownBy(world::plan)
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("endpointName: endpoint fraud-scoring-prod is not managed by Poolshift"
+            + " (its poolshift:managed tag is \"True\", not \"true\"): tag it poolshift:managed=true");
+    assertThat(world.sageMaker.mutations).isEmpty();
+  }
+
+  @Test
+  void aDryRunOfAnUntaggedEndpointStillPlansAndNamesTheMissingTagAsARisk() {
+    world.sageMaker.endpointTags.remove(ENDPOINT);
+
+    PlanDocument plan = (PlanDocument) world.run(world.call("plan").request(Map.of(
+        "action", "plan", "modelPackageArn", ARN, "endpointName", ENDPOINT)));
+
+    assertThat(plan.risks().getFirst()).isEqualTo("endpoint fraud-scoring-prod is not managed by"
+        + " Poolshift: tag it poolshift:managed=true (IAM denies Poolshift's updates to untagged"
+        + " endpoints); a rollout now would be rejected before any change");
+    assertThat(plan.canaryConfigName()).isNotNull();
     assertThat(world.sageMaker.mutations).isEmpty();
   }
 

@@ -3,6 +3,7 @@ package dev.poolshift.rollout.usecase;
 import dev.poolshift.aws.Json;
 import dev.poolshift.rollout.DeploymentProfile;
 import dev.poolshift.rollout.EndpointConfigSpec;
+import dev.poolshift.rollout.ManagedTag;
 import dev.poolshift.rollout.ModelPackage;
 import dev.poolshift.rollout.ProfileParser;
 import dev.poolshift.rollout.TaskToken;
@@ -71,6 +72,8 @@ public final class RolloutWorld {
         List.of(new VariantSpec(BASELINE_VARIANT, "fraud-scoring-v41", 2, "ml.g5.2xlarge",
             List.of(), null, 1.0, carried)), tags, Map.of()));
     sageMaker.endpointOn(ENDPOINT, BASELINE_CONFIG);
+    // Handed to Poolshift: the plan refuses endpoints without the tag.
+    sageMaker.endpointTags.put(ENDPOINT, Map.of(ManagedTag.KEY, ManagedTag.VALUE));
     steps = new RolloutSteps(new RolloutSteps.Settings(PREFIX,
         "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution", "poolshift-state"),
         new RolloutSteps.Ports(sageMaker, profiles, sageMaker, sageMaker, store, ledger, alarms,
