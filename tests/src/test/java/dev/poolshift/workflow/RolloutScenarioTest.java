@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.autoscaling.ApplicationAutoScalingService;
 import dev.poolshift.local.json.Json;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.EndpointView;
@@ -11,6 +12,7 @@ import dev.poolshift.local.scenario.Scenario;
 import dev.poolshift.local.scenario.ScenarioReport;
 import dev.poolshift.local.scenario.ScenarioRunner;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +86,32 @@ class RolloutScenarioTest {
           .containsExactly("ml.g5.2xlarge", "ml.g6.2xlarge");
       assertThat(variant.path("VariantInstanceProvisionTimeoutInSeconds").asInt()).isEqualTo(900);
       assertThat(variant.path("InitialInstanceCount").asInt()).isEqualTo(3);
+      WorkflowInvariants.assertHold(r.runtime(), r.report());
+    });
+  }
+
+  @Test
+  void theAutoscaledScenarioTakesTheVariantOutBeforeTheFirstUpdateAndPutsItBackAfterTheLast() {
+    rehearse("autoscaled-endpoint.json", s -> {}, r -> {
+      assertThat(onlyExecution(r).path("outcome").asText()).isEqualTo("PROMOTED");
+      List<Instant> updates = r.runtime().sageMaker().mutations().stream()
+          .filter(m -> m.accepted() && m.operation().equals("UpdateEndpoint"))
+          .map(m -> m.time()).toList();
+      List<ApplicationAutoScalingService.Change> changes = r.runtime().autoScaling().changes();
+      assertThat(changes).extracting(ApplicationAutoScalingService.Change::operation).containsExactly(
+          "DeleteScalingPolicy", "DeregisterScalableTarget",
+          "RegisterScalableTarget", "PutScalingPolicy", "PutScheduledAction");
+      assertThat(changes.get(1).time()).as("deregistered before the first UpdateEndpoint")
+          .isBeforeOrEqualTo(updates.getFirst());
+      assertThat(changes.get(2).time()).as("registered again after the last UpdateEndpoint")
+          .isAfter(updates.getLast());
+      assertThat(r.report().text()).contains(
+          "application-autoscaling DeregisterScalableTarget endpoint/fraud-scoring-prod/variant/AllTraffic");
+      JsonNode autoscaling = r.report().json().path("endpoints").path("fraud-scoring-prod")
+          .path("variants").get(0).path("autoscaling");
+      assertThat(autoscaling.path("minCapacity").asInt()).isEqualTo(2);
+      assertThat(autoscaling.path("maxCapacity").asInt()).isEqualTo(6);
+      assertThat(autoscaling.path("scheduledActions")).hasSize(1);
       WorkflowInvariants.assertHold(r.runtime(), r.report());
     });
   }

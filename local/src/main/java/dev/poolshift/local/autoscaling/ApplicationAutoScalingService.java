@@ -60,6 +60,10 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
    */
   private final Set<String> registeredVariants = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, java.util.Deque<AwsServiceException>> failNext = new java.util.HashMap<>();
+  private static final Set<String> MUTATING = Set.of("RegisterScalableTarget",
+      "DeregisterScalableTarget", "PutScalingPolicy", "DeleteScalingPolicy", "PutScheduledAction",
+      "DeleteScheduledAction");
+  private final List<Change> changes = new java.util.ArrayList<>();
 
   public ApplicationAutoScalingService(Simulation sim, AwsContext aws, Variants variants) {
     super("1.1");
@@ -105,7 +109,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     request.put("ServiceNamespace", "sagemaker")
         .put("ResourceId", "endpoint/" + endpointName + "/variant/" + variantName)
         .put("ScalableDimension", VARIANT_DIMENSION);
-    dispatch("PutScalingPolicy", request);
+    apply("PutScalingPolicy", request);
   }
 
   /** Creates a scheduled action directly (rehearsal seeding), as PutScheduledAction would. */
@@ -114,7 +118,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     request.put("ServiceNamespace", "sagemaker")
         .put("ResourceId", "endpoint/" + endpointName + "/variant/" + variantName)
         .put("ScalableDimension", VARIANT_DIMENSION);
-    dispatch("PutScheduledAction", request);
+    apply("PutScheduledAction", request);
   }
 
   @Override
@@ -127,6 +131,11 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     return "AnyScaleFrontendService";
   }
 
+  /** Seeds the world with one operation in the wire's documents; not recorded as a change. */
+  public synchronized JsonNode seed(String operation, ObjectNode request) {
+    return apply(operation, request.deepCopy());
+  }
+
   /** One operation in-process with the wire's documents (scripted actions, tests); errors thrown. */
   public synchronized JsonNode invoke(String operation, ObjectNode request) {
     return dispatch(operation, request.deepCopy());
@@ -134,7 +143,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
 
   /** Registers a SageMaker variant's target directly (rehearsal seeding), as the API would. */
   public synchronized void registerVariant(String endpointName, String variantName, int min, int max) {
-    dispatch("RegisterScalableTarget", Json.object().put("ServiceNamespace", "sagemaker")
+    apply("RegisterScalableTarget", Json.object().put("ServiceNamespace", "sagemaker")
         .put("ResourceId", "endpoint/" + endpointName + "/variant/" + variantName)
         .put("ScalableDimension", "sagemaker:variant:DesiredInstanceCount")
         .put("MinCapacity", min).put("MaxCapacity", max));
@@ -145,8 +154,27 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     failNext.computeIfAbsent(operation, k -> new java.util.ArrayDeque<>()).add(error);
   }
 
+  /** A change a caller made (not the world's seeding), for a rehearsal's timeline. */
+  public record Change(java.time.Instant time, String operation, String resourceId, String name) {}
+
+  /** The accepted changes callers made, in order. */
+  public synchronized List<Change> changes() {
+    return List.copyOf(changes);
+  }
+
+  /** A call from a client (the wire, or {@link #invoke}): accepted changes are recorded. */
   @Override
   protected synchronized JsonNode dispatch(String operation, ObjectNode request) {
+    JsonNode result = apply(operation, request);
+    if (MUTATING.contains(operation)) {
+      String name = request.hasNonNull("PolicyName") ? request.get("PolicyName").asText()
+          : request.hasNonNull("ScheduledActionName") ? request.get("ScheduledActionName").asText() : null;
+      changes.add(new Change(sim.now(), operation, request.path("ResourceId").asText(null), name));
+    }
+    return result;
+  }
+
+  private JsonNode apply(String operation, ObjectNode request) {
     java.util.Deque<AwsServiceException> injected = failNext.get(operation);
     if (injected != null && !injected.isEmpty()) {
       throw injected.poll();

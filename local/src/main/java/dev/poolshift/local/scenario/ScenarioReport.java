@@ -105,6 +105,10 @@ public final class ScenarioReport {
             + (m.endpointName() != null ? " " + m.endpointName() : "") + (m.resource() != null ? " (" + m.resource() + ")" : "")));
       }
     }
+    for (var c : runtime.autoScaling().changes()) {
+      lines.add(new Line(seconds(t0, c.time()), "  application-autoscaling " + c.operation()
+          + (c.resourceId() != null ? " " + c.resourceId() : "") + (c.name() != null ? " (" + c.name() + ")" : "")));
+    }
     String lastStatus = null;
     for (BusEvent be : runtime.events().events()) {
       JsonNode ev = be.event();

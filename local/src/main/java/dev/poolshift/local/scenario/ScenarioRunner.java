@@ -106,7 +106,7 @@ public final class ScenarioRunner {
         target.set("SuspendedState", a.suspendedState());
       }
       try {
-        runtime.autoScaling().invoke("RegisterScalableTarget", target);
+        runtime.autoScaling().seed("RegisterScalableTarget", target);
       } catch (dev.poolshift.local.aws.AwsServiceException e) {
         problems.add(at + ": " + e.code() + ": " + e.getMessage());
         continue;
