@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.aws.ApplicationAutoScalingTargets;
+import dev.poolshift.local.LocalClients;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.http.Gateway;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.rollout.port.ScalingTargets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.MetricType;
 import software.amazon.awssdk.services.applicationautoscaling.model.ObjectNotFoundException;
@@ -35,12 +32,7 @@ class ApplicationAutoScalingServiceTest {
 
   ApplicationAutoScalingServiceTest() {
     gateway.register(service);
-    client = ApplicationAutoScalingClient.builder()
-        .endpointOverride(gateway.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    client = LocalClients.against(ApplicationAutoScalingClient.builder(), gateway.endpoint());
   }
 
   @AfterEach

@@ -1,6 +1,7 @@
 package dev.poolshift.local.cloudwatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.poolshift.local.LocalClients;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.http.Gateway;
@@ -14,10 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
@@ -38,9 +35,7 @@ final class CloudWatchHarness implements AutoCloseable {
 
   CloudWatchHarness() {
     gateway.register(new CloudWatchService(cloudWatch));
-    client = CloudWatchClient.builder().endpointOverride(gateway.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
-        .httpClient(UrlConnectionHttpClient.create()).build();
+    client = LocalClients.against(CloudWatchClient.builder(), gateway.endpoint());
   }
 
   /** Starts the traffic model with {@code scenario}. */

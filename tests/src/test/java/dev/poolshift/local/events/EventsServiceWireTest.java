@@ -3,6 +3,7 @@ package dev.poolshift.local.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.poolshift.local.LocalClients;
 import dev.poolshift.local.http.Gateway;
 import dev.poolshift.local.json.Json;
 import dev.poolshift.local.lambda.LambdaService;
@@ -14,10 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -38,12 +35,7 @@ class EventsServiceWireTest {
 
   EventsServiceWireTest() {
     gateway.register(new EventsService(bus));
-    client = EventBridgeClient.builder()
-        .endpointOverride(gateway.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    client = LocalClients.against(EventBridgeClient.builder(), gateway.endpoint());
   }
 
   @AfterEach

@@ -3,15 +3,12 @@ package dev.poolshift.local.ssm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.poolshift.local.LocalClients;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.http.Gateway;
 import dev.poolshift.local.sim.Simulation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterAlreadyExistsException;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
@@ -26,12 +23,7 @@ class SsmServiceTest {
 
   SsmServiceTest() {
     gateway.register(service);
-    ssm = SsmClient.builder()
-        .endpointOverride(gateway.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCAL", "secret")))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    ssm = LocalClients.against(SsmClient.builder(), gateway.endpoint());
   }
 
   @AfterEach
