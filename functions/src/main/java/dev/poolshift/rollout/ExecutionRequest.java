@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * The rollout workflow's input, from the approval intake or pasted by a person in the console
  * (schema: {@code schemas/execution-input.schema.json}; one example per action under
  * {@code events/console/}):
- * <pre>{"action": "deploy"|"plan"|"migrate"|"rollback"|"promote"|"abort",
+ * <pre>{"action": "deploy"|"plan"|"migrate"|"rollback"|"promote"|"continue"|"abort",
  *  "endpointName": "...", "modelPackageArn": "...",
  *  "instancePools": [...], "provisionTimeoutSeconds": n, "canarySteps": [...], "bakeSeconds": n,
  *  "thresholds": {"max5xxRate": x, "p99LatencyMs": n},
@@ -36,9 +36,11 @@ public record ExecutionRequest(
   public static final String MIGRATE = "migrate";
   public static final String ROLLBACK = "rollback";
   public static final String PROMOTE = "promote";
+  /** Argo Rollouts' step-wise promote: a step held for a person goes on to the next step. */
+  public static final String CONTINUE = "continue";
   public static final String ABORT = "abort";
   public static final List<String> ACTIONS =
-      List.of(DEPLOY, PLAN, MIGRATE, ROLLBACK, PROMOTE, ABORT);
+      List.of(DEPLOY, PLAN, MIGRATE, ROLLBACK, PROMOTE, CONTINUE, ABORT);
   public static final String REGISTRY_APPROVAL = "registry-approval";
   public static final String CONSOLE = "console";
   /**
@@ -143,9 +145,16 @@ public record ExecutionRequest(
     return PLAN.equals(action);
   }
 
-  /** {@code promote} and {@code abort} act on a running rollout; they never take the lock. */
+  /**
+   * {@code promote}, {@code continue} and {@code abort} act on a running rollout; they never take
+   * the lock.
+   */
   public boolean operatorAction() {
-    return PROMOTE.equals(action) || ABORT.equals(action);
+    return actsOnARunningRollout(action);
+  }
+
+  private static boolean actsOnARunningRollout(String action) {
+    return PROMOTE.equals(action) || CONTINUE.equals(action) || ABORT.equals(action);
   }
 
   /** {@code deploy}, {@code plan} and {@code migrate} canary a package onto instance pools. */
@@ -220,7 +229,7 @@ public record ExecutionRequest(
     }
 
     String executionName = null;
-    if (action == null || PROMOTE.equals(action) || ABORT.equals(action)) {
+    if (action == null || actsOnARunningRollout(action)) {
       executionName = f.string("executionName", false);
       if (executionName != null && !EXECUTION_NAME.matcher(executionName).matches()) {
         errors.add("executionName", "must be the name of the running rollout's execution:"
@@ -228,11 +237,10 @@ public record ExecutionRequest(
       }
     } else {
       notUsed(f, errors, "executionName", action,
-          "only promote and abort name the rollout they act on");
+          "only promote, continue and abort name the rollout they act on");
     }
 
-    boolean needsReason = ROLLBACK.equals(action) || PROMOTE.equals(action)
-        || ABORT.equals(action);
+    boolean needsReason = ROLLBACK.equals(action) || actsOnARunningRollout(action);
     String reason = f.string("reason", false);
     if (reason != null && (reason.isBlank() || reason.length() > MAX_REASON_LENGTH)) {
       errors.add("reason", "must be 1–" + MAX_REASON_LENGTH + " characters saying why (got "

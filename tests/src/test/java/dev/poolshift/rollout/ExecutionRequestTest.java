@@ -3,6 +3,7 @@ package dev.poolshift.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class ExecutionRequestTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("skipAlarmCheck: unknown field")
         .hasMessageContaining("action: must be one of deploy, plan, migrate, rollback, promote,"
-            + " abort (got \"rollout\")")
+            + " continue, abort (got \"rollout\")")
         .hasMessageContaining("modelPackageArn: must be a versioned model package ARN")
         .hasMessageContaining("endpointName: must be letters, digits and hyphens");
   }
@@ -106,6 +107,23 @@ class ExecutionRequestTest {
         .hasMessageContaining("modelPackageArn: not used by action promote")
         .hasMessageContaining("bakeSeconds: not used by action promote")
         .hasMessageContaining("reason: required for promote");
+  }
+
+  @Test
+  void continueNamesTheHeldRolloutLikePromoteAndTakesNothingElse() {
+    ExecutionRequest r = ExecutionRequest.parse(Map.of("action", "continue",
+        "endpointName", "fraud-scoring-prod", "executionName", "fraud-scoring-v2-0123abcd",
+        "reason", "10% clean, go to 50%"));
+
+    assertThat(r.operatorAction()).isTrue();
+    assertThat(r.canaried()).isFalse();
+    assertThat(r.executionName()).isEqualTo("fraud-scoring-v2-0123abcd");
+    assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "continue",
+        "endpointName", "fraud-scoring-prod", "canarySteps", List.of(50, 100), "stepIndex", 1)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("stepIndex: unknown field")
+        .hasMessageContaining("canarySteps: not used by action continue")
+        .hasMessageContaining("reason: required for continue");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.poolshift.workflow;
 
 import static dev.poolshift.workflow.RolloutScenarioTest.rehearse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -192,6 +193,60 @@ class ConsoleActionsTest {
   }
 
   @Test
+  void continueMovesAHeldStepToTheNextCanaryWeightOnlyAndTheRolloutGoesOnToPromote() {
+    try (Rehearsal r = Rehearsal.of("console-continue.json", s -> {})) {
+      r.runUntilState("Hold for an operator");
+      assertThat(canaryWeight(r)).as("held at the first step").isCloseTo(0.1, within(1e-9));
+
+      r.runUntilState("Operator decision?");
+      r.runUntil("the endpoint serves the step after the hold", () -> {
+        EndpointView e = r.runtime().sageMaker().requireEndpoint(ENDPOINT);
+        return "InService".equals(e.status()) && Math.abs(canaryWeight(r) - 0.1) > 1e-9;
+      }, java.time.Duration.ofMinutes(30));
+
+      assertThat(canaryWeight(r)).as("the second step's weight (50%), not all traffic").isCloseTo(0.5, within(1e-9));
+      assertThat(r.runtime().sageMaker().requireEndpoint(ENDPOINT).currentWeights())
+          .containsEntry("AllTraffic", 0.5);
+
+      r.finish();
+      JsonNode rollout = executionOf(r, "fraud-scoring-v2");
+      JsonNode action = executionOf(r, "continue-fraud-scoring-v2");
+      assertThat(rollout.path("outcome").asText()).isEqualTo("PROMOTED");
+      assertThat(action.path("outcome").asText()).isEqualTo("DELIVERED");
+      assertThat(action.path("output").path("action").asText()).isEqualTo("continue");
+      assertThat(action.path("output").path("rolloutOutcome").asText()).isEqualTo("PROMOTED");
+      assertThat(action.path("output").path("delivered").toString()).contains("HOLD:DELIVERED");
+      assertThat(r.accepted("UpdateEndpointWeightsAndCapacities")).as("10%, then 50%, then 100%: no step skipped")
+          .hasSize(3);
+      assertThat(r.entered("Hold for an operator")).as("the 50% step had the traffic to pass").isEqualTo(1);
+      String history = ledgerDetails(r, rollout.path("name").asText());
+      assertThat(history).contains("kind=operator").contains("action=continue").contains("by=oncall@example.com")
+          .contains("delivered=[HOLD:DELIVERED]");
+      r.assertInvariants();
+      EndpointWriters.assertOneWriterAtATime(r.runtime());
+    }
+  }
+
+  @Test
+  void continueWhileTheStepStillBakesIsRefusedAndChangesNothing() {
+    try (Rehearsal r = Rehearsal.of("console-continue.json", s -> Rehearsal.at(s, 1500, "startExecution",
+        Json.object().put("input", "events/console/continue.json").put("name", "early-continue")))) {
+      r.finish();
+
+      JsonNode early = executionOf(r, "early-continue");
+      assertThat(early.path("outcome").asText()).isEqualTo("REJECTED");
+      assertThat(early.path("cause").asText()).contains("is not held for an operator (it is baking step 0 at 10%):"
+          + " continue applies to a held step; use promote to skip the remaining bake");
+      assertThat(r.entered("Hold for an operator")).as("the first step still baked to its end and held").isEqualTo(1);
+      String history = ledgerDetails(r, executionOf(r, "fraud-scoring-v2").path("name").asText());
+      assertThat(history).as("only the continue at the hold reached the rollout")
+          .containsOnlyOnce("kind=operator");
+      assertThat(executionOf(r, "fraud-scoring-v2").path("outcome").asText()).isEqualTo("PROMOTED");
+      r.assertInvariants();
+    }
+  }
+
+  @Test
   void abortRollsTheRunningCanaryBackWithoutTouchingTheEndpointItself() {
     rehearse("console-abort.json", s -> {}, r -> {
       JsonNode rollout = execution(r, "fraud-scoring-v2");
@@ -238,6 +293,30 @@ class ConsoleActionsTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  static double canaryWeight(Rehearsal r) {
+    return r.runtime().sageMaker().requireEndpoint(ENDPOINT).currentWeights().entrySet().stream()
+        .filter(w -> !w.getKey().equals("AllTraffic")).mapToDouble(Map.Entry::getValue).sum();
+  }
+
+  static JsonNode executionOf(Rehearsal r, String namePrefix) {
+    for (JsonNode x : r.executions()) {
+      if (x.path("name").asText().startsWith(namePrefix)) {
+        return x;
+      }
+    }
+    throw new AssertionError("no execution named " + namePrefix + "… in " + r.executions());
+  }
+
+  /** The rollout's ledger details (its history) as plain text. */
+  static String ledgerDetails(Rehearsal r, String executionName) {
+    for (JsonNode item : WorkflowInvariants.scan(r.runtime(), "LedgerTable")) {
+      if (item.path("executionName").path("S").asText().equals(executionName)) {
+        return String.valueOf(plain(item.path("details")));
+      }
+    }
+    throw new AssertionError("no ledger record of " + executionName);
+  }
 
   static JsonNode execution(RolloutScenarioTest.Rehearsal r, String namePrefix) {
     for (JsonNode x : r.report().json().path("executions")) {

@@ -132,8 +132,9 @@ final class Notifications {
     return new Notification(subject(subject), body);
   }
 
-  static Notification holding(PlanDocument plan, ExecutionRef exec, int percent, String reason,
-      int waitSeconds) {
+  /** @param nextPercent the next step's canary percent; null when the held step is the last */
+  static Notification holding(PlanDocument plan, ExecutionRef exec, int percent,
+      Integer nextPercent, String reason, int waitSeconds) {
     String subject = "Poolshift: " + plan.endpointName() + " holds at " + percent
         + "% canary, a person decides";
     String body = header(plan, exec)
@@ -143,9 +144,14 @@ final class Notifications {
         + "Why: " + reason + "\n\n"
         + "Decide within " + minutes(waitSeconds) + " by starting an execution of the rollout"
         + " state machine with one of these inputs (without a decision it rolls back):\n"
-        + "  promote: {\"action\": \"promote\", \"endpointName\": \"" + plan.endpointName()
-        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}\n"
-        + "  abort:   {\"action\": \"abort\", \"endpointName\": \"" + plan.endpointName()
+        + "  promote:  {\"action\": \"promote\", \"endpointName\": \"" + plan.endpointName()
+        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}"
+        + "  (skips every remaining step)\n"
+        + "  continue: {\"action\": \"continue\", \"endpointName\": \"" + plan.endpointName()
+        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}"
+        + (nextPercent == null ? "  (the last step: promotes)\n"
+            : "  (on to the next step only, " + nextPercent + "%)\n")
+        + "  abort:    {\"action\": \"abort\", \"endpointName\": \"" + plan.endpointName()
         + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}\n";
     return new Notification(subject(subject), body);
   }

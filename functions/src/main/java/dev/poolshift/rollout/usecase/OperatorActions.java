@@ -29,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The console actions on a running rollout, {@code promote} and {@code abort}. They never take
+ * The console actions on a running rollout, {@code promote}, {@code continue} and {@code abort}.
+ * They never take
  * the lock and never call SageMaker: they reach the rollout through its stored state (the
  * active-rollout record and the waits it parked) and the rollout's own workflow does the work,
  * so an action cannot race the rollout it acts on.
@@ -38,6 +39,12 @@ import org.slf4j.LoggerFactory;
  *       decision "promote", or the parked BAKE is completed so its gate runs now; with neither
  *       parked, the next bake or hold finds the request and completes itself. The gate promotes
  *       unless an alarm is in ALARM.
+ *   <li>continue: only a step parked in a HOLD (inconclusive, waiting for a person): its token is
+ *       completed with the decision "continue" and the workflow shifts to the next canary step
+ *       (promotes after the last), which bakes and is judged as usual. Argo Rollouts' step-wise
+ *       promote. Unlike promote it leaves no request behind: a rollout that is not held now is
+ *       refused, naming what it is doing, and nothing changes (a continue that waited for a
+ *       later hold would decide a step nobody looked at).
  *   <li>abort: a stop request on the rollout, then its parked forward waits are failed with
  *       {@link OperatorAbortException} (as a canary alarm does); with none parked, its next
  *       forward step throws it. Its rollback returns traffic and fleet to the baseline.
@@ -90,7 +97,7 @@ final class OperatorActions {
   }
 
   /** @return what the action will do, for the plan's risks; throws when it cannot act */
-  private static String requireActionable(String action, ActiveRollout r) {
+  private String requireActionable(String action, ActiveRollout r) {
     String name = r.executionName();
     RolloutPhase phase = r.phase();
     if (phase == RolloutPhase.NEEDS_A_PERSON) {
@@ -100,8 +107,11 @@ final class OperatorActions {
     }
     if (phase == RolloutPhase.RESTORE_FLEET) {
       throw new IncompatibleEndpointException("rollout " + name + " is a rollback to the"
-          + " previous release, on its way (" + phase.wire() + "); it is neither promoted nor"
-          + " aborted");
+          + " previous release, on its way (" + phase.wire() + "); " + action + " does not"
+          + " apply to it");
+    }
+    if (ExecutionRequest.CONTINUE.equals(action)) {
+      return requireHeld(r);
     }
     if (ExecutionRequest.PROMOTE.equals(action)) {
       if (r.stop() != null) {
@@ -139,9 +149,11 @@ final class OperatorActions {
     requireActionable(plan.action(), rollout);
     String by = plan.trigger() == null || plan.trigger().by() == null ? "an operator"
         : plan.trigger().by();
-    List<String> delivered = ExecutionRequest.PROMOTE.equals(plan.action())
-        ? promote(rollout, exec, by, plan.reason(), now)
-        : abort(rollout, exec, by, plan.reason(), now);
+    List<String> delivered = switch (plan.action()) {
+      case ExecutionRequest.PROMOTE -> promote(rollout, exec, by, plan.reason(), now);
+      case ExecutionRequest.CONTINUE -> continueHeld(rollout, by, plan.reason());
+      default -> abort(rollout, exec, by, plan.reason(), now);
+    };
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("at", now.toString());
     entry.put("kind", "operator");
@@ -149,6 +161,10 @@ final class OperatorActions {
     entry.put("by", by);
     entry.put("reason", plan.reason());
     entry.put("execution", exec.name());
+    if (ExecutionRequest.CONTINUE.equals(plan.action())) {
+      // Which held step went on: the ledger then reads "held at step 0, continued by …".
+      entry.put("stepIndex", rollout.stepIndex());
+    }
     entry.put("delivered", delivered);
     store.appendHistory(ep, rollout.executionName(), entry);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -187,6 +203,78 @@ final class OperatorActions {
     }
     delivered.add("NEXT_GATE");
     return delivered;
+  }
+
+  /**
+   * Completes the parked HOLD with the decision "continue"; the workflow's "Operator decision?"
+   * shifts to the next step. {@link #deliver} checked the hold again, not only at plan time: it
+   * may have timed out or been decided by another action since.
+   */
+  private List<String> continueHeld(ActiveRollout r, String by, String reason) {
+    String ep = r.endpointName();
+    TokenRegistration hold = owned(ep, TokenKind.HOLD, r).orElseThrow();
+    Map<String, Object> decision = new LinkedHashMap<>();
+    decision.put("decision", "continue");
+    decision.put("by", by);
+    decision.put("reason", reason);
+    CallbackResult result = callbacks.succeed(hold.token(), decision);
+    store.deregister(ep, TokenKind.HOLD, hold.token());
+    return List.of("HOLD:" + result.name());
+  }
+
+  /**
+   * @return what continue will do, for the plan's risks
+   * @throws IncompatibleEndpointException naming what the rollout is doing when no step of it
+   *     is parked in a HOLD
+   */
+  private String requireHeld(ActiveRollout r) {
+    String name = r.executionName();
+    Optional<TokenRegistration> hold = owned(r.endpointName(), TokenKind.HOLD, r);
+    if (hold.isEmpty() || r.stop() != null || r.phase() != RolloutPhase.CANARY_WEIGHTS) {
+      boolean baking = r.stop() == null && r.phase() == RolloutPhase.CANARY_WEIGHTS;
+      throw new IncompatibleEndpointException("rollout " + name + " is not held for an operator"
+          + " (it is " + doing(r) + "): continue applies to a held step"
+          + (baking ? "; use promote to skip the remaining bake" : "") + "; nothing was changed");
+    }
+    int step = hold.get().stepIndex() == null ? r.stepIndex() : hold.get().stepIndex();
+    Integer percent = percentAt(r, step);
+    return "rollout " + name + " holds at step " + step
+        + (percent == null ? "" : " (" + percent + "%)") + " for an operator ("
+        + hold.get().reason() + "); continue shifts it to the next canary step (promotes after"
+        + " the last), which bakes under alarms as usual";
+  }
+
+  /** What a rollout that is not held is doing, in an operator's words. */
+  private String doing(ActiveRollout r) {
+    if (r.stop() != null) {
+      return "turning around: " + r.stop().cause();
+    }
+    return switch (r.phase()) {
+      case LOCKED -> "starting (locked)";
+      case CANARY_FLEET -> "updating the endpoint onto the canary fleet (canary-fleet)";
+      case CANARY_WEIGHTS -> {
+        Integer percent = r.stepIndex() == null ? null : percentAt(r, r.stepIndex());
+        String step = "step " + r.stepIndex() + (percent == null ? "" : " at " + percent + "%");
+        yield owned(r.endpointName(), TokenKind.BAKE, r).isPresent() ? "baking " + step
+            : "at " + step + ", between its shift, bake and gate";
+      }
+      case FINAL_FLEET -> "promoting onto instance pools (final-fleet)";
+      case BASELINE_WEIGHTS, BASELINE_FLEET -> "rolling back (" + r.phase().wire() + ")";
+      case PROMOTED, ROLLED_BACK, FAILED -> "finished (" + r.phase().wire() + ")";
+      default -> r.phase().wire();
+    };
+  }
+
+  /** The canary percent of a step, from the rollout's shift history (null before its shift). */
+  private static Integer percentAt(ActiveRollout r, int stepIndex) {
+    Integer percent = null;
+    for (Map<String, Object> h : r.history()) {
+      if ("shift".equals(h.get("kind")) && h.get("stepIndex") instanceof Number i
+          && i.intValue() == stepIndex && h.get("percent") instanceof Number p) {
+        percent = p.intValue();
+      }
+    }
+    return percent;
   }
 
   private List<String> abort(ActiveRollout r, ExecutionRef exec, String by, String reason,

@@ -1033,8 +1033,10 @@ public final class RolloutSteps {
           .log("promotion already requested by an operator; hold decided at once");
       return Map.of();
     }
-    ports.notifier().publish(Notifications.holding(plan, exec, step.percent(), reason,
-        plan.operatorWaitSeconds()));
+    Integer nextPercent = step.last() ? null
+        : plan.rollout().schedule().next(step).percent();
+    ports.notifier().publish(Notifications.holding(plan, exec, step.percent(), nextPercent,
+        reason, plan.operatorWaitSeconds()));
     LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("percent", step.percent())
         .addKeyValue("operatorWaitSeconds", plan.operatorWaitSeconds())
         .addKeyValue("reason", reason).log("step held for an operator's decision");

@@ -28,7 +28,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console actions' steps with in-memory ports: promote and abort reach a running rollout
+ * The console actions' steps with in-memory ports: promote, continue and abort reach a running rollout
  * only through its stored state, a queued or superseding rollout waits through a waiter the
  * holder's release wakes, and a rollback finds the previous release in the ledger.
  */
@@ -125,6 +125,77 @@ class OperatorStepsTest {
         .hasMessageContaining("executionName: the rollout running on endpoint fraud-scoring-prod is "
             + EXEC.name() + ", not fraud-scoring-v41-old");
     assertThat(world.store.rollouts.get(ENDPOINT).stop()).isNull();
+  }
+
+  // ------------------------------------------------------------------ continue
+
+  @Test
+  void continueCompletesAParkedHoldWithTheDecisionContinueAndLeavesNoRequestBehind() {
+    PlanDocument rollout = world.atFirstStep();
+    world.run(world.call("holdForOperator").plan(rollout).stepIndex(0).token(HOLD_TOKEN)
+        .reason("step 0 at 10%: 4000 of the 5000 invocations needed"));
+    List<String> before = List.copyOf(world.sageMaker.mutations);
+    PlanDocument action = actionPlan("continue");
+
+    Map<?, ?> delivered = deliver(action);
+
+    assertThat(action.risks()).singleElement().asString().contains("holds at step 0 (10%)")
+        .contains("4000 of the 5000 invocations needed").contains("shifts it to the next canary step");
+    assertThat(delivered.get("delivered")).isEqualTo(List.of("HOLD:DELIVERED"));
+    assertThat(world.callbacks.sent).singleElement().satisfies(c -> {
+      assertThat(c.token()).isEqualTo(HOLD_TOKEN);
+      assertThat(c.success()).isTrue();
+      assertThat(c.output()).isEqualTo(Map.of("decision", "continue", "by", "alice@example.com",
+          "reason", "night traffic too low, 10% looked clean"));
+    });
+    assertThat(world.store.tokens).doesNotContainKey(InMemoryRolloutStore.key(ENDPOINT, TokenKind.HOLD));
+    assertThat(world.store.promotions).as("continue is not a promotion: the next step's gate judges it").isEmpty();
+    assertThat(world.store.rollouts.get(ENDPOINT).stop()).isNull();
+    assertThat(world.store.rollouts.get(ENDPOINT).history()).anySatisfy(h -> assertThat(h)
+        .containsEntry("kind", "operator").containsEntry("action", "continue").containsEntry("stepIndex", 0)
+        .containsEntry("by", "alice@example.com").containsEntry("execution", "console-action-1"));
+    assertThat(world.sageMaker.mutations).as("the action itself wrote nothing to SageMaker").isEqualTo(before);
+  }
+
+  @Test
+  void continueOfABakingRolloutIsRefusedNamingTheStepAndChangesNothing() {
+    bakingAtFirstStep();
+    List<Map<String, Object>> history = world.store.rollouts.get(ENDPOINT).history();
+
+    assertThatThrownBy(() -> actionPlan("continue")).isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("rollout " + EXEC.name() + " is not held for an operator (it is baking step 0"
+            + " at 10%): continue applies to a held step; use promote to skip the remaining bake");
+    assertThat(world.callbacks.sent).isEmpty();
+    assertThat(world.store.tokens).containsKey(InMemoryRolloutStore.key(ENDPOINT, TokenKind.BAKE));
+    assertThat(world.store.promotions).isEmpty();
+    assertThat(world.store.rollouts.get(ENDPOINT).history()).isEqualTo(history);
+  }
+
+  @Test
+  void continueBeforeTheCanaryServesTrafficSaysWhatTheRolloutIsDoing() {
+    world.canaryLiveUpdating();
+
+    assertThatThrownBy(() -> actionPlan("continue")).isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("is not held for an operator (it is updating the endpoint onto the canary fleet"
+            + " (canary-fleet)): continue applies to a held step")
+        .hasMessageNotContaining("use promote");
+  }
+
+  @Test
+  void aContinueWhoseHoldEndedBeforeDeliveryChangesNothing() {
+    PlanDocument rollout = world.atFirstStep();
+    world.run(world.call("holdForOperator").plan(rollout).stepIndex(0).token(HOLD_TOKEN).reason("no data"));
+    PlanDocument action = actionPlan("continue");
+    // The hold timed out meanwhile: its catch rolls the rollout back, which takes the weights first.
+    world.store.deregister(ENDPOINT, TokenKind.HOLD, HOLD_TOKEN);
+    world.run(world.call("restoreBaselineTraffic").plan(rollout));
+    int sent = world.callbacks.sent.size();
+
+    assertThatThrownBy(() -> deliver(action)).isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("is not held for an operator (it is rolling back (baseline-weights))");
+    assertThat(world.callbacks.sent).hasSize(sent);
+    assertThat(world.store.rollouts.get(ENDPOINT).history())
+        .noneSatisfy(h -> assertThat(h).containsEntry("kind", "operator"));
   }
 
   // ------------------------------------------------------------------ abort
@@ -358,7 +429,11 @@ class OperatorStepsTest {
   private PlanDocument actionPlan(String action) {
     return (PlanDocument) world.run(world.call("plan").execution(CONSOLE).request(Map.of(
         "action", action, "endpointName", ENDPOINT, "reason",
-        action.equals("promote") ? "traffic too low tonight" : "scores look wrong",
+        switch (action) {
+          case "promote" -> "traffic too low tonight";
+          case "continue" -> "night traffic too low, 10% looked clean";
+          default -> "scores look wrong";
+        },
         "trigger", Map.of("source", "console", "by", "alice@example.com"))));
   }
 

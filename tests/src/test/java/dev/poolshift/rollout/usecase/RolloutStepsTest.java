@@ -565,6 +565,9 @@ class RolloutStepsTest {
     assertThat(world.notifier.last().body()).contains("not enough data")
         .contains("{\"action\": \"promote\", \"endpointName\": \"fraud-scoring-prod\","
             + " \"executionName\": \"" + EXEC.name() + "\"")
+        .contains("{\"action\": \"continue\", \"endpointName\": \"fraud-scoring-prod\","
+            + " \"executionName\": \"" + EXEC.name() + "\"")
+        .contains("(on to the next step only, 50%)")
         .contains("{\"action\": \"abort\"").contains("60 minutes");
   }
 
