@@ -96,7 +96,8 @@ final class RollbackReport {
       return Optional.empty();
     }
     String outcome = ScenarioReport.outcome(s);
-    if (Set.of("PROMOTED", "PLANNED", "REJECTED", "SUCCEEDED").contains(outcome)) {
+    if (Set.of("PROMOTED", "PLANNED", "REJECTED", "SUCCEEDED", "DELIVERED").contains(outcome)) {
+      // DELIVERED: a promote, continue or abort action; the rollout it reached has its own entry.
       return Optional.empty();
     }
     List<HistoryEvent> history = e.history();

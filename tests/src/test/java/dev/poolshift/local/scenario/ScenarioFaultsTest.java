@@ -88,6 +88,22 @@ class ScenarioFaultsTest {
     });
   }
 
+  @Test
+  void anAbortActionIsNotReportedAsARollbackOnlyTheRolloutItTurnedAroundIs() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"run", "events/scenarios/console-abort.json", "--json"},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+
+    assertThat(code).isZero();
+    JsonNode report = Json.parse(out.toString(StandardCharsets.UTF_8));
+    assertThat(report.path("executions")).extracting(x -> x.path("outcome").asText())
+        .containsExactlyInAnyOrder("ROLLED_BACK", "DELIVERED");
+    assertThat(report.path("rollbacks")).singleElement().satisfies(r -> {
+      assertThat(r.path("execution").asText()).isEqualTo("fraud-scoring-v2-2f3e6a9b187d");
+      assertThat(r.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+    });
+  }
+
   private static ObjectNode withTimeline(String timeline) {
     ObjectNode scenario = (ObjectNode) Json.read(ROOT.resolve("events/scenarios/happy-path.json"));
     scenario.set("timeline", Json.parse(timeline));
