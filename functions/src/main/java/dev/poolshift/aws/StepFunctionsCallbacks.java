@@ -26,26 +26,21 @@ public final class StepFunctionsCallbacks implements TaskCallbacks {
   @Override
   public CallbackResult succeed(TaskToken token, Object output) {
     String json = Json.write(output);
-    try {
-      sfn.sendTaskSuccess(b -> b.taskToken(token.reveal()).output(json));
-      return CallbackResult.DELIVERED;
-    } catch (TaskTimedOutException e) {
-      return CallbackResult.TASK_CLOSED;
-    } catch (InvalidTokenException e) {
-      return CallbackResult.INVALID_TOKEN;
-    } catch (TaskDoesNotExistException e) {
-      return CallbackResult.TASK_DOES_NOT_EXIST;
-    } catch (SdkException e) {
-      throw AwsErrors.translate("SendTaskSuccess", e);
-    }
+    return send("SendTaskSuccess", () -> sfn.sendTaskSuccess(b -> b.taskToken(token.reveal()).output(json)));
   }
 
   @Override
   public CallbackResult fail(TaskToken token, String error, String cause) {
     String e1 = truncate(error, MAX_ERROR);
     String c1 = truncate(cause, MAX_CAUSE);
+    return send("SendTaskFailure",
+        () -> sfn.sendTaskFailure(b -> b.taskToken(token.reveal()).error(e1).cause(c1)));
+  }
+
+  /** One callback: a task that already ended is an answer, any other failure an error. */
+  private static CallbackResult send(String operation, Runnable call) {
     try {
-      sfn.sendTaskFailure(b -> b.taskToken(token.reveal()).error(e1).cause(c1));
+      call.run();
       return CallbackResult.DELIVERED;
     } catch (TaskTimedOutException e) {
       return CallbackResult.TASK_CLOSED;
@@ -54,7 +49,7 @@ public final class StepFunctionsCallbacks implements TaskCallbacks {
     } catch (TaskDoesNotExistException e) {
       return CallbackResult.TASK_DOES_NOT_EXIST;
     } catch (SdkException e) {
-      throw AwsErrors.translate("SendTaskFailure", e);
+      throw AwsErrors.translate(operation, e);
     }
   }
 
