@@ -16,7 +16,7 @@ import dev.poolshift.local.asl.Definition.Retrier;
 import dev.poolshift.local.asl.Definition.State;
 import dev.poolshift.local.asl.Definition.TaskState;
 import dev.poolshift.local.asl.Definition.WaitState;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Activity;
 import dev.poolshift.local.sim.ActivityCancelledException;
 import dev.poolshift.local.sim.Mailbox;
@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -178,7 +177,7 @@ public final class Interpreter {
   }
 
   private static String text(JsonNode node) {
-    return Json.write(node);
+    return LocalJson.write(node);
   }
 
   private static int size(String text) {
@@ -250,8 +249,8 @@ public final class Interpreter {
    * The success path's last steps: evaluate {@code Assign} and {@code Output} against the values
    * on entry (neither sees the other's result), commit the assignment, write the exit event.
    */
-  private Step exit(State state, EvalContext ctx, Cursor cursor, VarScope scope, Template outputTemplate,
-      Map<String, Template> assign, JsonNode defaultOutput, String next) throws StateError {
+  private Step exit(State state, EvalContext ctx, Cursor cursor, VarScope scope, JsonataTemplate outputTemplate,
+      Map<String, JsonataTemplate> assign, JsonNode defaultOutput, String next) throws StateError {
     Map<String, JsonNode> assigned;
     JsonNode output;
     try {
@@ -269,12 +268,12 @@ public final class Interpreter {
         + "' returned a result with a size exceeding the maximum number of bytes service limit.");
   }
 
-  private static Map<String, JsonNode> evaluateAssign(Map<String, Template> assign, EvalContext ctx) throws StateError {
+  private static Map<String, JsonNode> evaluateAssign(Map<String, JsonataTemplate> assign, EvalContext ctx) throws StateError {
     if (assign == null || assign.isEmpty()) {
       return Map.of();
     }
     Map<String, JsonNode> values = new LinkedHashMap<>();
-    for (Map.Entry<String, Template> e : assign.entrySet()) {
+    for (Map.Entry<String, JsonataTemplate> e : assign.entrySet()) {
       values.put(e.getKey(), e.getValue().evaluate(ctx));
     }
     return values;
@@ -327,7 +326,7 @@ public final class Interpreter {
     }
   }
 
-  private static String stringField(Template template, EvalContext ctx, String field) throws StateError {
+  private static String stringField(JsonataTemplate template, EvalContext ctx, String field) throws StateError {
     if (template == null) {
       return null;
     }
@@ -338,9 +337,9 @@ public final class Interpreter {
     return value.textValue();
   }
 
-  private static StateError unexpectedType(EvalContext ctx, Template template, String field, String expected,
+  private static StateError unexpectedType(EvalContext ctx, JsonataTemplate template, String field, String expected,
       JsonNode value) {
-    String expr = template instanceof Template.Expression e ? e.expression().text() : text(value);
+    String expr = template instanceof JsonataTemplate.Expression e ? e.expression().text() : text(value);
     return ctx.queryError(field, "The JSONata expression '" + expr + "' specified for the field '" + field
         + "' returned an unexpected result type. Expected '" + expected + "', but was '" + JsonataValues.typeName(value)
         + "' for value: " + text(value));
@@ -416,7 +415,7 @@ public final class Interpreter {
   }
 
   /** An integer-valued field (literal or JSONata) within [min, max]. */
-  private static long integerField(Template template, EvalContext ctx, String field, long min, long max)
+  private static long integerField(JsonataTemplate template, EvalContext ctx, String field, long min, long max)
       throws StateError {
     JsonNode value = template.evaluate(ctx);
     if (!value.isNumber() || !isWhole(value)) {
@@ -424,7 +423,7 @@ public final class Interpreter {
     }
     long v = value.asLong();
     if (v < min || v > max) {
-      String expr = template instanceof Template.Expression e ? e.expression().text() : text(value);
+      String expr = template instanceof JsonataTemplate.Expression e ? e.expression().text() : text(value);
       throw ctx.queryError(field, "The JSONata expression '" + expr + "' specified for the field '" + field
           + "' returned an out-of-range value. Expected an integer in [" + min + ", " + max + "], but was: " + v);
     }
@@ -469,7 +468,7 @@ public final class Interpreter {
         }
         if (retrier != null && attempts[index] < retrier.maxAttempts()) {
           attempts[index]++;
-          sim.sleep(retryDelay(retrier, attempts[index]));
+          sim.sleep(retryDelay(retrier, attempts[index], jitterDraw(state.name, index, attempts[index])));
           retryCount++;
           transitions.incrementAndGet();
           ctx = new EvalContext(info, state.name, entered, enteredId, retryCount, entryContext.input(), scope,
@@ -486,16 +485,30 @@ public final class Interpreter {
     }
   }
 
-  /** The k-th retry's delay (k from 1): interval x rate^(k-1), capped, optionally full jitter. */
-  static Duration retryDelay(Retrier retrier, int k) {
+  /**
+   * The k-th retry's delay (k from 1): interval x rate^(k-1), capped, optionally full jitter,
+   * scaled by {@code draw} in [0, 1).
+   */
+  static Duration retryDelay(Retrier retrier, int k, double draw) {
     double seconds = retrier.intervalSeconds() * Math.pow(retrier.backoffRate(), k - 1);
     if (retrier.maxDelaySeconds() != null) {
       seconds = Math.min(seconds, retrier.maxDelaySeconds());
     }
     if (retrier.fullJitter()) {
-      seconds = ThreadLocalRandom.current().nextDouble(0, seconds);
+      seconds *= draw;
     }
     return Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE));
+  }
+
+  /**
+   * The jitter of one retry, from the execution, the state, the retrier and the attempt: a run
+   * with the same inputs retries at the same virtual instants, so a rehearsal is reproducible
+   * (AWS draws at random; any draw in [0, 1) is one AWS could make).
+   */
+  private double jitterDraw(String stateName, int retrierIndex, int attempt) {
+    long seed = ((long) info.executionArn().hashCode() << 32) ^ stateName.hashCode();
+    seed = seed * 31 + retrierIndex * 1_000_003L + attempt;
+    return new java.util.SplittableRandom(seed).nextDouble();
   }
 
   /** Checks the output's size, commits the assignment and writes the StateExited event. */
@@ -928,7 +941,7 @@ public final class Interpreter {
     return percentage != null && total > 0 && failed * 100.0 / total > percentage;
   }
 
-  private static double percentage(Template template, EvalContext ctx) throws StateError {
+  private static double percentage(JsonataTemplate template, EvalContext ctx) throws StateError {
     JsonNode value = template.evaluate(ctx);
     if (!value.isNumber()) {
       throw unexpectedType(ctx, template, "ToleratedFailurePercentage", "number", value);

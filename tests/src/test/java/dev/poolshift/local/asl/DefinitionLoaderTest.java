@@ -98,13 +98,14 @@ class DefinitionLoaderTest {
   @Test
   void retryDelaysFollowBackoffCapAndFullJitter() {
     Definition.Retrier capped = new Definition.Retrier(List.of("E"), 3, 5, 2.0, 5, false);
-    assertThat(List.of(1, 2, 3, 4, 5).stream().map(k -> Interpreter.retryDelay(capped, k).toSeconds()))
+    assertThat(List.of(1, 2, 3, 4, 5).stream().map(k -> Interpreter.retryDelay(capped, k, 0.5).toSeconds()))
         .containsExactly(3L, 5L, 5L, 5L, 5L);
     Definition.Retrier jittered = new Definition.Retrier(List.of("E"), 2, 3, 2.0, null, true);
     for (int k = 1; k <= 3; k++) {
       long bound = (long) (2 * Math.pow(2, k - 1) * 1e9);
-      for (int i = 0; i < 50; i++) {
-        assertThat(Interpreter.retryDelay(jittered, k).toNanos()).isBetween(0L, bound);
+      for (double draw : new double[] {0, 0.25, 0.999_999}) {
+        assertThat(Interpreter.retryDelay(jittered, k, draw).toNanos()).isBetween(0L, bound)
+            .isCloseTo((long) (bound * draw), org.assertj.core.api.Assertions.within(2L));
       }
     }
   }
