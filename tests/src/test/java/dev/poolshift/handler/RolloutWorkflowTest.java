@@ -16,7 +16,7 @@ import dev.poolshift.local.asl.TaskResources;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.sfn.Execution;
-import dev.poolshift.local.sfn.ExecutionStatus;
+import dev.poolshift.local.sfn.SfnExecutionStatus;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.rollout.AlarmState;
@@ -86,7 +86,7 @@ class RolloutWorkflowTest {
   void anApprovedVersionGoesLiveThroughEveryCanaryStep() throws Exception {
     Execution.Snapshot end = run();
 
-    assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(end.status()).isEqualTo(SfnExecutionStatus.SUCCEEDED);
     assertThat(Json.parse(end.output()).toString()).contains("outcome=PROMOTED");
     assertThat(world.sageMaker.endpoints.get(ENDPOINT).endpointConfigName())
         .isEqualTo(world.ledger.last().configAfter()).contains("-final-");
@@ -116,7 +116,7 @@ class RolloutWorkflowTest {
 
     Execution.Snapshot end = run();
 
-    assertThat(end.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(end.status()).isEqualTo(SfnExecutionStatus.FAILED);
     assertThat(end.error()).isEqualTo("Poolshift.RolledBack");
     assertThat(end.cause()).contains("all traffic is back on the baseline of " + ENDPOINT)
         .contains("poolshift-fraud-scoring-prod-canary-v42-5xx-rate is in ALARM");
@@ -140,7 +140,7 @@ class RolloutWorkflowTest {
 
     Execution.Snapshot end = run();
 
-    assertThat(end.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(end.status()).isEqualTo(SfnExecutionStatus.FAILED);
     assertThat(end.error()).isEqualTo("Poolshift.RolledBack");
     assertThat(end.cause()).contains("SageMaker did not complete the canary update")
         .contains("InsufficientInstanceCapacity");
@@ -154,7 +154,7 @@ class RolloutWorkflowTest {
 
     Execution.Snapshot end = run();
 
-    assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(end.status()).isEqualTo(SfnExecutionStatus.SUCCEEDED);
     assertThat(stepsRun).contains("observeEndpoint");
   }
 
@@ -220,7 +220,7 @@ class RolloutWorkflowTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try {
         handler.handleRequest(new ByteArrayInputStream(
-            dev.poolshift.local.json.Json.MAPPER.writeValueAsBytes(arguments.get("Payload"))),
+            dev.poolshift.local.json.LocalJson.MAPPER.writeValueAsBytes(arguments.get("Payload"))),
             out, null);
       } catch (RolloutException e) {
         // What Lambda reports for a Java exception (§1.8.2): the class name and a JSON cause.
@@ -229,8 +229,8 @@ class RolloutWorkflowTest {
       } catch (java.io.IOException e) {
         throw new TaskFailure("Lambda.Unknown", e.getMessage());
       }
-      ObjectNode result = dev.poolshift.local.json.Json.object();
-      result.set("Payload", dev.poolshift.local.json.Json.parse(out.toString()));
+      ObjectNode result = dev.poolshift.local.json.LocalJson.object();
+      result.set("Payload", dev.poolshift.local.json.LocalJson.parse(out.toString()));
       result.put("StatusCode", 200);
       return result;
     }

@@ -3,7 +3,7 @@ package dev.poolshift.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poolshift.aws.AwsAdapters;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.scenario.Scenario;
 import dev.poolshift.local.scenario.ScenarioRunner;
@@ -38,7 +38,7 @@ class SnapStartPrimingTest {
       });
 
       assertThat(runtime.sageMaker().mutations()).hasSize(callsBefore);
-      assertThat(runtime.dynamoDb().call("Scan", Json.object().put("TableName",
+      assertThat(runtime.dynamoDb().call("Scan", LocalJson.object().put("TableName",
           runtime.template().table("StateTable").name())).path("Items")).isEmpty();
       assertThat(runtime.sns().published()).isEmpty();
       assertThat(runtime.stepFunctions().executions()).isEmpty();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.asl.HistoryEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.scenario.Scenario;
 import dev.poolshift.local.scenario.ScenarioReport;
@@ -50,7 +50,7 @@ class BadConsoleInputTest {
   static Stream<Case> cases() {
     try (Stream<Path> files = Files.list(CASES)) {
       return files.filter(f -> f.toString().endsWith(".json")).sorted().map(f -> {
-        JsonNode c = Json.read(f);
+        JsonNode c = LocalJson.read(f);
         String name = f.getFileName().toString().replace(".json", "");
         return new Case(name, c.path("description").asText(), c.path("input"), c.path("error").asText(),
             c.path("message").asText());
@@ -62,7 +62,7 @@ class BadConsoleInputTest {
 
   @BeforeAll
   static void startEveryBadInput() {
-    ObjectNode json = (ObjectNode) Json.read(RolloutScenarioTest.ROOT.resolve("events/scenarios/console-plan.json"));
+    ObjectNode json = (ObjectNode) LocalJson.read(RolloutScenarioTest.ROOT.resolve("events/scenarios/console-plan.json"));
     ArrayNode groups = (ArrayNode) json.path("world").path("modelPackageGroups");
     ArrayNode fraudVersions = (ArrayNode) groups.get(0).path("versions");
     ObjectNode v3 = ((ObjectNode) fraudVersions.get(1).deepCopy()).put("approval", "PendingManualApproval");
@@ -127,7 +127,7 @@ class BadConsoleInputTest {
   /** The Lambda error's message when the cause is Lambda's error document, else the cause. */
   static String message(String cause) {
     if (cause != null && cause.startsWith("{")) {
-      JsonNode doc = Json.parse(cause);
+      JsonNode doc = LocalJson.parse(cause);
       if (doc.hasNonNull("errorMessage")) {
         return doc.get("errorMessage").asText();
       }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.EndpointView;
 import dev.poolshift.local.sagemaker.SageMakerMutation;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ class ConsoleActionsTest {
 
   @Test
   void aPlanSaysPoolshiftDeregistersAnAutoscaledVariantAroundAnInstanceTypeChange() {
-    ObjectNode json = (ObjectNode) Json.read(RolloutScenarioTest.ROOT.resolve("events/scenarios/console-plan.json"));
+    ObjectNode json = (ObjectNode) LocalJson.read(RolloutScenarioTest.ROOT.resolve("events/scenarios/console-plan.json"));
     dev.poolshift.local.scenario.Scenario scenario = dev.poolshift.local.scenario.Scenario.parse(json, "plan",
         RolloutScenarioTest.ROOT);
     try (var runtime = dev.poolshift.local.scenario.ScenarioRunner.start(scenario,
@@ -84,7 +84,7 @@ class ConsoleActionsTest {
       assertThat(endpoint.variants()).singleElement().satisfies(v -> assertThat(v.servingInstances())
           .allSatisfy(i -> assertThat(i.modelPackageArn()).as("the model did not change").isEqualTo(V1)));
       JsonNode variant = r.runtime().sageMaker().invoke("DescribeEndpointConfig",
-          Json.object().put("EndpointConfigName", endpoint.configName())).path("ProductionVariants").get(0);
+          LocalJson.object().put("EndpointConfigName", endpoint.configName())).path("ProductionVariants").get(0);
       assertThat(variant.path("InstancePools").findValuesAsText("InstanceType"))
           .as("exactly the pools the input ranked").containsExactly("ml.g5.2xlarge", "ml.g6.2xlarge");
       assertThat(variant.path("InstancePools").get(1).path("ModelNameOverride").asText()).contains("g6-int8");
@@ -230,7 +230,7 @@ class ConsoleActionsTest {
   @Test
   void continueWhileTheStepStillBakesIsRefusedAndChangesNothing() {
     try (Rehearsal r = Rehearsal.of("console-continue.json", s -> Rehearsal.at(s, 1500, "startExecution",
-        Json.object().put("input", "events/console/continue.json").put("name", "early-continue")))) {
+        LocalJson.object().put("input", "events/console/continue.json").put("name", "early-continue")))) {
       r.finish();
 
       JsonNode early = executionOf(r, "early-continue");

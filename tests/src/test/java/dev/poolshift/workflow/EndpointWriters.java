@@ -101,13 +101,13 @@ final class EndpointWriters {
   private static String endpointOf(Execution e) {
     for (HistoryEvent h : e.history()) {
       if (h.type().equals("TaskSucceeded")) {
-        JsonNode out = dev.poolshift.local.json.Json.parse(h.details().path("output").asText());
+        JsonNode out = dev.poolshift.local.json.LocalJson.parse(h.details().path("output").asText());
         String ep = out.path("Payload").path("endpointName").asText(null);
         if (ep != null) {
           return ep;
         }
       }
     }
-    return dev.poolshift.local.json.Json.parse(e.input()).path("endpointName").asText(null);
+    return dev.poolshift.local.json.LocalJson.parse(e.input()).path("endpointName").asText(null);
   }
 }

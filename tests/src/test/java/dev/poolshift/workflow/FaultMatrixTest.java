@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.cloudwatch.AlarmState;
+import dev.poolshift.local.cloudwatch.AlarmStateValue;
 import dev.poolshift.local.cloudwatch.AlarmTransition;
 import dev.poolshift.local.events.PutEventsEntry;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.Invocation;
 import dev.poolshift.local.lambda.InvokeRequest;
 import dev.poolshift.local.sagemaker.EndpointMoment;
@@ -111,10 +111,10 @@ class FaultMatrixTest {
     void severalEventsForOneApprovalAndMetadataUpdatesStartOneExecution() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
-        at(s, 90, "updatePackageMetadata", Json.object().put("modelPackage", "fraud-scoring/2")
-            .set("customerMetadataProperties", Json.object().put("owner", "risk-team")));
-        at(s, 120, "updatePackageMetadata", Json.object().put("modelPackage", "fraud-scoring/2")
-            .set("customerMetadataProperties", Json.object().put("ticket", "RISK-1234")));
+        at(s, 90, "updatePackageMetadata", LocalJson.object().put("modelPackage", "fraud-scoring/2")
+            .set("customerMetadataProperties", LocalJson.object().put("owner", "risk-team")));
+        at(s, 120, "updatePackageMetadata", LocalJson.object().put("modelPackage", "fraud-scoring/2")
+            .set("customerMetadataProperties", LocalJson.object().put("ticket", "RISK-1234")));
       })) {
         r.runtime().sageMaker().setModelPackageEventCopies(3);
         r.finish();
@@ -228,7 +228,7 @@ class FaultMatrixTest {
     @DisplayName("9. Forged events: aws.sagemaker refused, look-alike source unmatched, direct invoke confirms with the registry")
     void forgedApprovalEventsStartNothing() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> Rehearsal.timeline(s).remove(0))) {
-        String detail = Json.write(sampleApproval().get("detail"));
+        String detail = LocalJson.write(sampleApproval().get("detail"));
         List<PutEventsEntry.Result> put = r.runtime().events().putEvents(List.of(
             PutEventsEntry.of("aws.sagemaker", "SageMaker Model Package State Change", detail),
             PutEventsEntry.of("com.acme.sagemaker", "SageMaker Model Package State Change",
@@ -243,7 +243,7 @@ class FaultMatrixTest {
             .put("ModelPackageVersion", 2);
         String[] answer = new String[1];
         r.runtime().simulation().spawn("forger", () -> answer[0] = new String(r.runtime().lambda().invoke(
-            InvokeRequest.of(intakeName(r), Json.write(forged))).payload(),
+            InvokeRequest.of(intakeName(r), LocalJson.write(forged))).payload(),
             StandardCharsets.UTF_8));
         r.finish();
 
@@ -277,7 +277,7 @@ class FaultMatrixTest {
     void anApprovalTheIntakeCouldNotTakeIsDeadLetteredAndReplayedOnce() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
-        at(s, 0, "fault", Json.object().put("lambda", "ApprovalIntakeFunction").put("throttleAll", true));
+        at(s, 0, "fault", LocalJson.object().put("lambda", "ApprovalIntakeFunction").put("throttleAll", true));
       })) {
         r.runUntil("the approval in the intake's dead-letter queue",
             () -> !r.runtime().lambda().deadLetterMessages().isEmpty(), Duration.ofHours(8));
@@ -301,7 +301,7 @@ class FaultMatrixTest {
     @DisplayName("11. Intake function gone: EventBridge puts the approval in the rule's dead-letter queue")
     void anApprovalEventBridgeCannotDeliverLandsInTheRuleDeadLetterQueue() {
       try (Rehearsal r = Rehearsal.of("happy-path.json",
-          s -> at(s, 0, "fault", Json.object().put("lambda", "ApprovalIntakeFunction").put("unavailable", true)))) {
+          s -> at(s, 0, "fault", LocalJson.object().put("lambda", "ApprovalIntakeFunction").put("unavailable", true)))) {
         r.finish();
 
         assertThat(r.executions()).isEmpty();
@@ -427,7 +427,7 @@ class FaultMatrixTest {
       })) {
         r.runUntilState("Wait for the endpoint to settle");
         r.runtime().sageMaker().invoke("UpdateEndpointWeightsAndCapacities", (ObjectNode)
-            Json.parse("{\"EndpointName\":\"search-prod\",\"DesiredWeightsAndCapacities\":"
+            LocalJson.parse("{\"EndpointName\":\"search-prod\",\"DesiredWeightsAndCapacities\":"
                 + "[{\"VariantName\":\"AllTraffic\",\"DesiredInstanceCount\":2}]}"));
         r.finish();
 
@@ -453,7 +453,7 @@ class FaultMatrixTest {
         approveNow(r, "fraud-scoring/3");
         r.runUntilState("Bake under alarms", 2);
         // A leftover of v2's rollout: its wait item, as if a delete had been lost, then an endpoint event.
-        r.runtime().dynamoDb().call("PutItem", Json.object().put("TableName", stateTable(r)).set("Item", staleWait));
+        r.runtime().dynamoDb().call("PutItem", LocalJson.object().put("TableName", stateTable(r)).set("Item", staleWait));
         r.runtime().events().injectEvent("default", inService(r));
         r.finish();
 
@@ -593,7 +593,7 @@ class FaultMatrixTest {
         JsonNode rollback = r.onlyRollback();
         assertThat(rollback.path("alarmName").asText()).isEqualTo("poolshift-ranking-prod-canary-v2-5xx-rate-g6-2xlarge");
         assertThat(transitions(r, "poolshift-ranking-prod-canary-v2-5xx-rate"))
-            .as("the variant aggregate alarm never fired").noneMatch(t -> t.to() == AlarmState.ALARM);
+            .as("the variant aggregate alarm never fired").noneMatch(t -> t.to() == AlarmStateValue.ALARM);
         assertThat(rollback.path("tActSeconds").asDouble()).isBetween(0.0, T_ACT);
         JsonNode fleet = ledgerFleet(r);
         assertThat(fleet.toString()).contains("ml.g5.2xlarge").contains("ml.g6.2xlarge");
@@ -656,7 +656,7 @@ class FaultMatrixTest {
             .noneMatch(m -> m.operation().equals("UpdateEndpoint"));
         String finalConfig = r.runtime().sageMaker().requireEndpoint(ENDPOINT).configName();
         JsonNode variant = r.runtime().sageMaker().invoke("DescribeEndpointConfig",
-            Json.object().put("EndpointConfigName", finalConfig)).path("ProductionVariants").get(0);
+            LocalJson.object().put("EndpointConfigName", finalConfig)).path("ProductionVariants").get(0);
         assertThat(variant.path("VariantName").asText()).isEqualTo(VARIANT);
         assertThat(variant.path("InstancePools")).as("the variant now runs on pools").hasSize(3);
         JsonNode after = WorkflowInvariants.autoscaling(r.runtime());
@@ -810,7 +810,7 @@ class FaultMatrixTest {
       })) {
         r.finish();
 
-        assertThat(r.runtime().cloudWatch().alarm(GATE_ALARM).orElseThrow().state()).isEqualTo(AlarmState.ALARM);
+        assertThat(r.runtime().cloudWatch().alarm(GATE_ALARM).orElseThrow().state()).isEqualTo(AlarmStateValue.ALARM);
         JsonNode execution = r.onlyExecution();
         assertThat(execution.path("outcome").asText()).isNotEqualTo("PROMOTED").isNotEqualTo("ROLLED_BACK");
         assertThat(execution.path("cause").asText()).contains(GATE_ALARM).contains("ALARM");
@@ -893,7 +893,7 @@ class FaultMatrixTest {
     @DisplayName("48. Alarm function throttled: EventBridge retries, weights still restored, rolled back")
     void rollsBackWhenTheAlarmFunctionIsThrottled() {
       try (Rehearsal r = Rehearsal.of("bad-model.json", s ->
-          at(s, 0, "fault", Json.object().put("lambda", "AlarmEventsFunction").put("throttleNext", 3)))) {
+          at(s, 0, "fault", LocalJson.object().put("lambda", "AlarmEventsFunction").put("throttleNext", 3)))) {
         r.finish();
 
         assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("ROLLED_BACK");
@@ -1130,7 +1130,7 @@ class FaultMatrixTest {
   // ---------------------------------------------------------------- helpers
 
   static JsonNode text(String value) {
-    return Json.MAPPER.getNodeFactory().textNode(value);
+    return LocalJson.MAPPER.getNodeFactory().textNode(value);
   }
 
   static List<SnsService.Message> notifications(Rehearsal r) {
@@ -1203,13 +1203,13 @@ class FaultMatrixTest {
         s.path("world").path("modelPackageGroups").get(0).path("versions");
     versions.addObject().put("approval", "PendingManualApproval")
         .put("image", "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud-scoring:1.6.0")
-        .set("additionalInferenceSpecifications", Json.object().put("g6-int8",
+        .set("additionalInferenceSpecifications", LocalJson.object().put("g6-int8",
             "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud-scoring:1.6.0-int8"));
   }
 
   static ObjectNode sampleApproval() {
     ObjectNode event = (ObjectNode)
-        Json.read(Rehearsal.ROOT.resolve("events/eventbridge/model-package/approved.json"));
+        LocalJson.read(Rehearsal.ROOT.resolve("events/eventbridge/model-package/approved.json"));
     event.remove("id");
     return event;
   }
@@ -1268,14 +1268,14 @@ class FaultMatrixTest {
 
   /** The endpoint's registered wait item (DynamoDB JSON), or null. */
   static JsonNode waitItem(Rehearsal r) {
-    JsonNode item = r.runtime().dynamoDb().call("GetItem", Json.object().put("TableName", stateTable(r))
-        .set("Key", Json.parse("{\"pk\":{\"S\":\"ENDPOINT#" + ENDPOINT + "\"},\"sk\":{\"S\":\"WAIT\"}}"))).path("Item");
+    JsonNode item = r.runtime().dynamoDb().call("GetItem", LocalJson.object().put("TableName", stateTable(r))
+        .set("Key", LocalJson.parse("{\"pk\":{\"S\":\"ENDPOINT#" + ENDPOINT + "\"},\"sk\":{\"S\":\"WAIT\"}}"))).path("Item");
     return item.isMissingNode() || item.isEmpty() ? null : item;
   }
 
   /** A person approving {@code groupSlashVersion} in the registry now. */
   static void approveNow(Rehearsal r, String groupSlashVersion) {
-    r.runtime().sageMaker().invoke("UpdateModelPackage", Json.object()
+    r.runtime().sageMaker().invoke("UpdateModelPackage", LocalJson.object()
         .put("ModelPackageArn", "arn:aws:sagemaker:us-east-1:111122223333:model-package/" + groupSlashVersion)
         .put("ModelApprovalStatus", "Approved"));
   }
@@ -1283,7 +1283,7 @@ class FaultMatrixTest {
   /** An "endpoint InService" event for the rollout's endpoint, as SageMaker sends it. */
   static ObjectNode inService(Rehearsal r) {
     ObjectNode event = (ObjectNode)
-        Json.read(Rehearsal.ROOT.resolve("events/eventbridge/endpoint/in-service.json"));
+        LocalJson.read(Rehearsal.ROOT.resolve("events/eventbridge/endpoint/in-service.json"));
     event.remove("id");
     ((ObjectNode) event.get("detail")).put("EndpointName", ENDPOINT);
     return event;
@@ -1305,7 +1305,7 @@ class FaultMatrixTest {
     ArrayNode groups = world.putArray("modelPackageGroups");
     ArrayNode endpoints = world.putArray("endpoints");
     ObjectNode profiles = world.putObject("profiles");
-    ObjectNode rates = Json.object();
+    ObjectNode rates = LocalJson.object();
     ArrayNode timeline = s.putArray("timeline");
     s.remove("capacity");
     for (int g = 1; g <= LoadAndSecurity.ENDPOINTS; g++) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.EndpointView;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class QuotaHeadroomRehearsalTest {
   /** events/scenarios/console-plan.json with quota-tight.json's quotas and second endpoint. */
   private static Rehearsal tightPlan(Consumer<ObjectNode> edit) {
     return Rehearsal.of("console-plan.json", s -> {
-      ObjectNode tight = (ObjectNode) Json.read(Rehearsal.ROOT.resolve("events/scenarios/quota-tight.json"));
+      ObjectNode tight = (ObjectNode) LocalJson.read(Rehearsal.ROOT.resolve("events/scenarios/quota-tight.json"));
       s.set("quotas", tight.get("quotas").deepCopy());
       ArrayNode endpoints = (ArrayNode) s.path("world").path("endpoints");
       endpoints.add(tight.path("world").path("endpoints").get(1).deepCopy());
@@ -40,7 +40,7 @@ class QuotaHeadroomRehearsalTest {
       r.finish();
 
       assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PLANNED");
-      assertThat(Json.MAPPER.convertValue(plan(r).path("risks"), String[].class))
+      assertThat(LocalJson.MAPPER.convertValue(plan(r).path("risks"), String[].class))
           .anySatisfy(risk -> assertThat(risk).startsWith("ml.g5.2xlarge: quota 5, in use 3, this rollout needs up"
               + " to 4 more (while moving onto the canary config): UpdateEndpoint fails with"
               + " ResourceLimitExceeded"))
@@ -63,7 +63,7 @@ class QuotaHeadroomRehearsalTest {
       r.finish();
 
       assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PLANNED");
-      assertThat(Json.MAPPER.convertValue(plan(r).path("risks"), String[].class))
+      assertThat(LocalJson.MAPPER.convertValue(plan(r).path("risks"), String[].class))
           .anySatisfy(risk -> assertThat(risk).startsWith("could not read the \"<type> for endpoint usage\" quotas"
               + " from Service Quotas (ListServiceQuotas sagemaker: AccessDeniedException:")
               .contains("check ml.g5.2xlarge, ml.g5.4xlarge, ml.g6.2xlarge by hand"))
@@ -79,7 +79,7 @@ class QuotaHeadroomRehearsalTest {
       r.finish();
 
       assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PLANNED");
-      assertThat(Json.MAPPER.convertValue(plan(r).path("risks"), String[].class))
+      assertThat(LocalJson.MAPPER.convertValue(plan(r).path("risks"), String[].class))
           .anySatisfy(risk -> assertThat(risk).startsWith("a deploy now would be refused before touching the"
               + " endpoint: the canary config needs 2 × ml.g5.2xlarge next to today's fleet but its \"for endpoint"
               + " usage\" quota is 3 with 3 in use"));

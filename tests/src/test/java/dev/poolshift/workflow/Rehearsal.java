@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.asl.HistoryEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.Invocation;
 import dev.poolshift.local.lambda.LogLine;
 import dev.poolshift.local.runtime.LocalRuntime;
@@ -54,7 +54,7 @@ final class Rehearsal implements AutoCloseable {
 
   /** Starts events/scenarios/{@code file}, edited by {@code edit}; the timeline is scheduled, nothing has run. */
   static Rehearsal of(String file, Consumer<ObjectNode> edit) {
-    ObjectNode json = (ObjectNode) Json.read(ROOT.resolve("events/scenarios").resolve(file));
+    ObjectNode json = (ObjectNode) LocalJson.read(ROOT.resolve("events/scenarios").resolve(file));
     edit.accept(json);
     return new Rehearsal(Scenario.parse(json, file, ROOT));
   }
@@ -204,7 +204,7 @@ final class Rehearsal implements AutoCloseable {
   }
 
   static ObjectNode fault(String service, String kind) {
-    return Json.object().put(service, kind);
+    return LocalJson.object().put(service, kind);
   }
 
   static ObjectNode model(ObjectNode scenario, String version) {

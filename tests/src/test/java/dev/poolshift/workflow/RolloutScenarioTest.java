@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.autoscaling.ApplicationAutoScalingService;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.EndpointView;
 import dev.poolshift.local.scenario.Scenario;
@@ -47,7 +47,7 @@ class RolloutScenarioTest {
         assertThat(v.servingInstances()).allSatisfy(i -> assertThat(i.modelPackageArn()).isEqualTo(NEW_PACKAGE));
       });
       JsonNode config = r.runtime().sageMaker().invoke("DescribeEndpointConfig",
-          Json.object().put("EndpointConfigName", endpoint.configName()));
+          LocalJson.object().put("EndpointConfigName", endpoint.configName()));
       JsonNode variant = config.path("ProductionVariants").get(0);
       assertThat(variant.has("InstanceType")).isFalse();
       assertThat(variant.path("InstancePools").findValuesAsText("InstanceType"))
@@ -81,7 +81,7 @@ class RolloutScenarioTest {
       assertThat(onlyExecution(r).path("outcome").asText()).isEqualTo("PROMOTED");
       EndpointView endpoint = r.runtime().sageMaker().requireEndpoint("fraud-scoring-prod");
       JsonNode variant = r.runtime().sageMaker().invoke("DescribeEndpointConfig",
-          Json.object().put("EndpointConfigName", endpoint.configName())).path("ProductionVariants").get(0);
+          LocalJson.object().put("EndpointConfigName", endpoint.configName())).path("ProductionVariants").get(0);
       assertThat(variant.path("InstancePools").findValuesAsText("InstanceType"))
           .containsExactly("ml.g5.2xlarge", "ml.g6.2xlarge");
       assertThat(variant.path("VariantInstanceProvisionTimeoutInSeconds").asInt()).isEqualTo(900);
@@ -156,7 +156,7 @@ class RolloutScenarioTest {
     ObjectNode profiles = (ObjectNode) scenario.path("world").path("profiles");
     JsonNode p = profiles.get("fraud-scoring");
     if (p.isTextual()) {
-      p = Json.read(ROOT.resolve(p.asText()));
+      p = LocalJson.read(ROOT.resolve(p.asText()));
       profiles.set("fraud-scoring", p);
     }
     return (ObjectNode) p;
@@ -164,7 +164,7 @@ class RolloutScenarioTest {
 
   /** Runs events/scenarios/{@code file}, edited by {@code edit}, and hands the open run to {@code check}. */
   static void rehearse(String file, Consumer<ObjectNode> edit, Consumer<Rehearsal> check) {
-    ObjectNode json = (ObjectNode) Json.read(ROOT.resolve("events/scenarios").resolve(file));
+    ObjectNode json = (ObjectNode) LocalJson.read(ROOT.resolve("events/scenarios").resolve(file));
     edit.accept(json);
     Scenario scenario = Scenario.parse(json, file, ROOT);
     long wallStart = System.nanoTime();

@@ -3,7 +3,7 @@ package dev.poolshift.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.LogLine;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.EndpointView;
@@ -91,8 +91,8 @@ final class WorkflowInvariants {
    * minus creation times and ARNs.
    */
   static JsonNode autoscaling(LocalRuntime runtime) {
-    com.fasterxml.jackson.databind.node.ObjectNode out = Json.object();
-    com.fasterxml.jackson.databind.node.ObjectNode ns = Json.object().put("ServiceNamespace", "sagemaker");
+    com.fasterxml.jackson.databind.node.ObjectNode out = LocalJson.object();
+    com.fasterxml.jackson.databind.node.ObjectNode ns = LocalJson.object().put("ServiceNamespace", "sagemaker");
     JsonNode targets = runtime.autoScaling().invoke("DescribeScalableTargets", ns).path("ScalableTargets").deepCopy();
     JsonNode policies = runtime.autoScaling().invoke("DescribeScalingPolicies", ns).path("ScalingPolicies").deepCopy();
     JsonNode actions = runtime.autoScaling().invoke("DescribeScheduledActions", ns).path("ScheduledActions").deepCopy();
@@ -117,7 +117,7 @@ final class WorkflowInvariants {
     List<JsonNode> items = new ArrayList<>();
     array.forEach(items::add);
     items.sort(java.util.Comparator.comparing(key));
-    com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+    com.fasterxml.jackson.databind.node.ArrayNode out = LocalJson.MAPPER.createArrayNode();
     items.forEach(out::add);
     return out;
   }
@@ -151,6 +151,6 @@ final class WorkflowInvariants {
 
   static JsonNode scan(LocalRuntime runtime, String logicalId) {
     String table = runtime.template().table(logicalId).name();
-    return runtime.dynamoDb().call("Scan", Json.object().put("TableName", table)).path("Items");
+    return runtime.dynamoDb().call("Scan", LocalJson.object().put("TableName", table)).path("Items");
   }
 }

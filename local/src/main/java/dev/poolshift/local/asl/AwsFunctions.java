@@ -3,7 +3,7 @@ package dev.poolshift.local.asl;
 import com.dashjoin.jsonata.Functions;
 import com.dashjoin.jsonata.Jsonata;
 import com.dashjoin.jsonata.Utils;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -158,7 +158,7 @@ final class AwsFunctions {
       throw new FunctionException("The $parse function expects 1 string argument");
     }
     try {
-      return JsonataValues.toJsonata(Json.parse(text));
+      return JsonataValues.toJsonata(LocalJson.parse(text));
     } catch (IllegalArgumentException e) {
       throw new FunctionException("The $parse function could not parse its argument as JSON: " + e.getMessage());
     }

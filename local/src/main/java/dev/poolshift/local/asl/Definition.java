@@ -56,8 +56,8 @@ public final class Definition {
   abstract static sealed class State permits TaskState, ChoiceState, WaitState, PassState, ParallelState, MapState,
       SucceedState, FailState {
     final String name;
-    Template output;
-    Map<String, Template> assign;
+    JsonataTemplate output;
+    Map<String, JsonataTemplate> assign;
     String next;
     boolean end;
 
@@ -71,7 +71,7 @@ public final class Definition {
   record Retrier(List<String> errorEquals, int intervalSeconds, int maxAttempts, double backoffRate,
       Integer maxDelaySeconds, boolean fullJitter) {}
 
-  record Catcher(List<String> errorEquals, String next, Template output, Map<String, Template> assign, int index) {}
+  record Catcher(List<String> errorEquals, String next, JsonataTemplate output, Map<String, JsonataTemplate> assign, int index) {}
 
   /** Task, Parallel and Map: states that retry and catch. */
   interface Recovering {
@@ -84,10 +84,10 @@ public final class Definition {
     String resource;
     String baseResource;
     boolean waitForTaskToken;
-    Template arguments;
-    Template timeoutSeconds;
-    Template heartbeatSeconds;
-    Template credentials;
+    JsonataTemplate arguments;
+    JsonataTemplate timeoutSeconds;
+    JsonataTemplate heartbeatSeconds;
+    JsonataTemplate credentials;
     List<Retrier> retry = List.of();
     List<Catcher> catchers = List.of();
     TaskResource implementation;
@@ -112,7 +112,7 @@ public final class Definition {
     }
   }
 
-  record ChoiceRule(Template condition, String next, Template output, Map<String, Template> assign, int index) {}
+  record ChoiceRule(JsonataTemplate condition, String next, JsonataTemplate output, Map<String, JsonataTemplate> assign, int index) {}
 
   static final class ChoiceState extends State {
     List<ChoiceRule> choices = List.of();
@@ -129,8 +129,8 @@ public final class Definition {
   }
 
   static final class WaitState extends State {
-    Template seconds;
-    Template timestamp;
+    JsonataTemplate seconds;
+    JsonataTemplate timestamp;
 
     WaitState(String name) {
       super(name);
@@ -165,8 +165,8 @@ public final class Definition {
   }
 
   static final class FailState extends State {
-    Template error;
-    Template cause;
+    JsonataTemplate error;
+    JsonataTemplate cause;
 
     FailState(String name) {
       super(name);
@@ -180,7 +180,7 @@ public final class Definition {
 
   static final class ParallelState extends State implements Recovering {
     List<Container> branches = List.of();
-    Template arguments;
+    JsonataTemplate arguments;
     List<Retrier> retry = List.of();
     List<Catcher> catchers = List.of();
 
@@ -206,11 +206,11 @@ public final class Definition {
 
   static final class MapState extends State implements Recovering {
     Container processor;
-    Template items;
-    Template itemSelector;
-    Template maxConcurrency;
-    Template toleratedFailureCount;
-    Template toleratedFailurePercentage;
+    JsonataTemplate items;
+    JsonataTemplate itemSelector;
+    JsonataTemplate maxConcurrency;
+    JsonataTemplate toleratedFailureCount;
+    JsonataTemplate toleratedFailurePercentage;
     List<Retrier> retry = List.of();
     List<Catcher> catchers = List.of();
 

@@ -15,7 +15,7 @@ import dev.poolshift.local.asl.Definition.State;
 import dev.poolshift.local.asl.Definition.SucceedState;
 import dev.poolshift.local.asl.Definition.TaskState;
 import dev.poolshift.local.asl.Definition.WaitState;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -110,7 +110,7 @@ public final class DefinitionLoader {
       }
       JsonNode root;
       try {
-        root = Json.parse(text);
+        root = LocalJson.parse(text);
       } catch (IllegalArgumentException e) {
         error("INVALID_JSON_DESCRIPTION", e.getMessage(), null);
         return null;
@@ -456,21 +456,21 @@ public final class DefinitionLoader {
       return state;
     }
 
-    Integer literalInt(Template template) {
-      return template instanceof Template.Literal l && l.value().isIntegralNumber() ? l.value().intValue() : null;
+    Integer literalInt(JsonataTemplate template) {
+      return template instanceof JsonataTemplate.Literal l && l.value().isIntegralNumber() ? l.value().intValue() : null;
     }
 
     /** A field that holds an integer literal within [min, max] or a JSONata expression. */
-    Template integerOrExpression(JsonNode value, String field, String location, long min, long max) {
+    JsonataTemplate integerOrExpression(JsonNode value, String field, String location, long min, long max) {
       if (isExpression(value)) {
         return template(value, field, location, Usage.PLAIN);
       }
       if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
         error(SCHEMA, "The field '" + field + "' must be an integer between " + min + " and " + max
             + " or a JSONata expression", location + "/" + field);
-        return new Template.Literal(JsonNodeFactory.instance.numberNode(min));
+        return new JsonataTemplate.Literal(JsonNodeFactory.instance.numberNode(min));
       }
-      return new Template.Literal(value);
+      return new JsonataTemplate.Literal(value);
     }
 
     State choice(String name, JsonNode node, String location, Set<String> outer, List<Edge> edges) {
@@ -502,7 +502,7 @@ public final class DefinitionLoader {
             }
           }
           JsonNode condition = rule.get("Condition");
-          Template conditionTemplate = null;
+          JsonataTemplate conditionTemplate = null;
           if (condition == null) {
             error(SCHEMA, "The field 'Condition' is required", ruleLocation);
           } else if (condition.isBoolean() || isExpression(condition)) {
@@ -516,8 +516,8 @@ public final class DefinitionLoader {
           } else {
             edges.add(new Edge(name, next.textValue(), ruleLocation + "/Next"));
           }
-          Template output = rule.has("Output") ? template(rule.get("Output"), field + "/Output", location, Usage.PLAIN) : null;
-          Map<String, Template> assign = rule.has("Assign")
+          JsonataTemplate output = rule.has("Output") ? template(rule.get("Output"), field + "/Output", location, Usage.PLAIN) : null;
+          Map<String, JsonataTemplate> assign = rule.has("Assign")
               ? assign(rule.get("Assign"), field + "/Assign", location, Usage.PLAIN, outer) : null;
           rules.add(new ChoiceRule(conditionTemplate, next == null ? null : next.asText(), output, assign, i));
         }
@@ -553,7 +553,7 @@ public final class DefinitionLoader {
           error(SCHEMA, "The field 'Timestamp' must be an ISO-8601 extended offset date-time string "
               + "(e.g. 2026-06-01T12:00:00Z) or a JSONata expression", location + "/Timestamp");
         } else {
-          state.timestamp = new Template.Literal(value);
+          state.timestamp = new JsonataTemplate.Literal(value);
         }
       }
       return state;
@@ -570,7 +570,7 @@ public final class DefinitionLoader {
           error(SCHEMA, "The field '" + field + "' must be a string or a JSONata expression", location + "/" + field);
           continue;
         }
-        Template t = template(value, field, location, Usage.PLAIN);
+        JsonataTemplate t = template(value, field, location, Usage.PLAIN);
         if (field.equals("Error")) {
           state.error = t;
         } else {
@@ -660,7 +660,7 @@ public final class DefinitionLoader {
           error(SCHEMA, "The field 'ToleratedFailurePercentage' must be a number between 0 and 100 or a JSONata "
               + "expression", location + "/ToleratedFailurePercentage");
         } else {
-          state.toleratedFailurePercentage = new Template.Literal(value);
+          state.toleratedFailurePercentage = new JsonataTemplate.Literal(value);
         }
       }
       return state;
@@ -794,26 +794,26 @@ public final class DefinitionLoader {
       edges.add(new Edge(stateName, next.textValue(), catcherLocation + "/Next"));
       // The runtime reports a catcher's expression errors as Catch[i]/<field>; compile with the
       // plain field name and let the interpreter add the prefix.
-      Template output = node.has("Output")
+      JsonataTemplate output = node.has("Output")
           ? template(node.get("Output"), "Output", location, Usage.ERROR_OUTPUT, "Catch[" + index + "]/") : null;
-      Map<String, Template> assign = node.has("Assign")
+      Map<String, JsonataTemplate> assign = node.has("Assign")
           ? assign(node.get("Assign"), "Assign", location, Usage.ERROR_OUTPUT, outer, "Catch[" + index + "]/") : null;
       return errors == null ? null : new Catcher(errors, next.textValue(), output, assign, index);
     }
 
     // ---------------------------------------------------------------- Assign and templates
 
-    Map<String, Template> assign(JsonNode node, String field, String location, Usage usage, Set<String> outer) {
+    Map<String, JsonataTemplate> assign(JsonNode node, String field, String location, Usage usage, Set<String> outer) {
       return assign(node, field, location, usage, outer, "");
     }
 
-    Map<String, Template> assign(JsonNode node, String field, String location, Usage usage, Set<String> outer,
+    Map<String, JsonataTemplate> assign(JsonNode node, String field, String location, Usage usage, Set<String> outer,
         String locationPrefix) {
       if (!node.isObject()) {
         error(SCHEMA, "The field 'Assign' must be an object", location + "/" + locationPrefix + field);
         return null;
       }
-      Map<String, Template> members = new LinkedHashMap<>();
+      Map<String, JsonataTemplate> members = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String name = e.getKey();
@@ -843,12 +843,12 @@ public final class DefinitionLoader {
       return name.codePoints().skip(1).allMatch(c -> Character.isUnicodeIdentifierPart(c) && !Character.isIdentifierIgnorable(c));
     }
 
-    Template template(JsonNode node, String field, String stateLocation, Usage usage) {
+    JsonataTemplate template(JsonNode node, String field, String stateLocation, Usage usage) {
       return template(node, field, stateLocation, usage, "");
     }
 
     /** Compiles a field value; {@code field} is relative to the state ({@code Output/values[0]}). */
-    Template template(JsonNode node, String field, String stateLocation, Usage usage, String locationPrefix) {
+    JsonataTemplate template(JsonNode node, String field, String stateLocation, Usage usage, String locationPrefix) {
       String location = stateLocation + "/" + locationPrefix + field;
       if (node.isTextual()) {
         String s = node.textValue();
@@ -862,39 +862,39 @@ public final class DefinitionLoader {
           error("INVALID_JSONATA_EXPRESSION", "A JSONata expression must start with '{%' and end with '%}' "
               + "with nothing around them", location);
         }
-        return new Template.Literal(node);
+        return new JsonataTemplate.Literal(node);
       }
       if (node.isObject()) {
-        Map<String, Template> members = new LinkedHashMap<>();
+        Map<String, JsonataTemplate> members = new LinkedHashMap<>();
         boolean literal = true;
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
-          Template t = template(e.getValue(), field + "/" + e.getKey(), stateLocation, usage, locationPrefix);
-          literal &= t instanceof Template.Literal;
+          JsonataTemplate t = template(e.getValue(), field + "/" + e.getKey(), stateLocation, usage, locationPrefix);
+          literal &= t instanceof JsonataTemplate.Literal;
           members.put(e.getKey(), t);
         }
-        return literal ? new Template.Literal(node) : new Template.ObjectTemplate(members);
+        return literal ? new JsonataTemplate.Literal(node) : new JsonataTemplate.ObjectTemplate(members);
       }
       if (node.isArray()) {
-        List<Template> elements = new ArrayList<>();
+        List<JsonataTemplate> elements = new ArrayList<>();
         boolean literal = true;
         for (int i = 0; i < node.size(); i++) {
-          Template t = template(node.get(i), field + "[" + i + "]", stateLocation, usage, locationPrefix);
-          literal &= t instanceof Template.Literal;
+          JsonataTemplate t = template(node.get(i), field + "[" + i + "]", stateLocation, usage, locationPrefix);
+          literal &= t instanceof JsonataTemplate.Literal;
           elements.add(t);
         }
-        return literal ? new Template.Literal(node) : new Template.ArrayTemplate(elements);
+        return literal ? new JsonataTemplate.Literal(node) : new JsonataTemplate.ArrayTemplate(elements);
       }
-      return new Template.Literal(node);
+      return new JsonataTemplate.Literal(node);
     }
 
-    Template expression(String text, String field, String location, Usage usage) {
+    JsonataTemplate expression(String text, String field, String location, Usage usage) {
       JsonataExpression expression;
       try {
         expression = JsonataExpression.compile(text);
       } catch (JsonataExpression.SyntaxException e) {
         error("INVALID_JSONATA_EXPRESSION", e.getMessage(), location);
-        return new Template.Literal(JsonNodeFactory.instance.nullNode());
+        return new JsonataTemplate.Literal(JsonNodeFactory.instance.nullNode());
       }
       for (String reference : expression.topLevelReferences()) {
         error("UNSUPPORTED_JSONATA_EXPRESSION", "Reference to '" + reference + "' at the top level is not supported.",
@@ -907,7 +907,7 @@ public final class DefinitionLoader {
       if (expression.statesMembers().contains("errorOutput") && usage != Usage.ERROR_OUTPUT) {
         error(SCHEMA, "'$states.errorOutput' is only available in the Output and Assign of a Catch entry", location);
       }
-      return new Template.Expression(expression, field);
+      return new JsonataTemplate.Expression(expression, field);
     }
 
     boolean isExpression(JsonNode node) {

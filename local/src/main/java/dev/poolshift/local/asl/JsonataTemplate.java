@@ -13,13 +13,13 @@ import java.util.Map;
  * A field value as written in the definition: JSON in which every string of the form
  * {@code {% expr %}} (at any depth) is a JSONata expression, compiled once at load time.
  */
-sealed interface Template {
+sealed interface JsonataTemplate {
 
   /** Evaluates the template; {@code undefined} anywhere a value is required fails the state. */
   JsonNode evaluate(EvalContext context) throws StateError;
 
   /** A template without expressions. */
-  record Literal(JsonNode value) implements Template {
+  record Literal(JsonNode value) implements JsonataTemplate {
     @Override
     public JsonNode evaluate(EvalContext context) {
       return value;
@@ -27,7 +27,7 @@ sealed interface Template {
   }
 
   /** One JSONata expression; {@code field} is where it sits, e.g. {@code Output/values[0]}. */
-  record Expression(JsonataExpression expression, String field) implements Template {
+  record Expression(JsonataExpression expression, String field) implements JsonataTemplate {
     @Override
     public JsonNode evaluate(EvalContext context) throws StateError {
       Object raw = evaluateRaw(context);
@@ -66,7 +66,7 @@ sealed interface Template {
   }
 
   /** An object whose member values may hold expressions. */
-  record ObjectTemplate(Map<String, Template> members) implements Template {
+  record ObjectTemplate(Map<String, JsonataTemplate> members) implements JsonataTemplate {
     public ObjectTemplate {
       members = new LinkedHashMap<>(members);
     }
@@ -74,7 +74,7 @@ sealed interface Template {
     @Override
     public JsonNode evaluate(EvalContext context) throws StateError {
       ObjectNode result = JsonNodeFactory.instance.objectNode();
-      for (Map.Entry<String, Template> e : members.entrySet()) {
+      for (Map.Entry<String, JsonataTemplate> e : members.entrySet()) {
         result.set(e.getKey(), e.getValue().evaluate(context));
       }
       return result;
@@ -82,7 +82,7 @@ sealed interface Template {
   }
 
   /** An array whose elements may hold expressions. */
-  record ArrayTemplate(List<Template> elements) implements Template {
+  record ArrayTemplate(List<JsonataTemplate> elements) implements JsonataTemplate {
     public ArrayTemplate {
       elements = List.copyOf(elements);
     }
@@ -90,7 +90,7 @@ sealed interface Template {
     @Override
     public JsonNode evaluate(EvalContext context) throws StateError {
       ArrayNode result = JsonNodeFactory.instance.arrayNode(elements.size());
-      for (Template element : elements) {
+      for (JsonataTemplate element : elements) {
         result.add(element.evaluate(context));
       }
       return result;

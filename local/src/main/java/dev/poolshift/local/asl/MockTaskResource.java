@@ -1,7 +1,7 @@
 package dev.poolshift.local.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,7 +102,7 @@ public final class MockTaskResource implements TaskResource {
     if (context.taskToken() != null) {
       try {
         if (response.has("return")) {
-          context.tokens().sendSuccess(context.taskToken(), Json.write(response.get("return")));
+          context.tokens().sendSuccess(context.taskToken(), LocalJson.write(response.get("return")));
         } else {
           JsonNode t = response.get("throw");
           context.tokens().sendFailure(context.taskToken(), textOrNull(t, "error"), textOrNull(t, "cause"));
@@ -110,7 +110,7 @@ public final class MockTaskResource implements TaskResource {
       } catch (TaskTokens.TokenException e) {
         throw new IllegalStateException("mock callback refused: " + e.code(), e);
       }
-      return Json.object();
+      return LocalJson.object();
     }
     if (response.has("return")) {
       return response.get("return");

@@ -1,7 +1,7 @@
 package dev.poolshift.local.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Mailbox;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -112,7 +112,7 @@ public final class TaskTokens {
     }
     JsonNode parsed;
     try {
-      parsed = Json.parse(output);
+      parsed = LocalJson.parse(output);
     } catch (IllegalArgumentException e) {
       throw new TokenException("InvalidOutput", "Invalid Output: '" + e.getMessage() + "'");
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,7 +88,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     if (t == null) {
       return java.util.Optional.empty();
     }
-    ObjectNode out = Json.object().put("resourceId", t.get("ResourceId").asText())
+    ObjectNode out = LocalJson.object().put("resourceId", t.get("ResourceId").asText())
         .put("minCapacity", t.get("MinCapacity").asInt()).put("maxCapacity", t.get("MaxCapacity").asInt());
     if (t.has("SuspendedState")) {
       out.set("suspendedState", t.get("SuspendedState").deepCopy());
@@ -143,7 +143,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
 
   /** Registers a SageMaker variant's target directly (rehearsal seeding), as the API would. */
   public synchronized void registerVariant(String endpointName, String variantName, int min, int max) {
-    apply("RegisterScalableTarget", Json.object().put("ServiceNamespace", "sagemaker")
+    apply("RegisterScalableTarget", LocalJson.object().put("ServiceNamespace", "sagemaker")
         .put("ResourceId", "endpoint/" + endpointName + "/variant/" + variantName)
         .put("ScalableDimension", "sagemaker:variant:DesiredInstanceCount")
         .put("MinCapacity", min).put("MaxCapacity", max));
@@ -211,14 +211,14 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     if (existing == null) {
       requireVariant(r);
     }
-    ObjectNode t = existing != null ? existing : Json.object();
+    ObjectNode t = existing != null ? existing : LocalJson.object();
     t.put("ServiceNamespace", r.get("ServiceNamespace").asText());
     t.put("ResourceId", r.get("ResourceId").asText());
     t.put("ScalableDimension", r.get("ScalableDimension").asText());
     t.put("MinCapacity", newMin);
     t.put("MaxCapacity", newMax);
     if (r.has("SuspendedState")) {
-      ObjectNode suspended = t.has("SuspendedState") ? (ObjectNode) t.get("SuspendedState") : Json.object();
+      ObjectNode suspended = t.has("SuspendedState") ? (ObjectNode) t.get("SuspendedState") : LocalJson.object();
       r.get("SuspendedState").fields().forEachRemaining(f -> suspended.set(f.getKey(), f.getValue().deepCopy()));
       t.set("SuspendedState", suspended);
     }
@@ -234,14 +234,14 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
         registeredVariants.add(t.get("ResourceId").asText());
       }
     }
-    return Json.object().put("ScalableTargetARN", t.get("ScalableTargetARN").asText());
+    return LocalJson.object().put("ScalableTargetARN", t.get("ScalableTargetARN").asText());
   }
 
   private JsonNode describeTargets(ObjectNode r) {
     String ns = namespace(r);
     Set<String> ids = strings(r.path("ResourceIds"));
     String dimension = r.path("ScalableDimension").asText(null);
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("ScalableTargets");
     targets.values().stream()
         .filter(t -> t.get("ServiceNamespace").asText().equals(ns))
@@ -264,7 +264,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     }
     policies.keySet().removeIf(k -> k.startsWith(key + "|"));
     scheduledActions.keySet().removeIf(k -> k.startsWith(key + "|"));
-    return Json.object();
+    return LocalJson.object();
   }
 
   private JsonNode putPolicy(ObjectNode r) {
@@ -296,7 +296,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     p.put("CreationTime", sim.now().toEpochMilli() / 1000.0);
     p.putArray("Alarms");
     policies.put(key + "|" + name, p);
-    return Json.object().put("PolicyARN", p.get("PolicyARN").asText()).set("Alarms", Json.MAPPER.createArrayNode());
+    return LocalJson.object().put("PolicyARN", p.get("PolicyARN").asText()).set("Alarms", LocalJson.MAPPER.createArrayNode());
   }
 
   private JsonNode describePolicies(ObjectNode r) {
@@ -304,7 +304,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     String resource = r.path("ResourceId").asText(null);
     String dimension = r.path("ScalableDimension").asText(null);
     Set<String> names = strings(r.path("PolicyNames"));
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("ScalingPolicies");
     policies.values().stream()
         .filter(p -> p.get("ServiceNamespace").asText().equals(ns))
@@ -323,7 +323,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
           + ", scalable dimension: " + r.get("ScalableDimension").asText() + ", policy name: "
           + r.get("PolicyName").asText());
     }
-    return Json.object();
+    return LocalJson.object();
   }
 
   private JsonNode putScheduledAction(ObjectNode r) {
@@ -338,7 +338,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     if (existing == null && !r.hasNonNull("Schedule")) {
       throw validation("Schedule is required to create scheduled action " + name);
     }
-    ObjectNode a = existing != null ? existing.deepCopy() : Json.object();
+    ObjectNode a = existing != null ? existing.deepCopy() : LocalJson.object();
     for (String field : List.of("ServiceNamespace", "ResourceId", "ScalableDimension", "ScheduledActionName",
         "Schedule", "Timezone", "ScalableTargetAction")) {
       if (r.hasNonNull(field)) {
@@ -361,7 +361,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
       a.put("CreationTime", sim.now().toEpochMilli() / 1000.0);
     }
     scheduledActions.put(key + "|" + name, a);
-    return Json.object();
+    return LocalJson.object();
   }
 
   private static final java.util.regex.Pattern AT =
@@ -446,7 +446,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
         throw AwsServiceException.client("InvalidNextTokenException", "The NextToken value is not valid");
       }
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("ScheduledActions");
     int to = Math.min(matching.size(), from + max);
     matching.subList(from, to).forEach(a -> list.add(a.deepCopy()));
@@ -465,7 +465,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
           + ", scalable dimension: " + r.get("ScalableDimension").asText() + ", scheduled action name: "
           + r.get("ScheduledActionName").asText());
     }
-    return Json.object();
+    return LocalJson.object();
   }
 
   /** A SageMaker variant target names a variant that exists now (message ours, unconfirmed). */

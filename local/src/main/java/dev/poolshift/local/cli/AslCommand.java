@@ -9,9 +9,9 @@ import dev.poolshift.local.asl.TaskResources;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sfn.Execution;
-import dev.poolshift.local.sfn.ExecutionStatus;
+import dev.poolshift.local.sfn.SfnExecutionStatus;
 import dev.poolshift.local.sfn.StateMachine;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sim.Simulation;
@@ -79,7 +79,7 @@ public final class AslCommand {
       definition = Files.readString(definitionFile);
       input = Files.readString(inputFile);
       try {
-        Json.parse(input);
+        LocalJson.parse(input);
       } catch (IllegalArgumentException e) {
         err.println("asl: --input " + inputFile + ": " + e.getMessage());
         return 2;
@@ -88,7 +88,7 @@ public final class AslCommand {
         resources = TaskResources.of();
       } else {
         try {
-          resources = TaskResources.of(MockTaskResource.parse(Json.read(mocksFile)));
+          resources = TaskResources.of(MockTaskResource.parse(LocalJson.read(mocksFile)));
         } catch (IllegalArgumentException e) {
           err.println("asl: --mocks " + mocksFile + ": " + e.getMessage());
           return 2;
@@ -127,7 +127,7 @@ public final class AslCommand {
       }
       Execution execution = sfn.execution(executionArn);
       Execution.Snapshot s = execution.snapshot();
-      if (s.status() == ExecutionStatus.RUNNING) {
+      if (s.status() == SfnExecutionStatus.RUNNING) {
         err.println("asl: the execution is still waiting with nothing left to happen (a callback that never comes?): "
             + sfn.tokens().outstandingTasks());
         sfn.stopExecution(executionArn, "States.Runtime", "nothing left to happen");
@@ -135,30 +135,30 @@ public final class AslCommand {
       }
       double seconds = Duration.between(s.startDate(), s.stopDate()).toNanos() / 1e9;
       if (json) {
-        ObjectNode result = Json.object().put("status", s.status().name());
-        if (s.status() == ExecutionStatus.SUCCEEDED) {
-          result.set("output", Json.parse(s.output()));
+        ObjectNode result = LocalJson.object().put("status", s.status().name());
+        if (s.status() == SfnExecutionStatus.SUCCEEDED) {
+          result.set("output", LocalJson.parse(s.output()));
         } else {
           putNullable(result, "error", s.error());
           putNullable(result, "cause", s.cause());
         }
         result.put("stateTransitions", s.stateTransitions());
         result.set("virtualSeconds", number(seconds));
-        out.println(Json.write(result));
-      } else if (s.status() == ExecutionStatus.SUCCEEDED) {
+        out.println(LocalJson.write(result));
+      } else if (s.status() == SfnExecutionStatus.SUCCEEDED) {
         out.println(s.output());
       } else {
-        ObjectNode result = Json.object().put("status", s.status().name());
+        ObjectNode result = LocalJson.object().put("status", s.status().name());
         putNullable(result, "error", s.error());
         putNullable(result, "cause", s.cause());
-        out.println(Json.write(result));
+        out.println(LocalJson.write(result));
       }
-      return s.status() == ExecutionStatus.SUCCEEDED ? 0 : 1;
+      return s.status() == SfnExecutionStatus.SUCCEEDED ? 0 : 1;
     }
   }
 
   private static JsonNode number(double seconds) {
-    return seconds == Math.rint(seconds) ? Json.NODES.numberNode((long) seconds) : Json.NODES.numberNode(seconds);
+    return seconds == Math.rint(seconds) ? LocalJson.NODES.numberNode((long) seconds) : LocalJson.NODES.numberNode(seconds);
   }
 
   private static void putNullable(ObjectNode node, String field, String value) {

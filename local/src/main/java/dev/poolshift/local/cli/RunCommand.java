@@ -1,6 +1,6 @@
 package dev.poolshift.local.cli;
 
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.scenario.Scenario;
 import dev.poolshift.local.scenario.ScenarioException;
 import dev.poolshift.local.scenario.ScenarioReport;
@@ -51,7 +51,7 @@ final class RunCommand {
       err.println("run: invalid scenario " + e.getMessage());
       return 2;
     }
-    out.print(json ? Json.pretty(report.json()) + "\n" : report.text());
+    out.print(json ? LocalJson.pretty(report.json()) + "\n" : report.text());
     return report.json().path("finished").asBoolean() ? 0 : 1;
   }
 }

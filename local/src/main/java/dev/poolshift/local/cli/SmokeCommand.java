@@ -2,7 +2,7 @@ package dev.poolshift.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -363,7 +363,7 @@ final class SmokeCommand {
       }
       JsonNode doc;
       try {
-        doc = Json.parse(input);
+        doc = LocalJson.parse(input);
       } catch (RuntimeException e) {
         return false;
       }
@@ -399,7 +399,7 @@ final class SmokeCommand {
   /** What a run found; printed as JSON with {@code --json}. */
   private static final class Report {
     private final Options options;
-    private final ObjectNode doc = Json.object();
+    private final ObjectNode doc = LocalJson.object();
 
     Report(Options options) {
       this.options = options;
@@ -433,7 +433,7 @@ final class SmokeCommand {
 
     void print(PrintStream out) {
       if (options.json()) {
-        out.println(Json.write(doc));
+        out.println(LocalJson.write(doc));
       }
       out.flush();
     }

@@ -92,7 +92,7 @@ final class AlarmEvaluation {
    * @param breaching how many evaluated datapoints (including breaching fills) breach
    * @param filled how many missing datapoints were filled by the treatment
    */
-  record Verdict(Optional<AlarmState> state, Rule rule, List<Integer> evaluated, int breaching, int filled) {}
+  record Verdict(Optional<AlarmStateValue> state, Rule rule, List<Integer> evaluated, int breaching, int filled) {}
 
   /** Size of the evaluation range for N evaluation periods (see the class comment). */
   static int rangeSize(int evaluationPeriods) {
@@ -112,7 +112,7 @@ final class AlarmEvaluation {
     if (real.size() >= n) {
       List<Integer> evaluated = List.copyOf(real.subList(real.size() - n, real.size()));
       int breaching = count(range, evaluated, op, threshold);
-      return new Verdict(Optional.of(breaching >= m ? AlarmState.ALARM : AlarmState.OK), Rule.THRESHOLD, evaluated,
+      return new Verdict(Optional.of(breaching >= m ? AlarmStateValue.ALARM : AlarmStateValue.OK), Rule.THRESHOLD, evaluated,
           breaching, 0);
     }
     List<Integer> evaluated = List.copyOf(real);
@@ -121,11 +121,11 @@ final class AlarmEvaluation {
     switch (treatment) {
       case BREACHING -> {
         int total = breaching + filled;
-        return new Verdict(Optional.of(total >= m ? AlarmState.ALARM : AlarmState.OK),
+        return new Verdict(Optional.of(total >= m ? AlarmStateValue.ALARM : AlarmStateValue.OK),
             real.isEmpty() ? Rule.ALL_MISSING : Rule.THRESHOLD, evaluated, total, filled);
       }
       case NOT_BREACHING -> {
-        return new Verdict(Optional.of(breaching >= m ? AlarmState.ALARM : AlarmState.OK),
+        return new Verdict(Optional.of(breaching >= m ? AlarmStateValue.ALARM : AlarmStateValue.OK),
             real.isEmpty() ? Rule.ALL_MISSING : Rule.THRESHOLD, evaluated, breaching, filled);
       }
       default -> {
@@ -133,19 +133,19 @@ final class AlarmEvaluation {
       }
     }
     if (breaching >= m) {
-      return new Verdict(Optional.of(AlarmState.ALARM), Rule.THRESHOLD, evaluated, breaching, 0);
+      return new Verdict(Optional.of(AlarmStateValue.ALARM), Rule.THRESHOLD, evaluated, breaching, 0);
     }
     boolean ignore = treatment == Treatment.IGNORE;
     if (real.isEmpty()) {
-      return new Verdict(ignore ? Optional.empty() : Optional.of(AlarmState.INSUFFICIENT_DATA), Rule.ALL_MISSING,
+      return new Verdict(ignore ? Optional.empty() : Optional.of(AlarmStateValue.INSUFFICIENT_DATA), Rule.ALL_MISSING,
           evaluated, 0, 0);
     }
     if (premature(range, evaluated, n, m, op, threshold)) {
-      return new Verdict(ignore ? Optional.empty() : Optional.of(AlarmState.ALARM), Rule.PREMATURE, evaluated,
+      return new Verdict(ignore ? Optional.empty() : Optional.of(AlarmStateValue.ALARM), Rule.PREMATURE, evaluated,
           breaching, 0);
     }
     if (breaching < evaluated.size()) {
-      return new Verdict(Optional.of(AlarmState.OK), Rule.THRESHOLD, evaluated, breaching, 0);
+      return new Verdict(Optional.of(AlarmStateValue.OK), Rule.THRESHOLD, evaluated, breaching, 0);
     }
     return new Verdict(Optional.empty(), Rule.UNDECIDED, evaluated, breaching, 0);
   }

@@ -7,7 +7,7 @@ public record AlarmSnapshot(
     AlarmDefinition definition,
     String alarmArn,
     Instant configurationUpdated,
-    AlarmState state,
+    AlarmStateValue state,
     String stateReason,
     String stateReasonData,
     Instant stateUpdated,

@@ -1,6 +1,6 @@
 package dev.poolshift.local.cloudwatch;
 
 /** A metric alarm's state ({@code StateValue}). */
-public enum AlarmState {
+public enum AlarmStateValue {
   OK, ALARM, INSUFFICIENT_DATA
 }

@@ -11,7 +11,7 @@ import dev.poolshift.local.cloudwatch.AlarmEvaluation.Operator;
 import dev.poolshift.local.cloudwatch.AlarmEvaluation.Rule;
 import dev.poolshift.local.cloudwatch.AlarmEvaluation.Treatment;
 import dev.poolshift.local.cloudwatch.AlarmEvaluation.Verdict;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,7 +113,7 @@ public final class CloudWatch {
     Compiled compiled;
     final String arn;
     Instant configurationUpdated;
-    AlarmState state = AlarmState.INSUFFICIENT_DATA;
+    AlarmStateValue state = AlarmStateValue.INSUFFICIENT_DATA;
     String reason = INITIAL_REASON;
     String reasonData;
     Instant stateUpdated;
@@ -195,7 +195,7 @@ public final class CloudWatch {
    * SetAlarmState: sets the state until the next evaluation. A change of state publishes the event
    * like any transition; setting the current state again only replaces the reason.
    */
-  public void setAlarmState(String name, AlarmState state, String reason, String reasonData) {
+  public void setAlarmState(String name, AlarmStateValue state, String reason, String reasonData) {
     Validation.required("alarmName", name);
     Validation.required("stateValue", state);
     Validation.required("stateReason", reason);
@@ -203,7 +203,7 @@ public final class CloudWatch {
     Validation.length("stateReasonData", reasonData, 0, 4000);
     if (reasonData != null && !reasonData.isEmpty()) {
       try {
-        Json.MAPPER.readTree(reasonData);
+        LocalJson.MAPPER.readTree(reasonData);
       } catch (Exception e) {
         throw AwsServiceException.client("InvalidFormat", "Invalid JSON in StateReasonData: " + reasonData);
       }
@@ -422,7 +422,7 @@ public final class CloudWatch {
         }
       }
     }
-    AlarmState next = verdict.state().orElse(alarm.state);
+    AlarmStateValue next = verdict.state().orElse(alarm.state);
     if (next == alarm.state) {
       return null;
     }
@@ -432,8 +432,8 @@ public final class CloudWatch {
   }
 
   /** Applies a state change (no-op apart from the reason when the state is unchanged); returns its event. */
-  private ServiceEvent transition(Alarm alarm, AlarmState next, String reason, String reasonData, Instant now) {
-    AlarmState previous = alarm.state;
+  private ServiceEvent transition(Alarm alarm, AlarmStateValue next, String reason, String reasonData, Instant now) {
+    AlarmStateValue previous = alarm.state;
     String previousReason = alarm.reason;
     String previousReasonData = alarm.reasonData;
     Instant previousUpdated = alarm.stateUpdated;
@@ -446,7 +446,7 @@ public final class CloudWatch {
     alarm.state = next;
     alarm.stateTransitioned = now;
     transitions.add(new AlarmTransition(alarm.definition.alarmName(), now, previous, next, reason));
-    ObjectNode detail = Json.object();
+    ObjectNode detail = LocalJson.object();
     detail.put("alarmName", alarm.definition.alarmName());
     ObjectNode state = detail.putObject("state");
     state.put("value", next.name());
@@ -472,7 +472,7 @@ public final class CloudWatch {
 
   /** {@code configuration.metrics}: lowercase keys, dimensions as an object, the returned query first. */
   private static ArrayNode eventMetrics(Compiled c) {
-    ArrayNode metrics = Json.MAPPER.createArrayNode();
+    ArrayNode metrics = LocalJson.MAPPER.createArrayNode();
     List<QueryPlan.Query> ordered = new ArrayList<>(c.plan().queries());
     ordered.sort((a, b) -> Boolean.compare(b.returnData(), a.returnData()));
     for (QueryPlan.Query q : ordered) {
@@ -501,10 +501,10 @@ public final class CloudWatch {
     return metrics;
   }
 
-  private static String reason(Compiled c, Verdict v, double[] range, long[] grid, AlarmState next) {
+  private static String reason(Compiled c, Verdict v, double[] range, long[] grid, AlarmStateValue next) {
     int n = c.evaluationPeriods();
     if (v.rule() == Rule.ALL_MISSING) {
-      if (next == AlarmState.INSUFFICIENT_DATA) {
+      if (next == AlarmStateValue.INSUFFICIENT_DATA) {
         return "Insufficient Data: " + n + " datapoint" + (n == 1 ? " was" : "s were") + " unknown.";
       }
       return "Threshold Crossed: no datapoints were received for " + n + " period" + (n == 1 ? "" : "s") + " and "
@@ -542,14 +542,14 @@ public final class CloudWatch {
     } else {
       head = "Threshold Crossed: " + k + " out of the last " + n + " datapoints " + list;
     }
-    String tail = next == AlarmState.ALARM ? "" : " (minimum " + c.datapointsToAlarm() + " datapoint"
+    String tail = next == AlarmStateValue.ALARM ? "" : " (minimum " + c.datapointsToAlarm() + " datapoint"
         + (c.datapointsToAlarm() == 1 ? "" : "s") + " for ALARM)";
     return head + verb + c.operator().phrase + threshold.substring(0, threshold.length() - 1) + tail + "." + filledNote;
   }
 
   private static String reasonData(Compiled c, Verdict v, double[] range, long[] grid, Map<Long, Double> samples,
       Instant now) {
-    ObjectNode data = Json.object();
+    ObjectNode data = LocalJson.object();
     data.put("version", "1.0");
     data.put("queryDate", EVENT_TIME.format(now));
     if (!v.evaluated().isEmpty()) {
@@ -576,7 +576,7 @@ public final class CloudWatch {
         point.put("value", range[idx]);
       }
     }
-    return Json.write(data);
+    return LocalJson.write(data);
   }
 
   private void publish(ServiceEvent event) {

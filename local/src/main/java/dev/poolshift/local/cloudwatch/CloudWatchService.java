@@ -283,7 +283,7 @@ public final class CloudWatchService implements AwsService {
   private void setAlarmState(QueryParams p) {
     String state = Validation.required("stateValue", p.string("StateValue"));
     Validation.oneOf("stateValue", state, STATES);
-    cloudWatch.setAlarmState(p.string("AlarmName"), AlarmState.valueOf(state), p.string("StateReason"),
+    cloudWatch.setAlarmState(p.string("AlarmName"), AlarmStateValue.valueOf(state), p.string("StateReason"),
         p.string("StateReasonData"));
   }
 

@@ -8,7 +8,7 @@ import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.AwsService;
 import dev.poolshift.local.http.HttpCall;
 import dev.poolshift.local.http.HttpReply;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.template.TableDef;
 import dev.poolshift.local.template.TableDef.IndexDef;
 import dev.poolshift.local.template.TableDef.KeyElement;
@@ -112,9 +112,9 @@ public final class DynamoDbService implements AwsService {
     if (TTL_OPERATIONS.contains(operation)) {
       try {
         return HttpReply.of(200, "application/x-amz-json-1.0",
-            Json.write(timeToLive(operation, (ObjectNode) Json.parse(call.bodyText()))));
+            LocalJson.write(timeToLive(operation, (ObjectNode) LocalJson.parse(call.bodyText()))));
       } catch (AwsServiceException e) {
-        return HttpReply.of(e.status(), "application/x-amz-json-1.0", Json.write(Json.object()
+        return HttpReply.of(e.status(), "application/x-amz-json-1.0", LocalJson.write(LocalJson.object()
             .put("__type", "com.amazonaws.dynamodb.v20120810#" + e.code()).put("message", e.getMessage())));
       }
     }
@@ -132,7 +132,7 @@ public final class DynamoDbService implements AwsService {
    */
   private JsonNode timeToLive(String operation, ObjectNode request) {
     String table = request.path("TableName").asText();
-    call("DescribeTable", Json.object().put("TableName", table));
+    call("DescribeTable", LocalJson.object().put("TableName", table));
     if (operation.equals("UpdateTimeToLive")) {
       JsonNode spec = request.path("TimeToLiveSpecification");
       if (spec.path("Enabled").asBoolean()) {
@@ -140,11 +140,11 @@ public final class DynamoDbService implements AwsService {
       } else {
         ttl.remove(table);
       }
-      ObjectNode out = Json.object();
+      ObjectNode out = LocalJson.object();
       out.set("TimeToLiveSpecification", spec.deepCopy());
       return out;
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ObjectNode d = out.putObject("TimeToLiveDescription");
     String attribute = ttl.get(table);
     d.put("TimeToLiveStatus", attribute == null ? "DISABLED" : "ENABLED");
@@ -165,12 +165,12 @@ public final class DynamoDbService implements AwsService {
     }
     HttpResponse<byte[]> response;
     try {
-      response = send(TARGET_PREFIX + "." + operation, aws.region(), Json.write(request), null);
+      response = send(TARGET_PREFIX + "." + operation, aws.region(), LocalJson.write(request), null);
     } catch (IOException e) {
       throw new IllegalStateException("DynamoDB Local did not answer " + operation + ": " + e.getMessage(), e);
     }
     String body = toOurArns(new String(response.body(), StandardCharsets.UTF_8));
-    JsonNode parsed = body.isEmpty() ? Json.object() : Json.parse(body);
+    JsonNode parsed = body.isEmpty() ? LocalJson.object() : LocalJson.parse(body);
     if (response.statusCode() >= 300) {
       String type = parsed.path("__type").asText("InternalServerError");
       String message = parsed.has("Message") ? parsed.get("Message").asText() : parsed.path("message").asText();
@@ -192,7 +192,7 @@ public final class DynamoDbService implements AwsService {
             + ": " + e.getMessage(), e);
       }
       if (t.ttlAttribute() != null) {
-        ObjectNode ttl = Json.object().put("TableName", t.name());
+        ObjectNode ttl = LocalJson.object().put("TableName", t.name());
         ttl.putObject("TimeToLiveSpecification").put("AttributeName", t.ttlAttribute()).put("Enabled", true);
         call("UpdateTimeToLive", ttl);
       }
@@ -200,7 +200,7 @@ public final class DynamoDbService implements AwsService {
   }
 
   static ObjectNode createTableRequest(TableDef t) {
-    ObjectNode r = Json.object();
+    ObjectNode r = LocalJson.object();
     r.put("TableName", t.name());
     ArrayNode attributes = r.putArray("AttributeDefinitions");
     t.attributeDefinitions().forEach((name, type) -> attributes.addObject().put("AttributeName", name)

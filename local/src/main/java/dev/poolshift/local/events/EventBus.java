@@ -7,13 +7,13 @@ import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.InvokeRequest;
 import dev.poolshift.local.lambda.LambdaService;
 import dev.poolshift.local.lambda.LambdaServiceException;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.local.template.RuleDef;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.SamTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +106,7 @@ public final class EventBus implements EventPublisher {
   }
 
   /** Builds a bus from the template's rules; state machine targets go through {@code starter}. */
-  public static EventBus fromTemplate(Simulation sim, Template template, LambdaService lambda,
+  public static EventBus fromTemplate(Simulation sim, SamTemplate template, LambdaService lambda,
       StateMachineStarter starter, EventBusSettings settings) {
     Builder b = builder(sim, template.aws()).settings(settings).lambda(lambda)
         .stateMachines(template.stateMachines().values().stream().map(s -> s.arn()).toList(), starter)
@@ -368,7 +368,7 @@ public final class EventBus implements EventPublisher {
     }
     JsonNode detail;
     try {
-      detail = Json.parse(e.detail());
+      detail = LocalJson.parse(e.detail());
     } catch (IllegalArgumentException notJson) {
       return fail("MalformedDetail", "Detail is malformed.");
     }
@@ -410,7 +410,7 @@ public final class EventBus implements EventPublisher {
   }
 
   private ObjectNode envelope(String detailType, String source, Instant time, List<String> resources, JsonNode detail) {
-    ObjectNode e = Json.object();
+    ObjectNode e = LocalJson.object();
     e.put("version", "0");
     e.put("id", newEventId());
     e.put("detail-type", detailType);
@@ -420,7 +420,7 @@ public final class EventBus implements EventPublisher {
     e.put("region", aws.region());
     ArrayNode r = e.putArray("resources");
     resources.forEach(r::add);
-    e.set("detail", detail == null ? Json.object() : detail.deepCopy());
+    e.set("detail", detail == null ? LocalJson.object() : detail.deepCopy());
     return e;
   }
 
@@ -592,7 +592,7 @@ public final class EventBus implements EventPublisher {
       attributes.put("EXHAUSTED_RETRY_CONDITION", exhausted);
     }
     attributes.put("RETRY_ATTEMPTS", String.valueOf(retries));
-    deadLetters.add(new DeadLetterEntry(dlq, Json.write(event), attributes, sim.now()));
+    deadLetters.add(new DeadLetterEntry(dlq, LocalJson.write(event), attributes, sim.now()));
     record(eventId, rule, target, copy, retries + 1, Delivery.Outcome.DEAD_LETTERED, o.errorCode, o.detail);
   }
 
@@ -697,9 +697,9 @@ public final class EventBus implements EventPublisher {
     ObjectNode event;
     if (rule.def.schedule().kind() == RuleDef.Schedule.Kind.EVENTBRIDGE_RULE) {
       event = envelope("Scheduled Event", "aws.events", nominal.truncatedTo(ChronoUnit.SECONDS), List.of(rule.def.arn()),
-          Json.object());
+          LocalJson.object());
     } else {
-      event = envelope("Scheduled Event", "aws.scheduler", nominal, List.of(rule.def.arn()), Json.object());
+      event = envelope("Scheduled Event", "aws.scheduler", nominal, List.of(rule.def.arn()), LocalJson.object());
     }
     events.add(new BusEvent(rule.def.eventBusName(), event, now, List.of(rule.def.logicalId())));
     if (!rule.enabled || faults.isDisabled(rule.def.name(), rule.def.logicalId())) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.template.RuleDef;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ public final class EventsService extends JsonProtocolService {
       throw AwsServiceException.client("ValidationException", "1 validation error detected: Value at 'entries' failed "
           + "to satisfy constraint: Member must have length between 1 and 10");
     }
-    if (Json.write(entries).getBytes(StandardCharsets.UTF_8).length > MAX_REQUEST_BYTES) {
+    if (LocalJson.write(entries).getBytes(StandardCharsets.UTF_8).length > MAX_REQUEST_BYTES) {
       throw AwsServiceException.client("ValidationException", "Total size of the entries in the request is over the "
           + "limit.");
     }
@@ -70,7 +70,7 @@ public final class EventsService extends JsonProtocolService {
           time(e.get("Time")), text(e, "EventBusName")));
     }
     List<PutEventsEntry.Result> results = bus.putEvents(parsed);
-    ObjectNode response = Json.object();
+    ObjectNode response = LocalJson.object();
     response.put("FailedEntryCount", (int) results.stream().filter(PutEventsEntry.Result::failed).count());
     ArrayNode out = response.putArray("Entries");
     for (PutEventsEntry.Result r : results) {
@@ -120,7 +120,7 @@ public final class EventsService extends JsonProtocolService {
     }
     JsonNode parsed;
     try {
-      parsed = Json.parse(event);
+      parsed = LocalJson.parse(event);
     } catch (IllegalArgumentException e) {
       throw AwsServiceException.client("ValidationException", "Parameter Event is not valid.");
     }
@@ -136,7 +136,7 @@ public final class EventsService extends JsonProtocolService {
       throw AwsServiceException.client("InvalidEventPatternException", "Event pattern is not valid. Reason: "
           + e.getMessage());
     }
-    return Json.object().put("Result", !machine.rulesForJSONEvent(parsed).isEmpty());
+    return LocalJson.object().put("Result", !machine.rulesForJSONEvent(parsed).isEmpty());
   }
 
   private RuleDef rule(ObjectNode request) {
@@ -157,7 +157,7 @@ public final class EventsService extends JsonProtocolService {
 
   private JsonNode setEnabled(ObjectNode request, boolean enabled) {
     bus.setRuleEnabled(rule(request).logicalId(), enabled);
-    return Json.object();
+    return LocalJson.object();
   }
 
   private JsonNode describeRule(ObjectNode request) {
@@ -165,7 +165,7 @@ public final class EventsService extends JsonProtocolService {
   }
 
   private ObjectNode describe(RuleDef r) {
-    ObjectNode o = Json.object();
+    ObjectNode o = LocalJson.object();
     o.put("Name", r.name());
     o.put("Arn", r.arn());
     if (r.eventPattern() != null) {
@@ -183,7 +183,7 @@ public final class EventsService extends JsonProtocolService {
     String prefix = text(request, "NamePrefix");
     String busName = text(request, "EventBusName");
     String wanted = busName == null ? "default" : busName;
-    ObjectNode response = Json.object();
+    ObjectNode response = LocalJson.object();
     ArrayNode rules = response.putArray("Rules");
     for (RuleDef r : bus.rules().values()) {
       if (r.schedule() != null && r.schedule().kind() == RuleDef.Schedule.Kind.SCHEDULER) {

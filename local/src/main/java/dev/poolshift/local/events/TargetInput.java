@@ -2,7 +2,7 @@ package dev.poolshift.local.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.template.RuleDef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +43,7 @@ final class TargetInput {
   /** Validates the target's input settings; messages say what is wrong (the caller names the rule). */
   static TargetInput of(RuleDef.Target target) {
     if (target.input() != null) {
-      return new TargetInput(Json.write(Json.parse(target.input())), null, null, null);
+      return new TargetInput(LocalJson.write(LocalJson.parse(target.input())), null, null, null);
     }
     if (target.inputPath() != null) {
       return new TargetInput(null, path(target.inputPath(), "InputPath"), null, null);
@@ -72,23 +72,23 @@ final class TargetInput {
     }
     if (inputPath != null) {
       JsonNode value = select(event, inputPath);
-      return value == null ? "null" : Json.write(value);
+      return value == null ? "null" : LocalJson.write(value);
     }
     if (template == null) {
-      return Json.write(event);
+      return LocalJson.write(event);
     }
     Map<String, JsonNode> values = new LinkedHashMap<>();
     paths.forEach((name, path) -> values.put(name, select(event, path)));
-    values.put(RULE_ARN, Json.NODES.textNode(ruleArn));
-    values.put(RULE_NAME, Json.NODES.textNode(ruleName));
-    values.put(INGESTION_TIME, Json.NODES.textNode(ingestionTime));
+    values.put(RULE_ARN, LocalJson.NODES.textNode(ruleArn));
+    values.put(RULE_NAME, LocalJson.NODES.textNode(ruleName));
+    values.put(INGESTION_TIME, LocalJson.NODES.textNode(ingestionTime));
     ObjectNode withoutDetail = event.deepCopy();
     withoutDetail.remove("detail");
     values.put(EVENT, withoutDetail);
     values.put(EVENT_JSON, event);
     String filled = fill(template, values);
     try {
-      return Json.write(Json.parse(filled));
+      return LocalJson.write(LocalJson.parse(filled));
     } catch (IllegalArgumentException notJson) {
       return filled;
     }
@@ -115,9 +115,9 @@ final class TargetInput {
           if (values.containsKey(name)) {
             JsonNode value = values.get(name);
             if (inString) {
-              out.append(value == null || value.isNull() ? "" : value.isTextual() ? value.asText() : Json.write(value));
+              out.append(value == null || value.isNull() ? "" : value.isTextual() ? value.asText() : LocalJson.write(value));
             } else {
-              out.append(value == null ? "null" : Json.write(value));
+              out.append(value == null ? "null" : LocalJson.write(value));
             }
             i = end;
             continue;

@@ -3,7 +3,7 @@ package dev.poolshift.local.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsServiceException;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.util.UUID;
 
 /**
@@ -30,13 +30,13 @@ public abstract class JsonProtocolService implements AwsService {
     }
     String operation = target.substring(target.indexOf('.') + 1);
     try {
-      JsonNode parsed = call.body().length == 0 ? Json.object() : Json.parse(call.bodyText());
+      JsonNode parsed = call.body().length == 0 ? LocalJson.object() : LocalJson.parse(call.bodyText());
       if (!(parsed instanceof ObjectNode request)) {
         throw AwsServiceException.client("SerializationException", "request body must be a JSON object");
       }
       JsonNode response = dispatch(operation, request);
       return new HttpReply(200, contentType, java.util.Map.of("x-amzn-RequestId", requestId),
-          Json.write(response == null ? Json.object() : response).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          LocalJson.write(response == null ? LocalJson.object() : response).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (AwsServiceException e) {
       return error(requestId, e);
     } catch (IllegalArgumentException e) {
@@ -45,9 +45,9 @@ public abstract class JsonProtocolService implements AwsService {
   }
 
   private HttpReply error(String requestId, AwsServiceException e) {
-    ObjectNode body = Json.object().put("__type", e.code()).put("message", e.getMessage());
+    ObjectNode body = LocalJson.object().put("__type", e.code()).put("message", e.getMessage());
     return new HttpReply(e.status(), contentType,
         java.util.Map.of("x-amzn-RequestId", requestId, "x-amzn-ErrorType", e.code()),
-        Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        LocalJson.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -10,7 +10,7 @@ import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.http.AwsService;
 import dev.poolshift.local.http.HttpCall;
 import dev.poolshift.local.http.HttpReply;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +97,7 @@ public final class AwsSdkResource implements TaskResource {
       throw new TaskFailure("States.Runtime", "service " + m.group(1) + " is not running locally");
     }
     String operation = Character.toUpperCase(m.group(2).charAt(0)) + m.group(2).substring(1);
-    JsonNode body = arguments == null || arguments.isNull() ? Json.object() : arguments;
+    JsonNode body = arguments == null || arguments.isNull() ? LocalJson.object() : arguments;
     if (service.camelCaseWire()) {
       body = recase(body, false);
     }
@@ -107,21 +107,21 @@ public final class AwsSdkResource implements TaskResource {
         "content-type", List.of("application/x-amz-json-1.0"),
         "authorization", List.of("AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/" + date + "/" + aws.region() + "/"
             + service.signingName() + "/aws4_request, SignedHeaders=host;x-amz-target, Signature=local")),
-        Json.write(body).getBytes(StandardCharsets.UTF_8));
+        LocalJson.write(body).getBytes(StandardCharsets.UTF_8));
     HttpReply reply;
     try {
       reply = local.handle(call);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (dev.poolshift.local.aws.AwsServiceException e) {
-      reply = HttpReply.of(e.status(), "application/json", Json.write(Json.object().put("__type", e.code()).put("message", e.getMessage())));
+      reply = HttpReply.of(e.status(), "application/json", LocalJson.write(LocalJson.object().put("__type", e.code()).put("message", e.getMessage())));
     }
     String text = new String(reply.body(), StandardCharsets.UTF_8);
     if (reply.status() / 100 == 2) {
-      JsonNode result = text.isBlank() ? Json.object() : Json.parse(text);
+      JsonNode result = text.isBlank() ? LocalJson.object() : LocalJson.parse(text);
       return service.camelCaseWire() ? recase(result, true) : result;
     }
-    JsonNode error = text.isBlank() ? Json.object() : Json.parse(text);
+    JsonNode error = text.isBlank() ? LocalJson.object() : LocalJson.parse(text);
     String code = error.path("__type").asText("UnknownError");
     code = code.substring(code.lastIndexOf('#') + 1);
     if (code.contains(":")) {
@@ -139,7 +139,7 @@ public final class AwsSdkResource implements TaskResource {
   /** Changes the first letter of every member name (upper for results, lower for requests). */
   private static JsonNode recase(JsonNode node, boolean upper) {
     if (node instanceof ObjectNode object) {
-      ObjectNode out = Json.object();
+      ObjectNode out = LocalJson.object();
       for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String k = e.getKey();
@@ -149,7 +149,7 @@ public final class AwsSdkResource implements TaskResource {
       return out;
     }
     if (node instanceof ArrayNode array) {
-      ArrayNode out = Json.MAPPER.createArrayNode();
+      ArrayNode out = LocalJson.MAPPER.createArrayNode();
       array.forEach(n -> out.add(recase(n, upper)));
       return out;
     }

@@ -7,7 +7,7 @@ import dev.poolshift.local.asl.ResourceNaming;
 import dev.poolshift.local.asl.TaskContext;
 import dev.poolshift.local.asl.TaskFailure;
 import dev.poolshift.local.asl.TaskResource;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.InvokeRequest;
 import dev.poolshift.local.lambda.InvokeResult;
 import dev.poolshift.local.lambda.LambdaService;
@@ -71,12 +71,12 @@ public final class LambdaInvokeResource implements TaskResource {
         throw new TaskFailure("States.Runtime", "lambda:invoke requires the field 'FunctionName'");
       }
       functionName = fn.asText();
-      payload = args.has("Payload") ? args.get("Payload") : Json.object();
+      payload = args.has("Payload") ? args.get("Payload") : LocalJson.object();
       qualifier = args.hasNonNull("Qualifier") ? args.get("Qualifier").asText() : null;
       tail = "Tail".equals(args.path("LogType").asText(null));
       invocationType = args.path("InvocationType").asText("RequestResponse");
     }
-    byte[] body = (payload.isTextual() ? payload.asText() : Json.write(payload)).getBytes(StandardCharsets.UTF_8);
+    byte[] body = (payload.isTextual() ? payload.asText() : LocalJson.write(payload)).getBytes(StandardCharsets.UTF_8);
     InvokeRequest request = new InvokeRequest(functionName, qualifier, body, context.executionArn(), tail);
     try {
       if ("Event".equals(invocationType)) {
@@ -104,7 +104,7 @@ public final class LambdaInvokeResource implements TaskResource {
   private static TaskFailure functionError(InvokeResult result) {
     JsonNode error;
     try {
-      error = Json.parse(result.payloadText());
+      error = LocalJson.parse(result.payloadText());
     } catch (IllegalArgumentException e) {
       return new TaskFailure("Lambda.Unknown", result.payloadText());
     }
@@ -123,22 +123,22 @@ public final class LambdaInvokeResource implements TaskResource {
     if (error.has("cause")) {
       ordered.put("cause", error.get("cause"));
     }
-    return new TaskFailure(type == null ? "Lambda.Unknown" : type, Json.write(ordered));
+    return new TaskFailure(type == null ? "Lambda.Unknown" : type, LocalJson.write(ordered));
   }
 
   private static JsonNode parsePayload(String text) {
     if (text.isEmpty()) {
-      return Json.NODES.nullNode();
+      return LocalJson.NODES.nullNode();
     }
     try {
-      return Json.parse(text);
+      return LocalJson.parse(text);
     } catch (IllegalArgumentException notJson) {
       return TextNode.valueOf(text);
     }
   }
 
   private static ObjectNode wrap(int status, String payload, String version, String requestId, String logResult) {
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     out.put("ExecutedVersion", version);
     out.set("Payload", parsePayload(payload));
     ObjectNode http = out.putObject("SdkHttpMetadata");

@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The local runtime's one configured {@link ObjectMapper}, and small helpers around it. */
-public final class Json {
+public final class LocalJson {
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -23,7 +23,7 @@ public final class Json {
 
   public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
-  private Json() {}
+  private LocalJson() {}
 
   public static ObjectNode object() {
     return MAPPER.createObjectNode();

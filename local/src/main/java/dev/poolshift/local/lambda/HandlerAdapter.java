@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -197,7 +197,7 @@ final class HandlerAdapter {
   }
 
   private static ObjectNode errorDocument(Throwable t, int depth) {
-    ObjectNode node = Json.object();
+    ObjectNode node = LocalJson.object();
     String message = t.getLocalizedMessage();
     node.put("errorMessage", message == null ? t.getClass().getName() : message);
     node.put("errorType", t.getClass().getName());

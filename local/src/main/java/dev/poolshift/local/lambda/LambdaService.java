@@ -3,13 +3,13 @@ package dev.poolshift.local.lambda;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.LambdaFaults.Fault;
 import dev.poolshift.local.lambda.LocalFunction.Environment;
 import dev.poolshift.local.lambda.LocalFunction.Slot;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.local.template.FunctionDef;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.SamTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,7 +118,7 @@ public final class LambdaService {
   }
 
   /** Every function of the template. */
-  public static LambdaService fromTemplate(Simulation sim, Template template, LambdaSettings settings) {
+  public static LambdaService fromTemplate(Simulation sim, SamTemplate template, LambdaSettings settings) {
     return new LambdaService(sim, template.aws(), template.functions().values(), settings);
   }
 
@@ -336,7 +336,7 @@ public final class LambdaService {
 
   private static String errorMessageOf(byte[] errorPayload) {
     try {
-      JsonNode node = Json.parse(new String(errorPayload, StandardCharsets.UTF_8));
+      JsonNode node = LocalJson.parse(new String(errorPayload, StandardCharsets.UTF_8));
       return node.path("errorMessage").asText("");
     } catch (IllegalArgumentException e) {
       return new String(errorPayload, StandardCharsets.UTF_8);
@@ -345,7 +345,7 @@ public final class LambdaService {
 
   private ObjectNode invocationRecord(Qualified q, byte[] payload, String requestId, int attempts, Attempt last,
       String condition) {
-    ObjectNode record = Json.object();
+    ObjectNode record = LocalJson.object();
     record.put("version", "1.0");
     record.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(sim.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
     ObjectNode context = record.putObject("requestContext");
@@ -374,12 +374,12 @@ public final class LambdaService {
   private static JsonNode jsonOrText(byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isEmpty()) {
-      return Json.NODES.nullNode();
+      return LocalJson.NODES.nullNode();
     }
     try {
-      return Json.parse(text);
+      return LocalJson.parse(text);
     } catch (IllegalArgumentException e) {
-      return Json.NODES.textNode(text);
+      return LocalJson.NODES.textNode(text);
     }
   }
 
@@ -450,7 +450,7 @@ public final class LambdaService {
       byte[] response;
       String functionError = null;
       if (initError != null) {
-        response = Json.write(HandlerAdapter.errorDocument(initError)).getBytes(StandardCharsets.UTF_8);
+        response = LocalJson.write(HandlerAdapter.errorDocument(initError)).getBytes(StandardCharsets.UTF_8);
         functionError = "Unhandled";
         errorType = initError.getClass().getName();
         sleep(fn.invokeDurationOr(settings.invoke()));
@@ -479,17 +479,17 @@ public final class LambdaService {
           String message = "Task timed out after " + String.format(Locale.ROOT, "%.2f", (double) def.timeoutSeconds())
               + " seconds";
           log.accept(DateTimeFormatter.ISO_INSTANT.format(sim.now()) + " " + requestId + " " + message);
-          ObjectNode doc = Json.object();
+          ObjectNode doc = LocalJson.object();
           doc.put("errorMessage", "RequestId: " + requestId + " Error: " + message);
           doc.put("errorType", "Sandbox.Timedout");
-          response = Json.write(doc).getBytes(StandardCharsets.UTF_8);
+          response = LocalJson.write(doc).getBytes(StandardCharsets.UTF_8);
           functionError = "Unhandled";
           errorType = "Sandbox.Timedout";
           outcome = Invocation.Outcome.TIMEOUT;
         } else {
           sleep(cost);
           if (thrown != null) {
-            response = Json.write(HandlerAdapter.errorDocument(thrown)).getBytes(StandardCharsets.UTF_8);
+            response = LocalJson.write(HandlerAdapter.errorDocument(thrown)).getBytes(StandardCharsets.UTF_8);
             functionError = "Unhandled";
             errorType = thrown.getClass().getName();
             keep = !(thrown instanceof VirtualMachineError);
@@ -667,7 +667,7 @@ public final class LambdaService {
       return "{}".getBytes(StandardCharsets.UTF_8);
     }
     try {
-      Json.parse(new String(payload, StandardCharsets.UTF_8));
+      LocalJson.parse(new String(payload, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw LambdaServiceException.invalidContent("Could not parse request body into json: " + e.getMessage());
     }

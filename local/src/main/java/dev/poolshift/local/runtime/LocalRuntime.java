@@ -27,7 +27,7 @@ import dev.poolshift.local.autoscaling.ApplicationAutoScalingService;
 import dev.poolshift.local.servicequotas.ServiceQuotasService;
 import dev.poolshift.local.ssm.SsmService;
 import dev.poolshift.local.template.StateMachineDef;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.SamTemplate;
 import dev.poolshift.local.template.TemplateOptions;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -96,7 +96,7 @@ public final class LocalRuntime implements AutoCloseable {
 
   private final Simulation sim;
   private final Gateway gateway;
-  private final Template template;
+  private final SamTemplate template;
   private final LambdaService lambda;
   private final EventBus events;
   private final StepFunctions stepFunctions;
@@ -119,7 +119,7 @@ public final class LocalRuntime implements AutoCloseable {
     gateway = Gateway.start(options.port());
     previousProperties = pointSdkClientsAt(gateway);
     try {
-      template = Template.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
+      template = SamTemplate.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
       AwsContext aws = template.aws();
       lambda = LambdaService.fromTemplate(sim, template, options.lambda());
       List<String> badHandlers = lambda.verifyHandlers();
@@ -220,7 +220,7 @@ public final class LocalRuntime implements AutoCloseable {
     return gateway;
   }
 
-  public Template template() {
+  public SamTemplate template() {
     return template;
   }
 

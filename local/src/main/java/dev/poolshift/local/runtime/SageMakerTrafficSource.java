@@ -3,7 +3,7 @@ package dev.poolshift.local.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.cloudwatch.ServingSlice;
 import dev.poolshift.local.cloudwatch.TrafficSource;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.EndpointView;
 import dev.poolshift.local.sagemaker.InstanceView;
 import dev.poolshift.local.sagemaker.SageMakerWorld;
@@ -70,7 +70,7 @@ final class SageMakerTrafficSource implements TrafficSource {
       return 60;
     }
     JsonNode config = world.invoke("DescribeEndpointConfig",
-        Json.object().put("EndpointConfigName", endpoint.configName()));
+        LocalJson.object().put("EndpointConfigName", endpoint.configName()));
     JsonNode metrics = config.path("MetricsConfig");
     if (metrics.path("EnableEnhancedMetrics").asBoolean(false) && metrics.has("MetricPublishFrequencyInSeconds")) {
       return metrics.get("MetricPublishFrequencyInSeconds").asInt(60);

@@ -2,7 +2,7 @@ package dev.poolshift.local.sagemaker;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -93,12 +93,12 @@ final class EndpointConfigs {
     Config c = new Config(name, arn, doc, now, w.nextSequence());
     configs.put(Wire.lower(name), c);
     w.tags.put(arn, tags);
-    return Json.object().put("EndpointConfigArn", arn);
+    return LocalJson.object().put("EndpointConfigArn", arn);
   }
 
   ObjectNode describe(ObjectNode req) {
     Config c = require(Wire.requiredText(req, "EndpointConfigName", ""));
-    ObjectNode n = Json.object();
+    ObjectNode n = LocalJson.object();
     n.setAll(c.doc.deepCopy());
     // DescribeEndpointConfig has no Tags member; tags are read with ListTags.
     n.remove("Tags");
@@ -111,10 +111,10 @@ final class EndpointConfigs {
   ObjectNode delete(ObjectNode req) {
     Config c = require(Wire.requiredText(req, "EndpointConfigName", ""));
     // AWS lets you delete a config an endpoint uses (§1.12): running endpoints keep their fleet,
-    // but a deployment still waiting to switch to the config fails (see Endpoints).
+    // but a deployment still waiting to switch to the config fails (see EndpointSimulator).
     configs.remove(Wire.lower(c.name));
     w.tags.drop(c.arn);
-    return Json.object();
+    return LocalJson.object();
   }
 
   ObjectNode list(ObjectNode req) {
@@ -125,7 +125,7 @@ final class EndpointConfigs {
         "CreationTime", Comparator.comparing((Config c) -> c.created)), "CreationTime", "Descending",
         Comparator.comparingLong(c -> c.seq));
     Listing.Page<Config> page = Listing.page(all, req);
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("EndpointConfigs");
     page.items().forEach(c -> list.addObject().put("EndpointConfigName", c.name).put("EndpointConfigArn", c.arn)
         .put("CreationTime", Wire.epochSeconds(c.created)));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.Fleet.Instance;
 import dev.poolshift.local.sagemaker.Fleet.Pool;
 import dev.poolshift.local.sagemaker.Fleet.Variant;
@@ -57,7 +57,7 @@ import java.util.Set;
  * capacity: if its type cannot supply the whole count it fails after {@code
  * singleTypeCapacityFailure} (the timeout does not apply to it, unconfirmed, harsher reading).
  */
-final class Endpoints {
+final class EndpointSimulator {
   static final Set<String> IN_PROGRESS = Set.of("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting");
   private static final Duration ALARM_POLL = Duration.ofSeconds(10);
 
@@ -104,7 +104,7 @@ final class Endpoints {
   /** One-shot faults for the next Create/UpdateEndpoint of an endpoint, by lower-cased name. */
   private final Map<String, EnumSet<Fault>> faults = new HashMap<>();
 
-  Endpoints(SageMakerWorld w) {
+  EndpointSimulator(SageMakerWorld w) {
     this.w = w;
   }
 
@@ -137,7 +137,7 @@ final class Endpoints {
     ep.op = d;
     setStatus(ep, "Creating", null, now);
     run(ep, d, now);
-    return Json.object().put("EndpointArn", arn);
+    return LocalJson.object().put("EndpointArn", arn);
   }
 
   ObjectNode update(ObjectNode req, Instant now) {
@@ -171,7 +171,7 @@ final class Endpoints {
     ep.op = d;
     setStatus(ep, "Updating", null, now);
     run(ep, d, now);
-    return Json.object().put("EndpointArn", ep.arn);
+    return LocalJson.object().put("EndpointArn", ep.arn);
   }
 
   ObjectNode updateWeightsAndCapacities(ObjectNode req, Instant now) {
@@ -232,7 +232,7 @@ final class Endpoints {
     ep.op = r;
     setStatus(ep, "Updating", null, now);
     run(ep, r, now);
-    return Json.object().put("EndpointArn", ep.arn);
+    return LocalJson.object().put("EndpointArn", ep.arn);
   }
 
   ObjectNode delete(ObjectNode req, Instant now) {
@@ -247,7 +247,7 @@ final class Endpoints {
       terminateFleet(ep.fleet, now);
     }
     run(ep, d, now);
-    return Json.object();
+    return LocalJson.object();
   }
 
   ObjectNode describe(ObjectNode req, Instant now) {
@@ -270,7 +270,7 @@ final class Endpoints {
         "Status", Comparator.comparing((Endpoint e) -> e.status)), "CreationTime", "Descending",
         Comparator.comparingLong(e -> e.seq));
     Listing.Page<Endpoint> page = Listing.page(all, req);
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode items = out.putArray("Endpoints");
     for (Endpoint e : page.items()) {
       items.addObject().put("EndpointName", e.name).put("EndpointArn", e.arn)
@@ -489,7 +489,7 @@ final class Endpoints {
   private void checkScaleOutQuota(Map<Variant, Integer> counts) {
     Map<Variant, Integer> deltas = new HashMap<>();
     counts.forEach((v, c) -> deltas.put(v, c - v.live().size()));
-    Fleet f = new Fleet("scale-out", Json.object());
+    Fleet f = new Fleet("scale-out", LocalJson.object());
     counts.keySet().forEach(v -> f.variants.put(v.name, v));
     checkQuota(f, deltas);
   }
@@ -1005,7 +1005,7 @@ final class Endpoints {
 
     /** VariantStatus of a variant of the new fleet, for PendingDeploymentSummary. */
     ArrayNode pendingStatus(Variant v, Instant now) {
-      ArrayNode list = Json.MAPPER.createArrayNode();
+      ArrayNode list = LocalJson.MAPPER.createArrayNode();
       ObjectNode s = list.addObject();
       switch (phase) {
         case PROVISIONING -> {
@@ -1181,7 +1181,7 @@ final class Endpoints {
   }
 
   private void emitStateChange(Endpoint ep) {
-    ObjectNode d = Json.object();
+    ObjectNode d = LocalJson.object();
     d.put("EndpointName", ep.name);
     d.put("EndpointArn", ep.arn);
     d.put("EndpointConfigName", ep.configName);
@@ -1223,14 +1223,14 @@ final class Endpoints {
   }
 
   ObjectNode describe(Endpoint ep, Instant now) {
-    ObjectNode n = Json.object();
+    ObjectNode n = LocalJson.object();
     n.put("EndpointName", ep.name);
     n.put("EndpointArn", ep.arn);
     n.put("EndpointConfigName", ep.configName);
     Fleet shown = ep.fleet;
     if (shown != null) {
-      ArrayNode production = Json.MAPPER.createArrayNode();
-      ArrayNode shadow = Json.MAPPER.createArrayNode();
+      ArrayNode production = LocalJson.MAPPER.createArrayNode();
+      ArrayNode shadow = LocalJson.MAPPER.createArrayNode();
       for (Variant v : shown.variants.values()) {
         ObjectNode s = variantSummary(ep, shown, v, now, false);
         if (ep.op instanceof Reweigh r && (r.scaleOut.containsKey(v) || r.previousCounts.containsKey(v))) {
@@ -1259,8 +1259,8 @@ final class Endpoints {
       ObjectNode pending = n.putObject("PendingDeploymentSummary");
       pending.put("EndpointConfigName", d.target.configName);
       pending.put("StartTime", Wire.epochSeconds(d.started));
-      ArrayNode production = Json.MAPPER.createArrayNode();
-      ArrayNode shadow = Json.MAPPER.createArrayNode();
+      ArrayNode production = LocalJson.MAPPER.createArrayNode();
+      ArrayNode shadow = LocalJson.MAPPER.createArrayNode();
       for (Variant v : d.target.variants.values()) {
         ObjectNode s = variantSummary(ep, d.target, v, now, true);
         s.set("VariantStatus", d.pendingStatus(v, now));
@@ -1298,7 +1298,7 @@ final class Endpoints {
   }
 
   private ObjectNode variantSummary(Endpoint ep, Fleet fleet, Variant v, Instant now, boolean pending) {
-    ObjectNode s = Json.object();
+    ObjectNode s = LocalJson.object();
     s.put("VariantName", v.name);
     ArrayNode images = s.putArray("DeployedImages");
     Map<String, Instant> seen = new LinkedHashMap<>();

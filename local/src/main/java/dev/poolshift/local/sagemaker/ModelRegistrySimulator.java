@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +20,7 @@ import java.util.Set;
  * the "SageMaker Model Package State Change" events of §3.1. Packages validate instantly (status
  * {@code Completed} at creation): the registry's own validation jobs are out of scope.
  */
-final class ModelRegistry {
+final class ModelRegistrySimulator {
   static final String[] APPROVAL = {"Approved", "Rejected", "PendingManualApproval"};
   private static final int MAX_ADDITIONAL_SPECS = 15;
 
@@ -93,7 +93,7 @@ final class ModelRegistry {
   private final Map<String, Integer> lastVersion = new HashMap<>();
   private final Map<String, Package> byClientToken = new HashMap<>();
 
-  ModelRegistry(SageMakerWorld w) {
+  ModelRegistrySimulator(SageMakerWorld w) {
     this.w = w;
   }
 
@@ -110,7 +110,7 @@ final class ModelRegistry {
     Group g = new Group(name, arn, description, now, w.nextSequence());
     groups.put(Wire.lower(name), g);
     w.tags.put(arn, tags);
-    return Json.object().put("ModelPackageGroupArn", arn);
+    return LocalJson.object().put("ModelPackageGroupArn", arn);
   }
 
   ObjectNode describeGroup(ObjectNode req) {
@@ -126,7 +126,7 @@ final class ModelRegistry {
         "CreationTime", Comparator.comparing((Group g) -> g.created)), "CreationTime", "Ascending",
         Comparator.comparingLong(g -> g.seq));
     Listing.Page<Group> page = Listing.page(all, req);
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("ModelPackageGroupSummaryList");
     page.items().forEach(g -> list.add(groupSummary(g)));
     if (page.nextToken() != null) {
@@ -136,7 +136,7 @@ final class ModelRegistry {
   }
 
   private ObjectNode groupSummary(Group g) {
-    ObjectNode n = Json.object();
+    ObjectNode n = LocalJson.object();
     n.put("ModelPackageGroupName", g.name);
     n.put("ModelPackageGroupArn", g.arn);
     if (g.description != null) {
@@ -176,7 +176,7 @@ final class ModelRegistry {
     String token = Wire.text(req, "ClientToken", "");
     if (token != null && byClientToken.containsKey(token)) {
       // The SDK fills ClientToken and reuses it on retries: a retried create is not a new version.
-      return Json.object().put("ModelPackageArn", byClientToken.get(token).arn);
+      return LocalJson.object().put("ModelPackageArn", byClientToken.get(token).arn);
     }
     String approval = Wire.oneOf(req, "ModelApprovalStatus", "", APPROVAL);
     validateSpec(Wire.object(req, "InferenceSpecification", ""), "inferenceSpecification.");
@@ -222,7 +222,7 @@ final class ModelRegistry {
       // leave it out, the harsher case for a loop-safe rule that requires it.
       emitEvent(p, null);
     }
-    return Json.object().put("ModelPackageArn", arn);
+    return LocalJson.object().put("ModelPackageArn", arn);
   }
 
   ObjectNode describePackage(ObjectNode req) {
@@ -232,7 +232,7 @@ final class ModelRegistry {
   }
 
   ObjectNode describe(Package p) {
-    ObjectNode n = Json.object();
+    ObjectNode n = LocalJson.object();
     n.put("ModelPackageName", p.name);
     if (p.group != null) {
       n.put("ModelPackageGroupName", p.group.name);
@@ -277,7 +277,7 @@ final class ModelRegistry {
         "CreationTime", Comparator.comparing((Package p) -> p.created)), "CreationTime", "Ascending",
         Comparator.comparingLong(p -> p.seq));
     Listing.Page<Package> page = Listing.page(all, req);
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("ModelPackageSummaryList");
     for (Package p : page.items()) {
       ObjectNode s = list.addObject();
@@ -307,7 +307,7 @@ final class ModelRegistry {
     Package p = requirePackage(Wire.requiredText(req, "ModelPackageArn", ""));
     String token = Wire.text(req, "ClientToken", "");
     if (token != null && p.updateTokens.contains(token)) {
-      return Json.object().put("ModelPackageArn", p.arn);
+      return LocalJson.object().put("ModelPackageArn", p.arn);
     }
     ObjectNode doc = p.doc.deepCopy();
     // The event lists the members the request set, even when the value did not change: the
@@ -375,7 +375,7 @@ final class ModelRegistry {
       p.updateTokens.add(token);
     }
     emitEvent(p, updated);
-    return Json.object().put("ModelPackageArn", p.arn);
+    return LocalJson.object().put("ModelPackageArn", p.arn);
   }
 
   /** By ARN (any case) or, for an unversioned package, by name. */

@@ -2,7 +2,7 @@ package dev.poolshift.local.sagemaker;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -109,7 +109,7 @@ final class Models {
     Model m = new Model(name, arn, doc, now, w.nextSequence(), packageArn, specName, image);
     models.put(Wire.lower(name), m);
     w.tags.put(arn, tags);
-    return Json.object().put("ModelArn", arn);
+    return LocalJson.object().put("ModelArn", arn);
   }
 
   private record Resolved(String packageArn, String specName, String image) {}
@@ -131,7 +131,7 @@ final class Models {
       }
       return new Resolved(null, null, image);
     }
-    ModelRegistry.Package p = w.registry.find(packageName);
+    ModelRegistrySimulator.Package p = w.registry.find(packageName);
     if (p == null) {
       throw Errors.validation("ModelPackage " + packageName + " does not exist.");
     }
@@ -160,7 +160,7 @@ final class Models {
 
   ObjectNode describe(ObjectNode req) {
     Model m = require(Wire.requiredText(req, "ModelName", ""));
-    ObjectNode n = Json.object();
+    ObjectNode n = LocalJson.object();
     n.put("ModelName", m.name);
     n.setAll(m.doc.deepCopy());
     n.put("ModelArn", m.arn);
@@ -176,7 +176,7 @@ final class Models {
     // Deleting a model an endpoint runs is allowed (§1.12): running instances keep serving it.
     models.remove(Wire.lower(m.name));
     w.tags.drop(m.arn);
-    return Json.object();
+    return LocalJson.object();
   }
 
   ObjectNode list(ObjectNode req) {
@@ -187,7 +187,7 @@ final class Models {
         "CreationTime", Comparator.comparing((Model m) -> m.created)), "CreationTime", "Descending",
         Comparator.comparingLong(m -> m.seq));
     Listing.Page<Model> page = Listing.page(all, req);
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("Models");
     page.items().forEach(m -> list.addObject().put("ModelName", m.name).put("ModelArn", m.arn)
         .put("CreationTime", Wire.epochSeconds(m.created)));

@@ -1,7 +1,7 @@
 package dev.poolshift.local.sagemaker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 
 /**
@@ -19,7 +19,7 @@ public record SageMakerMutation(Instant time, String operation, String endpointN
 
   /** The entry as {@code run --json} reports it. */
   public ObjectNode toJson() {
-    ObjectNode n = Json.object();
+    ObjectNode n = LocalJson.object();
     n.put("time", time.toString());
     n.put("operation", operation);
     if (endpointName != null) {

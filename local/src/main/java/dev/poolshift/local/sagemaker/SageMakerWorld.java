@@ -8,7 +8,7 @@ import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
 import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -52,10 +52,10 @@ public final class SageMakerWorld {
   private boolean servingDirty;
   final CapacityLedger ledger;
   final Tags tags = new Tags();
-  final ModelRegistry registry;
+  final ModelRegistrySimulator registry;
   final Models models;
   final EndpointConfigs configs;
-  final Endpoints endpoints;
+  final EndpointSimulator endpoints;
   private SageMakerTimings timings = SageMakerTimings.DEFAULTS;
   private long sequence;
   private int instanceCounter;
@@ -79,10 +79,10 @@ public final class SageMakerWorld {
     this.aws = aws;
     this.publisher = events;
     this.ledger = new CapacityLedger(sim.start());
-    this.registry = new ModelRegistry(this);
+    this.registry = new ModelRegistrySimulator(this);
     this.models = new Models(this);
     this.configs = new EndpointConfigs(this);
-    this.endpoints = new Endpoints(this);
+    this.endpoints = new EndpointSimulator(this);
     // AWS warns that one state change can produce several events (§3); by default the terminal
     // ones arrive twice so consumers are exercised for idempotency.
     endpointEventCopies.put("IN_SERVICE", 2);
@@ -215,7 +215,7 @@ public final class SageMakerWorld {
     String arn = requireTaggable(req);
     var added = Tags.read(req, "");
     tags.put(arn, added);
-    return Json.object().set("Tags", Tags.toList(added));
+    return LocalJson.object().set("Tags", Tags.toList(added));
   }
 
   private ObjectNode listTags(ObjectNode req) {
@@ -224,7 +224,7 @@ public final class SageMakerWorld {
     Listing.Page<Map.Entry<String, String>> page = Listing.page(all, req);
     Map<String, String> m = new LinkedHashMap<>();
     page.items().forEach(e -> m.put(e.getKey(), e.getValue()));
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     out.set("Tags", Tags.toList(m));
     if (page.nextToken() != null) {
       out.put("NextToken", page.nextToken());
@@ -241,7 +241,7 @@ public final class SageMakerWorld {
     List<String> list = new ArrayList<>();
     keys.forEach(k -> list.add(k.asText()));
     tags.removeKeys(arn, list);
-    return Json.object();
+    return LocalJson.object();
   }
 
   private String requireTaggable(ObjectNode req) {
@@ -270,7 +270,7 @@ public final class SageMakerWorld {
 
   private boolean registryGroupExists(String name) {
     try {
-      registry.describeGroup(Json.object().put("ModelPackageGroupName", name));
+      registry.describeGroup(LocalJson.object().put("ModelPackageGroupName", name));
       return true;
     } catch (AwsServiceException e) {
       return false;
@@ -281,7 +281,7 @@ public final class SageMakerWorld {
 
   /** Creates a model package group; returns its ARN. */
   public String seedModelPackageGroup(String name) {
-    return invokeQuietly(() -> registry.createGroup(Json.object().put("ModelPackageGroupName", name), now()))
+    return invokeQuietly(() -> registry.createGroup(LocalJson.object().put("ModelPackageGroupName", name), now()))
         .get("ModelPackageGroupArn").asText();
   }
 
@@ -305,7 +305,7 @@ public final class SageMakerWorld {
       if (!registryGroupExists(group)) {
         seedModelPackageGroup(group);
       }
-      ObjectNode req = Json.object();
+      ObjectNode req = LocalJson.object();
       req.put("ModelPackageGroupName", group);
       req.put("ModelApprovalStatus", approvalStatus);
       ObjectNode spec = req.putObject("InferenceSpecification");
@@ -333,7 +333,7 @@ public final class SageMakerWorld {
    * specifications), with a default execution role. Returns the model ARN.
    */
   public String seedModelFromPackage(String modelName, String modelPackageArn, String inferenceSpecificationName) {
-    ObjectNode req = Json.object().put("ModelName", modelName);
+    ObjectNode req = LocalJson.object().put("ModelName", modelName);
     ObjectNode c = req.putObject("PrimaryContainer").put("ModelPackageName", modelPackageArn);
     if (inferenceSpecificationName != null) {
       c.put("InferenceSpecificationName", inferenceSpecificationName);
@@ -458,20 +458,20 @@ public final class SageMakerWorld {
 
   /** The next Create/UpdateEndpoint of the endpoint fails its container health check. */
   public void failNextDeploymentHealthCheck(String endpointName) {
-    fault(endpointName, Endpoints.Fault.HEALTH_CHECK);
+    fault(endpointName, EndpointSimulator.Fault.HEALTH_CHECK);
   }
 
   /** The next UpdateEndpoint provisions, then silently returns to the old config (no FailureReason). */
   public void rollBackNextUpdateSilently(String endpointName) {
-    fault(endpointName, Endpoints.Fault.SILENT_ROLLBACK);
+    fault(endpointName, EndpointSimulator.Fault.SILENT_ROLLBACK);
   }
 
   /** The next UpdateEndpoint ends {@code UpdateRollbackFailed}, serving old and new instances. */
   public void failNextUpdateRollback(String endpointName) {
-    fault(endpointName, Endpoints.Fault.ROLLBACK_FAILS);
+    fault(endpointName, EndpointSimulator.Fault.ROLLBACK_FAILS);
   }
 
-  private void fault(String endpointName, Endpoints.Fault fault) {
+  private void fault(String endpointName, EndpointSimulator.Fault fault) {
     locked(() -> {
       endpoints.injectFault(endpointName, fault);
       return null;
@@ -575,7 +575,7 @@ public final class SageMakerWorld {
 
   public Optional<EndpointView> endpoint(String endpointName) {
     return locked(() -> {
-      Endpoints.Endpoint ep = endpoints.find(endpointName);
+      EndpointSimulator.Endpoint ep = endpoints.find(endpointName);
       return Optional.ofNullable(ep == null ? null : endpoints.view(ep, now()));
     });
   }
@@ -639,7 +639,7 @@ public final class SageMakerWorld {
   /** {@code sagemakerMutations} for {@code run --json}: accepted calls only. */
   public ArrayNode mutationsJson() {
     return locked(() -> {
-      ArrayNode a = Json.MAPPER.createArrayNode();
+      ArrayNode a = LocalJson.MAPPER.createArrayNode();
       mutations.stream().filter(SageMakerMutation::accepted).forEach(m -> a.add(m.toJson()));
       return a;
     });

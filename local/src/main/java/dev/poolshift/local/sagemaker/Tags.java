@@ -3,7 +3,7 @@ package dev.poolshift.local.sagemaker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,13 +65,13 @@ final class Tags {
   }
 
   static ArrayNode toList(Map<String, String> tags) {
-    ArrayNode list = Json.MAPPER.createArrayNode();
+    ArrayNode list = LocalJson.MAPPER.createArrayNode();
     tags.forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
     return list;
   }
 
   static ObjectNode toMap(Map<String, String> tags) {
-    ObjectNode map = Json.object();
+    ObjectNode map = LocalJson.object();
     tags.forEach(map::put);
     return map;
   }

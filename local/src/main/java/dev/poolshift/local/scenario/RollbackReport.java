@@ -3,9 +3,9 @@ package dev.poolshift.local.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.asl.HistoryEvent;
-import dev.poolshift.local.cloudwatch.AlarmState;
+import dev.poolshift.local.cloudwatch.AlarmStateValue;
 import dev.poolshift.local.cloudwatch.AlarmTransition;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.EndpointMoment;
 import dev.poolshift.local.sagemaker.SageMakerMutation;
@@ -45,7 +45,7 @@ final class RollbackReport {
       Instant baselineRestoredAt) {
 
     ObjectNode json(Instant t0) {
-      ObjectNode n = Json.object();
+      ObjectNode n = LocalJson.object();
       n.put("execution", execution);
       n.put("endpoint", endpoint);
       n.put("modelPackageArn", modelPackageArn);
@@ -132,7 +132,7 @@ final class RollbackReport {
     for (HistoryEvent h : history) {
       if (h.type().endsWith("StateExited") && PLAN_STATE.equals(h.details().path("name").asText())) {
         String output = h.details().path("output").asText(null);
-        return output == null ? null : Json.parse(output);
+        return output == null ? null : LocalJson.parse(output);
       }
     }
     return null;
@@ -146,7 +146,7 @@ final class RollbackReport {
     Set<String> names = new java.util.HashSet<>();
     plan.path("alarms").forEach(a -> names.add(a.asText()));
     List<AlarmTransition> fired = runtime.cloudWatch().transitions().stream()
-        .filter(t -> t.to() == AlarmState.ALARM && names.contains(t.alarmName())
+        .filter(t -> t.to() == AlarmStateValue.ALARM && names.contains(t.alarmName())
             && !t.at().isBefore(s.startDate()) && !t.at().isAfter(s.stopDate()))
         .sorted(Comparator.comparing(AlarmTransition::at)).toList();
     String cause = s.cause() == null ? "" : s.cause();

@@ -2,7 +2,7 @@ package dev.poolshift.local.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -86,7 +86,7 @@ public record Scenario(
   public static Scenario load(Path file) {
     JsonNode root;
     try {
-      root = Json.read(file);
+      root = LocalJson.read(file);
     } catch (IllegalArgumentException e) {
       throw new ScenarioException(file.toString(), List.of(e.getMessage()));
     }
@@ -139,7 +139,7 @@ public record Scenario(
     List<Group> groups = new ArrayList<>();
     List<Endpoint> endpoints = new ArrayList<>();
     Map<String, JsonNode> profiles = new LinkedHashMap<>();
-    ObjectNode world = obj.has("world") ? r.object("world", obj.get("world")).orElse(Json.object()) : Json.object();
+    ObjectNode world = obj.has("world") ? r.object("world", obj.get("world")).orElse(LocalJson.object()) : LocalJson.object();
     r.allowOnly("world", world, "modelPackageGroups", "endpoints", "profiles", "alarms");
     List<JsonNode> alarms = r.array("world.alarms", world.get("alarms"));
     int gi = 0;
@@ -216,7 +216,7 @@ public record Scenario(
             ? (int) r.integer(vat + ".provisionTimeoutSeconds", vo.get("provisionTimeoutSeconds"), 300, 3600) : null;
         int count = vo.has("instanceCount") ? (int) r.integer(vat + ".instanceCount", vo.get("instanceCount"), 1, 1000) : 1;
         double weight = vo.has("weight") ? r.number(vat + ".weight", vo.get("weight"), 0, 1e9) : 1.0;
-        ObjectNode extras = vo.has("extras") ? r.object(vat + ".extras", vo.get("extras")).orElse(Json.object()) : Json.object();
+        ObjectNode extras = vo.has("extras") ? r.object(vat + ".extras", vo.get("extras")).orElse(LocalJson.object()) : LocalJson.object();
         Autoscaling autoscaling = vo.has("autoscaling") ? autoscaling(r, vat + ".autoscaling", vo.get("autoscaling")) : null;
         variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras,
             autoscaling));
@@ -224,7 +224,7 @@ public record Scenario(
       if (variants.isEmpty()) {
         r.problem(at + ".variants", "at least one variant is required");
       }
-      ObjectNode extras = eo.has("config") ? r.object(at + ".config", eo.get("config")).orElse(Json.object()) : Json.object();
+      ObjectNode extras = eo.has("config") ? r.object(at + ".config", eo.get("config")).orElse(LocalJson.object()) : LocalJson.object();
       Map<String, String> tags = new LinkedHashMap<>();
       if (eo.has("tags")) {
         r.object(at + ".tags", eo.get("tags")).ifPresent(t -> t.fields().forEachRemaining(x -> tags.put(x.getKey(), x.getValue().asText())));
@@ -241,7 +241,7 @@ public record Scenario(
             r.problem(at, "file " + value.asText() + " not found");
             return;
           }
-          value = Json.read(file);
+          value = LocalJson.read(file);
         }
         if (!value.isObject()) {
           r.problem(at, "must be a profile object or the path of a profile file");

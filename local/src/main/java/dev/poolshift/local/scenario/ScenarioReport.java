@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.asl.HistoryEvent;
 import dev.poolshift.local.events.BusEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.EndpointView;
 import dev.poolshift.local.sagemaker.InstanceView;
@@ -50,7 +50,7 @@ public final class ScenarioReport {
 
   static ScenarioReport of(Scenario scenario, LocalRuntime runtime, boolean finished, long wallMillis) {
     Instant t0 = scenario.start();
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     out.put("scenario", scenario.name());
     out.put("finished", finished);
     List<Line> lines = new ArrayList<>();
@@ -71,7 +71,7 @@ public final class ScenarioReport {
         x.put("endedAtSeconds", seconds(t0, s.stopDate()));
       }
       if (s.output() != null) {
-        x.set("output", Json.parse(s.output()));
+        x.set("output", LocalJson.parse(s.output()));
       }
       lines.add(new Line(seconds(t0, s.startDate()), "execution " + s.name() + " started"));
       for (HistoryEvent h : e.history()) {
@@ -130,7 +130,7 @@ public final class ScenarioReport {
       lastStatus = line;
     }
     for (Scenario.Event ev : scenario.timeline()) {
-      lines.add(new Line(ev.at(), "timeline: " + ev.action() + " " + Json.write(ev.spec())));
+      lines.add(new Line(ev.at(), "timeline: " + ev.action() + " " + LocalJson.write(ev.spec())));
     }
 
     ArrayNode rollbacks = out.putArray("rollbacks");
@@ -167,7 +167,7 @@ public final class ScenarioReport {
   }
 
   static ObjectNode endpoint(EndpointView ep) {
-    ObjectNode e = Json.object();
+    ObjectNode e = LocalJson.object();
     e.put("status", ep.status());
     e.put("endpointConfigName", ep.configName());
     if (ep.failureReason() != null) {
@@ -181,7 +181,7 @@ public final class ScenarioReport {
       List<String> packages = serving.stream().map(InstanceView::modelVersionKey).distinct().toList();
       vn.put("modelPackageArn", packages.size() == 1 ? packages.get(0) : null);
       if (packages.size() > 1) {
-        vn.set("modelPackageArns", Json.MAPPER.valueToTree(packages));
+        vn.set("modelPackageArns", LocalJson.MAPPER.valueToTree(packages));
       }
       vn.put("currentWeight", v.currentWeight());
       vn.put("currentInstanceCount", v.currentInstanceCount());
@@ -200,7 +200,7 @@ public final class ScenarioReport {
       case ABORTED -> "ABORTED";
       case TIMED_OUT -> "TIMED_OUT";
       case SUCCEEDED -> {
-        JsonNode out = s.output() == null ? null : Json.parse(s.output());
+        JsonNode out = s.output() == null ? null : LocalJson.parse(s.output());
         yield out != null && out.hasNonNull("outcome") ? out.get("outcome").asText() : "SUCCEEDED";
       }
       default -> {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.cloudwatch.TrafficScenario;
 import dev.poolshift.local.events.EventBusSettings;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.CapacityPoint;
 import dev.poolshift.local.sagemaker.SageMakerTimings;
@@ -98,7 +98,7 @@ public final class ScenarioRunner {
         continue;
       }
       String at = "world.endpoints[" + endpoint.name() + "].variants[" + i + "].autoscaling";
-      ObjectNode target = Json.object().put("ServiceNamespace", "sagemaker")
+      ObjectNode target = LocalJson.object().put("ServiceNamespace", "sagemaker")
           .put("ResourceId", "endpoint/" + endpoint.name() + "/variant/" + v.variantName())
           .put("ScalableDimension", "sagemaker:variant:DesiredInstanceCount")
           .put("MinCapacity", a.minCapacity()).put("MaxCapacity", a.maxCapacity());
@@ -198,7 +198,7 @@ public final class ScenarioRunner {
     scenario.profiles().forEach((group, profile) -> {
       ObjectNode stored = profile.deepCopy();
       stored.remove("$schema");
-      runtime.ssm().put(prefix + "/" + group, Json.write(stored));
+      runtime.ssm().put(prefix + "/" + group, LocalJson.write(stored));
     });
   }
 
@@ -347,7 +347,7 @@ public final class ScenarioRunner {
     switch (event.action()) {
       case "approve", "reject" -> {
         String pkg = spec.isTextual() ? spec.asText() : spec.path("modelPackage").asText();
-        ObjectNode request = Json.object()
+        ObjectNode request = LocalJson.object()
             .put("ModelPackageArn", packageArn(runtime, pkg))
             .put("ModelApprovalStatus", event.action().equals("approve") ? "Approved" : "Rejected");
         if (spec.has("description")) {
@@ -356,17 +356,17 @@ public final class ScenarioRunner {
         runtime.sageMaker().invoke("UpdateModelPackage", request);
       }
       case "updatePackageMetadata" -> {
-        ObjectNode request = Json.object().put("ModelPackageArn", packageArn(runtime, spec.path("modelPackage").asText()));
+        ObjectNode request = LocalJson.object().put("ModelPackageArn", packageArn(runtime, spec.path("modelPackage").asText()));
         request.set("CustomerMetadataProperties", spec.path("customerMetadataProperties"));
         runtime.sageMaker().invoke("UpdateModelPackage", request);
       }
       case "startExecution" -> {
         JsonNode input = spec.path("input");
         if (input.isTextual()) {
-          input = Json.read(scenario.baseDir().resolve(input.asText()));
+          input = LocalJson.read(scenario.baseDir().resolve(input.asText()));
         }
         String name = spec.hasNonNull("name") ? spec.get("name").asText() : null;
-        runtime.stepFunctions().startExecution(rolloutStateMachine(runtime, spec), name, Json.write(input));
+        runtime.stepFunctions().startExecution(rolloutStateMachine(runtime, spec), name, LocalJson.write(input));
       }
       case "stopExecution" -> {
         String name = spec.isTextual() ? spec.asText() : spec.path("name").asText();

@@ -2,7 +2,7 @@ package dev.poolshift.local.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.cloudwatch.AlarmState;
+import dev.poolshift.local.cloudwatch.AlarmStateValue;
 import dev.poolshift.local.events.EventFaults;
 import dev.poolshift.local.lambda.LambdaFaults;
 import dev.poolshift.local.runtime.LocalRuntime;
@@ -207,7 +207,7 @@ final class TimelineFaults {
       if (runtime.cloudWatch().alarm(alarm).isEmpty()) {
         throw new IllegalStateException("timeline setAlarmState: no alarm named " + alarm + " at this time");
       }
-      runtime.cloudWatch().setAlarmState(alarm, AlarmState.valueOf(spec.get("state").asText()),
+      runtime.cloudWatch().setAlarmState(alarm, AlarmStateValue.valueOf(spec.get("state").asText()),
           spec.path("reason").asText("set by the scenario timeline"), null);
       return;
     }

@@ -7,7 +7,7 @@ import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.http.JsonProtocolService;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.SageMakerWorld;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ public final class ServiceQuotasService extends JsonProtocolService {
       from = offset(r.get("NextToken").asText(), all.size());
     }
     int to = Math.min(all.size(), from + max);
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     ArrayNode quotas = out.putArray("Quotas");
     all.subList(from, to).forEach(quotas::add);
     if (to < all.size()) {
@@ -149,7 +149,7 @@ public final class ServiceQuotasService extends JsonProtocolService {
     }
     for (String type : types()) {
       if (quotaCode(type).equals(code)) {
-        return Json.object().set("Quota", quota(service, type));
+        return LocalJson.object().set("Quota", quota(service, type));
       }
     }
     throw AwsServiceException.client("NoSuchResourceException",
@@ -172,7 +172,7 @@ public final class ServiceQuotasService extends JsonProtocolService {
 
   private ObjectNode quota(String service, String type) {
     String code = quotaCode(type);
-    ObjectNode q = Json.object();
+    ObjectNode q = LocalJson.object();
     q.put("ServiceCode", service);
     q.put("ServiceName", "Amazon SageMaker");
     q.put("QuotaArn", "arn:" + aws.partition() + ":servicequotas:" + aws.region() + ":"

@@ -20,7 +20,7 @@ public final class Execution {
   private final History history;
   private Interpreter interpreter;
   private Simulation.Timer timeoutTimer;
-  private ExecutionStatus status = ExecutionStatus.RUNNING;
+  private SfnExecutionStatus status = SfnExecutionStatus.RUNNING;
   private Instant stopDate;
   private String output;
   private String error;
@@ -36,7 +36,7 @@ public final class Execution {
   }
 
   /** An immutable view of an execution at one moment. */
-  public record Snapshot(String executionArn, String stateMachineArn, String name, ExecutionStatus status,
+  public record Snapshot(String executionArn, String stateMachineArn, String name, SfnExecutionStatus status,
       Instant startDate, Instant stopDate, String input, String output, String error, String cause,
       long stateTransitions) {}
 
@@ -65,7 +65,7 @@ public final class Execution {
         stateTransitions());
   }
 
-  public synchronized ExecutionStatus status() {
+  public synchronized SfnExecutionStatus status() {
     return status;
   }
 
@@ -104,8 +104,8 @@ public final class Execution {
   }
 
   /** Moves to a closed status; false if the execution had already closed. Caller holds the lock. */
-  boolean close(ExecutionStatus closed, Instant at, String output, String error, String cause) {
-    if (status != ExecutionStatus.RUNNING) {
+  boolean close(SfnExecutionStatus closed, Instant at, String output, String error, String cause) {
+    if (status != SfnExecutionStatus.RUNNING) {
       return false;
     }
     this.status = closed;

@@ -1,6 +1,6 @@
 package dev.poolshift.local.sfn;
 
 /** DescribeExecution's {@code status}. */
-public enum ExecutionStatus {
+public enum SfnExecutionStatus {
   RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
 }

@@ -4,10 +4,10 @@ package dev.poolshift.local.sfn;
  * Execution (and state machine) name rules of API:StartExecution: 1 to 80 characters; no
  * whitespace, brackets, wildcards, special characters, control characters or surrogates.
  */
-final class ExecutionNames {
+final class SfnNameRules {
   private static final String FORBIDDEN = "<>{}[]?*\"#%\\^|~`$&,;:/";
 
-  private ExecutionNames() {}
+  private SfnNameRules() {}
 
   static boolean isValid(String name) {
     if (name == null || name.isEmpty() || name.codePointCount(0, name.length()) > 80) {

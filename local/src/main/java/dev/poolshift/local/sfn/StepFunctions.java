@@ -16,7 +16,7 @@ import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
 import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.ActivityCancelledException;
 import dev.poolshift.local.sim.Simulation;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +94,7 @@ public final class StepFunctions {
    */
   public StateMachine registerStateMachine(String name, String definition, String roleArn)
       throws InvalidDefinitionException {
-    if (!ExecutionNames.isValid(name)) {
+    if (!SfnNameRules.isValid(name)) {
       throw AwsServiceException.client("InvalidName", "Invalid Name: '" + name + "'");
     }
     Definition compiled = loader.load(definition);
@@ -139,7 +139,7 @@ public final class StepFunctions {
       throw AwsServiceException.client("InvalidArn", "Invalid Arn: '" + stateMachineArn + "'");
     }
     String executionName = name == null ? UUID.randomUUID().toString() : name;
-    if (!ExecutionNames.isValid(executionName)) {
+    if (!SfnNameRules.isValid(executionName)) {
       throw AwsServiceException.client("InvalidName", "Invalid Name: '" + executionName + "'");
     }
     String inputText = input == null ? "{}" : input;
@@ -149,7 +149,7 @@ public final class StepFunctions {
     }
     JsonNode inputJson;
     try {
-      inputJson = Json.parse(inputText);
+      inputJson = LocalJson.parse(inputText);
     } catch (IllegalArgumentException e) {
       throw AwsServiceException.client("InvalidExecutionInput", "Invalid State Machine Execution Input: '"
           + e.getMessage() + "'");
@@ -165,7 +165,7 @@ public final class StepFunctions {
       Execution existing = executions.get(arn);
       if (existing != null) {
         Execution.Snapshot s = existing.snapshot();
-        if (s.status() == ExecutionStatus.RUNNING && s.input().equals(inputText)) {
+        if (s.status() == SfnExecutionStatus.RUNNING && s.input().equals(inputText)) {
           return new Started(arn, s.startDate());
         }
         boolean expired = s.stopDate() != null && !sim.now().isBefore(s.stopDate().plus(NAME_RETENTION));
@@ -188,7 +188,7 @@ public final class StepFunctions {
         execution.startDate(), machine.arn(), machine.name());
     Interpreter interpreter = new Interpreter(machine.definition(), info, sim, execution.historyLog(), tokens,
         aws.region());
-    ObjectNode started = Json.object().put("input", execution.input());
+    ObjectNode started = LocalJson.object().put("input", execution.input());
     started.putObject("inputDetails").put("truncated", false);
     if (machine.roleArn() != null) {
       started.put("roleArn", machine.roleArn());
@@ -208,22 +208,22 @@ public final class StepFunctions {
   private void run(Execution execution, Interpreter interpreter) {
     try {
       JsonNode output = interpreter.run();
-      finish(execution, ExecutionStatus.SUCCEEDED, Json.write(output), null, null);
+      finish(execution, SfnExecutionStatus.SUCCEEDED, LocalJson.write(output), null, null);
     } catch (Interpreter.ExecutionFailure failure) {
-      finish(execution, ExecutionStatus.FAILED, null, failure.error(), failure.cause());
+      finish(execution, SfnExecutionStatus.FAILED, null, failure.error(), failure.cause());
     } catch (ActivityCancelledException stopped) {
       // StopExecution or the execution timeout closed it already.
     } catch (RuntimeException bug) {
       // A bug in the runtime or a task resource: the execution fails visibly, and the simulation
       // reports the exception to whoever drives it.
-      finish(execution, ExecutionStatus.FAILED, null, "States.Runtime", "Internal error in the local runtime: " + bug);
+      finish(execution, SfnExecutionStatus.FAILED, null, "States.Runtime", "Internal error in the local runtime: " + bug);
       throw bug;
     }
   }
 
-  private void finish(Execution execution, ExecutionStatus status, String output, String error, String cause) {
+  private void finish(Execution execution, SfnExecutionStatus status, String output, String error, String cause) {
     Instant now = sim.now();
-    ObjectNode details = Json.object();
+    ObjectNode details = LocalJson.object();
     String type;
     switch (status) {
       case SUCCEEDED -> {
@@ -274,7 +274,7 @@ public final class StepFunctions {
 
   private void timeOut(Execution execution) {
     // DescribeExecution of a timed-out execution shows no error or cause (REC test_global_timeout).
-    finish(execution, ExecutionStatus.TIMED_OUT, null, null, null);
+    finish(execution, SfnExecutionStatus.TIMED_OUT, null, null, null);
   }
 
   /**
@@ -292,7 +292,7 @@ public final class StepFunctions {
       throw AwsServiceException.client("ValidationException", "1 validation error detected: Value at 'cause' failed to "
           + "satisfy constraint: Member must have length less than or equal to 32768");
     }
-    finish(execution, ExecutionStatus.ABORTED, null, error, cause);
+    finish(execution, SfnExecutionStatus.ABORTED, null, error, cause);
     return execution.stopDate();
   }
 
@@ -314,7 +314,7 @@ public final class StepFunctions {
   }
 
   /** ListExecutions' filter: newest first, optionally by status. */
-  public List<Execution.Snapshot> listExecutions(String stateMachineArn, ExecutionStatus statusFilter) {
+  public List<Execution.Snapshot> listExecutions(String stateMachineArn, SfnExecutionStatus statusFilter) {
     synchronized (this) {
       if (!machines.containsKey(stateMachineArn)) {
         throw AwsServiceException.client("StateMachineDoesNotExist", "State Machine Does Not Exist: '"
@@ -336,12 +336,12 @@ public final class StepFunctions {
 
   /** Whether no execution is RUNNING (drive tests with {@code sim.runUntil(sfn::allExecutionsEnded, ...)}). */
   public boolean allExecutionsEnded() {
-    return executions().stream().noneMatch(e -> e.status() == ExecutionStatus.RUNNING);
+    return executions().stream().noneMatch(e -> e.status() == SfnExecutionStatus.RUNNING);
   }
 
   /** Executions still RUNNING. */
   public List<Execution> runningExecutions() {
-    return executions().stream().filter(e -> e.status() == ExecutionStatus.RUNNING).toList();
+    return executions().stream().filter(e -> e.status() == SfnExecutionStatus.RUNNING).toList();
   }
 
   /** Live callback tokens across all executions (a finished run should have none). */
@@ -384,7 +384,7 @@ public final class StepFunctions {
   /** Emits "Step Functions Execution Status Change" for the execution's current status (§1.10.6). */
   private void publish(Execution execution) {
     Execution.Snapshot s = execution.snapshot();
-    ObjectNode detail = Json.object();
+    ObjectNode detail = LocalJson.object();
     detail.put("executionArn", s.executionArn());
     detail.put("stateMachineArn", s.stateMachineArn());
     detail.put("name", s.name());
@@ -397,8 +397,8 @@ public final class StepFunctions {
     }
     String input = s.input();
     String output = s.output();
-    int outputSize = output == null ? 0 : Json.write(output).getBytes(StandardCharsets.UTF_8).length;
-    int inputSize = Json.write(input).getBytes(StandardCharsets.UTF_8).length;
+    int outputSize = output == null ? 0 : LocalJson.write(output).getBytes(StandardCharsets.UTF_8).length;
+    int inputSize = LocalJson.write(input).getBytes(StandardCharsets.UTF_8).length;
     boolean includeOutput = output != null && outputSize <= EVENT_DATA_LIMIT;
     boolean includeInput = inputSize + (includeOutput ? outputSize : 0) <= EVENT_DATA_LIMIT;
     if (includeInput) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.asl.HistoryEvent;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,15 +52,15 @@ public final class StepFunctionsService extends JsonProtocolService {
       case "StopExecution" -> stopExecution(request);
       case "SendTaskSuccess" -> {
         engine.sendTaskSuccess(required(request, "taskToken"), required(request, "output"));
-        yield Json.object();
+        yield LocalJson.object();
       }
       case "SendTaskFailure" -> {
         engine.sendTaskFailure(required(request, "taskToken"), optional(request, "error"), optional(request, "cause"));
-        yield Json.object();
+        yield LocalJson.object();
       }
       case "SendTaskHeartbeat" -> {
         engine.sendTaskHeartbeat(required(request, "taskToken"));
-        yield Json.object();
+        yield LocalJson.object();
       }
       case "GetExecutionHistory" -> history(request);
       case "ListExecutions" -> listExecutions(request);
@@ -74,14 +74,14 @@ public final class StepFunctionsService extends JsonProtocolService {
   private JsonNode startExecution(ObjectNode request) {
     StepFunctions.Started started = engine.startExecution(required(request, "stateMachineArn"),
         optional(request, "name"), optional(request, "input"));
-    ObjectNode response = Json.object().put("executionArn", started.executionArn());
+    ObjectNode response = LocalJson.object().put("executionArn", started.executionArn());
     response.set("startDate", epochSeconds(started.startDate()));
     return response;
   }
 
   private JsonNode describeExecution(ObjectNode request) {
     Execution.Snapshot s = engine.execution(required(request, "executionArn")).snapshot();
-    ObjectNode r = Json.object();
+    ObjectNode r = LocalJson.object();
     r.put("executionArn", s.executionArn());
     r.put("stateMachineArn", s.stateMachineArn());
     r.put("name", s.name());
@@ -116,7 +116,7 @@ public final class StepFunctionsService extends JsonProtocolService {
   private JsonNode stopExecution(ObjectNode request) {
     Instant stopped = engine.stopExecution(required(request, "executionArn"), optional(request, "error"),
         optional(request, "cause"));
-    ObjectNode r = Json.object();
+    ObjectNode r = LocalJson.object();
     r.set("stopDate", epochSeconds(stopped));
     return r;
   }
@@ -128,11 +128,11 @@ public final class StepFunctionsService extends JsonProtocolService {
     }
     boolean includeData = !request.has("includeExecutionData") || request.get("includeExecutionData").asBoolean(true);
     Page page = page(request, events.size());
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    ArrayNode out = LocalJson.MAPPER.createArrayNode();
     for (HistoryEvent e : events.subList(page.from(), page.to())) {
       out.add(render(e, includeData));
     }
-    ObjectNode r = Json.object();
+    ObjectNode r = LocalJson.object();
     r.set("events", out);
     if (page.next() != null) {
       r.put("nextToken", page.next());
@@ -141,7 +141,7 @@ public final class StepFunctionsService extends JsonProtocolService {
   }
 
   static ObjectNode render(HistoryEvent e, boolean includeData) {
-    ObjectNode node = Json.object();
+    ObjectNode node = LocalJson.object();
     node.set("timestamp", epochSeconds(e.timestamp()));
     node.put("type", e.type());
     node.put("id", e.id());
@@ -162,22 +162,22 @@ public final class StepFunctionsService extends JsonProtocolService {
 
   private JsonNode listExecutions(ObjectNode request) {
     String filter = optional(request, "statusFilter");
-    ExecutionStatus status = null;
+    SfnExecutionStatus status = null;
     if (filter != null) {
       try {
-        status = ExecutionStatus.valueOf(filter);
+        status = SfnExecutionStatus.valueOf(filter);
       } catch (IllegalArgumentException e) {
         if (!filter.equals("PENDING_REDRIVE")) {
           throw AwsServiceException.client("ValidationException", "1 validation error detected: Value '" + filter
               + "' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: "
               + "[RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]");
         }
-        return Json.object().set("executions", Json.MAPPER.createArrayNode());
+        return LocalJson.object().set("executions", LocalJson.MAPPER.createArrayNode());
       }
     }
     List<Execution.Snapshot> all = engine.listExecutions(required(request, "stateMachineArn"), status);
     Page page = page(request, all.size());
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    ArrayNode out = LocalJson.MAPPER.createArrayNode();
     for (Execution.Snapshot s : all.subList(page.from(), page.to())) {
       ObjectNode item = out.addObject();
       item.put("executionArn", s.executionArn());
@@ -190,7 +190,7 @@ public final class StepFunctionsService extends JsonProtocolService {
       }
       item.put("redriveCount", 0);
     }
-    ObjectNode r = Json.object();
+    ObjectNode r = LocalJson.object();
     r.set("executions", out);
     if (page.next() != null) {
       r.put("nextToken", page.next());
@@ -202,7 +202,7 @@ public final class StepFunctionsService extends JsonProtocolService {
     String arn = required(request, "stateMachineArn");
     StateMachine machine = engine.stateMachine(arn).orElseThrow(() -> AwsServiceException.client(
         "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'"));
-    ObjectNode r = Json.object();
+    ObjectNode r = LocalJson.object();
     r.put("stateMachineArn", machine.arn());
     r.put("name", machine.name());
     r.put("status", "ACTIVE");
@@ -218,7 +218,7 @@ public final class StepFunctionsService extends JsonProtocolService {
   private JsonNode listStateMachines(ObjectNode request) {
     List<StateMachine> all = engine.stateMachines();
     Page page = page(request, all.size());
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    ArrayNode out = LocalJson.MAPPER.createArrayNode();
     for (StateMachine m : all.subList(page.from(), page.to())) {
       ObjectNode item = out.addObject();
       item.put("stateMachineArn", m.arn());
@@ -226,7 +226,7 @@ public final class StepFunctionsService extends JsonProtocolService {
       item.put("type", "STANDARD");
       item.set("creationDate", epochSeconds(m.creationDate()));
     }
-    ObjectNode r = Json.object();
+    ObjectNode r = LocalJson.object();
     r.set("stateMachines", out);
     if (page.next() != null) {
       r.put("nextToken", page.next());
@@ -270,7 +270,7 @@ public final class StepFunctionsService extends JsonProtocolService {
   }
 
   private static JsonNode epochSeconds(Instant instant) {
-    return Json.NODES.numberNode(BigDecimal.valueOf(instant.toEpochMilli(), 3));
+    return LocalJson.NODES.numberNode(BigDecimal.valueOf(instant.toEpochMilli(), 3));
   }
 
   private static String required(ObjectNode request, String member) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -93,7 +93,7 @@ public final class SsmService extends JsonProtocolService {
     }
     long version = old == null ? 1 : old.version() + 1;
     parameters.put(name, new Parameter(name, type, value, version, sim.now(), tier));
-    return Json.object().put("Version", version).put("Tier", tier);
+    return LocalJson.object().put("Version", version).put("Tier", tier);
   }
 
   private JsonNode getParameter(ObjectNode request) {
@@ -102,12 +102,12 @@ public final class SsmService extends JsonProtocolService {
     if (p == null) {
       throw AwsServiceException.client("ParameterNotFound", "Parameter " + name + " not found.");
     }
-    return Json.object().set("Parameter", render(p));
+    return LocalJson.object().set("Parameter", render(p));
   }
 
   private JsonNode getParameters(ObjectNode request) {
-    ArrayNode found = Json.MAPPER.createArrayNode();
-    ArrayNode invalid = Json.MAPPER.createArrayNode();
+    ArrayNode found = LocalJson.MAPPER.createArrayNode();
+    ArrayNode invalid = LocalJson.MAPPER.createArrayNode();
     for (JsonNode n : request.path("Names")) {
       Parameter p = parameters.get(n.asText());
       if (p == null) {
@@ -116,7 +116,7 @@ public final class SsmService extends JsonProtocolService {
         found.add(render(p));
       }
     }
-    ObjectNode out = Json.object();
+    ObjectNode out = LocalJson.object();
     out.set("Parameters", found);
     out.set("InvalidParameters", invalid);
     return out;
@@ -129,13 +129,13 @@ public final class SsmService extends JsonProtocolService {
     }
     String prefix = path.endsWith("/") ? path : path + "/";
     boolean recursive = request.path("Recursive").asBoolean(false);
-    ArrayNode found = Json.MAPPER.createArrayNode();
+    ArrayNode found = LocalJson.MAPPER.createArrayNode();
     for (Parameter p : parameters.values()) {
       if (p.name().startsWith(prefix) && (recursive || p.name().indexOf('/', prefix.length()) < 0)) {
         found.add(render(p));
       }
     }
-    return Json.object().set("Parameters", found);
+    return LocalJson.object().set("Parameters", found);
   }
 
   private JsonNode deleteParameter(ObjectNode request) {
@@ -143,11 +143,11 @@ public final class SsmService extends JsonProtocolService {
     if (parameters.remove(name) == null) {
       throw AwsServiceException.client("ParameterNotFound", "Parameter " + name + " not found.");
     }
-    return Json.object();
+    return LocalJson.object();
   }
 
   private ObjectNode render(Parameter p) {
-    ObjectNode node = Json.object()
+    ObjectNode node = LocalJson.object()
         .put("Name", p.name())
         .put("Type", p.type())
         .put("Value", p.value())

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * Evaluates CloudFormation intrinsic functions and {@code Ref}/{@code Fn::GetAtt} against the
- * deterministic physical names the local runtime gives each resource (see {@link Template}).
+ * deterministic physical names the local runtime gives each resource (see {@link SamTemplate}).
  * Every error names the place in the template it comes from.
  */
 final class Intrinsics {

@@ -2,7 +2,7 @@ package dev.poolshift.local.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.aws.AwsContext;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.template.FunctionDef.AsyncInvokeConfig;
 import dev.poolshift.local.template.FunctionDef.DeadLetterTarget;
 import dev.poolshift.local.template.Intrinsics.Resource;
@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * {@code DefinitionUri} is read relative to the template and {@code DefinitionSubstitutions} are
  * applied as text ({@code ${Name}}).
  */
-public final class Template {
+public final class SamTemplate {
   private static final String SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
 
@@ -68,7 +68,7 @@ public final class Template {
   private final Map<String, QueueDef> queues = new LinkedHashMap<>();
   private final Map<String, RuleDef> rules = new LinkedHashMap<>();
 
-  private Template(Path file, String yaml, TemplateOptions options) {
+  private SamTemplate(Path file, String yaml, TemplateOptions options) {
     this.file = file;
     this.options = options;
     String source = file.getFileName().toString();
@@ -95,11 +95,11 @@ public final class Template {
   }
 
   /** Loads a template with the default stack name, account and Region. */
-  public static Template load(Path file) {
+  public static SamTemplate load(Path file) {
     return load(file, TemplateOptions.defaults());
   }
 
-  public static Template load(Path file, TemplateOptions options) {
+  public static SamTemplate load(Path file, TemplateOptions options) {
     String yaml;
     try {
       yaml = Files.readString(file);
@@ -108,7 +108,7 @@ public final class Template {
     } catch (IOException e) {
       throw new TemplateException("cannot read template " + file + ": " + e.getMessage(), e);
     }
-    return new Template(file.toAbsolutePath().normalize(), yaml, options);
+    return new SamTemplate(file.toAbsolutePath().normalize(), yaml, options);
   }
 
   // ------------------------------------------------------------------ public view
@@ -699,7 +699,7 @@ public final class Template {
     String text;
     Path definitionFile = null;
     if (inline != null) {
-      text = Json.write(intrinsics.resolve(inline, where + "." + definitionKey));
+      text = LocalJson.write(intrinsics.resolve(inline, where + "." + definitionKey));
     } else if (definitionString != null) {
       text = Intrinsics.text(intrinsics.resolve(definitionString, where + ".DefinitionString"),
           where + ".DefinitionString");
@@ -720,7 +720,7 @@ public final class Template {
     }
     text = substitute(text, r, where + ".DefinitionSubstitutions");
     try {
-      JsonNode parsed = Json.parse(text);
+      JsonNode parsed = LocalJson.parse(text);
       if (!parsed.isObject()) {
         throw new TemplateException(where + ": the state machine definition must be a JSON object");
       }
@@ -967,7 +967,7 @@ public final class Template {
   private static String patternText(Object pattern, String where) {
     if (pattern instanceof String s) {
       try {
-        return Json.write(Json.parse(s));
+        return LocalJson.write(LocalJson.parse(s));
       } catch (IllegalArgumentException e) {
         throw new TemplateException(where + ": not valid JSON: " + e.getMessage(), e);
       }
@@ -975,7 +975,7 @@ public final class Template {
     if (!(pattern instanceof Map<?, ?>)) {
       throw new TemplateException(where + ": expected a mapping (or JSON text)");
     }
-    return Json.write(pattern);
+    return LocalJson.write(pattern);
   }
 
   private static Target target(String id, String arn, Map<?, ?> t, String deadLetter, String where, String rule) {
@@ -987,9 +987,9 @@ public final class Template {
     String input = null;
     if (t.get("Input") != null) {
       Object v = t.get("Input");
-      input = v instanceof Map<?, ?> || v instanceof List<?> ? Json.write(v) : Intrinsics.text(v, where + ".Input");
+      input = v instanceof Map<?, ?> || v instanceof List<?> ? LocalJson.write(v) : Intrinsics.text(v, where + ".Input");
       try {
-        Json.parse(input);
+        LocalJson.parse(input);
       } catch (IllegalArgumentException e) {
         throw new TemplateException(where + ".Input: rule " + rule + ": must be valid JSON text", e);
       }

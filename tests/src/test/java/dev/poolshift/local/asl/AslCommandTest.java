@@ -3,7 +3,7 @@ package dev.poolshift.local.asl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poolshift.local.cli.Main;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,7 +52,7 @@ class AslCommandTest {
         {"Create model": [{"throw": {"error": "Lambda.ServiceException", "cause": "busy"}}, {"return": {"Payload": {"created": true}}}]}""");
 
     assertThat(code).isZero();
-    assertThat(Json.parse(out())).isEqualTo(Json.parse("{\"created\":true}"));
+    assertThat(LocalJson.parse(out())).isEqualTo(LocalJson.parse("{\"created\":true}"));
   }
 
   @Test
@@ -62,7 +62,7 @@ class AslCommandTest {
         "--json");
 
     assertThat(code).isZero();
-    assertThat(Json.parse(out())).isEqualTo(Json.parse(
+    assertThat(LocalJson.parse(out())).isEqualTo(LocalJson.parse(
         "{\"status\":\"SUCCEEDED\",\"output\":1,\"stateTransitions\":3,\"virtualSeconds\":3602}"));
   }
 
@@ -72,7 +72,7 @@ class AslCommandTest {
         {"Create model": [{"throw": {"error": "java.lang.IllegalStateException", "cause": "bad"}}]}""");
 
     assertThat(code).isEqualTo(1);
-    assertThat(Json.parse(out())).isEqualTo(Json.parse(
+    assertThat(LocalJson.parse(out())).isEqualTo(LocalJson.parse(
         "{\"status\":\"FAILED\",\"error\":\"java.lang.IllegalStateException\",\"cause\":\"bad\"}"));
   }
 
@@ -93,7 +93,7 @@ class AslCommandTest {
         "{}", "{\"Approve\": [{\"return\": {\"approved\": true}}]}");
 
     assertThat(code).isZero();
-    assertThat(Json.parse(out())).isEqualTo(Json.parse("{\"approved\":true}"));
+    assertThat(LocalJson.parse(out())).isEqualTo(LocalJson.parse("{\"approved\":true}"));
   }
 
   @Test

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.EventPublisher;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sfn.Execution;
-import dev.poolshift.local.sfn.ExecutionStatus;
+import dev.poolshift.local.sfn.SfnExecutionStatus;
 import dev.poolshift.local.sfn.StateMachine;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sim.Simulation;
@@ -52,18 +52,18 @@ class AslConformanceTest {
     }
     assertThat(files).hasSizeGreaterThan(70);
     return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString().replace(".json", ""),
-        f.toUri(), () -> run(Json.read(f))));
+        f.toUri(), () -> run(LocalJson.read(f))));
   }
 
   static void run(JsonNode testCase) throws Exception {
     JsonNode expect = testCase.get("expect");
     RecordingResource resource = new RecordingResource(
-        MockTaskResource.parse(testCase.has("mocks") ? testCase.get("mocks") : Json.object()));
+        MockTaskResource.parse(testCase.has("mocks") ? testCase.get("mocks") : LocalJson.object()));
     try (Simulation sim = Simulation.discrete(Simulation.DEFAULT_EPOCH)) {
       StepFunctions sfn = new StepFunctions(sim, TaskResources.of(resource), EventPublisher.NONE, AwsContext.DEFAULT);
       StateMachine machine;
       try {
-        machine = sfn.registerStateMachine("Conformance", Json.write(testCase.get("definition")),
+        machine = sfn.registerStateMachine("Conformance", LocalJson.write(testCase.get("definition")),
             "arn:aws:iam::111122223333:role/conformance");
       } catch (InvalidDefinitionException e) {
         if (!expect.has("definitionErrors")) {
@@ -78,7 +78,7 @@ class AslConformanceTest {
         fail("definition was accepted, expected errors " + expect.get("definitionErrors"));
       }
       String name = testCase.path("executionName").asText("conformance");
-      String input = Json.write(testCase.has("input") ? testCase.get("input") : Json.object());
+      String input = LocalJson.write(testCase.has("input") ? testCase.get("input") : LocalJson.object());
       Instant start = sim.now();
       String arn = sfn.startExecution(machine.arn(), name, input).executionArn();
       boolean ended = sim.runUntil(sfn::allExecutionsEnded, start.plus(Duration.ofDays(400)));
@@ -89,11 +89,11 @@ class AslConformanceTest {
       String historyText = history.stream().map(e -> e.id() + ":" + e.type()).toList().toString();
       if (expect.has("status")) {
         assertThat(s.status()).as("status (error %s, cause %s, history %s)", s.error(), s.cause(), historyText)
-            .isEqualTo(ExecutionStatus.valueOf(expect.get("status").asText()));
+            .isEqualTo(SfnExecutionStatus.valueOf(expect.get("status").asText()));
       }
       if (expect.has("output")) {
         assertThat(s.output()).as("output").isNotNull();
-        assertThat(Json.parse(s.output())).as("output").isEqualTo(normalize(expect.get("output")));
+        assertThat(LocalJson.parse(s.output())).as("output").isEqualTo(normalize(expect.get("output")));
       }
       if (expect.has("error")) {
         assertThat(s.error()).as("error (cause %s)", s.cause()).isEqualTo(textOrNull(expect.get("error")));
@@ -138,7 +138,7 @@ class AslConformanceTest {
         HistoryEvent entered = history.stream().filter(h -> h.type().endsWith("StateEntered")
             && h.details().get("name").asText().equals(e.getKey())).findFirst().orElseThrow(
                 () -> new AssertionError("state " + e.getKey() + " never entered: " + historyText));
-        assertThat(Json.parse(entered.details().get("input").asText())).as("input of " + e.getKey())
+        assertThat(LocalJson.parse(entered.details().get("input").asText())).as("input of " + e.getKey())
             .isEqualTo(normalize(e.getValue()));
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = expect.path("calls").fields(); it.hasNext(); ) {
@@ -165,7 +165,7 @@ class AslConformanceTest {
 
   /** Re-reads JSON so that numbers compare by value the way the engine writes them. */
   static JsonNode normalize(JsonNode node) {
-    return Json.parse(Json.write(node));
+    return LocalJson.parse(LocalJson.write(node));
   }
 
   private static String textOrNull(JsonNode node) {

@@ -160,7 +160,7 @@ class ApplicationAutoScalingServiceTest {
     client.registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
         .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).minCapacity(2).maxCapacity(6)
         .suspendedState(st -> st.scheduledScalingSuspended(true)));
-    var tracking = dev.poolshift.local.json.Json.parse("""
+    var tracking = dev.poolshift.local.json.LocalJson.parse("""
         {"PolicyName": "weighted", "PolicyType": "TargetTrackingScaling",
          "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 0.7, "ScaleOutCooldown": 60, "ScaleInCooldown": 300,
            "DisableScaleIn": false, "CustomizedMetricSpecification": {"Metrics": [
@@ -169,7 +169,7 @@ class ApplicationAutoScalingServiceTest {
                "Dimensions": [{"Name": "EndpointName", "Value": "fraud-scoring-prod"}]}}},
              {"Id": "w", "Label": "weighted", "ReturnData": true, "Expression": "a / 12"}]}}}
         """);
-    var step = dev.poolshift.local.json.Json.parse("""
+    var step = dev.poolshift.local.json.LocalJson.parse("""
         {"PolicyName": "step", "PolicyType": "StepScaling",
          "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity", "Cooldown": 120,
            "MetricAggregationType": "Maximum", "StepAdjustments": [
@@ -345,8 +345,8 @@ class ApplicationAutoScalingServiceTest {
 
   /** Targets, policies and scheduled actions as described, without creation times. */
   private com.fasterxml.jackson.databind.JsonNode registry() {
-    var out = dev.poolshift.local.json.Json.object();
-    var ns = dev.poolshift.local.json.Json.object().put("ServiceNamespace", "sagemaker");
+    var out = dev.poolshift.local.json.LocalJson.object();
+    var ns = dev.poolshift.local.json.LocalJson.object().put("ServiceNamespace", "sagemaker");
     out.set("targets", service.invoke("DescribeScalableTargets", ns).path("ScalableTargets"));
     out.set("policies", service.invoke("DescribeScalingPolicies", ns).path("ScalingPolicies"));
     out.set("scheduledActions", service.invoke("DescribeScheduledActions", ns).path("ScheduledActions"));
@@ -355,7 +355,7 @@ class ApplicationAutoScalingServiceTest {
   }
 
   static com.fasterxml.jackson.databind.node.ObjectNode targetTracking(String name, double target) {
-    var policy = dev.poolshift.local.json.Json.object().put("PolicyName", name).put("PolicyType", "TargetTrackingScaling");
+    var policy = dev.poolshift.local.json.LocalJson.object().put("PolicyName", name).put("PolicyType", "TargetTrackingScaling");
     policy.putObject("TargetTrackingScalingPolicyConfiguration").put("TargetValue", target)
         .putObject("PredefinedMetricSpecification").put("PredefinedMetricType", "SageMakerVariantInvocationsPerInstance");
     return policy;

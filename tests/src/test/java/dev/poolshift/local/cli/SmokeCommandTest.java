@@ -3,12 +3,12 @@ package dev.poolshift.local.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.scenario.Scenario;
 import dev.poolshift.local.scenario.ScenarioRunner;
 import dev.poolshift.local.sfn.Execution;
-import dev.poolshift.local.sfn.ExecutionStatus;
+import dev.poolshift.local.sfn.SfnExecutionStatus;
 import dev.poolshift.local.sim.Simulation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,7 +63,7 @@ class SmokeCommandTest {
       Run run = smoke(runtime, "--model-package-group", "fraud-scoring", "--stop", "--json");
 
       assertThat(run.code()).as(run.err()).isZero();
-      JsonNode report = Json.parse(run.out());
+      JsonNode report = LocalJson.parse(run.out());
       String created = packageArn(runtime, 3);
       Execution execution = executionsFor(runtime, created).getFirst();
       assertThat(report.path("result").asText()).isEqualTo("PASS");
@@ -72,7 +72,7 @@ class SmokeCommandTest {
       assertThat(report.path("executionArn").asText()).isEqualTo(execution.arn());
       assertThat(report.path("secondsAfterApproval").asDouble()).isBetween(0.0, 60.0);
       assertThat(report.path("stopped").asBoolean()).isTrue();
-      assertThat(execution.status()).isEqualTo(ExecutionStatus.ABORTED);
+      assertThat(execution.status()).isEqualTo(SfnExecutionStatus.ABORTED);
     }
   }
 
@@ -210,7 +210,7 @@ class SmokeCommandTest {
 
   private static List<Execution> executionsFor(LocalRuntime runtime, String packageArn) {
     return runtime.stepFunctions().executions().stream()
-        .filter(e -> packageArn.equalsIgnoreCase(Json.parse(e.input()).path("modelPackageArn").asText()))
+        .filter(e -> packageArn.equalsIgnoreCase(LocalJson.parse(e.input()).path("modelPackageArn").asText()))
         .toList();
   }
 

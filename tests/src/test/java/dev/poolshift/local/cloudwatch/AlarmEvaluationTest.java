@@ -55,7 +55,7 @@ class AlarmEvaluationTest {
 
     assertThat(v.filled()).isEqualTo(1);
     assertThat(v.breaching()).isEqualTo(2);
-    assertThat(v.state()).contains(AlarmState.OK);
+    assertThat(v.state()).contains(AlarmStateValue.OK);
   }
 
   @Test
@@ -63,7 +63,7 @@ class AlarmEvaluationTest {
     // 3 real datapoints in a range of 5: the treatment is not used; the oldest 0 is among the three.
     for (Treatment t : Treatment.values()) {
       AlarmEvaluation.Verdict v = verdict("0 - X X -", 3, 3, t);
-      assertThat(v.state()).as(t.wire).contains(AlarmState.OK);
+      assertThat(v.state()).as(t.wire).contains(AlarmStateValue.OK);
       assertThat(v.evaluated()).containsExactly(0, 2, 3);
     }
   }
@@ -79,7 +79,7 @@ class AlarmEvaluationTest {
   }
 
   private static String outcome(String datapoints, int m, int n, Treatment t) {
-    Optional<AlarmState> state = verdict(datapoints, m, n, t).state();
+    Optional<AlarmStateValue> state = verdict(datapoints, m, n, t).state();
     return state.map(Enum::name).orElse("RETAIN");
   }
 

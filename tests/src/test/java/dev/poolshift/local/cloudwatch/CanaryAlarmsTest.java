@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.cloudwatch.TrafficScenario.LatencyProfile;
 import dev.poolshift.local.cloudwatch.TrafficScenario.ModelBehaviour;
 import dev.poolshift.local.cloudwatch.TrafficScenario.RequestRate;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ class CanaryAlarmsTest {
     return new Dimension[] {dim("EndpointName", endpoint), dim("VariantName", variant)};
   }
 
-  private AlarmState state(String alarm) {
+  private AlarmStateValue state(String alarm) {
     return h.cloudWatch.alarm(alarm).orElseThrow().state();
   }
 
@@ -81,7 +81,7 @@ class CanaryAlarmsTest {
     h.startTraffic(scenario(6000, new ModelBehaviour(CANARY_V7, null, 0.15, 0, new LatencyProfile(20, 60))));
     rateAlarm("sm-churn-prod-5xx-rate", 60, 3, 2, 2.0, "notBreaching", variant(ENDPOINT, "canary"));
     h.runUntil(h.at("12:10:00"));
-    assertThat(state("sm-churn-prod-5xx-rate")).isEqualTo(AlarmState.OK);
+    assertThat(state("sm-churn-prod-5xx-rate")).isEqualTo(AlarmStateValue.OK);
     h.events.clear();
 
     h.source.serve(ENDPOINT, canaryLayout(CONFIG, canary("ml.g5.2xlarge", 1, CANARY_V7),
@@ -91,7 +91,7 @@ class CanaryAlarmsTest {
 
     // Periods 12:10 and 12:11 breach; the evaluation at 12:12:05 sees 2 of the last 3 (M = 2).
     assertThat(h.cloudWatch.transitions()).last().satisfies(t -> {
-      assertThat(t.to()).isEqualTo(AlarmState.ALARM);
+      assertThat(t.to()).isEqualTo(AlarmStateValue.ALARM);
       assertThat(t.at()).isEqualTo(h.at("12:12:05"));
     });
     assertThat(h.traffic.firstErrorAt(ENDPOINT, CANARY_V7)).hasValueSatisfying(first ->
@@ -109,7 +109,7 @@ class CanaryAlarmsTest {
         .matches("Threshold Crossed: 2 out of the last 3 datapoints \\[[0-9.]+ \\(01/06/26 12:11:00\\), [0-9.]+ "
             + "\\(01/06/26 12:10:00\\)\\] were greater than the threshold \\(2\\.0\\)\\.");
     assertThat(detail.at("/state/reasonData").isTextual()).isTrue();
-    JsonNode reasonData = Json.parse(detail.at("/state/reasonData").asText());
+    JsonNode reasonData = LocalJson.parse(detail.at("/state/reasonData").asText());
     assertThat(reasonData.get("version").asText()).isEqualTo("1.0");
     assertThat(reasonData.get("queryDate").asText()).isEqualTo("2026-06-01T12:12:05.000+0000");
     assertThat(reasonData.get("period").asInt()).isEqualTo(60);
@@ -124,9 +124,9 @@ class CanaryAlarmsTest {
     assertThat(detail.at("/configuration/description").asText()).isEqualTo("5xx rate (%) for sm-churn-prod-5xx-rate");
     JsonNode metrics = detail.at("/configuration/metrics");
     assertThat(metrics).hasSize(3);
-    assertThat(metrics.get(0)).isEqualTo(Json.parse("""
+    assertThat(metrics.get(0)).isEqualTo(LocalJson.parse("""
         {"id": "rate", "expression": "IF(inv > 0, 100 * err / inv, 0)", "label": "5xx rate %", "returnData": true}"""));
-    assertThat(metrics.get(1)).isEqualTo(Json.parse("""
+    assertThat(metrics.get(1)).isEqualTo(LocalJson.parse("""
         {"id": "err", "metricStat": {"metric": {"namespace": "AWS/SageMaker", "name": "Invocation5XXErrors",
           "dimensions": {"EndpointName": "churn-prod", "VariantName": "canary"}}, "period": 60, "stat": "Sum"},
          "returnData": false}"""));
@@ -148,9 +148,9 @@ class CanaryAlarmsTest {
 
     h.runUntil(h.at("12:15:00"));
 
-    assertThat(state("canary-g6-5xx")).isEqualTo(AlarmState.ALARM);
-    assertThat(state("canary-5xx")).isEqualTo(AlarmState.OK);
-    assertThat(state("canary-g5-5xx")).isEqualTo(AlarmState.OK);
+    assertThat(state("canary-g6-5xx")).isEqualTo(AlarmStateValue.ALARM);
+    assertThat(state("canary-5xx")).isEqualTo(AlarmStateValue.OK);
+    assertThat(state("canary-g5-5xx")).isEqualTo(AlarmStateValue.OK);
     assertThat(h.alarmEvents("canary-5xx")).extracting(e -> e.at("/state/value").asText()).containsExactly("OK");
     var canary = h.client.getMetricData(b -> b.startTime(h.sim.start()).endTime(h.at("12:13:00"))
         .metricDataQueries(MetricDataQuery.builder().id("rate").metricStat(s -> s.period(780).stat("Average")
@@ -175,14 +175,14 @@ class CanaryAlarmsTest {
 
     h.runUntil(h.at("12:10:00"));
 
-    assertThat(state("canary-p99")).isEqualTo(AlarmState.ALARM);
-    assertThat(state("primary-p99")).isEqualTo(AlarmState.OK);
+    assertThat(state("canary-p99")).isEqualTo(AlarmStateValue.ALARM);
+    assertThat(state("primary-p99")).isEqualTo(AlarmStateValue.OK);
     // 3 breaching minutes are needed: 12:00, 12:01, 12:02, seen at 12:03:05.
     assertThat(h.cloudWatch.transitions()).filteredOn(t -> t.alarmName().equals("canary-p99"))
         .extracting(AlarmTransition::to, AlarmTransition::at)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(AlarmState.OK, h.at("12:00:05")),
-            org.assertj.core.groups.Tuple.tuple(AlarmState.ALARM, h.at("12:03:05")));
-    JsonNode reasonData = Json.parse(h.cloudWatch.alarm("canary-p99").orElseThrow().stateReasonData());
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(AlarmStateValue.OK, h.at("12:00:05")),
+            org.assertj.core.groups.Tuple.tuple(AlarmStateValue.ALARM, h.at("12:03:05")));
+    JsonNode reasonData = LocalJson.parse(h.cloudWatch.alarm("canary-p99").orElseThrow().stateReasonData());
     assertThat(reasonData.get("extendedStatistic").asText()).isEqualTo("p99");
     assertThat(reasonData.at("/evaluatedDatapoints/0/sampleCount").asDouble()).isBetween(500.0, 700.0);
     var latency = h.client.getMetricData(b -> b.startTime(h.sim.start()).endTime(h.at("12:09:00"))
@@ -203,10 +203,10 @@ class CanaryAlarmsTest {
 
     h.runUntil(h.at("12:10:00"));
 
-    assertThat(state("idle-missing")).isEqualTo(AlarmState.INSUFFICIENT_DATA);
-    assertThat(state("idle-ignore")).isEqualTo(AlarmState.INSUFFICIENT_DATA);
-    assertThat(state("idle-notBreaching")).isEqualTo(AlarmState.OK);
-    assertThat(state("idle-breaching")).isEqualTo(AlarmState.ALARM);
+    assertThat(state("idle-missing")).isEqualTo(AlarmStateValue.INSUFFICIENT_DATA);
+    assertThat(state("idle-ignore")).isEqualTo(AlarmStateValue.INSUFFICIENT_DATA);
+    assertThat(state("idle-notBreaching")).isEqualTo(AlarmStateValue.OK);
+    assertThat(state("idle-breaching")).isEqualTo(AlarmStateValue.ALARM);
     assertThat(h.alarmEvents("idle-missing")).isEmpty();
     assertThat(h.cloudWatch.alarm("idle-notBreaching").orElseThrow().stateReason()).isEqualTo(
         "Threshold Crossed: no datapoints were received for 3 periods and 3 missing datapoints were treated as "
@@ -220,7 +220,7 @@ class CanaryAlarmsTest {
     h.client.putMetricAlarm(b -> b.alarmName("later").namespace("Rehearsal").metricName("Errors").statistic("Sum")
         .period(60).evaluationPeriods(1).threshold(5.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
     h.runUntil(h.at("12:05:00"));
-    assertThat(state("later")).isEqualTo(AlarmState.INSUFFICIENT_DATA);
+    assertThat(state("later")).isEqualTo(AlarmStateValue.INSUFFICIENT_DATA);
 
     h.client.putMetricData(b -> b.namespace("Rehearsal").metricData(MetricDatum.builder().metricName("Errors")
         .value(9.0).build()));
@@ -261,9 +261,9 @@ class CanaryAlarmsTest {
     // 12:05:05 sees all five: 3 breaching -> ALARM for 3-of-5, still OK for 4-of-5.
     assertThat(h.cloudWatch.transitions()).filteredOn(t -> t.alarmName().equals("3-of-5"))
         .extracting(AlarmTransition::to, AlarmTransition::at)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(AlarmState.OK, h.at("12:02:05")),
-            org.assertj.core.groups.Tuple.tuple(AlarmState.ALARM, h.at("12:05:05")));
-    assertThat(state("4-of-5")).isEqualTo(AlarmState.OK);
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(AlarmStateValue.OK, h.at("12:02:05")),
+            org.assertj.core.groups.Tuple.tuple(AlarmStateValue.ALARM, h.at("12:05:05")));
+    assertThat(state("4-of-5")).isEqualTo(AlarmStateValue.OK);
     assertThat(h.cloudWatch.alarm("3-of-5").orElseThrow().stateReason()).isEqualTo("Threshold Crossed: 3 out of the "
         + "last 5 datapoints [9.0 (01/06/26 12:04:00), 9.0 (01/06/26 12:02:00), 9.0 (01/06/26 12:00:00)] were greater "
         + "than the threshold (5.0).");
@@ -302,7 +302,7 @@ class CanaryAlarmsTest {
 
   private Duration detection(String alarm, Instant badFrom) {
     AlarmTransition t = h.cloudWatch.transitions().stream()
-        .filter(x -> x.alarmName().equals(alarm) && x.to() == AlarmState.ALARM).findFirst().orElseThrow();
+        .filter(x -> x.alarmName().equals(alarm) && x.to() == AlarmStateValue.ALARM).findFirst().orElseThrow();
     return Duration.between(badFrom, t.at());
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -152,7 +152,7 @@ class CloudWatchServiceTest {
   void setAlarmStatePublishesTheTransitionAndHoldsOnlyUntilTheNextEvaluation() {
     h.client.putMetricAlarm(b -> rateAlarm(b, "sm-churn-prod-5xx-rate"));
     h.runUntil(h.at("12:00:06"));
-    assertThat(h.cloudWatch.alarm("sm-churn-prod-5xx-rate").orElseThrow().state()).isEqualTo(AlarmState.OK);
+    assertThat(h.cloudWatch.alarm("sm-churn-prod-5xx-rate").orElseThrow().state()).isEqualTo(AlarmStateValue.OK);
 
     h.client.setAlarmState(b -> b.alarmName("sm-churn-prod-5xx-rate").stateValue(StateValue.ALARM)
         .stateReason("testing the pager").stateReasonData("{\"by\":\"test\"}"));
@@ -207,8 +207,8 @@ class CloudWatchServiceTest {
 
     h.runUntil(h.at("12:04:00"));
 
-    assertThat(h.cloudWatch.alarm("p99-evaluate").orElseThrow().state()).isEqualTo(AlarmState.ALARM);
-    assertThat(h.cloudWatch.alarm("p99-ignore").orElseThrow().state()).isEqualTo(AlarmState.INSUFFICIENT_DATA);
+    assertThat(h.cloudWatch.alarm("p99-evaluate").orElseThrow().state()).isEqualTo(AlarmStateValue.ALARM);
+    assertThat(h.cloudWatch.alarm("p99-ignore").orElseThrow().state()).isEqualTo(AlarmStateValue.INSUFFICIENT_DATA);
     assertThat(h.cloudWatch.alarm("p99-ignore").orElseThrow().evaluations()).isEqualTo(4);
   }
 
@@ -355,6 +355,6 @@ class CloudWatchServiceTest {
   }
 
   static JsonNode reasonData(JsonNode event) {
-    return Json.parse(event.at("/state/reasonData").asText());
+    return LocalJson.parse(event.at("/state/reasonData").asText());
   }
 }

@@ -220,8 +220,8 @@ class TrafficModelTest {
     assertThat(wall).isLessThan(Duration.ofSeconds(1));
     assertThat(h.traffic.periodsPublished()).isEqualTo(720);
     assertThat(h.cloudWatch.evaluations()).isEqualTo(3 * 720);
-    assertThat(h.cloudWatch.alarm("g6-errors").orElseThrow().state()).isEqualTo(AlarmState.ALARM);
-    assertThat(h.cloudWatch.alarm("latency-p50").orElseThrow().state()).isEqualTo(AlarmState.OK);
+    assertThat(h.cloudWatch.alarm("g6-errors").orElseThrow().state()).isEqualTo(AlarmStateValue.ALARM);
+    assertThat(h.cloudWatch.alarm("latency-p50").orElseThrow().state()).isEqualTo(AlarmStateValue.OK);
     assertThat(h.sim.now()).isEqualTo(h.at("14:00:00"));
   }
 

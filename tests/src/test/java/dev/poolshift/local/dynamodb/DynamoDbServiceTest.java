@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.Gateway;
-import dev.poolshift.local.json.Json;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.json.LocalJson;
+import dev.poolshift.local.template.SamTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /** DynamoDB Local behind the gateway, with the template's tables, through the real SDK client. */
 class DynamoDbServiceTest {
-  private static final Template TEMPLATE = Template.load(Path.of("tests/src/test/resources/template/app.yaml"));
+  private static final SamTemplate TEMPLATE = SamTemplate.load(Path.of("tests/src/test/resources/template/app.yaml"));
 
   private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -136,12 +136,12 @@ class DynamoDbServiceTest {
   void directCallsReportDynamoDbErrorCodes() {
     DynamoDbService service = runtime("AKIDTEST").service();
 
-    assertThatThrownBy(() -> service.call("DescribeTable", Json.object().put("TableName", "nope")))
+    assertThatThrownBy(() -> service.call("DescribeTable", LocalJson.object().put("TableName", "nope")))
         .isInstanceOfSatisfying(AwsServiceException.class, e -> {
           assertThat(e.code()).isEqualTo("ResourceNotFoundException");
           assertThat(e.status()).isEqualTo(400);
         });
-    assertThat(service.call("DescribeTable", Json.object().put("TableName", "poolshift-LocksTable"))
+    assertThat(service.call("DescribeTable", LocalJson.object().put("TableName", "poolshift-LocksTable"))
         .at("/Table/TableStatus").asText()).isEqualTo("ACTIVE");
   }
 

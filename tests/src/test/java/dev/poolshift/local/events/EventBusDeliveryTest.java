@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.Invocation;
 import dev.poolshift.local.lambda.LambdaService;
 import dev.poolshift.local.lambda.LambdaSettings;
 import dev.poolshift.local.lambda.handlers.EchoHandler;
 import dev.poolshift.local.sim.Simulation;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.SamTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EventBusDeliveryTest {
-  private static final Template TEMPLATE = Template.load(Path.of("tests/src/test/resources/template/events.yaml"));
+  private static final SamTemplate TEMPLATE = SamTemplate.load(Path.of("tests/src/test/resources/template/events.yaml"));
   private static final String ROLLOUT_ARN = "arn:aws:states:us-east-1:111122223333:stateMachine:rollout";
   private static final String DLQ_ARN = "arn:aws:sqs:us-east-1:111122223333:poolshift-EventsDlq";
   private static final String AUDIT_QUEUE = "arn:aws:sqs:us-east-1:111122223333:poolshift-AuditQueue";
@@ -125,7 +125,7 @@ class EventBusDeliveryTest {
     String id = approval();
     runFor(Duration.ofMinutes(1));
 
-    JsonNode input = Json.parse(starter.inputs.getFirst());
+    JsonNode input = LocalJson.parse(starter.inputs.getFirst());
     assertThat(input.get("version").asText()).isEqualTo("0");
     assertThat(input.get("id").asText()).isEqualTo(id);
     assertThat(input.get("detail-type").asText()).isEqualTo("Model Package State Change");
@@ -143,7 +143,7 @@ class EventBusDeliveryTest {
   void serviceEventsGoToTheDefaultBusStampedWithVirtualTime() {
     sim.advance(Duration.ofMinutes(3));
     bus.publish(new ServiceEvent("com.acme.registry", "Model Package State Change", List.of("arn:pkg"),
-        Json.parse("{\"a\":1}")));
+        LocalJson.parse("{\"a\":1}")));
     runFor(Duration.ofMinutes(1));
 
     assertThat(bus.events()).singleElement().satisfies(e -> {
@@ -184,7 +184,7 @@ class EventBusDeliveryTest {
 
     DeadLetterEntry dlq = bus.deadLetters().getFirst();
     assertThat(dlq.queueArn()).isEqualTo(DLQ_ARN);
-    assertThat(Json.parse(dlq.body()).get("id").asText()).isEqualTo(id);
+    assertThat(LocalJson.parse(dlq.body()).get("id").asText()).isEqualTo(id);
     assertThat(dlq.attributes()).containsEntry("RULE_ARN", TEMPLATE.rule("RolloutApproval").arn())
         .containsEntry("TARGET_ARN", ROLLOUT_ARN)
         .containsEntry("ERROR_CODE", "THROTTLING")
@@ -374,7 +374,7 @@ class EventBusDeliveryTest {
 
     List<JsonNode> nightly = EchoHandler.RECEIVED.stream().filter(r -> r.get("function").asText().equals("reconciler"))
         .map(r -> r.get("payload")).toList();
-    assertThat(nightly).containsExactly(Json.parse("{\"mode\":\"nightly\"}"), Json.parse("{\"mode\":\"nightly\"}"));
+    assertThat(nightly).containsExactly(LocalJson.parse("{\"mode\":\"nightly\"}"), LocalJson.parse("{\"mode\":\"nightly\"}"));
     assertThat(lambda.function("reconciler").invocations()).extracting(i -> i.start().toString())
         .containsExactly("2026-06-02T03:00:00.050Z", "2026-06-03T03:00:00.050Z");
   }
@@ -384,7 +384,7 @@ class EventBusDeliveryTest {
   private EventBus loadBus(String resources) throws IOException {
     Path file = dir.resolve("t.yaml");
     Files.writeString(file, "Transform: AWS::Serverless-2016-10-31\nResources:\n" + resources.indent(2));
-    Template t = Template.load(file);
+    SamTemplate t = SamTemplate.load(file);
     return EventBus.fromTemplate(sim, t, LambdaService.fromTemplate(sim, t, LambdaSettings.DEFAULT),
         StateMachineStarter.NONE, EventBusSettings.DEFAULT);
   }

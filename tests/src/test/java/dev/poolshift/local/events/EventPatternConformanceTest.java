@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.SamTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class EventPatternConformanceTest {
 
   private static List<JsonNode> examples() {
     List<JsonNode> out = new ArrayList<>();
-    Json.read(EXAMPLES).forEach(out::add);
+    LocalJson.read(EXAMPLES).forEach(out::add);
     return out;
   }
 
@@ -74,7 +74,7 @@ class EventPatternConformanceTest {
   }
 
   private static EventBus load(Path file) {
-    Template t = Template.load(file);
+    SamTemplate t = SamTemplate.load(file);
     return EventBus.fromTemplate(sim, t, null, StateMachineStarter.NONE, EventBusSettings.DEFAULT);
   }
 
@@ -95,7 +95,7 @@ class EventPatternConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("matching")
   void patternMatchesOrNotAsEventBridgeDoes(String id, JsonNode example) {
-    ObjectNode event = Json.object();
+    ObjectNode event = LocalJson.object();
     event.put("version", "0");
     event.put("detail-type", "Conformance Test");
     event.put("source", "conformance.test");
@@ -105,7 +105,7 @@ class EventPatternConformanceTest {
     event.putArray("resources");
     event.putObject("detail");
     example.path("omit").forEach(f -> event.remove(f.asText()));
-    Json.parse(example.get("event").asText()).properties().forEach(f -> event.set(f.getKey(), f.getValue()));
+    LocalJson.parse(example.get("event").asText()).properties().forEach(f -> event.set(f.getKey(), f.getValue()));
 
     String eventId = bus.injectEvent("default", event);
     sim.runUntilIdle(sim.now().plus(Duration.ofMinutes(1)));

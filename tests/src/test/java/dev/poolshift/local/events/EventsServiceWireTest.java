@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.local.LocalClients;
 import dev.poolshift.local.http.Gateway;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.LambdaService;
 import dev.poolshift.local.lambda.LambdaSettings;
 import dev.poolshift.local.sim.Simulation;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.SamTemplate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.eventbridge.model.RuleState;
 
 /** The EventBridge API as the real SDK client sees it through the gateway. */
 class EventsServiceWireTest {
-  private static final Template TEMPLATE = Template.load(Path.of("tests/src/test/resources/template/events.yaml"));
+  private static final SamTemplate TEMPLATE = SamTemplate.load(Path.of("tests/src/test/resources/template/events.yaml"));
 
   private final Instant t0 = Simulation.DEFAULT_EPOCH;
   private final Simulation sim = Simulation.discrete(t0);
@@ -108,7 +108,7 @@ class EventsServiceWireTest {
 
   @Test
   void testEventPatternUsesTheSameEngine() {
-    String event = Json.write(Json.parse("""
+    String event = LocalJson.write(LocalJson.parse("""
         {"id":"1","account":"111122223333","source":"aws.sagemaker","time":"2026-06-01T12:00:00Z",
          "region":"us-east-1","resources":[],"detail-type":"X","detail":{"n":5}}"""));
 

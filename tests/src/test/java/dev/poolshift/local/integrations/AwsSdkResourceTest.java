@@ -8,7 +8,7 @@ import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.EventPublisher;
 import dev.poolshift.local.dynamodb.DynamoDbService;
 import dev.poolshift.local.http.Gateway;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.SageMakerService;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sim.Simulation;
@@ -25,7 +25,7 @@ class AwsSdkResourceTest {
   AwsSdkResourceTest() throws Exception {
     gateway.register(SageMakerService.create(sim, AwsContext.DEFAULT, EventPublisher.NONE));
     DynamoDbService dynamo = new DynamoDbService(AwsContext.DEFAULT);
-    dynamo.call("CreateTable", (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse("""
+    dynamo.call("CreateTable", (com.fasterxml.jackson.databind.node.ObjectNode) LocalJson.parse("""
         {"TableName": "locks", "BillingMode": "PAY_PER_REQUEST",
          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
          "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}"""));
@@ -81,6 +81,6 @@ class AwsSdkResourceTest {
   private JsonNode run() {
     var started = sfn.startExecution("arn:aws:states:us-east-1:111122223333:stateMachine:m", null, "{}");
     sim.runUntil(sfn::allExecutionsEnded, sim.now().plus(Duration.ofHours(1)));
-    return Json.parse(sfn.execution(started.executionArn()).snapshot().output());
+    return LocalJson.parse(sfn.execution(started.executionArn()).snapshot().output());
   }
 }

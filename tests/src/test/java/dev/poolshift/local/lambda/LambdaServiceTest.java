@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.handlers.BrokenInitHandler;
 import dev.poolshift.local.lambda.handlers.FailingHandler;
 import dev.poolshift.local.sim.Simulation;
-import dev.poolshift.local.template.Template;
+import dev.poolshift.local.template.SamTemplate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LambdaServiceTest {
-  private static final Template TEMPLATE = Template.load(Path.of("tests/src/test/resources/template/lambda.yaml"));
+  private static final SamTemplate TEMPLATE = SamTemplate.load(Path.of("tests/src/test/resources/template/lambda.yaml"));
   private static final String ARN_PREFIX = "arn:aws:lambda:us-east-1:111122223333:function:";
 
   private final Instant t0 = Simulation.DEFAULT_EPOCH;
@@ -59,7 +59,7 @@ class LambdaServiceTest {
   }
 
   private static JsonNode json(InvokeResult r) {
-    return Json.parse(r.payloadText());
+    return LocalJson.parse(r.payloadText());
   }
 
   // ------------------------------------------------------------------ handlers and environment
@@ -97,7 +97,7 @@ class LambdaServiceTest {
   void requestHandlerDeserializesTheInputAndSerializesTheResult() {
     InvokeResult result = invoke("greeting", "{\"name\":\"pool\",\"times\":2,\"extra\":true}");
 
-    assertThat(json(result)).isEqualTo(Json.parse("{\"message\":\"hello pool\",\"times\":2}"));
+    assertThat(json(result)).isEqualTo(LocalJson.parse("{\"message\":\"hello pool\",\"times\":2}"));
   }
 
   @Test

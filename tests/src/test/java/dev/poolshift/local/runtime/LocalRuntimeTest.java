@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sfn.Execution;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +32,8 @@ class LocalRuntimeTest {
     assertThat(executions).hasSize(1);
     var snapshot = executions.get(0).snapshot();
     assertThat(snapshot.status().name()).isEqualTo("SUCCEEDED");
-    assertThat(Json.parse(snapshot.output()))
-        .isEqualTo(Json.parse("{\"status\":\"InService\",\"greeting\":\"hello\",\"configName\":\"fraud-prod-cfg\"}"));
+    assertThat(LocalJson.parse(snapshot.output()))
+        .isEqualTo(LocalJson.parse("{\"status\":\"InService\",\"greeting\":\"hello\",\"configName\":\"fraud-prod-cfg\"}"));
   }
 
   @Test
@@ -44,7 +44,7 @@ class LocalRuntimeTest {
 
     var snapshot = runtime.stepFunctions().executions().get(0).snapshot();
     assertThat(snapshot.status().name()).isEqualTo("SUCCEEDED");
-    assertThat(Json.parse(snapshot.output()).path("missing").asText())
+    assertThat(LocalJson.parse(snapshot.output()).path("missing").asText())
         .isEqualTo("Could not find endpoint \"arn:aws:sagemaker:us-east-1:111122223333:endpoint/no-such-endpoint\".");
   }
 
@@ -73,7 +73,7 @@ class LocalRuntimeTest {
     var world = runtime.sageMaker();
     String pkg = world.seedModelPackageVersion("fraud", "Approved", "img:1", java.util.Map.of());
     world.seedModelFromPackage(name + "-model", pkg, null);
-    world.seedEndpointConfig((ObjectNode) Json.parse("""
+    world.seedEndpointConfig((ObjectNode) LocalJson.parse("""
         {"EndpointConfigName": "%s-cfg", "ProductionVariants": [{"VariantName": "AllTraffic",
          "ModelName": "%s-model", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}]}
         """.formatted(name, name)));
@@ -83,6 +83,6 @@ class LocalRuntimeTest {
   private void publishInService(String endpoint) {
     runtime.events().publish(new ServiceEvent("aws.sagemaker", "SageMaker Endpoint State Change",
         List.of("arn:aws:sagemaker:us-east-1:111122223333:endpoint/" + endpoint),
-        Json.parse("{\"EndpointName\":\"" + endpoint + "\",\"EndpointStatus\":\"IN_SERVICE\"}")));
+        LocalJson.parse("{\"EndpointName\":\"" + endpoint + "\",\"EndpointStatus\":\"IN_SERVICE\"}")));
   }
 }

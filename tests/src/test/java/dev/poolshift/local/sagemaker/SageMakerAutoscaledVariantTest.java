@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.autoscaling.ApplicationAutoScalingService;
 import dev.poolshift.local.aws.AwsContext;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,11 +99,11 @@ class SageMakerAutoscaledVariantTest {
   }
 
   private SageMakerFixture.Raw update(String config) {
-    return f.call("UpdateEndpoint", Json.object().put("EndpointName", "churn-prod").put("EndpointConfigName", config));
+    return f.call("UpdateEndpoint", LocalJson.object().put("EndpointName", "churn-prod").put("EndpointConfigName", config));
   }
 
   private static ObjectNode target() {
-    return Json.object().put("ServiceNamespace", "sagemaker").put("ResourceId", "endpoint/churn-prod/variant/primary")
+    return LocalJson.object().put("ServiceNamespace", "sagemaker").put("ResourceId", "endpoint/churn-prod/variant/primary")
         .put("ScalableDimension", "sagemaker:variant:DesiredInstanceCount");
   }
 }

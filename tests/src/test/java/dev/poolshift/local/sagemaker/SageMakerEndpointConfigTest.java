@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class SageMakerEndpointConfigTest {
 
     JsonNode created = f.ok("CreateEndpointConfig", request);
     JsonNode described = f.ok("DescribeEndpointConfig",
-        Json.object().put("EndpointConfigName", "churn-prod-cfg-v42-20260601t120000"));
+        LocalJson.object().put("EndpointConfigName", "churn-prod-cfg-v42-20260601t120000"));
 
     assertThat(created.path("EndpointConfigArn").asText()).isEqualTo(
         "arn:aws:sagemaker:us-east-1:111122223333:endpoint-config/churn-prod-cfg-v42-20260601t120000");
@@ -52,8 +52,8 @@ class SageMakerEndpointConfigTest {
     ObjectNode withoutTime = described.deepCopy();
     withoutTime.remove("CreationTime");
     // Compared as text: the shared mapper writes 1.0 as 1, which parses back as an integer node.
-    assertThat(Json.write(withoutTime)).isEqualTo(Json.write(expected));
-    assertThat(f.ok("ListTags", Json.object().put("ResourceArn", created.path("EndpointConfigArn").asText()))
+    assertThat(LocalJson.write(withoutTime)).isEqualTo(LocalJson.write(expected));
+    assertThat(f.ok("ListTags", LocalJson.object().put("ResourceArn", created.path("EndpointConfigArn").asText()))
         .path("Tags")).isEqualTo(request.path("Tags"));
   }
 
@@ -170,7 +170,7 @@ class SageMakerEndpointConfigTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.errorCode()).isIn("ValidationException", "SerializationException");
     assertThat(r.message()).contains(message);
-    assertThat(f.call("DescribeEndpointConfig", Json.object().put("EndpointConfigName", "cfg-bad")).status())
+    assertThat(f.call("DescribeEndpointConfig", LocalJson.object().put("EndpointConfigName", "cfg-bad")).status())
         .isEqualTo(400);
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -278,7 +278,7 @@ class SageMakerEndpointLifecycleTest {
     Map<String, String> alarms = new ConcurrentHashMap<>(Map.of("churn-5xx", "OK"));
     f.world.setAlarmStateSource(alarms::get);
     f.world.seedEndpoint("churn-prod", "cfg-v1");
-    ObjectNode update = Json.object().put("EndpointName", "churn-prod").put("EndpointConfigName", "cfg-v2");
+    ObjectNode update = LocalJson.object().put("EndpointName", "churn-prod").put("EndpointConfigName", "cfg-v2");
     ObjectNode dc = update.putObject("DeploymentConfig");
     dc.putObject("BlueGreenUpdatePolicy").put("TerminationWaitInSeconds", 600)
         .putObject("TrafficRoutingConfiguration").put("Type", "ALL_AT_ONCE").put("WaitIntervalInSeconds", 300);
@@ -338,7 +338,7 @@ class SageMakerEndpointLifecycleTest {
     ObjectNode renamed = SageMakerFixture.singleTypeConfig("cfg-v2-renamed", "churn-v2", GPU, 2);
     ((ObjectNode) renamed.get("ProductionVariants").get(0)).put("VariantName", "green");
     f.world.seedEndpointConfig(renamed);
-    ObjectNode update = Json.object().put("EndpointName", "churn-prod").put("EndpointConfigName", "cfg-v2");
+    ObjectNode update = LocalJson.object().put("EndpointName", "churn-prod").put("EndpointConfigName", "cfg-v2");
     ObjectNode canary = update.putObject("DeploymentConfig").putObject("BlueGreenUpdatePolicy")
         .putObject("TrafficRoutingConfiguration").put("Type", "CANARY").put("WaitIntervalInSeconds", 600);
 

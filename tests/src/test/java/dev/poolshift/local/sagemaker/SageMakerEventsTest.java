@@ -79,7 +79,7 @@ class SageMakerEventsTest {
     f.sim.advance(Duration.ofSeconds(5));
     f.client.createEndpoint(b -> b.endpointName("churn-prod").endpointConfigName("cfg-v1"));
     f.client.describeEndpoint(b -> b.endpointName("churn-prod"));
-    f.call("UpdateEndpoint", dev.poolshift.local.json.Json.object().put("EndpointName", "churn-prod")
+    f.call("UpdateEndpoint", dev.poolshift.local.json.LocalJson.object().put("EndpointName", "churn-prod")
         .put("EndpointConfigName", "cfg-v1"));
 
     assertThat(f.world.mutations()).containsExactly(

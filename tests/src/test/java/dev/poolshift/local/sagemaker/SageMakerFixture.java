@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.http.Gateway;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,12 +71,12 @@ final class SageMakerFixture implements AutoCloseable {
     HttpRequest req = HttpRequest.newBuilder(gateway.endpoint().resolve("/"))
         .header("X-Amz-Target", "SageMaker." + operation)
         .header("Content-Type", "application/x-amz-json-1.1")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        .POST(HttpRequest.BodyPublishers.ofString(LocalJson.write(body)))
         .build();
     try {
       HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
       assertThat(resp.headers().firstValue("Content-Type")).contains("application/x-amz-json-1.1");
-      return new Raw(resp.statusCode(), Json.parse(resp.body()));
+      return new Raw(resp.statusCode(), LocalJson.parse(resp.body()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -93,12 +93,12 @@ final class SageMakerFixture implements AutoCloseable {
   }
 
   JsonNode describeEndpoint(String name) {
-    return ok("DescribeEndpoint", Json.object().put("EndpointName", name));
+    return ok("DescribeEndpoint", LocalJson.object().put("EndpointName", name));
   }
 
   static ObjectNode resource(String name) {
     try {
-      return (ObjectNode) Json.parse(Files.readString(Path.of("tests/src/test/resources/sagemaker", name)));
+      return (ObjectNode) LocalJson.parse(Files.readString(Path.of("tests/src/test/resources/sagemaker", name)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -113,7 +113,7 @@ final class SageMakerFixture implements AutoCloseable {
   }
 
   static ObjectNode singleTypeConfig(String name, String model, String type, int count) {
-    ObjectNode c = Json.object().put("EndpointConfigName", name);
+    ObjectNode c = LocalJson.object().put("EndpointConfigName", name);
     c.putArray("ProductionVariants").addObject()
         .put("VariantName", "primary").put("ModelName", model).put("InstanceType", type)
         .put("InitialInstanceCount", count).put("InitialVariantWeight", 1.0);
@@ -122,7 +122,7 @@ final class SageMakerFixture implements AutoCloseable {
 
   /** Pools as alternating type, model override (null = none); priorities 1, 2, ... in order. */
   static ObjectNode pooledConfig(String name, String model, int count, Integer timeoutSeconds, String... typeAndOverride) {
-    ObjectNode c = Json.object().put("EndpointConfigName", name);
+    ObjectNode c = LocalJson.object().put("EndpointConfigName", name);
     ObjectNode v = c.putArray("ProductionVariants").addObject()
         .put("VariantName", "primary").put("ModelName", model).put("InitialInstanceCount", count)
         .put("InitialVariantWeight", 1.0);

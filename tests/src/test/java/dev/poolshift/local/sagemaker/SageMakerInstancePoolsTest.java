@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +164,7 @@ class SageMakerInstancePoolsTest {
 
     f.ok("CreateEndpointConfig", SageMakerFixture.pooledConfig("cfg-pools", "churn-v1", 1, 1200, G6E, null, G6, null));
     SageMakerFixture.Raw r = f.call("CreateEndpoint",
-        Json.object().put("EndpointName", "churn-prod").put("EndpointConfigName", "cfg-pools"));
+        LocalJson.object().put("EndpointName", "churn-prod").put("EndpointConfigName", "cfg-pools"));
 
     assertThat(r.errorCode()).isEqualTo("ResourceLimitExceeded");
     assertThat(r.message()).contains("'ml.g6.2xlarge for endpoint usage' is 0 Instances");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -148,7 +148,7 @@ class SageMakerRegistryTest {
   @Test
   void aRetriedCreateWithTheSameClientTokenDoesNotRegisterASecondVersion() {
     f.world.seedModelPackageGroup("churn-model");
-    var body = Json.object().put("ModelPackageGroupName", "churn-model").put("ClientToken", "token-1");
+    var body = LocalJson.object().put("ModelPackageGroupName", "churn-model").put("ClientToken", "token-1");
     body.putObject("InferenceSpecification").putArray("Containers").addObject().put("Image", "img");
 
     String first = f.ok("CreateModelPackage", body).path("ModelPackageArn").asText();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,14 +39,14 @@ class SageMakerSdkPatchTest {
       }
       if (a.getAttribute(PATCHED) == null) {
         try (InputStream in = ctx.requestBody().get().contentStreamProvider().newStream()) {
-          ObjectNode body = (ObjectNode) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          ObjectNode body = (ObjectNode) LocalJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
           ObjectNode variant = (ObjectNode) body.get("ProductionVariants").get(0);
           variant.remove("InstanceType");
           variant.putArray("InstancePools").addObject().put("InstanceType", "ml.g6e.2xlarge").put("Priority", 1);
           ((com.fasterxml.jackson.databind.node.ArrayNode) variant.get("InstancePools")).addObject()
               .put("InstanceType", "ml.g6.2xlarge").put("Priority", 2);
           variant.put("VariantInstanceProvisionTimeoutInSeconds", 1200);
-          a.putAttribute(PATCHED, Json.write(body).getBytes(StandardCharsets.UTF_8));
+          a.putAttribute(PATCHED, LocalJson.write(body).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -98,11 +98,11 @@ class SageMakerSdkPatchTest {
     f.client.createEndpointConfig(b -> b.endpointConfigName("cfg-pools").productionVariants(v -> v
         .variantName("primary").modelName("churn-v1").instanceType("ml.g6e.2xlarge").initialInstanceCount(2)));
     f.client.describeEndpointConfig(b -> b.endpointConfigName("cfg-pools"));
-    JsonNode described = Json.parse(lastResponse.get());
+    JsonNode described = LocalJson.parse(lastResponse.get());
     f.client.createEndpoint(b -> b.endpointName("churn-prod").endpointConfigName("cfg-pools"));
     f.runUntilStatus("churn-prod", "InService", Duration.ofHours(1));
     f.client.describeEndpoint(b -> b.endpointName("churn-prod"));
-    JsonNode endpoint = Json.parse(lastResponse.get());
+    JsonNode endpoint = LocalJson.parse(lastResponse.get());
 
     assertThat(described.at("/ProductionVariants/0/InstancePools")).hasSize(2);
     assertThat(described.at("/ProductionVariants/0/InstanceType").isMissingNode()).isTrue();

@@ -3,7 +3,7 @@ package dev.poolshift.local.sagemaker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,12 +75,12 @@ class SageMakerThrottlingTest {
     assertThat(first).hasSizeBetween(5, 15).as("about half of 20 calls");
     f.world.clearThrottling();
     f.world.throttle(ThrottleRule.of(null, 1.0).between(SageMakerFixture.T0.plusSeconds(60), SageMakerFixture.T0.plusSeconds(120)));
-    assertThat(f.call("DescribeEndpoint", Json.object().put("EndpointName", "churn-prod")).status()).isEqualTo(200);
+    assertThat(f.call("DescribeEndpoint", LocalJson.object().put("EndpointName", "churn-prod")).status()).isEqualTo(200);
     f.sim.advance(java.time.Duration.ofSeconds(60));
-    assertThat(f.call("DescribeEndpoint", Json.object().put("EndpointName", "churn-prod")).errorCode())
+    assertThat(f.call("DescribeEndpoint", LocalJson.object().put("EndpointName", "churn-prod")).errorCode())
         .isEqualTo("ThrottlingException");
     f.sim.advance(java.time.Duration.ofSeconds(60));
-    assertThat(f.call("ListEndpoints", Json.object()).status()).isEqualTo(200);
+    assertThat(f.call("ListEndpoints", LocalJson.object()).status()).isEqualTo(200);
   }
 
   /** Indexes of throttled calls among 20 raw DescribeEndpoint calls at 50%, from a fresh seed. */
@@ -90,7 +90,7 @@ class SageMakerThrottlingTest {
     f.world.throttle(ThrottleRule.of("DescribeEndpoint", 0.5));
     List<Integer> throttled = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      SageMakerFixture.Raw r = f.call("DescribeEndpoint", Json.object().put("EndpointName", "churn-prod"));
+      SageMakerFixture.Raw r = f.call("DescribeEndpoint", LocalJson.object().put("EndpointName", "churn-prod"));
       if (r.status() == 400) {
         assertThat(r.errorCode()).isEqualTo("ThrottlingException");
         assertThat(r.message()).isEqualTo("Rate exceeded");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class ScenarioAutoscalingTest {
 
       assertThat(runtime.autoScaling().isVariantRegistered("fraud-scoring-prod", "AllTraffic")).isTrue();
       assertThat(report.json().path("endpoints").path("fraud-scoring-prod").path("variants").get(0).path("autoscaling"))
-          .isEqualTo(Json.parse("""
+          .isEqualTo(LocalJson.parse("""
               {"resourceId": "endpoint/fraud-scoring-prod/variant/AllTraffic", "minCapacity": 2, "maxCapacity": 6,
                "suspendedState": {"DynamicScalingInSuspended": true},
                "policies": [{"policyName": "invocations", "policyType": "TargetTrackingScaling"}],
@@ -93,14 +93,14 @@ class ScenarioAutoscalingTest {
       ScenarioReport report = ScenarioRunner.runToEnd(scenario, runtime, System.nanoTime());
 
       assertThat(report.json().path("endpoints").path("fraud-scoring-prod").path("variants").get(0)
-          .path("autoscaling").path("scheduledActions")).isEqualTo(Json.parse("[\"morning-peak\"]"));
+          .path("autoscaling").path("scheduledActions")).isEqualTo(LocalJson.parse("[\"morning-peak\"]"));
     }
   }
 
   private static ObjectNode withAutoscaling(String autoscaling) {
-    ObjectNode scenario = (ObjectNode) Json.read(ROOT.resolve("events/scenarios/happy-path.json"));
+    ObjectNode scenario = (ObjectNode) LocalJson.read(ROOT.resolve("events/scenarios/happy-path.json"));
     ((ObjectNode) scenario.path("world").path("endpoints").get(0).path("variants").get(0))
-        .set("autoscaling", Json.parse(autoscaling));
+        .set("autoscaling", LocalJson.parse(autoscaling));
     scenario.putArray("timeline");
     return scenario;
   }

@@ -7,7 +7,7 @@ import static org.assertj.core.data.Offset.offset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.cli.Main;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +72,7 @@ class ScenarioFaultsTest {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
 
     assertThat(code).isZero();
-    JsonNode report = Json.parse(out.toString(StandardCharsets.UTF_8));
+    JsonNode report = LocalJson.parse(out.toString(StandardCharsets.UTF_8));
     assertThat(report.path("rollbacks")).singleElement().satisfies(r -> {
       assertThat(r.path("endpoint").asText()).isEqualTo("fraud-scoring-prod");
       assertThat(r.path("alarmName").asText()).isEqualTo("poolshift-fraud-scoring-prod-canary-v2-5xx-rate");
@@ -95,7 +95,7 @@ class ScenarioFaultsTest {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
 
     assertThat(code).isZero();
-    JsonNode report = Json.parse(out.toString(StandardCharsets.UTF_8));
+    JsonNode report = LocalJson.parse(out.toString(StandardCharsets.UTF_8));
     assertThat(report.path("executions")).extracting(x -> x.path("outcome").asText())
         .containsExactlyInAnyOrder("ROLLED_BACK", "DELIVERED");
     assertThat(report.path("rollbacks")).singleElement().satisfies(r -> {
@@ -105,8 +105,8 @@ class ScenarioFaultsTest {
   }
 
   private static ObjectNode withTimeline(String timeline) {
-    ObjectNode scenario = (ObjectNode) Json.read(ROOT.resolve("events/scenarios/happy-path.json"));
-    scenario.set("timeline", Json.parse(timeline));
+    ObjectNode scenario = (ObjectNode) LocalJson.read(ROOT.resolve("events/scenarios/happy-path.json"));
+    scenario.set("timeline", LocalJson.parse(timeline));
     return scenario;
   }
 }

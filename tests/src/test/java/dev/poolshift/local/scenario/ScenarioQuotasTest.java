@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class ScenarioQuotasTest {
   static final Path ROOT = Path.of("").toAbsolutePath();
 
   private static ObjectNode quotaTight() {
-    return (ObjectNode) Json.read(ROOT.resolve("events/scenarios/quota-tight.json"));
+    return (ObjectNode) LocalJson.read(ROOT.resolve("events/scenarios/quota-tight.json"));
   }
 
   @Test

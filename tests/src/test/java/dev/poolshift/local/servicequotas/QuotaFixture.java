@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.http.Gateway;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.SageMakerService;
 import dev.poolshift.local.sagemaker.SageMakerWorld;
 import dev.poolshift.local.sim.Simulation;
@@ -74,7 +74,7 @@ public final class QuotaFixture implements AutoCloseable {
   }
 
   private ObjectNode config(String endpoint) {
-    ObjectNode config = Json.object().put("EndpointConfigName", endpoint + "-config");
+    ObjectNode config = LocalJson.object().put("EndpointConfigName", endpoint + "-config");
     config.putArray("ProductionVariants");
     return config;
   }

@@ -8,7 +8,7 @@ import dev.poolshift.local.asl.TaskResource;
 import dev.poolshift.local.asl.TaskResources;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,7 @@ final class SfnHarness implements AutoCloseable {
   final List<ServiceEvent> events = new CopyOnWriteArrayList<>();
   final List<Call> calls = new CopyOnWriteArrayList<>();
   /** What a call returns; by default an empty object (a callback task's immediate response). */
-  volatile Function<Call, JsonNode> behaviour = call -> Json.object();
+  volatile Function<Call, JsonNode> behaviour = call -> LocalJson.object();
   final StepFunctions sfn;
 
   SfnHarness() {

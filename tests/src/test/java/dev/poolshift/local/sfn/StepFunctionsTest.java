@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.asl.HistoryEvent;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.ServiceEvent;
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +75,7 @@ class StepFunctionsTest {
         .extracting(StepFunctionsTest::code).isEqualTo("ExecutionAlreadyExists");
     h.advance(Duration.ofDays(90));
     StepFunctions.Started reused = h.sfn.startExecution(machine, "n1", "{\"a\":1}");
-    assertThat(describe(reused.executionArn()).status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(describe(reused.executionArn()).status()).isEqualTo(SfnExecutionStatus.RUNNING);
   }
 
   @Test
@@ -103,7 +103,7 @@ class StepFunctionsTest {
     StepFunctions.Started started = h.sfn.startExecution(machine, null, null);
 
     Execution.Snapshot s = describe(started.executionArn());
-    assertThat(s.status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(s.status()).isEqualTo(SfnExecutionStatus.RUNNING);
     assertThat(s.input()).isEqualTo("{}");
     assertThat(s.name()).matches("[0-9a-f-]{36}");
     assertThat(h.historyTypes(started.executionArn())).startsWith("ExecutionStarted");
@@ -126,13 +126,13 @@ class StepFunctionsTest {
     h.runToEnd();
 
     Execution.Snapshot s = describe(arn);
-    assertThat(s.status()).isEqualTo(ExecutionStatus.ABORTED);
+    assertThat(s.status()).isEqualTo(SfnExecutionStatus.ABORTED);
     assertThat(s.error()).isEqualTo("Stopped");
     assertThat(s.cause()).isEqualTo("by test");
     assertThat(s.stopDate()).isEqualTo(s.startDate().plusSeconds(10));
     List<HistoryEvent> history = h.sfn.history(arn);
     assertThat(history).extracting(HistoryEvent::type).containsExactly("ExecutionStarted", "WaitStateEntered", "ExecutionAborted");
-    assertThat(history.get(2).details()).isEqualTo(Json.parse("{\"error\":\"Stopped\",\"cause\":\"by test\"}"));
+    assertThat(history.get(2).details()).isEqualTo(LocalJson.parse("{\"error\":\"Stopped\",\"cause\":\"by test\"}"));
     assertThat(h.calls).isEmpty();
     assertThat(h.sim.pendingTimers()).isZero();
   }
@@ -150,7 +150,7 @@ class StepFunctionsTest {
     assertThatThrownBy(() -> h.sfn.sendTaskSuccess(token, "{}")).extracting(StepFunctionsTest::code)
         .isEqualTo("TaskTimedOut");
     assertThat(h.sfn.history(arn).getLast().type()).isEqualTo("ExecutionAborted");
-    assertThat(h.sfn.history(arn).getLast().details()).isEqualTo(Json.object());
+    assertThat(h.sfn.history(arn).getLast().details()).isEqualTo(LocalJson.object());
   }
 
   @Test
@@ -162,7 +162,7 @@ class StepFunctionsTest {
 
     h.sfn.stopExecution(arn, "late", null);
 
-    assertThat(describe(arn).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(describe(arn).status()).isEqualTo(SfnExecutionStatus.SUCCEEDED);
     assertThatThrownBy(() -> h.sfn.stopExecution(arn + "x", null, null)).extracting(StepFunctionsTest::code)
         .isEqualTo("ExecutionDoesNotExist");
   }
@@ -176,7 +176,7 @@ class StepFunctionsTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - wall)).isLessThan(Duration.ofSeconds(1));
     Execution.Snapshot s = describe(arn);
-    assertThat(s.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(s.status()).isEqualTo(SfnExecutionStatus.SUCCEEDED);
     assertThat(Duration.between(s.startDate(), s.stopDate())).isEqualTo(Duration.ofHours(1));
     assertThat(s.output()).isEqualTo("{\"x\":1}");
   }
@@ -228,7 +228,7 @@ class StepFunctionsTest {
     h.runToEnd();
 
     Execution.Snapshot s = describe(arn);
-    assertThat(s.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(s.status()).isEqualTo(SfnExecutionStatus.FAILED);
     assertThat(s.error()).isEqualTo("Rejected");
     assertThat(s.cause()).isEqualTo("no");
     assertThat(h.historyTypes(arn)).endsWith("TaskSubmitted", "TaskFailed", "ExecutionFailed");
@@ -242,7 +242,7 @@ class StepFunctionsTest {
     h.runToEnd();
 
     Execution.Snapshot s = describe(arn);
-    assertThat(s.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(s.status()).isEqualTo(SfnExecutionStatus.FAILED);
     assertThat(s.error()).isEqualTo("States.Timeout");
     assertThat(s.cause()).isNull();
     assertThat(Duration.between(s.startDate(), s.stopDate())).isEqualTo(Duration.ofSeconds(2));
@@ -259,7 +259,7 @@ class StepFunctionsTest {
     String token = h.awaitCall("Wait for approval").token();
     for (int i = 0; i < 6; i++) {
       h.advance(Duration.ofSeconds(1));
-      if (describe(arn).status() == ExecutionStatus.RUNNING) {
+      if (describe(arn).status() == SfnExecutionStatus.RUNNING) {
         h.sfn.sendTaskHeartbeat(token);
       }
     }
@@ -283,7 +283,7 @@ class StepFunctionsTest {
     h.runToEnd();
 
     Execution.Snapshot s = describe(arn);
-    assertThat(s.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(s.status()).isEqualTo(SfnExecutionStatus.SUCCEEDED);
     assertThat(s.output()).isEqualTo("{\"Error\":\"States.Timeout\",\"Cause\":null}");
   }
 
@@ -350,7 +350,7 @@ class StepFunctionsTest {
 
   @Test
   void aRetriedParallelRunsAllBranchesAgain() {
-    h.behaviour = call -> h.calls.size() == 1 ? Json.parse("{\"throw\":{\"error\":\"Flaky\"}}") : Json.parse("{\"n\":1}");
+    h.behaviour = call -> h.calls.size() == 1 ? LocalJson.parse("{\"throw\":{\"error\":\"Flaky\"}}") : LocalJson.parse("{\"n\":1}");
     String arn = h.sfn.startExecution(h.register("M", """
         {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
           "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1}], "Branches": [
@@ -381,8 +381,8 @@ class StepFunctionsTest {
 
     h.runToEnd();
 
-    assertThat(Json.parse(describe(tolerant).output()))
-        .isEqualTo(Json.parse("[1, {\"Error\":\"SomeFailure\",\"Cause\":\"two\"}, 3, 4]"));
+    assertThat(LocalJson.parse(describe(tolerant).output()))
+        .isEqualTo(LocalJson.parse("[1, {\"Error\":\"SomeFailure\",\"Cause\":\"two\"}, 3, 4]"));
     assertThat(describe(strict).error()).isEqualTo("States.ExceedToleratedFailureThreshold");
   }
 
@@ -400,12 +400,12 @@ class StepFunctionsTest {
     List<HistoryEvent> events = h.sfn.history(arn);
     assertThat(events).extracting(HistoryEvent::id).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     assertThat(events).extracting(HistoryEvent::previousEventId).containsExactly(0L, 0L, 2L, 3L, 4L, 5L);
-    assertThat(events.get(0).details()).isEqualTo(Json.parse("""
+    assertThat(events.get(0).details()).isEqualTo(LocalJson.parse("""
         {"input":"{\\"in\\":true}","inputDetails":{"truncated":false},"roleArn":"arn:aws:iam::111122223333:role/test"}"""));
-    assertThat(events.get(2).details()).isEqualTo(Json.parse("""
+    assertThat(events.get(2).details()).isEqualTo(LocalJson.parse("""
         {"name":"A","output":"{\\"in\\":true}","outputDetails":{"truncated":false},
          "assignedVariables":{"x":"1","label":"\\"one\\""},"assignedVariablesDetails":{"truncated":false}}"""));
-    assertThat(events.get(5).details()).isEqualTo(Json.parse("{\"output\":\"2\",\"outputDetails\":{\"truncated\":false}}"));
+    assertThat(events.get(5).details()).isEqualTo(LocalJson.parse("{\"output\":\"2\",\"outputDetails\":{\"truncated\":false}}"));
     assertThat(describe(arn).stateTransitions()).isEqualTo(2);
   }
 
@@ -431,7 +431,7 @@ class StepFunctionsTest {
     assertThat(d.get("stopDate").asLong()).isEqualTo(h.sim.start().plusSeconds(3600).toEpochMilli());
     assertThat(d.get("input").asText()).isEqualTo("{\"a\":1}");
     assertThat(d.get("output").asText()).isEqualTo("{\"a\":1}");
-    assertThat(d.get("inputDetails")).isEqualTo(Json.parse("{\"included\":true}"));
+    assertThat(d.get("inputDetails")).isEqualTo(LocalJson.parse("{\"included\":true}"));
     assertThat(running.detail().get("status").asText()).isEqualTo("RUNNING");
     assertThat(running.detail().get("stopDate").isNull()).isTrue();
     assertThat(running.detail().get("output").isNull()).isTrue();
@@ -447,7 +447,7 @@ class StepFunctionsTest {
 
     assertThat(h.sfn.listExecutions(machine, null)).extracting(Execution.Snapshot::executionArn)
         .containsExactly(second, first);
-    assertThat(h.sfn.listExecutions(machine, ExecutionStatus.RUNNING)).extracting(Execution.Snapshot::executionArn)
+    assertThat(h.sfn.listExecutions(machine, SfnExecutionStatus.RUNNING)).extracting(Execution.Snapshot::executionArn)
         .containsExactly(second);
     assertThat(h.sfn.runningExecutions()).hasSize(1);
     h.runToEnd();
@@ -469,6 +469,6 @@ class StepFunctionsTest {
     h.runToEnd();
 
     assertThat(h.sfn.executions()).hasSize(8)
-        .allSatisfy(e -> assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED));
+        .allSatisfy(e -> assertThat(e.status()).isEqualTo(SfnExecutionStatus.SUCCEEDED));
   }
 }

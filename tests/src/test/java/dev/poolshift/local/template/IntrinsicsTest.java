@@ -15,11 +15,11 @@ class IntrinsicsTest {
   @TempDir
   Path dir;
 
-  private Template load(String resources) {
+  private SamTemplate load(String resources) {
     return load("", resources);
   }
 
-  private Template load(String head, String resources) {
+  private SamTemplate load(String head, String resources) {
     String yaml = "Transform: AWS::Serverless-2016-10-31\n" + head + "Resources:\n" + resources.indent(2);
     Path file = dir.resolve("template.yaml");
     try {
@@ -27,7 +27,7 @@ class IntrinsicsTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return Template.load(file);
+    return SamTemplate.load(file);
   }
 
   private Map<String, String> env(String variables) {
@@ -98,7 +98,7 @@ class IntrinsicsTest {
 
   @Test
   void andOrNotConditionsCombine() {
-    Template t = load("""
+    SamTemplate t = load("""
         Parameters:
           Stage: {Type: String, Default: dev}
         Conditions:
@@ -207,7 +207,7 @@ class IntrinsicsTest {
           Resources:
             T: {Type: AWS::SNS::Topic}
           """);
-      Template.load(file, TemplateOptions.defaults().withParameters(Map.of("Stage", "qa")));
+      SamTemplate.load(file, TemplateOptions.defaults().withParameters(Map.of("Stage", "qa")));
     }).hasMessageContaining("Parameters.Stage: value 'qa' is not one of AllowedValues [dev, prod]");
   }
 
@@ -228,7 +228,7 @@ class IntrinsicsTest {
 
   @Test
   void inlineDefinitionsResolveIntrinsics() {
-    Template t = load("""
+    SamTemplate t = load("""
         Machine:
           Type: AWS::Serverless::StateMachine
           Properties:
@@ -292,7 +292,7 @@ class IntrinsicsTest {
     Path file = dir.resolve("plain.yaml");
     Files.writeString(file, "Resources:\n  Fn: {Type: AWS::Serverless::Function, Properties: {Handler: x.Y}}\n");
 
-    assertThatThrownBy(() -> Template.load(file)).hasMessageContaining("Resources.Fn.Type")
+    assertThatThrownBy(() -> SamTemplate.load(file)).hasMessageContaining("Resources.Fn.Type")
         .hasMessageContaining("needs Transform: AWS::Serverless-2016-10-31");
   }
 
@@ -301,13 +301,13 @@ class IntrinsicsTest {
     Path file = dir.resolve("broken.yaml");
     Files.writeString(file, "Resources:\n  A: [unclosed\n");
 
-    assertThatThrownBy(() -> Template.load(file)).isInstanceOf(TemplateException.class)
+    assertThatThrownBy(() -> SamTemplate.load(file)).isInstanceOf(TemplateException.class)
         .hasMessageStartingWith("broken.yaml: invalid YAML");
   }
 
   @Test
   void globalsListsConcatenateAndMapsMerge() {
-    Map<String, Object> merged = Template.mergeGlobals(
+    Map<String, Object> merged = SamTemplate.mergeGlobals(
         Map.of("Layers", java.util.List.of("g"), "Environment", Map.of("Variables", Map.of("A", "g", "B", "g")),
             "Timeout", 3),
         Map.of("Layers", java.util.List.of("l"), "Environment", Map.of("Variables", Map.of("B", "l")),

@@ -2,7 +2,7 @@ package dev.poolshift.local.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.poolshift.local.json.Json;
+import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.template.RuleDef.Schedule;
 import dev.poolshift.local.template.TableDef.KeyElement;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ class TemplateTest {
   private static final Path APP = Path.of("tests/src/test/resources/template/app.yaml");
   private static final String ACCOUNT_REGION = "us-east-1:111122223333";
 
-  private final Template template = Template.load(APP);
+  private final SamTemplate template = SamTemplate.load(APP);
 
   @Test
   void globalsMergeIntoEveryFunctionAndTheFunctionsOwnValuesWin() {
@@ -60,7 +60,7 @@ class TemplateTest {
 
   @Test
   void parameterOverridesChangeConditionsAndMappings() {
-    Template prod = Template.load(APP, TemplateOptions.defaults().withParameters(Map.of("Stage", "prod")));
+    SamTemplate prod = SamTemplate.load(APP, TemplateOptions.defaults().withParameters(Map.of("Stage", "prod")));
 
     assertThat(template.functions()).doesNotContainKey("ProdOnlyFunction");
     assertThat(prod.functions()).containsKey("ProdOnlyFunction");
@@ -74,7 +74,7 @@ class TemplateTest {
   void stateMachineDefinitionIsReadRelativeToTheTemplateWithSubstitutionsApplied() {
     StateMachineDef sm = template.stateMachine("RolloutStateMachine");
 
-    var definition = Json.parse(sm.definition());
+    var definition = LocalJson.parse(sm.definition());
     var arguments = definition.at("/States/Run steps/Arguments");
     assertThat(arguments.get("FunctionName").asText())
         .isEqualTo("arn:aws:lambda:" + ACCOUNT_REGION + ":function:poolshift-steps-dev");
@@ -94,7 +94,7 @@ class TemplateTest {
     assertThat(rule.name()).isEqualTo("poolshift-IntakeFunctionApproval");
     assertThat(rule.arn()).isEqualTo("arn:aws:events:" + ACCOUNT_REGION + ":rule/poolshift-IntakeFunctionApproval");
     assertThat(rule.eventBusName()).isEqualTo("default");
-    assertThat(Json.parse(rule.eventPattern())).isEqualTo(Json.parse("""
+    assertThat(LocalJson.parse(rule.eventPattern())).isEqualTo(LocalJson.parse("""
         {"source":["aws.sagemaker"],"detail-type":["SageMaker Model Package State Change"],
          "detail":{"ModelApprovalStatus":["Approved"]}}"""));
     assertThat(rule.enabled()).isTrue();
@@ -185,7 +185,7 @@ class TemplateTest {
     var options = new TemplateOptions("rehearsal", new dev.poolshift.local.aws.AwsContext("aws", "eu-west-1",
         "444455556666"), Map.of());
 
-    Template other = Template.load(APP, options);
+    SamTemplate other = SamTemplate.load(APP, options);
 
     assertThat(other.function("IntakeFunction").arn())
         .isEqualTo("arn:aws:lambda:eu-west-1:444455556666:function:rehearsal-IntakeFunction");
