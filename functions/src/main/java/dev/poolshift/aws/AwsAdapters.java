@@ -1,6 +1,6 @@
 package dev.poolshift.aws;
 
-import dev.poolshift.rollout.ProfileDefaults;
+import dev.poolshift.rollout.profile.ProfileDefaults;
 import dev.poolshift.rollout.port.Alarms;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.ExecutionStarter;

@@ -1,7 +1,7 @@
 package dev.poolshift.aws;
 
-import dev.poolshift.rollout.AlarmSpec;
-import dev.poolshift.rollout.AlarmState;
+import dev.poolshift.rollout.canary.AlarmSpec;
+import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.port.AlarmStatus;
 import dev.poolshift.rollout.port.Alarms;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.poolshift.aws;
 
-import dev.poolshift.rollout.AlarmSpec;
+import dev.poolshift.rollout.canary.AlarmSpec;
 import dev.poolshift.rollout.port.Metrics;
 import dev.poolshift.rollout.port.VariantMetrics;
 import java.time.Duration;

@@ -1,9 +1,10 @@
 package dev.poolshift.aws;
 
+import dev.poolshift.rollout.Trigger;
 import static dev.poolshift.aws.DynamoValues.of;
 
 import dev.poolshift.rollout.EndpointLockedException;
-import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.TransientServiceException;
@@ -439,7 +440,7 @@ public final class DynamoRolloutStore implements RolloutStore {
         DynamoValues.string(item, "finalConfigName"),
         DynamoValues.strings(item, "models"), DynamoValues.strings(item, "alarmNames"),
         DynamoValues.strings(item, "managedAlarmNames"),
-        t == null ? null : new ExecutionRequest.Trigger((String) t.get("source"),
+        t == null ? null : new Trigger((String) t.get("source"),
             (String) t.get("by"), (String) t.get("eventId")),
         instant(DynamoValues.string(item, "startedAt")),
         RolloutPhase.fromWire("phase", DynamoValues.string(item, "phase")),

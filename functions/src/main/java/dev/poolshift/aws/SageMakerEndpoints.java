@@ -3,13 +3,13 @@ package dev.poolshift.aws;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
-import dev.poolshift.rollout.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.EndpointNotFoundException;
-import dev.poolshift.rollout.EndpointState;
-import dev.poolshift.rollout.EndpointUpdate;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.RolloutException;
-import dev.poolshift.rollout.VariantSpec;
+import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.port.Endpoints;
 import java.util.LinkedHashMap;
 import java.util.List;

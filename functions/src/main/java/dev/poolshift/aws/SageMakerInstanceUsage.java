@@ -1,12 +1,12 @@
 package dev.poolshift.aws;
 
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
-import dev.poolshift.rollout.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.EndpointNotFoundException;
-import dev.poolshift.rollout.EndpointState;
-import dev.poolshift.rollout.PoolCount;
-import dev.poolshift.rollout.VariantSpec;
-import dev.poolshift.rollout.VariantState;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.PoolCount;
+import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.InstanceUsage;
 import java.util.HashMap;

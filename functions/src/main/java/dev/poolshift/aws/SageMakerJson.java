@@ -1,12 +1,12 @@
 package dev.poolshift.aws;
 
-import dev.poolshift.rollout.EndpointConfigSpec;
-import dev.poolshift.rollout.EndpointState;
-import dev.poolshift.rollout.InstancePool;
-import dev.poolshift.rollout.PoolCount;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.InstancePool;
+import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.ServiceCallException;
-import dev.poolshift.rollout.VariantSpec;
-import dev.poolshift.rollout.VariantState;
+import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.endpoint.VariantState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

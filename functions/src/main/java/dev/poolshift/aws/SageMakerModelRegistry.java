@@ -3,10 +3,10 @@ package dev.poolshift.aws;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.ModelNotFoundException;
-import dev.poolshift.rollout.ModelPackage;
-import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
-import dev.poolshift.rollout.ModelToCreate;
+import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.port.ModelRegistry;
 import java.util.Objects;

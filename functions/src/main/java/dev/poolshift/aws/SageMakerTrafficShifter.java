@@ -3,9 +3,9 @@ package dev.poolshift.aws;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.EndpointNotFoundException;
-import dev.poolshift.rollout.EndpointState;
-import dev.poolshift.rollout.VariantState;
-import dev.poolshift.rollout.VariantWeight;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.VariantState;
+import dev.poolshift.rollout.endpoint.VariantWeight;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.TrafficShifter;
 import java.util.List;

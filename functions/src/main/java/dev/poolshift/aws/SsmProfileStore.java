@@ -1,11 +1,11 @@
 package dev.poolshift.aws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.poolshift.rollout.DeploymentProfile;
+import dev.poolshift.rollout.profile.DeploymentProfile;
 import dev.poolshift.rollout.InvalidInputException;
-import dev.poolshift.rollout.ProfileDefaults;
+import dev.poolshift.rollout.profile.ProfileDefaults;
 import dev.poolshift.rollout.ProfileNotFoundException;
-import dev.poolshift.rollout.ProfileParser;
+import dev.poolshift.rollout.profile.ProfileParser;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.SageMakerNames;
 import dev.poolshift.rollout.ServiceCallException;

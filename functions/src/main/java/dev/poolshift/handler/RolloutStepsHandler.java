@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.poolshift.aws.AwsAdapters;
 import dev.poolshift.aws.Json;
-import dev.poolshift.rollout.AllowedInstanceTypes;
+import dev.poolshift.rollout.profile.AllowedInstanceTypes;
 import dev.poolshift.rollout.usecase.RolloutSteps;
 import dev.poolshift.rollout.usecase.StepInput;
 import java.io.InputStream;

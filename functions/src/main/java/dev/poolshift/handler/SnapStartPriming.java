@@ -1,7 +1,7 @@
 package dev.poolshift.handler;
 
 import dev.poolshift.aws.AwsAdapters;
-import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.port.TokenKind;
 import java.time.Instant;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.poolshift.rollout;
 /**
  * Another execution holds the endpoint's rollout lock: one rollout per endpoint at a time.
  * Terminal for this execution (the workflow ends "Rollout rejected"); what a second approval
- * does is the profile's {@link ConcurrencyPolicy}.
+ * does is the profile's concurrency policy.
  */
 public final class EndpointLockedException extends RolloutException {
   private final String endpointName;

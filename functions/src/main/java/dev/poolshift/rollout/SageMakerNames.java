@@ -115,7 +115,7 @@ public final class SageMakerNames {
     return sanitize(t.startsWith("ml.") ? t.substring(3) : t);
   }
 
-  static String quote(String value) {
+  public static String quote(String value) {
     String v = value.length() > 80 ? value.substring(0, 77) + "..." : value;
     return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.aws.StubHttp.Reply;
-import dev.poolshift.rollout.AlarmSpec;
-import dev.poolshift.rollout.AlarmState;
-import dev.poolshift.rollout.CanaryAlarms;
+import dev.poolshift.rollout.canary.AlarmSpec;
+import dev.poolshift.rollout.canary.AlarmState;
+import dev.poolshift.rollout.plan.CanaryAlarms;
 import dev.poolshift.rollout.ServiceCallException;
 import dev.poolshift.rollout.port.AlarmStatus;
 import dev.poolshift.rollout.port.VariantMetrics;
-import dev.poolshift.rollout.usecase.PlanDocument;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import dev.poolshift.rollout.usecase.RolloutWorld;
 import java.time.Instant;
 import java.util.List;

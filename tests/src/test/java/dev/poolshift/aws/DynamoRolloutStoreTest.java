@@ -1,11 +1,12 @@
 package dev.poolshift.aws;
 
+import dev.poolshift.rollout.Trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.aws.StubHttp.Reply;
 import dev.poolshift.rollout.EndpointLockedException;
-import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.TransientServiceException;
@@ -185,7 +186,7 @@ class DynamoRolloutStoreTest {
   void theActiveRolloutRoundTripsWithItsStopRequestAndHistory() {
     ActiveRollout r = new ActiveRollout("ep", "run-42", "arn:exec", "arn:pkg", "cfg-41",
         "AllTraffic", 1.0, "cfg-canary", "canary-v42", "cfg-final", List.of("m1", "m2"),
-        List.of("a1", "gate"), List.of("a1"), new ExecutionRequest.Trigger("console", "alice", null),
+        List.of("a1", "gate"), List.of("a1"), new Trigger("console", "alice", null),
         T, RolloutPhase.CANARY_WEIGHTS, 1,
         new StopRequest("dev.poolshift.rollout.CanaryAlarmException", "alarm a1", T),
         List.of(Map.of("kind", "shift", "percent", 10L, "weights", Map.of("AllTraffic", 0.9))));

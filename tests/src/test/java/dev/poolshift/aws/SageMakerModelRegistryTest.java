@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.aws.StubHttp.Reply;
-import dev.poolshift.rollout.ModelPackage;
-import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
-import dev.poolshift.rollout.ModelToCreate;
+import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.ResourceLimitExceededException;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.aws.StubHttp.Reply;
 import dev.poolshift.rollout.EndpointBusyException;
-import dev.poolshift.rollout.VariantWeight;
+import dev.poolshift.rollout.endpoint.VariantWeight;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.aws.StubHttp.Reply;
-import dev.poolshift.rollout.DeploymentProfile;
+import dev.poolshift.rollout.profile.DeploymentProfile;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ProfileNotFoundException;
 import dev.poolshift.rollout.TransientServiceException;
@@ -82,7 +82,7 @@ class SsmProfileStoreTest {
   @Test
   void theStacksDefaultsFillWhatAProfileLeavesOutAndAProfileValueWins() {
     SsmProfileStore withDefaults = new SsmProfileStore(AwsClients.ssm(http.settings()),
-        SsmProfileStore.DEFAULT_PREFIX, new dev.poolshift.rollout.ProfileDefaults(900, 0.005));
+        SsmProfileStore.DEFAULT_PREFIX, new dev.poolshift.rollout.profile.ProfileDefaults(900, 0.005));
     String minimal = "{\"endpointName\": \"churn-prod\", \"executionRoleArn\":"
         + " \"arn:aws:iam::111122223333:role/sm\", \"instancePools\": [{\"instanceType\":"
         + " \"ml.g5.2xlarge\", \"priority\": 1}]}";

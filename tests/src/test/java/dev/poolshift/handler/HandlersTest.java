@@ -19,7 +19,7 @@ import dev.poolshift.rollout.usecase.ApprovalIntake;
 import dev.poolshift.rollout.usecase.EndpointEventResponder;
 import dev.poolshift.rollout.usecase.Events;
 import dev.poolshift.rollout.usecase.InMemoryRolloutStore;
-import dev.poolshift.rollout.usecase.PlanDocument;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import dev.poolshift.rollout.usecase.Reconciler;
 import dev.poolshift.rollout.usecase.RolloutWorld;
 import java.io.ByteArrayInputStream;
@@ -80,7 +80,7 @@ class HandlersTest {
   @Test
   void aStepErrorReachesStepFunctionsUnderItsClassNameAndIsLoggedOnce() throws Exception {
     PlanDocument plan = world.atFirstStep();
-    world.alarms.set(RolloutWorld.GATE_ALARM, dev.poolshift.rollout.AlarmState.ALARM, "high");
+    world.alarms.set(RolloutWorld.GATE_ALARM, dev.poolshift.rollout.canary.AlarmState.ALARM, "high");
     RolloutStepsHandler handler = new RolloutStepsHandler(world.steps);
 
     assertThatThrownBy(() -> invoke(handler, payload("startBake", plan, Map.of("stepIndex", 0,

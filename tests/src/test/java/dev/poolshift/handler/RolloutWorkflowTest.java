@@ -19,7 +19,7 @@ import dev.poolshift.local.sfn.Execution;
 import dev.poolshift.local.sfn.SfnExecutionStatus;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sim.Simulation;
-import dev.poolshift.rollout.AlarmState;
+import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.event.AlarmStateChange;

@@ -1,5 +1,7 @@
 package dev.poolshift.rollout;
 
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ResourceNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -22,7 +22,7 @@ import dev.poolshift.local.sagemaker.SageMakerMutation;
 import dev.poolshift.local.sfn.Execution;
 import dev.poolshift.local.sns.SnsService;
 import dev.poolshift.local.template.RuleDef;
-import dev.poolshift.rollout.ManagedTag;
+import dev.poolshift.rollout.endpoint.ManagedTag;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

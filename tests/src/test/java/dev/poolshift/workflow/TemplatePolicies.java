@@ -1,6 +1,6 @@
 package dev.poolshift.workflow;
 
-import dev.poolshift.rollout.ManagedTag;
+import dev.poolshift.rollout.endpoint.ManagedTag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.Trigger;
 import dev.poolshift.rollout.RolloutPhase;
-import dev.poolshift.rollout.VariantWeight;
+import dev.poolshift.rollout.endpoint.VariantWeight;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ public record ActiveRollout(
     List<String> models,
     List<String> alarmNames,
     List<String> managedAlarmNames,
-    ExecutionRequest.Trigger trigger,
+    Trigger trigger,
     Instant startedAt,
     RolloutPhase phase,
     Integer stepIndex,

@@ -1,6 +1,6 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.AlarmSpec;
+import dev.poolshift.rollout.canary.AlarmSpec;
 import java.util.Collection;
 import java.util.Map;
 

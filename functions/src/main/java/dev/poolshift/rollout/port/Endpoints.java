@@ -1,8 +1,8 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.EndpointConfigSpec;
-import dev.poolshift.rollout.EndpointState;
-import dev.poolshift.rollout.EndpointUpdate;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import java.util.Map;
 
 /** Endpoints and their configs, including instance pools. */

@@ -1,8 +1,8 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.ModelPackage;
-import dev.poolshift.rollout.ModelPackageArn;
-import dev.poolshift.rollout.ModelToCreate;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelToCreate;
 
 /** The model registry and the models built from its packages. */
 public interface ModelRegistry {

@@ -1,6 +1,6 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.DeploymentProfile;
+import dev.poolshift.rollout.profile.DeploymentProfile;
 
 /** Where deployment profiles live, one per model package group. */
 public interface ProfileStore {

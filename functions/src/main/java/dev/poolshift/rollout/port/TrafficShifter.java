@@ -1,6 +1,6 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.VariantWeight;
+import dev.poolshift.rollout.endpoint.VariantWeight;
 import java.util.List;
 
 /** Moves traffic between an endpoint's variants without a new config. */

@@ -1,8 +1,9 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.TurnAround;
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.EndpointBusyException;
-import dev.poolshift.rollout.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.event.AlarmStateChange;
 import dev.poolshift.rollout.port.ActiveRollout;

@@ -1,10 +1,11 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.ExecutionNames;
-import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.usecase.shared.TurnAround;
+import dev.poolshift.rollout.plan.ExecutionNames;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.InvalidInputException;
-import dev.poolshift.rollout.ModelPackage;
-import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.PackageRejectedException;
 import dev.poolshift.rollout.ProfileNotFoundException;

@@ -1,6 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.Observation;
+import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.event.EndpointStateChange;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.Endpoints;

@@ -1,12 +1,15 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.ExecutionRequest;
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.shared.TurnAround;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.OperatorAbortException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
-import dev.poolshift.rollout.WaitBounds;
+import dev.poolshift.rollout.plan.WaitBounds;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.EndpointLock;

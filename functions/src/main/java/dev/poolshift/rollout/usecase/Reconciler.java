@@ -1,12 +1,16 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.LedgerEntries;
+import dev.poolshift.rollout.usecase.shared.Notifications;
+import dev.poolshift.rollout.usecase.shared.Release;
+import dev.poolshift.rollout.usecase.shared.ScalingHold;
 import dev.poolshift.rollout.EndpointNotFoundException;
-import dev.poolshift.rollout.EndpointState;
-import dev.poolshift.rollout.EndpointUpdate;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.ScalingNotRestoredException;
-import dev.poolshift.rollout.VariantState;
+import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.event.EndpointStateChange;
 import dev.poolshift.rollout.event.EventEnvelope;
 import dev.poolshift.rollout.event.ExecutionStatusChange;

@@ -1,5 +1,8 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.Failure;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;

@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import static dev.poolshift.rollout.usecase.RolloutWorld.ARN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.BAKE_TOKEN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.ENDPOINT;
@@ -8,10 +9,10 @@ import static dev.poolshift.rollout.usecase.RolloutWorld.WAIT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.poolshift.rollout.ExecutionNames;
+import dev.poolshift.rollout.plan.ExecutionNames;
 import dev.poolshift.rollout.InvalidInputException;
-import dev.poolshift.rollout.ModelPackage;
-import dev.poolshift.rollout.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.PackageRejectedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.event.ModelPackageStateChange;

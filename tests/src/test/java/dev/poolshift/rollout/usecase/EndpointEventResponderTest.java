@@ -1,10 +1,11 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import static dev.poolshift.rollout.usecase.RolloutWorld.ENDPOINT;
 import static dev.poolshift.rollout.usecase.RolloutWorld.WAIT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.poolshift.rollout.Observation;
+import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.event.EndpointStateChange;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.AlarmSpec;
-import dev.poolshift.rollout.AlarmState;
-import dev.poolshift.rollout.DeploymentProfile;
+import dev.poolshift.rollout.canary.AlarmSpec;
+import dev.poolshift.rollout.canary.AlarmState;
+import dev.poolshift.rollout.profile.DeploymentProfile;
 import dev.poolshift.rollout.ProfileNotFoundException;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.TaskToken;

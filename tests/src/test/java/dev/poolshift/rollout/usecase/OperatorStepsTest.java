@@ -1,5 +1,8 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.Failure;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import static dev.poolshift.rollout.usecase.RolloutWorld.ARN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.BAKE_TOKEN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.BASELINE_CONFIG;
@@ -9,7 +12,7 @@ import static dev.poolshift.rollout.usecase.RolloutWorld.HOLD_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.poolshift.rollout.AlarmState;
+import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
@@ -258,7 +261,7 @@ class OperatorStepsTest {
   void supersedeTurnsTheHolderAroundThroughItsOwnStateAndTheNewcomerWaitsForTheRelease() {
     PlanDocument holder = bakingAtFirstStep();
     world.profiles.byGroup.put(RolloutWorld.GROUP, RolloutWorld.profile().toBuilder()
-        .concurrencyPolicy(dev.poolshift.rollout.ConcurrencyPolicy.SUPERSEDE).build());
+        .concurrencyPolicy(dev.poolshift.rollout.profile.ConcurrencyPolicy.SUPERSEDE).build());
     ExecutionRef newcomer = new ExecutionRef("fraud-scoring-v43-1234", CONSOLE.id().replace("console-action-1",
         "fraud-scoring-v43-1234"), "2026-06-01T12:30:00Z");
     PlanDocument waiting = (PlanDocument) world.run(world.call("plan").execution(newcomer)
@@ -392,7 +395,7 @@ class OperatorStepsTest {
   @Test
   void aProfilePoolOutsideTheStacksAllowedTypesIsNamedBeforeAnythingChanges() {
     RolloutSteps steps = new RolloutSteps(new RolloutSteps.Settings(RolloutWorld.PREFIX, null, null,
-        dev.poolshift.rollout.AllowedInstanceTypes.parse("ml.g5.*")), new RolloutSteps.Ports(world.sageMaker,
+        dev.poolshift.rollout.profile.AllowedInstanceTypes.parse("ml.g5.*")), new RolloutSteps.Ports(world.sageMaker,
         world.profiles, world.sageMaker, world.sageMaker, world.store, world.ledger, world.alarms, world.metrics,
         world.notifier, world.callbacks));
 
@@ -406,7 +409,7 @@ class OperatorStepsTest {
 
   @Test
   void migrateFindsThePackageTheEndpointServesAndKeepsIt() {
-    world.sageMaker.packages.put(FakeSageMaker.key(RolloutWorld.OLD_ARN), new dev.poolshift.rollout.ModelPackage(
+    world.sageMaker.packages.put(FakeSageMaker.key(RolloutWorld.OLD_ARN), new dev.poolshift.rollout.endpoint.ModelPackage(
         RolloutWorld.OLD_ARN, RolloutWorld.GROUP, 41, "Completed", "Approved", List.of("g6-int8"), Map.of()));
 
     PlanDocument plan = (PlanDocument) world.run(world.call("plan").request(Map.of("action", "migrate",

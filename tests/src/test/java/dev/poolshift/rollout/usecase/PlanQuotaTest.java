@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

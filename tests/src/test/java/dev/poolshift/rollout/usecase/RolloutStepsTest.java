@@ -1,5 +1,8 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.Failure;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import static dev.poolshift.rollout.usecase.RolloutWorld.ARN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.BAKE_TOKEN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.BASELINE_CONFIG;
@@ -14,20 +17,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.poolshift.aws.Json;
-import dev.poolshift.rollout.AlarmSpec;
-import dev.poolshift.rollout.AlarmState;
+import dev.poolshift.rollout.canary.AlarmSpec;
+import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.CanaryAlarmException;
-import dev.poolshift.rollout.ConcurrencyPolicy;
+import dev.poolshift.rollout.profile.ConcurrencyPolicy;
 import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.EndpointBusyException;
 import dev.poolshift.rollout.EndpointLockedException;
-import dev.poolshift.rollout.FallbackPolicy;
+import dev.poolshift.rollout.profile.FallbackPolicy;
 import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
-import dev.poolshift.rollout.ManagedTag;
-import dev.poolshift.rollout.Observation;
+import dev.poolshift.rollout.endpoint.ManagedTag;
+import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.PackageRejectedException;
-import dev.poolshift.rollout.PoolCount;
+import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.EndpointLock;

@@ -1,13 +1,16 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.Failure;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import dev.poolshift.aws.Json;
-import dev.poolshift.rollout.DeploymentProfile;
-import dev.poolshift.rollout.EndpointConfigSpec;
-import dev.poolshift.rollout.ManagedTag;
-import dev.poolshift.rollout.ModelPackage;
-import dev.poolshift.rollout.ProfileParser;
+import dev.poolshift.rollout.profile.DeploymentProfile;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.ManagedTag;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.profile.ProfileParser;
 import dev.poolshift.rollout.TaskToken;
-import dev.poolshift.rollout.VariantSpec;
+import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.port.VariantMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,0 @@
-package dev.poolshift.rollout;
-
-/** How many instances of a variant run on one pool's hardware (DescribeEndpoint InstancePools). */
-public record PoolCount(String instanceType, int currentInstanceCount) {
-}

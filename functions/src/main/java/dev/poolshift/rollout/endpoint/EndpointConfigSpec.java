@@ -1,0 +1,57 @@
+package dev.poolshift.rollout.endpoint;
+
+import dev.poolshift.rollout.JsonValues;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An endpoint config: its name, production variants, tags, and every other config-level field
+ * (AsyncInferenceConfig, DataCaptureConfig, KmsKeyId, MetricsConfig, ExplainerConfig, VpcConfig,
+ * ...) carried unchanged under SageMaker's wire names. Output-only fields of
+ * DescribeEndpointConfig (EndpointConfigArn, CreationTime) are not part of it.
+ */
+public record EndpointConfigSpec(
+    String name,
+    List<VariantSpec> productionVariants,
+    Map<String, String> tags,
+    Map<String, Object> carried) {
+
+  public static final String METRICS_CONFIG = "MetricsConfig";
+  public static final String SHADOW_VARIANTS = "ShadowProductionVariants";
+  /** Tag naming the deployment that created a config or model; how a retry recognises its own. */
+  public static final String DEPLOYMENT_TAG = "poolshift:deployment";
+  public static final String MODEL_PACKAGE_TAG = "poolshift:model-package";
+  public static final String ROLE_TAG = "poolshift:role";
+
+  public EndpointConfigSpec {
+    productionVariants = List.copyOf(productionVariants);
+    tags = tags == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+    carried = JsonValues.frozenMap(carried);
+  }
+
+  public VariantSpec variant(String variantName) {
+    for (VariantSpec v : productionVariants) {
+      if (v.variantName().equals(variantName)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  public List<String> variantNames() {
+    return productionVariants.stream().map(VariantSpec::variantName).toList();
+  }
+
+  /** A copy with one carried config-level field set (or removed, for null). */
+  public EndpointConfigSpec withCarried(String key, Object value) {
+    Map<String, Object> next = new LinkedHashMap<>(carried);
+    if (value == null) {
+      next.remove(key);
+    } else {
+      next.put(key, value);
+    }
+    return new EndpointConfigSpec(name, productionVariants, tags, next);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.poolshift.rollout.endpoint;
+
+import java.util.List;
+
+/**
+ * An UpdateEndpoint call. {@code retainAllVariantProperties} keeps the instance counts and
+ * weights of variants that keep their name (what auto scaling or earlier weight shifts set)
+ * instead of the new config's initial values; {@code excludeRetained} lists properties
+ * ({@code DesiredWeight}, {@code DesiredInstanceCount}) taken from the new config anyway.
+ * {@code autoRollbackAlarms} become SageMaker's own AutoRollbackConfiguration for the update.
+ */
+public record EndpointUpdate(
+    String endpointName,
+    String endpointConfigName,
+    boolean retainAllVariantProperties,
+    List<String> excludeRetained,
+    List<String> autoRollbackAlarms) {
+
+  public static final String DESIRED_WEIGHT = "DesiredWeight";
+  public static final String DESIRED_INSTANCE_COUNT = "DesiredInstanceCount";
+
+  public EndpointUpdate {
+    excludeRetained = excludeRetained == null ? List.of() : List.copyOf(excludeRetained);
+    autoRollbackAlarms = autoRollbackAlarms == null ? List.of() : List.copyOf(autoRollbackAlarms);
+  }
+}

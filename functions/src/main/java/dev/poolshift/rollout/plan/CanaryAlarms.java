@@ -1,0 +1,125 @@
+package dev.poolshift.rollout.plan;
+
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.SageMakerNames;
+import dev.poolshift.rollout.canary.AlarmSpec;
+import dev.poolshift.rollout.endpoint.InstancePool;
+import dev.poolshift.rollout.profile.DeploymentProfile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The alarms that guard a rollout's canary variant:
+ * <ul>
+ *   <li>its 5xx <em>rate</em> (metric math: 5xx errors / invocations) above the profile's
+ *       {@code thresholds.max5xxRate};
+ *   <li>the same rate per {@code InstanceType} for every pool type, because a broken fallback
+ *       pool can hide in a healthy-looking aggregate;
+ *   <li>its p99 {@code ModelLatency} above {@code thresholds.p99LatencyMs}, when set (the metric
+ *       is in microseconds).
+ * </ul>
+ * With enhanced metrics the variant publishes every 10 s, so the alarms look at 10-second periods
+ * and decide within a minute; otherwise at 1-minute periods, as in the AWS recipes.
+ */
+public final class CanaryAlarms {
+  static final int STANDARD_PERIOD = 60;
+  static final int ENHANCED_PERIOD = 10;
+  private static final int MAX_NAME = 255;
+
+  private CanaryAlarms() {}
+
+  /**
+   * @param prefix {@code MANAGED_ALARM_PREFIX}: the alarm rule listens to names starting with it
+   */
+  public static List<AlarmSpec> forRollout(String prefix, RolloutPlan plan) {
+    requirePrefix(prefix);
+    String endpoint = plan.endpointName();
+    String variant = plan.canaryVariantName();
+    DeploymentProfile profile = plan.profile();
+    boolean enhanced = profile.enhancedMetrics();
+    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
+    // 1 min of 10-s periods, half breaching; or 3 of 1-min periods, 2 breaching (AWS recipe).
+    int evaluation = enhanced ? 6 : 3;
+    int toAlarm = enhanced ? 3 : 2;
+    String base = prefix + endpoint + "-" + variant;
+    double rate = profile.thresholds().max5xxRate();
+    String percent = String.format(Locale.ROOT, "%.3f%%", rate * 100);
+
+    List<AlarmSpec> alarms = new ArrayList<>();
+    alarms.add(rateAlarm(base + "-5xx-rate", "Poolshift canary " + endpoint + "/" + variant
+        + ": 5xx rate above " + percent, dimensions(endpoint, variant, null), rate, period,
+        evaluation, toAlarm));
+    for (InstancePool pool : plan.requestedPools()) {
+      alarms.add(rateAlarm(base + "-5xx-rate-" + SageMakerNames.instanceTypeLabel(
+          pool.instanceType()), "Poolshift canary " + endpoint + "/" + variant + " on "
+          + pool.instanceType() + ": 5xx rate above " + percent,
+          dimensions(endpoint, variant, pool.instanceType()), rate, period, evaluation, toAlarm));
+    }
+    Integer p99 = profile.thresholds().p99LatencyMs();
+    if (p99 != null) {
+      AlarmSpec.Query latency = AlarmSpec.Query.metric("latency", "ModelLatency",
+          dimensions(endpoint, variant, null), "p99", period).returningData();
+      alarms.add(new AlarmSpec(base + "-p99-latency", "Poolshift canary " + endpoint + "/"
+          + variant + ": p99 model latency above " + p99 + " ms", List.of(latency),
+          "GreaterThanThreshold", p99 * 1000.0, enhanced ? 6 : 5, 3, "notBreaching"));
+    }
+    for (AlarmSpec a : alarms) {
+      if (a.name().length() > MAX_NAME) {
+        throw new InvalidInputException(null, "MANAGED_ALARM_PREFIX", "alarm name " + a.name()
+            + " is longer than " + MAX_NAME + " characters; use a shorter prefix");
+      }
+    }
+    return alarms;
+  }
+
+  public static List<String> names(String prefix, RolloutPlan plan) {
+    return forRollout(prefix, plan).stream().map(AlarmSpec::name).toList();
+  }
+
+  private static AlarmSpec rateAlarm(String name, String description,
+      Map<String, String> dimensions, double threshold, int period, int evaluation, int toAlarm) {
+    List<AlarmSpec.Query> queries = List.of(
+        AlarmSpec.Query.metric("errors", "Invocation5XXErrors", dimensions, "Sum", period),
+        AlarmSpec.Query.metric("invocations", "Invocations", dimensions, "Sum", period),
+        // A fraction, compared with the profile's fraction, but only over a period whose errors are
+        // more than the threshold itself explains; otherwise 0. At 10 s periods a 10% canary sees a
+        // few hundred requests, so ONE 5xx of a healthy model (0.01%) reads as 0.2% and, over a
+        // long bake, "3 of 6" would trip by chance (the local rehearsal of a 6-hour bake did).
+        // Requiring 3 + 2x the threshold's expected count keeps that chance ~1e-7 per period while
+        // a clearly bad canary (1%, 15%) still alarms within a few periods; marginal regressions
+        // are judged at the gate over the whole bake's invocations. (+ - * / and IF only: they are
+        // certainly in CloudWatch metric math.)
+        AlarmSpec.Query.expression("rate", "5xx rate",
+            "IF(errors >= 3 + 2 * " + plain(threshold) + " * invocations, errors / invocations, 0)"));
+    return new AlarmSpec(name, description, queries, "GreaterThanThreshold", threshold,
+        evaluation, toAlarm, "notBreaching");
+  }
+
+  private static Map<String, String> dimensions(String endpoint, String variant,
+      String instanceType) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("EndpointName", endpoint);
+    d.put("VariantName", variant);
+    if (instanceType != null) {
+      d.put("InstanceType", instanceType);
+    }
+    return d;
+  }
+
+  private static void requirePrefix(String prefix) {
+    if (prefix == null || prefix.isEmpty() || prefix.length() > 64
+        || !prefix.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new InvalidInputException(null, "MANAGED_ALARM_PREFIX",
+          "must be 1–64 printable ASCII characters without spaces (got "
+              + (prefix == null ? "none" : SageMakerNames.quote(prefix)) + ")");
+    }
+  }
+
+  /** A number as metric math reads it: plain decimal, never scientific notation. */
+  static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.poolshift.rollout.plan;
+
+import dev.poolshift.rollout.canary.AlarmSpec;
+import dev.poolshift.rollout.endpoint.InstancePool;
+import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.profile.DeploymentProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Risks of running a rollout now that depend on time and on what is already wrong, beside the
+ * config risks of {@link PlanReview}: gate alarms already in ALARM (no new event will come; the
+ * first bake rolls back at once), waits that do not fit the execution's own timeout, and bakes
+ * shorter than the canary alarms can judge. Pure: computed from what the plan step read.
+ */
+public final class PlanRisks {
+  /** The rollout state machine's {@code TimeoutSeconds} (statemachine/rollout.asl.json). */
+  public static final int EXECUTION_TIMEOUT_SECONDS = 86_400;
+
+  private PlanRisks() {}
+
+  /**
+   * @param alarmsInAlarm gate alarms in ALARM now, name → CloudWatch's reason
+   */
+  public static List<String> alarmsInAlarm(Map<String, String> alarmsInAlarm) {
+    List<String> risks = new ArrayList<>();
+    alarmsInAlarm.forEach((name, reason) -> risks.add("gate alarm " + name + " is in ALARM now"
+        + (reason == null || reason.isBlank() ? "" : " (" + reason + ")") + ": the first bake"
+        + " would roll back at once; fix it or wait for OK before deploying"));
+    return risks;
+  }
+
+  /**
+   * @param fleetWaitSeconds bound for one fleet (canary, final, or back to the baseline)
+   * @param weightsWaitSeconds bound for one weight change
+   * @param operatorWaitSeconds how long an inconclusive step holds for a person
+   * @param managedAlarms the canary alarms the rollout will create
+   */
+  public static List<String> timing(DeploymentProfile profile, int fleetWaitSeconds,
+      int weightsWaitSeconds, int operatorWaitSeconds, List<AlarmSpec> managedAlarms) {
+    List<String> risks = new ArrayList<>();
+    int steps = profile.canarySteps().size();
+    long perStep = (long) weightsWaitSeconds + profile.bakeSeconds()
+        + profile.maxWaitForInvocationsSeconds();
+    // Canary fleet, every step at its longest, one hold for a person, the final fleet, and the
+    // way back (weights, then the baseline fleet) should the last check fail.
+    long worst = 2L * fleetWaitSeconds + steps * perStep + operatorWaitSeconds
+        + weightsWaitSeconds + fleetWaitSeconds;
+    if (worst > EXECUTION_TIMEOUT_SECONDS) {
+      risks.add(String.format(Locale.ROOT, "at its slowest this rollout needs %s (%d steps of up"
+          + " to %s each, fleets up to %s, a hold of %s) but the execution times out after %s;"
+          + " the reconciler would then return the endpoint to its baseline",
+          hours(worst), steps, hours(perStep), hours(fleetWaitSeconds),
+          hours(operatorWaitSeconds), hours(EXECUTION_TIMEOUT_SECONDS)));
+    }
+    for (AlarmSpec alarm : managedAlarms) {
+      int window = window(alarm);
+      if (window > profile.bakeSeconds()) {
+        risks.add(String.format(Locale.ROOT, "bakeSeconds %d is shorter than alarm %s's"
+            + " evaluation window (%d s): it cannot go to ALARM within one bake; the gate's own"
+            + " check at the end of the bake still applies", profile.bakeSeconds(), alarm.name(),
+            window));
+        break;
+      }
+    }
+    return risks;
+  }
+
+  /**
+   * The replaced variant is registered with Application Auto Scaling. SageMaker refuses an
+   * UpdateEndpoint that changes the instance type of a registered variant; whether moving it
+   * from one type onto instance pools counts as a change is unconfirmed, so the harsher reading
+   * is reported. Poolshift deregisters the target for the rollout and registers it again after,
+   * with its policies and scheduled actions (deregistering deletes both).
+   */
+  public static String autoscaled(dev.poolshift.rollout.port.ScalingTargets.ScalingTarget target,
+      VariantSpec before, VariantSpec after, String canaryVariant) {
+    String what = "variant " + before.variantName() + " is autoscaled (" + target.resourceId()
+        + ", min " + target.minCapacity() + ", max " + target.maxCapacity() + ", policies "
+        + target.policyNames() + (target.scheduledActionNames().isEmpty() ? ""
+            : ", scheduled actions " + target.scheduledActionNames()) + ")";
+    boolean typeChanges = !java.util.Objects.equals(before.instanceType(), after.instanceType())
+        || !java.util.Objects.equals(types(before), types(after));
+    String why = typeChanges ? "its instance type changes (" + (before.usesPools() ? types(before)
+        : before.instanceType()) + " -> " + types(after) + "), which SageMaker refuses for a"
+        + " registered variant" : "SageMaker refuses to change a registered variant's instance"
+        + " type, and autoscaling activity would block the rollout's updates";
+    return what + ": " + why + ", so Poolshift deregisters the scalable target (deleting its"
+        + " policies and scheduled actions) before the first endpoint update and registers it"
+        + " again, with the same min, max, policies and scheduled actions, once the endpoint has"
+        + " settled (promoted, rolled back or failed); a one-time scheduled action whose time"
+        + " passes meanwhile is not re-created (on-call is told). If putting it back fails, a"
+        + " person is paged with the commands to re-apply it. Meanwhile "
+        + before.variantName() + " is not autoscaled: it keeps the instance count it has when the"
+        + " rollout starts, and the canary " + canaryVariant + " is not autoscaled either";
+  }
+
+  private static List<String> types(VariantSpec v) {
+    if (!v.usesPools()) {
+      return v.instanceType() == null ? List.of() : List.of(v.instanceType());
+    }
+    return v.instancePools().stream().map(InstancePool::instanceType).toList();
+  }
+
+  /** The time an alarm needs to see enough periods: the longest period × evaluation periods. */
+  static int window(AlarmSpec alarm) {
+    int period = alarm.queries().stream().filter(q -> q.period() != null)
+        .mapToInt(AlarmSpec.Query::period).max().orElse(60);
+    return period * alarm.evaluationPeriods();
+  }
+
+  private static String hours(long seconds) {
+    return seconds % 3600 == 0 ? seconds / 3600 + " h"
+        : String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.poolshift.rollout.plan;
+
+import dev.poolshift.rollout.EndpointBusyException;
+import dev.poolshift.rollout.FieldErrors;
+import dev.poolshift.rollout.IncompatibleEndpointException;
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.SageMakerNames;
+import dev.poolshift.rollout.canary.CanarySchedule;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.InstancePool;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelToCreate;
+import dev.poolshift.rollout.endpoint.ResourceNames;
+import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.endpoint.VariantState;
+import dev.poolshift.rollout.pool.PoolMigration;
+import dev.poolshift.rollout.pool.PoolTarget;
+import dev.poolshift.rollout.profile.DeploymentProfile;
+import dev.poolshift.rollout.profile.PoolPreference;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what was read (package, profile, endpoint, its config) into a {@link RolloutPlan}, or
+ * explains why this endpoint cannot be rolled out now. Decides nothing about time; makes no calls.
+ */
+public final class RolloutPlanner {
+  /** Tag-value-safe, so the id can be written as the {@code poolshift:deployment} tag. */
+  private static final Pattern DEPLOYMENT_ID = Pattern.compile("[A-Za-z0-9_.:/=+@-]{1,128}");
+  private static final int MAX_TAGS = 50;
+
+  private RolloutPlanner() {}
+
+  public static RolloutPlan plan(RolloutRequest request) {
+    String deploymentId = request.deploymentId();
+    if (deploymentId == null || !DEPLOYMENT_ID.matcher(deploymentId).matches()) {
+      throw new InvalidInputException(null, "deploymentId",
+          "must be 1–128 of A-Z a-z 0-9 _ . : / = + @ -" + (deploymentId == null ? ""
+              : " (got " + SageMakerNames.quote(deploymentId) + ")"));
+    }
+    ModelPackage pkg = request.modelPackage();
+    ModelPackageArn arn = pkg.parsedArn();
+    pkg.requireDeployable();
+    DeploymentProfile profile = request.profile();
+    EndpointState endpoint = request.endpoint();
+    EndpointConfigSpec current = request.currentConfig();
+
+    requireRolloutable(profile, endpoint, current);
+    VariantSpec baseline = baselineVariant(profile, current);
+    String canaryName = ResourceNames.canaryVariant(arn);
+    for (String name : current.variantNames()) {
+      if ((!name.equals(baseline.variantName())
+          && ResourceNames.CANARY_VARIANT.matcher(name).matches())
+          || name.equals(canaryName)) {
+        throw new IncompatibleEndpointException("endpoint " + endpoint.endpointName() + " config "
+            + current.name() + " still has canary variant " + name + " from an earlier rollout;"
+            + " restore the baseline config first");
+      }
+    }
+
+    // One model for the new version, plus one per per-pool build the profile names.
+    String mainModel = ResourceNames.model(arn, deploymentId, null);
+    Map<String, String> perPoolModels = new LinkedHashMap<>();
+    Map<String, String> specOfModel = new LinkedHashMap<>();
+    specOfModel.put(mainModel, null);
+    FieldErrors errors = new FieldErrors();
+    for (int i = 0; i < profile.instancePools().size(); i++) {
+      PoolPreference pool = profile.instancePools().get(i);
+      String spec = pool.inferenceSpecificationName();
+      if (spec == null) {
+        continue;
+      }
+      if (!pkg.additionalInferenceSpecificationNames().contains(spec)) {
+        errors.add("instancePools[" + i + "].inferenceSpecificationName", SageMakerNames.quote(spec)
+            + " is not among the package's AdditionalInferenceSpecifications "
+            + pkg.additionalInferenceSpecificationNames());
+        continue;
+      }
+      String model = ResourceNames.model(arn, deploymentId, spec);
+      perPoolModels.put(pool.instanceType(), model);
+      specOfModel.put(model, spec);
+    }
+    errors.throwIfAny("deployment profile does not fit model package " + arn);
+
+    VariantState live = endpoint.variant(baseline.variantName());
+    Integer liveCount = live == null ? null : live.currentInstanceCount();
+    Integer count = profile.instanceCount() != null ? profile.instanceCount()
+        : liveCount != null && liveCount > 0 ? liveCount : baseline.initialInstanceCount();
+    VariantSpec migrated = PoolMigration.migrate(baseline, new PoolTarget(mainModel,
+        profile.instancePools(), perPoolModels, profile.provisionTimeoutSeconds(),
+        profile.keepCurrentTypeFirst(), profile.overrideExistingPools(), count));
+
+    double baselineWeight = live != null && live.currentWeight() != null ? live.currentWeight()
+        : baseline.initialVariantWeight() != null ? baseline.initialVariantWeight() : 1.0;
+    if (!(baselineWeight > 0)) {
+      throw new IncompatibleEndpointException("variant " + baseline.variantName()
+          + " serves no traffic (weight " + baselineWeight + "); nothing to canary against");
+    }
+
+    String canaryConfigName = ResourceNames.endpointConfig(endpoint.endpointName(), arn,
+        deploymentId, ResourceNames.CANARY_CONFIG);
+    String finalConfigName = ResourceNames.endpointConfig(endpoint.endpointName(), arn,
+        deploymentId, ResourceNames.FINAL_CONFIG);
+    Map<String, Object> carried = configLevelFields(current, profile);
+
+    List<VariantSpec> canaryVariants = new ArrayList<>(current.productionVariants());
+    canaryVariants.add(migrated.withName(canaryName).withWeight(0.0));
+    boolean single = current.productionVariants().size() == 1;
+    List<VariantSpec> finalVariants = new ArrayList<>();
+    for (VariantSpec v : current.productionVariants()) {
+      finalVariants.add(v.variantName().equals(baseline.variantName())
+          ? migrated.withWeight(single ? 1.0 : baselineWeight) : v);
+    }
+    EndpointConfigSpec canaryConfig = new EndpointConfigSpec(canaryConfigName, canaryVariants,
+        tags(current, deploymentId, arn, ResourceNames.CANARY_CONFIG), carried);
+    EndpointConfigSpec finalConfig = new EndpointConfigSpec(finalConfigName, finalVariants,
+        tags(current, deploymentId, arn, ResourceNames.FINAL_CONFIG), carried);
+
+    // Only models the new variant actually references (kept pools may not use every build).
+    Set<String> used = new LinkedHashSet<>();
+    used.add(mainModel);
+    migrated.instancePools().stream().map(InstancePool::modelNameOverride)
+        .filter(m -> m != null).forEach(used::add);
+    Map<String, String> modelTags = Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
+        EndpointConfigSpec.MODEL_PACKAGE_TAG, arn.toString());
+    List<ModelToCreate> models = used.stream().map(name -> new ModelToCreate(name, arn.toString(),
+        specOfModel.get(name), profile.executionRoleArn(), modelTags)).toList();
+
+    return new RolloutPlan(deploymentId, endpoint.endpointName(), arn.toString(), current.name(),
+        baseline.variantName(), baselineWeight, canaryName, models, canaryConfig, finalConfig,
+        new CanarySchedule(profile.canarySteps()), profile);
+  }
+
+  private static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,
+      EndpointConfigSpec current) {
+    if (!profile.endpointName().equalsIgnoreCase(endpoint.endpointName())) {
+      throw new InvalidInputException(null, "endpointName", "profile targets "
+          + profile.endpointName() + " but the described endpoint is " + endpoint.endpointName());
+    }
+    if (endpoint.inProgress()) {
+      throw new EndpointBusyException("endpoint " + endpoint.endpointName() + " is "
+          + endpoint.status() + "; a rollout starts only from InService");
+    }
+    if (!endpoint.inService()) {
+      throw new IncompatibleEndpointException("endpoint " + endpoint.endpointName() + " is "
+          + endpoint.status() + (endpoint.failureReason() == null ? ""
+              : " (" + endpoint.failureReason() + ")") + "; a person must look before any rollout");
+    }
+    if (!current.name().equals(endpoint.endpointConfigName())) {
+      // Read at different moments: the endpoint moved on. Re-read and plan again.
+      throw new EndpointBusyException("endpoint " + endpoint.endpointName() + " runs config "
+          + endpoint.endpointConfigName() + ", not the described " + current.name());
+    }
+    if (current.carried().get(EndpointConfigSpec.SHADOW_VARIANTS) instanceof List<?> shadows
+        && !shadows.isEmpty()) {
+      throw new IncompatibleEndpointException("endpoint config " + current.name() + " has shadow"
+          + " variants; a config allows one production variant beside a shadow, so the canary"
+          + " variant cannot be added");
+    }
+  }
+
+  private static VariantSpec baselineVariant(DeploymentProfile profile,
+      EndpointConfigSpec current) {
+    if (profile.variantName() != null) {
+      VariantSpec v = current.variant(profile.variantName());
+      if (v == null) {
+        throw new IncompatibleEndpointException("variantName " + profile.variantName()
+            + " is not in endpoint config " + current.name() + " (variants: "
+            + current.variantNames() + ")");
+      }
+      return v;
+    }
+    if (current.productionVariants().size() != 1) {
+      throw new IncompatibleEndpointException("endpoint config " + current.name() + " has "
+          + current.productionVariants().size() + " variants " + current.variantNames()
+          + "; set variantName in the profile to choose the one to replace");
+    }
+    return current.productionVariants().getFirst();
+  }
+
+  /** Config-level fields carried over; enhanced metrics switched on when the profile asks. */
+  private static Map<String, Object> configLevelFields(EndpointConfigSpec current,
+      DeploymentProfile profile) {
+    Map<String, Object> carried = new LinkedHashMap<>(current.carried());
+    if (profile.enhancedMetrics()) {
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      if (carried.get(EndpointConfigSpec.METRICS_CONFIG) instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> metrics.put(String.valueOf(k), v));
+      }
+      metrics.put("EnableEnhancedMetrics", true);
+      metrics.put("MetricPublishFrequencyInSeconds", 10);
+      carried.put(EndpointConfigSpec.METRICS_CONFIG, metrics);
+    }
+    // Switching enhanced metrics off is left to the user: the profile flag only ever adds.
+    return carried;
+  }
+
+  private static Map<String, String> tags(EndpointConfigSpec current, String deploymentId,
+      ModelPackageArn arn, String role) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    current.tags().forEach((k, v) -> {
+      // aws: tags are system tags (CreateEndpointConfig refuses them); poolshift: ones are ours
+      // and are rewritten for this deployment.
+      if (!k.startsWith("aws:") && !k.startsWith("poolshift:")) {
+        tags.put(k, v);
+      }
+    });
+    tags.put(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId);
+    tags.put(EndpointConfigSpec.MODEL_PACKAGE_TAG, arn.toString());
+    tags.put(EndpointConfigSpec.ROLE_TAG, role);
+    if (tags.size() > MAX_TAGS) {
+      throw new IncompatibleEndpointException("endpoint config " + current.name() + " has "
+          + current.tags().size() + " tags; with Poolshift's 3 the new configs would exceed "
+          + MAX_TAGS);
+    }
+    return tags;
+  }
+}

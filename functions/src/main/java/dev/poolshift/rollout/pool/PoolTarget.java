@@ -1,0 +1,31 @@
+package dev.poolshift.rollout.pool;
+
+import dev.poolshift.rollout.profile.PoolPreference;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link PoolMigration} should move a variant to.
+ *
+ * @param modelName the new model; pools without a per-pool build run it
+ * @param pools the profile's ranked pools
+ * @param perPoolModels instance type → the new version's per-pool model (ModelNameOverride)
+ * @param provisionTimeoutSeconds VariantInstanceProvisionTimeoutInSeconds for new pools
+ * @param keepCurrentTypeFirst keep the variant's current hardware at priority 1
+ * @param overrideExistingPools replace pools the variant already has
+ * @param instanceCount the new variant's instance count; null = the current variant's
+ */
+public record PoolTarget(
+    String modelName,
+    List<PoolPreference> pools,
+    Map<String, String> perPoolModels,
+    int provisionTimeoutSeconds,
+    boolean keepCurrentTypeFirst,
+    boolean overrideExistingPools,
+    Integer instanceCount) {
+
+  public PoolTarget {
+    pools = List.copyOf(pools);
+    perPoolModels = Map.copyOf(perPoolModels);
+  }
+}

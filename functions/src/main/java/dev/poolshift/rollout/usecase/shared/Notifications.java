@@ -1,0 +1,327 @@
+package dev.poolshift.rollout.usecase.shared;
+
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.PoolCount;
+import dev.poolshift.rollout.endpoint.VariantState;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.Notification;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The messages an on-call reads at 3 AM: which endpoint and package, where traffic is now (read
+ * from DescribeEndpoint when the message is written, not assumed), why, and the one action that
+ * puts it back. Subjects are ASCII and under 100 characters (SNS's rule for e-mail subjects).
+ */
+public final class Notifications {
+  private static final int MAX_SUBJECT = 99;
+
+  private Notifications() {}
+
+  public static Notification promoted(PlanDocument plan, ExecutionRef exec, EndpointState now) {
+    String subject = "Poolshift: " + plan.endpointName() + " now serves "
+        + plan.modelPackageGroup() + " v" + plan.modelPackageVersion();
+    String body = header(plan, exec)
+        + "Outcome: PROMOTED. The new version serves the endpoint on instance pools.\n"
+        + traffic(now)
+        + "Before: endpoint config " + plan.baseline().endpointConfigName() + ".\n"
+        + "Now:    endpoint config " + plan.finalConfigName() + ".\n\n"
+        + "To put it back (the previous config and its models are kept):\n"
+        + "  aws sagemaker update-endpoint --endpoint-name " + plan.endpointName()
+        + " --endpoint-config-name " + plan.baseline().endpointConfigName()
+        + " --retain-all-variant-properties\n";
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification rolledBack(PlanDocument plan, ExecutionRef exec, Failure failure,
+      EndpointState now) {
+    String subject = "Poolshift: " + plan.endpointName() + " rolled back, "
+        + plan.modelPackageGroup() + " v" + plan.modelPackageVersion() + " not deployed";
+    String body = header(plan, exec)
+        + "Outcome: ROLLED BACK. All traffic is back on the baseline, endpoint config "
+        + plan.baseline().endpointConfigName() + ".\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now)
+        + "\nNothing to do to restore service. To try this version again, fix the cause and"
+        + " start a rollout from the console with {\"action\": \"deploy\", \"modelPackageArn\": \""
+        + plan.modelPackageArn() + "\", \"endpointName\": \"" + plan.endpointName() + "\"}.\n";
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification failedStart(PlanDocument plan, ExecutionRef exec, Failure failure) {
+    String subject = "Poolshift: rollout of " + plan.modelPackageGroup() + " v"
+        + plan.modelPackageVersion() + " to " + plan.endpointName() + " did not start";
+    String body = header(plan, exec)
+        + "Outcome: FAILED before the endpoint was changed; it still serves endpoint config "
+        + plan.baseline().endpointConfigName() + ".\n"
+        + "Why: " + why(failure) + "\n";
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification needsAPerson(PlanDocument plan, ExecutionRef exec, Failure failure,
+      String phase, EndpointState now, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + plan.endpointName() + " needs a person";
+    String body = header(plan, exec)
+        + "Outcome: NEEDS A PERSON. The way back to the baseline failed or could not be verified"
+        + (phase == null ? "" : " (while " + phase + ")") + ". Poolshift makes no further"
+        + " changes and keeps the endpoint locked.\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now)
+        + (now != null && now.failureReason() != null
+            ? "SageMaker FailureReason: " + now.failureReason() + "\n" : "")
+        + "\nTo put traffic back on the baseline:\n"
+        + putBack(plan.endpointName(), plan.baseline().variantName(),
+            plan.baseline().weight(), plan.canaryVariantName(), plan.canaryConfigName(),
+            plan.baseline().endpointConfigName(), now)
+        + releaseLock(plan.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification returnedToPrevious(PlanDocument plan, ExecutionRef exec,
+      EndpointState now) {
+    PlanDocument.Restore r = plan.restore();
+    String subject = "Poolshift: " + plan.endpointName() + " rolled back to its previous release";
+    String body = header(plan, exec)
+        + "Outcome: ROLLED BACK to the previous release. The endpoint serves endpoint config "
+        + r.endpointConfigName() + (r.modelPackageArn() == null ? ""
+            : " (" + r.modelPackageArn() + ")") + " again, the release before "
+        + plan.baseline().endpointConfigName() + " (" + plan.baseline().modelPackageArn()
+        + ", promoted by " + r.undoesExecution() + ").\n"
+        + "Why: " + (plan.reason() == null ? "not given" : plan.reason()) + "\n"
+        + traffic(now)
+        + "\nTo undo this, deploy the release you left: {\"action\": \"deploy\","
+        + " \"endpointName\": \"" + plan.endpointName() + "\", \"modelPackageArn\": \""
+        + plan.baseline().modelPackageArn() + "\"}. Rolling back again goes one release"
+        + " further back.\n";
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification returnFailed(PlanDocument plan, ExecutionRef exec, Failure failure,
+      EndpointState now) {
+    String subject = "Poolshift: rollback of " + plan.endpointName() + " did not take";
+    String body = header(plan, exec)
+        + "Outcome: FAILED. The endpoint did not come back on the previous release "
+        + plan.restore().endpointConfigName() + "; SageMaker kept (or reverted to) "
+        + plan.baseline().endpointConfigName() + ".\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now)
+        + (now != null && now.failureReason() != null
+            ? "SageMaker FailureReason: " + now.failureReason() + "\n" : "")
+        + "\nThe endpoint is released. Fix the cause (capacity for the previous release's"
+        + " instance type, its models) and start the rollback again, or deploy a known"
+        + " package.\n";
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification returnNeedsAPerson(PlanDocument plan, ExecutionRef exec, Failure failure,
+      EndpointState now, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + plan.endpointName() + " needs a person";
+    String body = header(plan, exec)
+        + "Outcome: NEEDS A PERSON. The rollback to the previous release "
+        + plan.restore().endpointConfigName() + " could not be verified. Poolshift makes no"
+        + " further changes and keeps the endpoint locked.\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now)
+        + (now != null && now.failureReason() != null
+            ? "SageMaker FailureReason: " + now.failureReason() + "\n" : "")
+        + "\nTo put the previous release back by hand:\n"
+        + putBack(plan.endpointName(), null, 0, null, null,
+            plan.restore().endpointConfigName(), now)
+        + releaseLock(plan.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
+  /** @param nextPercent the next step's canary percent; null when the held step is the last */
+  public static Notification holding(PlanDocument plan, ExecutionRef exec, int percent,
+      Integer nextPercent, String reason, int waitSeconds) {
+    String subject = "Poolshift: " + plan.endpointName() + " holds at " + percent
+        + "% canary, a person decides";
+    String body = header(plan, exec)
+        + "The canary of " + plan.modelPackageGroup() + " v" + plan.modelPackageVersion()
+        + " serves " + percent + "% of " + plan.baseline().variantName() + "'s traffic and"
+        + " holds there: the gate could not decide.\n"
+        + "Why: " + reason + "\n\n"
+        + "Decide within " + minutes(waitSeconds) + " by starting an execution of the rollout"
+        + " state machine with one of these inputs (without a decision it rolls back):\n"
+        + "  promote:  {\"action\": \"promote\", \"endpointName\": \"" + plan.endpointName()
+        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}"
+        + "  (skips every remaining step)\n"
+        + "  continue: {\"action\": \"continue\", \"endpointName\": \"" + plan.endpointName()
+        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}"
+        + (nextPercent == null ? "  (the last step: promotes)\n"
+            : "  (on to the next step only, " + nextPercent + "%)\n")
+        + "  abort:    {\"action\": \"abort\", \"endpointName\": \"" + plan.endpointName()
+        + "\", \"executionName\": \"" + exec.name() + "\", \"reason\": \"...\"}\n";
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification reconciled(ActiveRollout rollout, String executionStatus,
+      EndpointState now) {
+    String subject = "Poolshift: " + rollout.endpointName() + " restored after its rollout ended "
+        + executionStatus;
+    String body = "Endpoint: " + rollout.endpointName() + "\n"
+        + "Model package: " + rollout.modelPackageArn() + "\n"
+        + "Execution: " + rollout.executionName() + " (" + executionStatus + ")\n"
+        + console(rollout.executionArn())
+        + "\nThe rollout's execution ended " + executionStatus + " without cleaning up. The"
+        + " reconciler put the endpoint back on its baseline config "
+        + rollout.baselineConfigName() + " and released the lock.\n"
+        + traffic(now);
+    return new Notification(subject(subject), body);
+  }
+
+  public static Notification reconcileNeedsAPerson(ActiveRollout rollout, String executionStatus,
+      EndpointState now, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + rollout.endpointName() + " needs a person";
+    String body = "Endpoint: " + rollout.endpointName() + "\n"
+        + "Model package: " + rollout.modelPackageArn() + "\n"
+        + "Execution: " + rollout.executionName() + " (" + executionStatus + ")\n"
+        + console(rollout.executionArn())
+        + "\nThe rollout's execution ended " + executionStatus + " and the endpoint is "
+        + now.status() + ": the reconciler makes no changes to it.\n"
+        + (now.failureReason() != null ? "SageMaker FailureReason: " + now.failureReason() + "\n"
+            : "")
+        + traffic(now)
+        + "\nTo put traffic back on the baseline:\n"
+        + putBack(rollout.endpointName(), rollout.baselineVariantName(),
+            rollout.baselineWeight(), rollout.canaryVariantName(), rollout.canaryConfigName(),
+            rollout.baselineConfigName(), now)
+        + releaseLock(rollout.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
+  /**
+   * The rollout ended (promoted, rolled back or failed) but the variant's auto scaling could not
+   * be put back: the lock stays, the message carries the commands that re-apply it.
+   */
+  public static Notification scalingNotRestored(PlanDocument plan, ExecutionRef exec, Failure failure,
+      EndpointState now, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + plan.endpointName()
+        + " auto scaling not restored";
+    String body = header(plan, exec)
+        + "Outcome: NEEDS A PERSON. The endpoint " + (now == null ? "state is unknown"
+            : "is " + now.status() + " on " + now.endpointConfigName())
+        + ", but its auto scaling, taken out for the rollout, was not put back. Poolshift makes"
+        + " no further changes and keeps the endpoint locked.\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now) + "\n"
+        + releaseLock(plan.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
+  /** The reconciler put the endpoint back but not its auto scaling: the lock stays for a person. */
+  public static Notification scalingNotRestored(ActiveRollout rollout, String executionStatus,
+      EndpointState now, String problem, String stateTable) {
+    String subject = "Poolshift ACTION NEEDED: " + rollout.endpointName()
+        + " auto scaling not restored";
+    String body = "Endpoint: " + rollout.endpointName() + "\n"
+        + "Model package: " + rollout.modelPackageArn() + "\n"
+        + "Execution: " + rollout.executionName() + " (" + executionStatus + ")\n"
+        + console(rollout.executionArn())
+        + "\nThe endpoint is " + now.status() + " on " + now.endpointConfigName() + ", but "
+        + problem + "\n"
+        + releaseLock(rollout.endpointName(), stateTable);
+    return new Notification(subject(subject), body);
+  }
+
+  private static String header(PlanDocument plan, ExecutionRef exec) {
+    return "Endpoint: " + plan.endpointName() + "\n"
+        + (plan.modelPackageArn() == null ? "" : "Model package: " + plan.modelPackageArn()
+            + "\n")
+        + "Action: " + plan.action() + (plan.reason() == null ? "" : " (" + plan.reason() + ")")
+        + "\n"
+        + "Triggered by: " + plan.trigger().source()
+        + (plan.trigger().by() == null ? "" : " (" + plan.trigger().by() + ")") + "\n"
+        + "Execution: " + exec.name() + "\n"
+        + console(exec.id()) + "\n";
+  }
+
+  private static String console(String executionArn) {
+    if (executionArn == null) {
+      return "";
+    }
+    String[] parts = executionArn.split(":");
+    if (parts.length < 4) {
+      return "";
+    }
+    String region = parts[3];
+    return "Console: https://" + region + ".console.aws.amazon.com/states/home?region=" + region
+        + "#/v2/executions/details/" + executionArn + "\n";
+  }
+
+  /** Where traffic is, from DescribeEndpoint at the time of writing. */
+  static String traffic(EndpointState now) {
+    if (now == null) {
+      return "Traffic: unknown (DescribeEndpoint failed while writing this message).\n";
+    }
+    double total = now.productionVariants().stream()
+        .mapToDouble(v -> v.currentWeight() == null ? 0 : v.currentWeight()).sum();
+    String shares = now.productionVariants().stream()
+        .map(v -> v.variantName() + " " + share(v, total) + pools(v.instancePools()))
+        .collect(Collectors.joining(", "));
+    return "Traffic now: " + (shares.isEmpty() ? "no variants reported" : shares) + " (endpoint "
+        + now.status() + ", config " + now.endpointConfigName()
+        + (now.pendingConfigName() == null ? "" : ", deploying " + now.pendingConfigName())
+        + ").\n";
+  }
+
+  private static String share(VariantState v, double total) {
+    double w = v.currentWeight() == null ? 0 : v.currentWeight();
+    return total > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * w / total) : "0%";
+  }
+
+  private static String pools(List<PoolCount> pools) {
+    if (pools.isEmpty()) {
+      return "";
+    }
+    return " on " + pools.stream().map(p -> p.currentInstanceCount() + "x " + p.instanceType())
+        .collect(Collectors.joining(" + "));
+  }
+
+  private static String putBack(String endpoint, String baselineVariant, double baselineWeight,
+      String canaryVariant, String canaryConfig, String baselineConfig, EndpointState now) {
+    StringBuilder b = new StringBuilder();
+    if (now != null && "Failed".equals(now.status())) {
+      b.append("  The endpoint is Failed: SageMaker accepts only DeleteEndpoint on it. Recreate")
+          .append(" it from endpoint config ").append(baselineConfig).append(".\n");
+      return b.toString();
+    }
+    if (canaryConfig != null && (now == null || canaryConfig.equals(now.endpointConfigName()))) {
+      b.append("  1. aws sagemaker update-endpoint-weights-and-capacities --endpoint-name ")
+          .append(endpoint).append(" --desired-weights-and-capacities VariantName=")
+          .append(baselineVariant).append(",DesiredWeight=").append(baselineWeight)
+          .append(" VariantName=").append(canaryVariant).append(",DesiredWeight=0\n");
+    }
+    b.append("  ").append(b.isEmpty() ? "1" : "2").append(". when InService: aws sagemaker")
+        .append(" update-endpoint --endpoint-name ").append(endpoint)
+        .append(" --endpoint-config-name ").append(baselineConfig)
+        .append(" --retain-all-variant-properties\n");
+    return b.toString();
+  }
+
+  private static String releaseLock(String endpoint, String stateTable) {
+    return "Then release the endpoint for the next rollout:\n"
+        + "  aws dynamodb delete-item --table-name " + (stateTable == null ? "<StateTable>"
+            : stateTable) + " --key '{\"pk\":{\"S\":\"ENDPOINT#" + endpoint
+        + "\"},\"sk\":{\"S\":\"LOCK\"}}'\n";
+  }
+
+  private static String why(Failure failure) {
+    if (failure == null) {
+      return "not recorded";
+    }
+    return failure.shortError() + ": " + failure.message()
+        + (failure.during() == null ? "" : " (during " + failure.during() + ")");
+  }
+
+  private static String minutes(int seconds) {
+    return seconds % 60 == 0 ? seconds / 60 + " minutes" : seconds + " seconds";
+  }
+
+  /** ASCII only, one line, at most 99 characters. */
+  static String subject(String text) {
+    String ascii = text.replaceAll("[^\\x20-\\x7E]", "?");
+    return ascii.length() <= MAX_SUBJECT ? ascii : ascii.substring(0, MAX_SUBJECT - 3) + "...";
+  }
+}

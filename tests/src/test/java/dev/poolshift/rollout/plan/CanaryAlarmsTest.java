@@ -1,0 +1,65 @@
+package dev.poolshift.rollout.plan;
+
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.canary.AlarmSpec;
+import dev.poolshift.rollout.profile.DeploymentProfile;
+import dev.poolshift.rollout.profile.Thresholds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CanaryAlarmsTest {
+  private static RolloutPlan plan(DeploymentProfile profile) {
+    return RolloutPlannerTest.plan(profile);
+  }
+
+  @Test
+  void withStandardMetricsTheAlarmsLookAtMinutesAsTheAwsRecipeDoes() {
+    List<AlarmSpec> alarms = CanaryAlarms.forRollout("poolshift-",
+        plan(RolloutPlannerTest.profile().build()));
+
+    AlarmSpec rate = alarms.getFirst();
+    assertThat(rate.queries()).filteredOn(q -> q.metricName() != null)
+        .extracting(AlarmSpec.Query::period).containsOnly(60);
+    assertThat(rate.evaluationPeriods()).isEqualTo(3);
+    assertThat(rate.datapointsToAlarm()).isEqualTo(2);
+    assertThat(rate.threshold()).isEqualTo(Thresholds.DEFAULT_MAX_5XX_RATE);
+  }
+
+  @Test
+  void thereIsNoLatencyAlarmWithoutAnSla() {
+    List<AlarmSpec> alarms = CanaryAlarms.forRollout("poolshift-",
+        plan(RolloutPlannerTest.profile().build()));
+
+    assertThat(alarms).extracting(AlarmSpec::name).noneMatch(n -> n.endsWith("p99-latency"))
+        .hasSize(4);
+  }
+
+  @Test
+  void theSlaInMillisecondsBecomesAThresholdInMicroseconds() {
+    List<AlarmSpec> alarms = CanaryAlarms.forRollout("poolshift-",
+        plan(RolloutPlannerTest.profile().thresholds(new Thresholds(0.002, 250)).build()));
+
+    AlarmSpec latency = alarms.getLast();
+    assertThat(latency.name()).endsWith("-p99-latency");
+    assertThat(latency.threshold()).isEqualTo(250_000.0);
+    assertThat(alarms.getFirst().threshold()).isEqualTo(0.002);
+  }
+
+  @Test
+  void everyNameStartsWithThePrefixTheAlarmRuleListensTo() {
+    List<String> names = CanaryAlarms.names("ops-", plan(RolloutPlannerTest.profile().build()));
+
+    assertThat(names).allMatch(n -> n.startsWith("ops-fraud-scoring-prod-canary-v42-"));
+  }
+
+  @Test
+  void aPrefixWithSpacesIsRefusedNamingTheVariable() {
+    assertThatThrownBy(() -> CanaryAlarms.forRollout("my prefix",
+        plan(RolloutPlannerTest.profile().build())))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("MANAGED_ALARM_PREFIX: must be 1–64 printable ASCII characters");
+  }
+}

@@ -1,0 +1,309 @@
+package dev.poolshift.rollout.plan;
+
+import dev.poolshift.rollout.EndpointBusyException;
+import dev.poolshift.rollout.IncompatibleEndpointException;
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.ModelPackageNotDeployableException;
+import dev.poolshift.rollout.SageMakerNames;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointUpdate;
+import dev.poolshift.rollout.endpoint.InstancePool;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelToCreate;
+import dev.poolshift.rollout.endpoint.PoolCount;
+import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.endpoint.VariantState;
+import dev.poolshift.rollout.endpoint.VariantWeight;
+import dev.poolshift.rollout.profile.DeploymentProfile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.poolshift.aws.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RolloutPlannerTest {
+  static final String ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/fraud-scoring/42";
+  static final String ROLE = "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution";
+
+  static final ModelPackage PACKAGE = new ModelPackage(ARN, "fraud-scoring", 42, "Completed",
+      "Approved", List.of("g6-int8"), Map.of());
+
+  static DeploymentProfile.Builder profile() {
+    return DeploymentProfile.builder().endpointName("fraud-scoring-prod").executionRoleArn(ROLE)
+        .pool("ml.g5.2xlarge").pool("ml.g5.4xlarge").pool("ml.g6.2xlarge", "g6-int8");
+  }
+
+  static VariantSpec baselineVariant() {
+    Map<String, Object> carried = new LinkedHashMap<>();
+    carried.put("ContainerStartupHealthCheckTimeoutInSeconds", 900);
+    carried.put("VolumeSizeInGB", 64);
+    return new VariantSpec("AllTraffic", "fraud-scoring-v41", 2, "ml.g5.2xlarge", List.of(), null,
+        1.0, carried);
+  }
+
+  static EndpointConfigSpec currentConfig(VariantSpec... variants) {
+    Map<String, Object> carried = new LinkedHashMap<>();
+    carried.put("DataCaptureConfig", Map.of("EnableCapture", true, "InitialSamplingPercentage", 20,
+        "DestinationS3Uri", "s3://capture/fraud", "CaptureOptions", List.of(Map.of("CaptureMode", "Input"))));
+    carried.put("AsyncInferenceConfig", Map.of("OutputConfig", Map.of("S3OutputPath", "s3://out/fraud")));
+    carried.put("KmsKeyId", "arn:aws:kms:us-east-1:111122223333:key/k");
+    carried.put("MetricsConfig", Map.of("EnableDetailedObservability", true));
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("team", "risk");
+    tags.put("aws:cloudformation:stack-name", "fraud");
+    tags.put("poolshift:deployment", "an-earlier-one");
+    return new EndpointConfigSpec("fraud-scoring-prod-cfg-41",
+        variants.length == 0 ? List.of(baselineVariant()) : List.of(variants), tags, carried);
+  }
+
+  static EndpointState inService(String config, VariantState... variants) {
+    return new EndpointState("fraud-scoring-prod", "InService", config, null,
+        variants.length == 0 ? List.of(new VariantState("AllTraffic", 1.0, 1.0, 3, 3, List.of()))
+            : List.of(variants), null, null);
+  }
+
+  static RolloutPlan plan(DeploymentProfile profile) {
+    return RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab", PACKAGE,
+        profile, inService("fraud-scoring-prod-cfg-41"), currentConfig()));
+  }
+
+  @Test
+  void theCanaryConfigHoldsTheBaselineCopiedExactlyAndTheNewModelOnPoolsAtWeightZero() {
+    RolloutPlan plan = plan(profile().build());
+
+    EndpointConfigSpec canary = plan.canaryConfig();
+    assertThat(canary.productionVariants()).hasSize(2);
+    assertThat(canary.productionVariants().getFirst()).isEqualTo(baselineVariant());
+    VariantSpec c = canary.variant("canary-v42");
+    assertThat(c.initialVariantWeight()).isZero();
+    assertThat(c.modelName()).isEqualTo(plan.models().getFirst().modelName());
+    assertThat(c.instanceType()).isNull();
+    assertThat(c.instancePools()).extracting(InstancePool::instanceType)
+        .containsExactly("ml.g5.2xlarge", "ml.g5.4xlarge", "ml.g6.2xlarge");
+    assertThat(c.instancePools().get(2).modelNameOverride()).isEqualTo(plan.models().get(1).modelName());
+    assertThat(c.routingStrategy()).isEqualTo("LEAST_OUTSTANDING_REQUESTS");
+    assertThat(c.carried()).containsEntry("ContainerStartupHealthCheckTimeoutInSeconds", 900);
+  }
+
+  @Test
+  void theNewVariantRunsAsManyInstancesAsTheBaselineServesNow() {
+    // The config says 2; auto scaling has the live variant at 3.
+    assertThat(plan(profile().build()).canaryConfig().variant("canary-v42").initialInstanceCount())
+        .isEqualTo(3);
+    assertThat(plan(profile().instanceCount(6).build()).canaryConfig().variant("canary-v42")
+        .initialInstanceCount()).isEqualTo(6);
+  }
+
+  @Test
+  void theFinalConfigKeepsTheBaselineNameWithTheNewModelOnPoolsAtWeightOne() {
+    RolloutPlan plan = plan(profile().build());
+
+    EndpointConfigSpec fin = plan.finalConfig();
+    assertThat(fin.variantNames()).containsExactly("AllTraffic");
+    VariantSpec v = fin.variant("AllTraffic");
+    assertThat(v.modelName()).isEqualTo(plan.models().getFirst().modelName());
+    assertThat(v.initialVariantWeight()).isEqualTo(1.0);
+    assertThat(v.instancePools()).isEqualTo(plan.canaryConfig().variant("canary-v42").instancePools());
+    assertThat(v.instanceType()).isNull();
+  }
+
+  @Test
+  void configLevelFieldsAndUserTagsCarryOverAndPoolshiftTagsNameThisDeployment() {
+    RolloutPlan plan = plan(profile().build());
+
+    for (EndpointConfigSpec config : List.of(plan.canaryConfig(), plan.finalConfig())) {
+      assertThat(config.carried()).isEqualTo(currentConfig().carried());
+      assertThat(config.tags()).containsEntry("team", "risk")
+          .containsEntry("poolshift:deployment", "fraud-scoring-v42-0123456789ab")
+          .containsEntry("poolshift:model-package", ARN)
+          .doesNotContainKey("aws:cloudformation:stack-name");
+    }
+    assertThat(plan.canaryConfig().tags()).containsEntry("poolshift:role", "canary");
+    assertThat(plan.finalConfig().tags()).containsEntry("poolshift:role", "final");
+  }
+
+  @Test
+  void enhancedMetricsAreSwitchedOnWithoutLosingOtherMetricsSettings() {
+    RolloutPlan plan = plan(profile().enhancedMetrics(true).build());
+
+    assertThat(plan.canaryConfig().carried().get("MetricsConfig")).isEqualTo(Map.of(
+        "EnableDetailedObservability", true, "EnableEnhancedMetrics", true,
+        "MetricPublishFrequencyInSeconds", 10));
+  }
+
+  @Test
+  void modelsAreOnePerBuildTheNewVariantUsesFromTheApprovedPackage() {
+    RolloutPlan plan = plan(profile().build());
+
+    assertThat(plan.models()).extracting(ModelToCreate::inferenceSpecificationName)
+        .containsExactly(null, "g6-int8");
+    assertThat(plan.models()).allSatisfy(m -> {
+      assertThat(m.modelPackageArn()).isEqualTo(ARN);
+      assertThat(m.executionRoleArn()).isEqualTo(ROLE);
+      assertThat(m.modelName()).hasSizeLessThanOrEqualTo(63).matches(SageMakerNames.NAME);
+      assertThat(m.tags()).containsEntry("poolshift:deployment", "fraud-scoring-v42-0123456789ab");
+    });
+  }
+
+  @Test
+  void namesAreStableForADeploymentAndDifferForAnother() {
+    RolloutPlan once = plan(profile().build());
+    RolloutPlan again = plan(profile().build());
+    RolloutPlan other = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-ffffffffffff",
+        PACKAGE, profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig()));
+
+    assertThat(again.canaryConfig().name()).isEqualTo(once.canaryConfig().name());
+    assertThat(again.models()).isEqualTo(once.models());
+    assertThat(other.canaryConfig().name()).isNotEqualTo(once.canaryConfig().name());
+    assertThat(other.finalConfig().name()).isNotEqualTo(once.finalConfig().name());
+    assertThat(other.models().getFirst().modelName()).isNotEqualTo(once.models().getFirst().modelName());
+    assertThat(once.canaryConfig().name()).startsWith("fraud-scoring-prod-v42-canary-")
+        .matches(SageMakerNames.NAME);
+    assertThat(once.finalConfig().name()).startsWith("fraud-scoring-prod-v42-final-");
+  }
+
+  @Test
+  void eachStepSetsAbsoluteWeightsAndRollbackRestoresTheBaseline() {
+    RolloutPlan plan = plan(profile().build());
+
+    assertThat(plan.weightsAt(plan.schedule().first())).containsExactly(
+        new VariantWeight("AllTraffic", 0.9), new VariantWeight("canary-v42", 0.1));
+    assertThat(plan.weightsAt(plan.schedule().step(2))).containsExactly(
+        new VariantWeight("AllTraffic", 0.0), new VariantWeight("canary-v42", 1.0));
+    assertThat(plan.baselineWeights()).containsExactly(
+        new VariantWeight("AllTraffic", 1.0), new VariantWeight("canary-v42", 0.0));
+  }
+
+  @Test
+  void updatesRetainLivePropertiesAndTheFinalOneTakesItsWeightFromTheConfig() {
+    RolloutPlan plan = plan(profile().instanceCount(4).build());
+
+    assertThat(plan.canaryUpdate(List.of("a"))).isEqualTo(new EndpointUpdate("fraud-scoring-prod",
+        plan.canaryConfig().name(), true, List.of(), List.of("a")));
+    assertThat(plan.finalUpdate(List.of())).isEqualTo(new EndpointUpdate("fraud-scoring-prod",
+        plan.finalConfig().name(), true, List.of("DesiredWeight", "DesiredInstanceCount"), List.of()));
+    assertThat(plan.restoreBaselineUpdate().endpointConfigName()).isEqualTo("fraud-scoring-prod-cfg-41");
+  }
+
+  @Test
+  void aPerPoolBuildTheApprovedPackageDoesNotHaveIsNamed() {
+    ModelPackage without = new ModelPackage(ARN, "fraud-scoring", 42, "Completed", "Approved",
+        List.of("g6-fp16"), Map.of());
+
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", without, profile().build(),
+        inService("fraud-scoring-prod-cfg-41"), currentConfig())))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("instancePools[2].inferenceSpecificationName: \"g6-int8\" is not among"
+            + " the package's AdditionalInferenceSpecifications [g6-fp16]");
+  }
+
+  @Test
+  void aPackageRejectedAfterItsApprovalEventIsNotDeployed() {
+    ModelPackage rejected = new ModelPackage(ARN, "fraud-scoring", 42, "Completed", "Rejected",
+        List.of("g6-int8"), Map.of());
+
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", rejected,
+        profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig())))
+        .isInstanceOf(ModelPackageNotDeployableException.class)
+        .hasMessageContaining("ModelApprovalStatus=Rejected");
+  }
+
+  @Test
+  void aBusyEndpointIsRetryableAndAFailedOneNeedsAPerson() {
+    EndpointState updating = new EndpointState("fraud-scoring-prod", "Updating",
+        "fraud-scoring-prod-cfg-41", null, List.of(), null, null);
+    EndpointState failed = new EndpointState("fraud-scoring-prod", "Failed",
+        "fraud-scoring-prod-cfg-41", "InsufficientInstanceCapacity", List.of(), null, null);
+
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", PACKAGE,
+        profile().build(), updating, currentConfig())))
+        .isInstanceOf(EndpointBusyException.class);
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", PACKAGE,
+        profile().build(), failed, currentConfig())))
+        .isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("InsufficientInstanceCapacity");
+  }
+
+  @Test
+  void severalVariantsNeedTheProfileToNameTheOneToReplace() {
+    VariantSpec b = new VariantSpec("Challenger", "fraud-scoring-exp", 1, "ml.g5.2xlarge", List.of(),
+        null, 0.2, Map.of());
+    EndpointConfigSpec two = currentConfig(baselineVariant().withWeight(0.8), b);
+    EndpointState live = inService("fraud-scoring-prod-cfg-41",
+        new VariantState("AllTraffic", 0.8, 0.8, 2, 2, List.of()),
+        new VariantState("Challenger", 0.2, 0.2, 1, 1, List.of()));
+
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", PACKAGE,
+        profile().build(), live, two)))
+        .isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("set variantName");
+
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("dep", PACKAGE,
+        profile().variantName("AllTraffic").build(), live, two));
+    // The other variant is untouched; the canary takes its share of the baseline's 0.8.
+    assertThat(plan.finalConfig().variant("Challenger")).isEqualTo(b);
+    assertThat(plan.finalConfig().variant("AllTraffic").initialVariantWeight()).isEqualTo(0.8);
+    assertThat(plan.weightsAt(plan.schedule().step(1))).containsExactly(
+        new VariantWeight("AllTraffic", 0.4), new VariantWeight("canary-v42", 0.4));
+  }
+
+  @Test
+  void aLeftoverCanaryVariantFromADeadRolloutStopsANewOne() {
+    VariantSpec leftover = new VariantSpec("canary-v41", "fraud-scoring-v41", 1, null,
+        List.of(new InstancePool("ml.g5.2xlarge", 1, null)), 1200, 0.0, Map.of());
+
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", PACKAGE,
+        profile().variantName("AllTraffic").build(),
+        inService("fraud-scoring-prod-cfg-41", new VariantState("AllTraffic", 1.0, 1.0, 2, 2, List.of()),
+            new VariantState("canary-v41", 0.0, 0.0, 1, 1, List.of())),
+        currentConfig(baselineVariant(), leftover))))
+        .isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("canary variant canary-v41");
+  }
+
+  @Test
+  void shadowVariantsLeaveNoRoomForACanary() {
+    EndpointConfigSpec withShadow = currentConfig().withCarried("ShadowProductionVariants",
+        List.of(Map.of("VariantName", "shadow", "ModelName", "m", "InstanceType", "ml.g5.2xlarge")));
+
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", PACKAGE,
+        profile().build(), inService("fraud-scoring-prod-cfg-41"), withShadow)))
+        .isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("shadow");
+  }
+
+  @Test
+  void anEndpointThatMovedOnSinceItsConfigWasReadIsReadAgain() {
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("dep", PACKAGE,
+        profile().build(), inService("someone-elses-config"), currentConfig())))
+        .isInstanceOf(EndpointBusyException.class)
+        .hasMessageContaining("someone-elses-config");
+  }
+
+  @Test
+  void thePlanAndTheEndpointStateTravelAsJsonWithoutLoss() throws Exception {
+    RolloutPlan plan = plan(profile().enhancedMetrics(true).gateAlarmNames(List.of("x")).build());
+    EndpointState state = new EndpointState("fraud-scoring-prod", "Updating", "c", null,
+        List.of(new VariantState("AllTraffic", 0.9, 0.9, 3, 3,
+            List.of(new PoolCount("ml.g6.2xlarge", 3)))), "p", List.of());
+
+    String json = Json.write(plan);
+
+    assertThat(Json.MAPPER.readValue(json, RolloutPlan.class)).isEqualTo(plan);
+    assertThat(Json.MAPPER.readValue(Json.write(state), EndpointState.class)).isEqualTo(state);
+    assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .as("fits comfortably in Step Functions' 256 KiB state").isLessThan(16_384);
+  }
+
+  @Test
+  void aDeploymentIdThatCannotBeATagIsRejected() {
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("has space", PACKAGE,
+        profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig())))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("deploymentId:");
+  }
+}
