@@ -44,8 +44,13 @@ public final class CloudWatchAlarms implements Alarms {
     }
   }
 
+  /** Metric and composite alarms: a profile's gate alarm may be either. */
   @Override
   public Map<String, AlarmStatus> describe(Collection<String> alarmNames) {
+    return describe(alarmNames, List.of(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM));
+  }
+
+  private Map<String, AlarmStatus> describe(Collection<String> alarmNames, List<AlarmType> types) {
     Map<String, AlarmStatus> out = new LinkedHashMap<>();
     for (List<String> batch : batches(alarmNames)) {
       String next = null;
@@ -53,8 +58,7 @@ public final class CloudWatchAlarms implements Alarms {
         String token = next;
         DescribeAlarmsResponse page;
         try {
-          page = cloudWatch.describeAlarms(b -> b.alarmNames(batch)
-              .alarmTypes(AlarmType.METRIC_ALARM, AlarmType.COMPOSITE_ALARM)
+          page = cloudWatch.describeAlarms(b -> b.alarmNames(batch).alarmTypes(types)
               .maxRecords(BATCH).nextToken(token));
         } catch (SdkException e) {
           throw AwsErrors.translate("DescribeAlarms " + batch, e);
@@ -69,10 +73,16 @@ public final class CloudWatchAlarms implements Alarms {
     return out;
   }
 
-  /** Deletes the ones that exist: DeleteAlarms deletes nothing when one name is unknown. */
+  /**
+   * Deletes the ones that exist: DeleteAlarms deletes nothing when one name is unknown. Only the
+   * rollout's own alarms are ever deleted, and Poolshift creates metric alarms only, so the check
+   * asks for metric alarms: CloudWatch answers about composite alarms only to a DescribeAlarms
+   * permission on {@code *}, and the reconciler's is limited to the managed alarm prefix.
+   */
   @Override
   public void delete(Collection<String> alarmNames) {
-    List<String> existing = new ArrayList<>(describe(alarmNames).keySet());
+    List<String> existing =
+        new ArrayList<>(describe(alarmNames, List.of(AlarmType.METRIC_ALARM)).keySet());
     for (List<String> batch : batches(existing)) {
       try {
         cloudWatch.deleteAlarms(b -> b.alarmNames(batch));

@@ -113,6 +113,20 @@ class CloudWatchAdaptersTest {
   }
 
   @Test
+  void theCheckBeforeADeleteAsksForMetricAlarmsOnlySoAPrefixScopedPermissionSuffices() {
+    http.then(Reply.ok("<DescribeAlarmsResponse " + NS + "><DescribeAlarmsResult><MetricAlarms/>"
+        + "</DescribeAlarmsResult></DescribeAlarmsResponse>"));
+
+    alarms.delete(List.of("poolshift-fraud-scoring-prod-canary-v42-5xx-rate"));
+
+    Map<String, String> describe = Form.decode(http.sent().getFirst().text());
+    assertThat(describe).containsEntry("Action", "DescribeAlarms")
+        .containsEntry("AlarmTypes.member.1", "MetricAlarm")
+        .doesNotContainKey("AlarmTypes.member.2");
+    assertThat(http.sent()).as("nothing found, nothing deleted").hasSize(1);
+  }
+
+  @Test
   void theGateReadsTheWholeWindowAsOnePeriod() {
     http.then(Reply.ok("<GetMetricDataResponse " + NS + "><GetMetricDataResult><MetricDataResults>"
         + result("invocations", "5400.0") + result("errors", "3.0") + result("latency", "64200.5")
