@@ -2,6 +2,7 @@ package dev.poolshift.aws;
 
 import static dev.poolshift.aws.DynamoValues.of;
 
+import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.LedgerRecord;
 import java.time.Instant;
@@ -68,7 +69,7 @@ public final class DynamoLedger implements Ledger {
     return page.items().stream().map(item -> new LedgerRecord(
         DynamoValues.string(item, "endpointName"), Instant.parse(DynamoValues.string(item, "startedAt")),
         DynamoValues.string(item, "executionName"), DynamoValues.string(item, "executionArn"),
-        DynamoValues.string(item, "outcome"), DynamoValues.string(item, "modelPackageArn"),
+        Outcome.valueOf(DynamoValues.string(item, "outcome")), DynamoValues.string(item, "modelPackageArn"),
         DynamoValues.string(item, "configBefore"), DynamoValues.string(item, "configAfter"),
         Instant.parse(DynamoValues.string(item, "endedAt")), DynamoValues.map(item, "details")))
         .toList();

@@ -1,15 +1,24 @@
 package dev.poolshift.aws;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.RolloutPhase;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -17,7 +26,7 @@ import java.util.Map;
  * to build, so it is built once per container.
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  public static final ObjectMapper MAPPER = JsonMapper.builder().addModule(stepTypes()).build();
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
   private Json() {}
@@ -45,6 +54,40 @@ public final class Json {
     } catch (IOException e) {
       throw new InvalidInputException(type.getSimpleName(), "(root)", "not valid JSON");
     }
+  }
+
+  /**
+   * The workflow's value types that are not beans: instants as ISO-8601 text (Step Functions'
+   * {@code EnteredTime}), rollout phases by their wire names ({@code $phase}).
+   */
+  private static SimpleModule stepTypes() {
+    SimpleModule m = new SimpleModule("poolshift-step-types");
+    m.addSerializer(Instant.class, new ToStringSerializer(Instant.class));
+    m.addDeserializer(Instant.class, new FromStringDeserializer<>(Instant.class) {
+      @Override
+      protected Instant _deserialize(String value, DeserializationContext ctxt) {
+        try {
+          return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+          // Jackson names the field when the parse fails with this type.
+          throw new IllegalArgumentException("not an ISO-8601 instant", e);
+        }
+      }
+    });
+    m.addSerializer(RolloutPhase.class, new StdSerializer<>(RolloutPhase.class) {
+      @Override
+      public void serialize(RolloutPhase value, JsonGenerator gen, SerializerProvider provider)
+          throws IOException {
+        gen.writeString(value.wire());
+      }
+    });
+    m.addDeserializer(RolloutPhase.class, new FromStringDeserializer<>(RolloutPhase.class) {
+      @Override
+      protected RolloutPhase _deserialize(String value, DeserializationContext ctxt) {
+        return RolloutPhase.fromWire("phase", value);
+      }
+    });
+    return m;
   }
 
   /** Any JSON value, as Maps, Lists and scalars. */

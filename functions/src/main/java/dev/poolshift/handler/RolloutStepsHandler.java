@@ -6,7 +6,8 @@ import dev.poolshift.aws.AwsAdapters;
 import dev.poolshift.aws.Json;
 import dev.poolshift.rollout.profile.AllowedInstanceTypes;
 import dev.poolshift.rollout.usecase.RolloutSteps;
-import dev.poolshift.rollout.usecase.StepInput;
+import dev.poolshift.rollout.usecase.steps.Ports;
+import dev.poolshift.rollout.usecase.steps.Settings;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
@@ -15,8 +16,8 @@ import java.util.Map;
  * The rollout workflow's steps ({@code RolloutStepsFunction}).
  *
  * <p>Trigger: every Task of {@code statemachine/rollout.asl.json} ({@code lambda:invoke}, some
- * {@code .waitForTaskToken}). Input: {@code {"step", "now", "plan", "execution", ...}} (see
- * {@link StepInput}). Output: the step's result, which the workflow reads as
+ * {@code .waitForTaskToken}). Input: {@code {"step", "now", "plan", "execution", ...}}, read
+ * as the named step's input record (see {@code StepInputs}). Output: the step's result, which the workflow reads as
  * {@code $states.result.Payload}. Errors the workflow matches by class name:
  * {@code dev.poolshift.rollout.TransientServiceException} and
  * {@code dev.poolshift.rollout.EndpointBusyException} (retried);
@@ -58,17 +59,22 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
     Handlers.handle(input, output, context,
-        request -> steps.run(Json.read(request, StepInput.class)));
+        request -> steps.run(Json.read(request, StepName.class).step(),
+            type -> Json.read(request, type)));
   }
 
   private static RolloutSteps wire(AwsAdapters aws) {
     return new RolloutSteps(
-        new RolloutSteps.Settings(aws.required("MANAGED_ALARM_PREFIX"),
+        new Settings(aws.required("MANAGED_ALARM_PREFIX"),
             aws.optional("SAGEMAKER_EXECUTION_ROLE_ARN"), aws.optional("STATE_TABLE"),
             AllowedInstanceTypes.parse(aws.optional("ALLOWED_INSTANCE_TYPES"))),
-        new RolloutSteps.Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
+        new Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
             aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
             aws.instanceUsage()));
+  }
+
+  /** The payload's {@code step}: which step's input record the rest of the payload is. */
+  private record StepName(String step) {
   }
 }

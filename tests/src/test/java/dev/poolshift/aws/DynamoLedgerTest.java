@@ -51,7 +51,7 @@ class DynamoLedgerTest {
     details.put("history", List.of(Map.of("kind", "shift", "percent", 10L)));
     details.put("failure", null);
     details.put("durationSeconds", 1800L);
-    return new LedgerRecord("ep", started, "run-42", "arn:exec", "PROMOTED", "arn:pkg",
+    return new LedgerRecord("ep", started, "run-42", "arn:exec", dev.poolshift.rollout.Outcome.PROMOTED, "arn:pkg",
         "cfg-41", "cfg-final", started.plusSeconds(1800), details);
   }
 

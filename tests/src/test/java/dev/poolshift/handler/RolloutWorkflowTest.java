@@ -90,7 +90,7 @@ class RolloutWorkflowTest {
     assertThat(Json.parse(end.output()).toString()).contains("outcome=PROMOTED");
     assertThat(world.sageMaker.endpoints.get(ENDPOINT).endpointConfigName())
         .isEqualTo(world.ledger.last().configAfter()).contains("-final-");
-    assertThat(world.ledger.last().outcome()).isEqualTo("PROMOTED");
+    assertThat(world.ledger.last().outcome()).isEqualTo(dev.poolshift.rollout.Outcome.PROMOTED);
     assertThat(stepsRun).containsSubsequence("plan", "lock", "createModels",
         "createCanaryConfig", "updateEndpoint", "awaitEndpoint", "verifyCanaryFleet",
         "shiftTraffic", "awaitEndpoint", "startBake", "judgeCanary", "shiftTraffic",
@@ -129,7 +129,7 @@ class RolloutWorkflowTest {
         .isEqualTo(BASELINE_CONFIG);
     assertThat(world.sageMaker.endpoints.get(ENDPOINT).variant("AllTraffic").currentWeight())
         .isEqualTo(1.0);
-    assertThat(world.ledger.last().outcome()).isEqualTo("ROLLED_BACK");
+    assertThat(world.ledger.last().outcome()).isEqualTo(dev.poolshift.rollout.Outcome.ROLLED_BACK);
     assertThat(world.store.locks).isEmpty();
     assertThat(sfn.outstandingTaskTokens()).isZero();
   }

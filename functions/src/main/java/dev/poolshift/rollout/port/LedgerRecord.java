@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.Outcome;
 import java.time.Instant;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
  * One rollout's record in the ledger ({@code ENDPOINT#<ep>} /
  * {@code <startedAt ISO>#<executionName>}), kept beyond Step Functions' 90-day history.
  *
- * @param outcome PROMOTED, ROLLED_BACK, FAILED or NEEDS_A_PERSON
+ * @param outcome how it ended
  * @param configBefore the endpoint config before the rollout (what a rollback restores)
  * @param configAfter the endpoint config the rollout left the endpoint on
  * @param details trigger, steps with weights and verdicts, alarms, pool mix, failure, timings
@@ -17,7 +18,7 @@ public record LedgerRecord(
     Instant startedAt,
     String executionName,
     String executionArn,
-    String outcome,
+    Outcome outcome,
     String modelPackageArn,
     String configBefore,
     String configAfter,

@@ -176,7 +176,7 @@ public final class Reconciler {
     }
     if (EndpointState.NEEDS_A_PERSON.contains(s.status())) {
       store.setPhase(ep, rollout.executionName(), RolloutPhase.NEEDS_A_PERSON, null);
-      ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.NEEDS_A_PERSON,
+      ledger.put(LedgerEntries.fromRollout(rollout, dev.poolshift.rollout.Outcome.NEEDS_A_PERSON,
           "execution " + status + "; endpoint " + s.status() + ": " + s.failureReason(),
           s.endpointConfigName(), now));
       notifier.publish(ScalingHold.withKeptSetup(Notifications.reconcileNeedsAPerson(rollout,
@@ -187,7 +187,7 @@ public final class Reconciler {
       return outcome(lock, WAITING, "endpoint is " + s.status() + "; looked at again next pass");
     }
     if (onBaseline(s, rollout)) {
-      ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.ROLLED_BACK,
+      ledger.put(LedgerEntries.fromRollout(rollout, dev.poolshift.rollout.Outcome.ROLLED_BACK,
           "execution " + status + " ended off its workflow; the reconciler verified the"
               + " baseline and released the endpoint", s.endpointConfigName(), now));
       Outcome notRestored = releaseOrEscalate(lock, rollout, status, s, now);
@@ -230,7 +230,7 @@ public final class Reconciler {
     } catch (ScalingNotRestoredException e) {
       store.setPhase(lock.endpointName(), rollout.executionName(), RolloutPhase.NEEDS_A_PERSON,
           null);
-      ledger.put(LedgerEntries.fromRollout(rollout, LedgerEntries.NEEDS_A_PERSON,
+      ledger.put(LedgerEntries.fromRollout(rollout, dev.poolshift.rollout.Outcome.NEEDS_A_PERSON,
           "execution " + status + "; " + e.getMessage(), s.endpointConfigName(), now));
       notifier.publish(Notifications.scalingNotRestored(rollout, status, s, e.getMessage(),
           settings.stateTable()));

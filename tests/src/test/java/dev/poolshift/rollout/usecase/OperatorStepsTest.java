@@ -1,7 +1,11 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.steps.Ports;
+import dev.poolshift.rollout.usecase.steps.Settings;
+import dev.poolshift.rollout.usecase.steps.StepResults;
 import dev.poolshift.rollout.usecase.shared.ExecutionRef;
 import dev.poolshift.rollout.usecase.shared.Failure;
+import dev.poolshift.rollout.usecase.shared.OperatorDecision;
 import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import static dev.poolshift.rollout.usecase.RolloutWorld.ARN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.BAKE_TOKEN;
@@ -59,8 +63,8 @@ class OperatorStepsTest {
     });
     world.alarms.allOk(rollout.alarms());
     world.traffic(40, 0, null);
-    RolloutSteps.Judgement j = judge(rollout, Duration.ofSeconds(120));
-    assertThat(j.verdict()).isEqualTo("PROMOTE");
+    StepResults.Judgement j = judge(rollout, Duration.ofSeconds(120));
+    assertThat(j.verdict()).isEqualTo(StepResults.Call.PROMOTE);
     assertThat(j.reason()).contains("promoted by alice@example.com from the console (console-action-1):"
         + " traffic too low tonight").contains("the gate said: step 0 at 10% bakes until");
     assertThat(world.sageMaker.mutations).as("the action itself wrote nothing to SageMaker")
@@ -74,9 +78,9 @@ class OperatorStepsTest {
     world.alarms.allOk(rollout.alarms());
     world.alarms.set(rollout.managedAlarms().getFirst(), AlarmState.ALARM, "5xx rate 2%");
 
-    RolloutSteps.Judgement j = judge(rollout, Duration.ofSeconds(120));
+    StepResults.Judgement j = judge(rollout, Duration.ofSeconds(120));
 
-    assertThat(j.verdict()).isEqualTo("ROLL_BACK");
+    assertThat(j.verdict()).isEqualTo(StepResults.Call.ROLL_BACK);
   }
 
   @Test
@@ -89,8 +93,9 @@ class OperatorStepsTest {
 
     assertThat(delivered.get("delivered")).isEqualTo(List.of("HOLD:DELIVERED"));
     assertThat(world.callbacks.sent.getLast().token()).isEqualTo(HOLD_TOKEN);
-    assertThat(world.callbacks.sent.getLast().output()).isEqualTo(Map.of("decision", "promote",
-        "reason", "alice@example.com (console console-action-1): traffic too low tonight"));
+    assertThat(world.callbacks.sent.getLast().output()).isEqualTo(new OperatorDecision(
+        OperatorDecision.Decision.PROMOTE, "alice@example.com",
+        "alice@example.com (console console-action-1): traffic too low tonight"));
     assertThat(world.store.tokens).doesNotContainKey(InMemoryRolloutStore.key(ENDPOINT, TokenKind.HOLD));
   }
 
@@ -148,8 +153,8 @@ class OperatorStepsTest {
     assertThat(world.callbacks.sent).singleElement().satisfies(c -> {
       assertThat(c.token()).isEqualTo(HOLD_TOKEN);
       assertThat(c.success()).isTrue();
-      assertThat(c.output()).isEqualTo(Map.of("decision", "continue", "by", "alice@example.com",
-          "reason", "night traffic too low, 10% looked clean"));
+      assertThat(c.output()).isEqualTo(new OperatorDecision(OperatorDecision.Decision.CONTINUE,
+          "alice@example.com", "night traffic too low, 10% looked clean"));
     });
     assertThat(world.store.tokens).doesNotContainKey(InMemoryRolloutStore.key(ENDPOINT, TokenKind.HOLD));
     assertThat(world.store.promotions).as("continue is not a promotion: the next step's gate judges it").isEmpty();
@@ -245,7 +250,7 @@ class OperatorStepsTest {
         .failure(new Failure(OperatorAbortException.class.getName(), "aborted", "bake"))
         .observation(Map.of("endpointConfigName", BASELINE_CONFIG)));
     world.run(world.call("unlock").plan(rollout));
-    Map<?, ?> report = (Map<?, ?>) world.run(world.call("reportOutcome").plan(action).execution(CONSOLE));
+    Map<?, ?> report = world.runAsJson(world.call("reportOutcome").plan(action).execution(CONSOLE));
 
     assertThat(world.callbacks.sent.getLast().token()).as("the release woke the action").isEqualTo(ACTION_TOKEN);
     assertThat(world.store.waiters).isEmpty();
@@ -329,13 +334,13 @@ class OperatorStepsTest {
     world.run(world.call("lock").plan(plan).execution(CONSOLE));
     world.run(world.call("restorePrevious").plan(plan).execution(CONSOLE));
     world.sageMaker.completeUpdate(ENDPOINT);
-    Map<?, ?> verdict = (Map<?, ?>) world.run(world.call("verifyRestored").plan(plan).execution(CONSOLE));
+    Map<?, ?> verdict = world.runAsJson(world.call("verifyRestored").plan(plan).execution(CONSOLE));
     world.run(world.call("record").plan(plan).execution(CONSOLE).outcome("ROLLED_BACK"));
 
     assertThat(world.sageMaker.mutations).containsExactly("UpdateEndpoint " + ENDPOINT + " " + BASELINE_CONFIG);
     assertThat(verdict.get("live")).isEqualTo(true);
     LedgerRecord r = world.ledger.last();
-    assertThat(r.outcome()).isEqualTo("ROLLED_BACK");
+    assertThat(r.outcome()).isEqualTo(dev.poolshift.rollout.Outcome.ROLLED_BACK);
     assertThat(r.configBefore()).isEqualTo("cfg-v42-final");
     assertThat(r.configAfter()).isEqualTo(BASELINE_CONFIG);
     assertThat(r.details()).containsEntry("action", "rollback").containsEntry("reason", "p99 doubled");
@@ -394,12 +399,12 @@ class OperatorStepsTest {
 
   @Test
   void aProfilePoolOutsideTheStacksAllowedTypesIsNamedBeforeAnythingChanges() {
-    RolloutSteps steps = new RolloutSteps(new RolloutSteps.Settings(RolloutWorld.PREFIX, null, null,
-        dev.poolshift.rollout.profile.AllowedInstanceTypes.parse("ml.g5.*")), new RolloutSteps.Ports(world.sageMaker,
+    RolloutSteps steps = new RolloutSteps(new Settings(RolloutWorld.PREFIX, null, null,
+        dev.poolshift.rollout.profile.AllowedInstanceTypes.parse("ml.g5.*")), new Ports(world.sageMaker,
         world.profiles, world.sageMaker, world.sageMaker, world.store, world.ledger, world.alarms, world.metrics,
         world.notifier, world.callbacks));
 
-    assertThatThrownBy(() -> steps.run(world.call("plan").request(RolloutWorld.deployRequest()).input()))
+    assertThatThrownBy(() -> steps.run(world.call("plan").request(RolloutWorld.deployRequest()).name(), world.call("plan").request(RolloutWorld.deployRequest()).reader()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("deployment profile fraud-scoring")
         .hasMessageContaining("instancePools[2].instanceType: ml.g6.2xlarge is not among this stack's"
@@ -441,11 +446,11 @@ class OperatorStepsTest {
   }
 
   private Map<?, ?> deliver(PlanDocument action) {
-    return (Map<?, ?>) world.run(world.call("deliverAction").plan(action).execution(CONSOLE));
+    return world.runAsJson(world.call("deliverAction").plan(action).execution(CONSOLE));
   }
 
-  private RolloutSteps.Judgement judge(PlanDocument plan, Duration after) {
-    return (RolloutSteps.Judgement) world.run(world.call("judgeCanary").plan(plan).stepIndex(0)
+  private StepResults.Judgement judge(PlanDocument plan, Duration after) {
+    return (StepResults.Judgement) world.run(world.call("judgeCanary").plan(plan).stepIndex(0)
         .bakeStartedAt(world.now).at(world.now.plus(after)));
   }
 
@@ -461,7 +466,8 @@ class OperatorStepsTest {
     baseline.put("variantName", "AllTraffic");
     baseline.put("modelPackageArn", baselinePackage);
     Instant start = Instant.parse(startedAt);
-    return new LedgerRecord(ENDPOINT, start, execution, "arn:" + execution, outcome, ARN, before, after,
+    return new LedgerRecord(ENDPOINT, start, execution, "arn:" + execution,
+        dev.poolshift.rollout.Outcome.valueOf(outcome), ARN, before, after,
         start.plusSeconds(3600), Map.of("baseline", baseline));
   }
 }

@@ -1,5 +1,8 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.steps.Ports;
+import dev.poolshift.rollout.usecase.steps.Settings;
+import dev.poolshift.rollout.usecase.steps.StepResults;
 import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,9 +24,9 @@ class PlanQuotaTest {
   private final List<Integer> usageReads = new ArrayList<>();
 
   private RolloutSteps steps(InstanceQuotas quotas, InstanceUsage usage) {
-    return new RolloutSteps(new RolloutSteps.Settings(RolloutWorld.PREFIX,
+    return new RolloutSteps(new Settings(RolloutWorld.PREFIX,
         "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution", "poolshift-state"),
-        new RolloutSteps.Ports(world.sageMaker, world.profiles, world.sageMaker, world.sageMaker, world.store,
+        new Ports(world.sageMaker, world.profiles, world.sageMaker, world.sageMaker, world.store,
             world.ledger, world.alarms, world.metrics, world.notifier, world.callbacks, ScalingTargets.NONE,
             quotas, max -> {
               usageReads.add(max);
@@ -39,21 +42,21 @@ class PlanQuotaTest {
   void usageIsCountedOnBoundedEndpointsOnlyWhenSomeQuotaIsListed() {
     PlanDocument plan = (PlanDocument) steps(types -> Map.of(), max -> {
       throw new AssertionError("not needed");
-    }).run(world.call("plan").request(dryRun()).input());
+    }).run(world.call("plan").request(dryRun()).name(), world.call("plan").request(dryRun()).reader());
 
     assertThat(usageReads).isEmpty();
     assertThat(plan.risks()).anyMatch(r -> r.startsWith("Service Quotas lists no applied \"for endpoint usage\""));
 
     steps(types -> Map.of("ml.g5.2xlarge", 20), max -> new InstanceUsage.Usage(Map.of("ml.g5.2xlarge", 2), 1, true))
-        .run(world.call("plan").request(dryRun()).input());
-    assertThat(usageReads).containsExactly(RolloutSteps.MAX_ENDPOINTS_COUNTED);
+        .run(world.call("plan").request(dryRun()).name(), world.call("plan").request(dryRun()).reader());
+    assertThat(usageReads).containsExactly(dev.poolshift.rollout.usecase.steps.PlanSteps.MAX_ENDPOINTS_COUNTED);
   }
 
   @Test
   void usageThatCannotBeReadCountsThisEndpointAndSaysTheCountIsPartial() {
     PlanDocument plan = (PlanDocument) steps(types -> Map.of("ml.g5.2xlarge", 20), max -> {
       throw new ServiceCallException("ListEndpoints: AccessDeniedException: no", null);
-    }).run(world.call("plan").request(dryRun()).input());
+    }).run(world.call("plan").request(dryRun()).name(), world.call("plan").request(dryRun()).reader());
 
     assertThat(plan.risks()).anySatisfy(r -> assertThat(r).contains("ml.g5.2xlarge quota 20, in use 2")
         .contains("in use counts 1 endpoint only"));
@@ -63,7 +66,7 @@ class PlanQuotaTest {
   void quotasThatCannotBeReadAreARiskAndNeverStopARollout() {
     PlanDocument plan = (PlanDocument) steps(types -> {
       throw new TransientServiceException("ListServiceQuotas sagemaker: TooManyRequestsException: slow", null);
-    }, InstanceUsage.NONE).run(world.call("plan").request(RolloutWorld.deployRequest()).input());
+    }, InstanceUsage.NONE).run(world.call("plan").request(RolloutWorld.deployRequest()).name(), world.call("plan").request(RolloutWorld.deployRequest()).reader());
 
     assertThat(plan.risks()).anySatisfy(r -> assertThat(r).startsWith("could not read the \"<type> for endpoint"
         + " usage\" quotas from Service Quotas (ListServiceQuotas sagemaker: TooManyRequestsException"));
@@ -74,7 +77,7 @@ class PlanQuotaTest {
     RolloutSteps steps = steps(types -> Map.of("ml.g5.2xlarge", 3),
         max -> new InstanceUsage.Usage(Map.of("ml.g5.2xlarge", 3), 4, true));
 
-    assertThatThrownBy(() -> steps.run(world.call("plan").request(RolloutWorld.deployRequest()).input()))
+    assertThatThrownBy(() -> steps.run(world.call("plan").request(RolloutWorld.deployRequest()).name(), world.call("plan").request(RolloutWorld.deployRequest()).reader()))
         .isInstanceOf(ResourceLimitExceededException.class)
         .hasMessageContaining("the canary config needs 2 × ml.g5.2xlarge")
         .hasMessageContaining("was not started and nothing was changed");

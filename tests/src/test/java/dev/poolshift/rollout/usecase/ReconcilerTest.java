@@ -52,7 +52,7 @@ class ReconcilerTest {
     assertThat(world.store.locks).isEmpty();
     assertThat(world.store.rollouts).isEmpty();
     assertThat(world.sageMaker.configs).doesNotContainKey(plan.canaryConfigName());
-    assertThat(world.ledger.last().outcome()).isEqualTo("ROLLED_BACK");
+    assertThat(world.ledger.last().outcome()).isEqualTo(dev.poolshift.rollout.Outcome.ROLLED_BACK);
     assertThat(world.notifier.last().subject())
         .isEqualTo("Poolshift: fraud-scoring-prod restored after its rollout ended ABORTED");
     assertThat(pass0()).isZero();
@@ -116,7 +116,7 @@ class ReconcilerTest {
     assertThat(world.store.rollouts.get(ENDPOINT).phase()).isEqualTo(RolloutPhase.NEEDS_A_PERSON);
     assertThat(world.notifier.sent).hasSize(1);
     assertThat(world.notifier.last().body()).contains("InsufficientInstanceCapacity");
-    assertThat(world.ledger.last().outcome()).isEqualTo("NEEDS_A_PERSON");
+    assertThat(world.ledger.last().outcome()).isEqualTo(dev.poolshift.rollout.Outcome.NEEDS_A_PERSON);
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.usecase.steps.Ports;
+import dev.poolshift.rollout.usecase.steps.Settings;
+import dev.poolshift.rollout.usecase.steps.StepResults;
 import dev.poolshift.rollout.usecase.shared.ExecutionRef;
 import dev.poolshift.rollout.usecase.shared.Failure;
 import dev.poolshift.rollout.usecase.shared.PlanDocument;
@@ -340,7 +343,7 @@ class RolloutStepsTest {
   void theCanaryFleetIsLiveOnItsPreferredPool() {
     PlanDocument plan = world.canaryLive();
 
-    RolloutSteps.Verification v = (RolloutSteps.Verification) world.run(
+    StepResults.Verification v = (StepResults.Verification) world.run(
         world.call("verifyCanaryFleet").plan(plan));
 
     assertThat(v.live()).isTrue();
@@ -354,7 +357,7 @@ class RolloutStepsTest {
     PlanDocument plan = world.canaryLiveUpdating();
     world.sageMaker.rollBackUpdate(ENDPOINT, null);
 
-    RolloutSteps.Verification v = (RolloutSteps.Verification) world.run(
+    StepResults.Verification v = (StepResults.Verification) world.run(
         world.call("verifyCanaryFleet").plan(plan));
 
     assertThat(v.live()).isFalse();
@@ -368,7 +371,7 @@ class RolloutStepsTest {
     world.sageMaker.landing.put(CANARY_VARIANT, List.of(new PoolCount("ml.g6.2xlarge", 2)));
     PlanDocument plan = world.canaryLive();
 
-    RolloutSteps.Verification v = (RolloutSteps.Verification) world.run(
+    StepResults.Verification v = (StepResults.Verification) world.run(
         world.call("verifyCanaryFleet").plan(plan));
 
     assertThat(v.live()).isTrue();
@@ -384,7 +387,7 @@ class RolloutStepsTest {
           new PoolCount("ml.g6.2xlarge", 1)));
       PlanDocument plan = w.canaryLive();
 
-      RolloutSteps.Verification v = (RolloutSteps.Verification) w.run(
+      StepResults.Verification v = (StepResults.Verification) w.run(
           w.call("verifyCanaryFleet").plan(plan));
 
       assertThat(v.live()).as(policy.wire()).isFalse();
@@ -402,8 +405,8 @@ class RolloutStepsTest {
     Object result = world.run(world.call("shiftTraffic").plan(plan).stepIndex(0));
     world.run(world.call("shiftTraffic").plan(plan).stepIndex(0));
 
-    assertThat(result).isEqualTo(Map.of("weights", Map.of(BASELINE_VARIANT, 0.9,
-        CANARY_VARIANT, 0.1), "percent", 10));
+    assertThat(result).isEqualTo(new StepResults.WeightsSet(Map.of(BASELINE_VARIANT, 0.9,
+        CANARY_VARIANT, 0.1), 10));
     assertThat(world.sageMaker.mutationsStartingWith("UpdateEndpointWeights")).hasSize(1);
     assertThat(world.store.rollouts.get(ENDPOINT).phase()).isEqualTo(RolloutPhase.CANARY_WEIGHTS);
     assertThat(world.store.rollouts.get(ENDPOINT).stepIndex()).isZero();
@@ -493,9 +496,9 @@ class RolloutStepsTest {
     world.alarms.allOk(plan.alarms());
     world.traffic(6_000, 2, 60_000.0);
 
-    RolloutSteps.Judgement j = judge(plan, 0, Duration.ofSeconds(600));
+    StepResults.Judgement j = judge(plan, 0, Duration.ofSeconds(600));
 
-    assertThat(j.verdict()).isEqualTo("CONTINUE");
+    assertThat(j.verdict()).isEqualTo(StepResults.Call.CONTINUE);
     assertThat(j.waitSeconds()).isNull();
     assertThat(world.store.tokens).isEmpty();
     assertThat(world.store.rollouts.get(ENDPOINT).history()).last()
@@ -509,9 +512,9 @@ class RolloutStepsTest {
     world.alarms.allOk(plan.alarms());
     world.traffic(40, 0, 50_000.0);
 
-    RolloutSteps.Judgement j = judge(plan, 0, Duration.ofSeconds(600));
+    StepResults.Judgement j = judge(plan, 0, Duration.ofSeconds(600));
 
-    assertThat(j.verdict()).isEqualTo("KEEP_BAKING");
+    assertThat(j.verdict()).isEqualTo(StepResults.Call.KEEP_BAKING);
     assertThat(j.waitSeconds()).isEqualTo(60);
     assertThat(j.reason()).contains("invocations 40 < minimum 5000");
   }
@@ -522,9 +525,9 @@ class RolloutStepsTest {
     world.alarms.allOk(plan.alarms());
     world.traffic(6_000, 30, 50_000.0);
 
-    RolloutSteps.Judgement j = judge(plan, 0, Duration.ofSeconds(600));
+    StepResults.Judgement j = judge(plan, 0, Duration.ofSeconds(600));
 
-    assertThat(j.verdict()).isEqualTo("ROLL_BACK");
+    assertThat(j.verdict()).isEqualTo(StepResults.Call.ROLL_BACK);
     assertThat(j.reason()).contains("5xx rate 0.00500 (30 of 6000) above threshold 0.00100");
   }
 
@@ -549,9 +552,9 @@ class RolloutStepsTest {
     world.sageMaker.completeWeights(ENDPOINT);
     world.traffic(60_000, 0, 50_000.0);
 
-    RolloutSteps.Judgement j = judge(plan, 2, Duration.ofSeconds(900));
+    StepResults.Judgement j = judge(plan, 2, Duration.ofSeconds(900));
 
-    assertThat(j.verdict()).isEqualTo("PROMOTE");
+    assertThat(j.verdict()).isEqualTo(StepResults.Call.PROMOTE);
   }
 
   @Test
@@ -583,7 +586,7 @@ class RolloutStepsTest {
     world.run(world.call("promote").plan(plan));
     world.run(world.call("promote").plan(plan));
     world.sageMaker.completeUpdate(ENDPOINT);
-    RolloutSteps.Verification v = (RolloutSteps.Verification) world.run(
+    StepResults.Verification v = (StepResults.Verification) world.run(
         world.call("verifyPromoted").plan(plan));
 
     assertThat(world.sageMaker.mutationsStartingWith("UpdateEndpoint " + ENDPOINT + " "
@@ -599,7 +602,7 @@ class RolloutStepsTest {
     world.run(world.call("promote").plan(plan));
     world.sageMaker.rollBackUpdate(ENDPOINT, "");
 
-    RolloutSteps.Verification v = (RolloutSteps.Verification) world.run(
+    StepResults.Verification v = (StepResults.Verification) world.run(
         world.call("verifyPromoted").plan(plan));
 
     assertThat(v.live()).isFalse();
@@ -665,8 +668,9 @@ class RolloutStepsTest {
 
     assertThat(world.sageMaker.mutations).last()
         .isEqualTo("UpdateEndpoint " + ENDPOINT + " " + BASELINE_CONFIG);
-    assertThat(verdict).isEqualTo(Map.of("live", true, "reason", "endpoint fraud-scoring-prod"
-        + " serves all traffic from its baseline config " + BASELINE_CONFIG));
+    assertThat(verdict).isEqualTo(new StepResults.ReturnCheck(true, false, null,
+        "endpoint fraud-scoring-prod serves all traffic from its baseline config "
+            + BASELINE_CONFIG));
   }
 
   @Test
@@ -695,7 +699,7 @@ class RolloutStepsTest {
         .observation(Map.of("endpointConfigName", BASELINE_CONFIG)));
 
     LedgerRecord r = world.ledger.last();
-    assertThat(r.outcome()).isEqualTo("ROLLED_BACK");
+    assertThat(r.outcome()).isEqualTo(dev.poolshift.rollout.Outcome.ROLLED_BACK);
     assertThat(r.configBefore()).isEqualTo(BASELINE_CONFIG);
     assertThat(r.configAfter()).isEqualTo(BASELINE_CONFIG);
     assertThat(r.startedAt()).isEqualTo(Instant.parse(EXEC.startTime()));
@@ -766,7 +770,7 @@ class RolloutStepsTest {
     world.run(world.call("abandon").plan(plan).failure(new Failure(
         "dev.poolshift.rollout.ServiceCallException", "AccessDenied", "canary config")));
 
-    assertThat(world.ledger.last().outcome()).isEqualTo("FAILED");
+    assertThat(world.ledger.last().outcome()).isEqualTo(dev.poolshift.rollout.Outcome.FAILED);
     assertThat(world.store.locks).isEmpty();
     assertThat(world.sageMaker.models).isEmpty();
   }
@@ -785,7 +789,7 @@ class RolloutStepsTest {
     assertThat(world.store.locks).containsKey(ENDPOINT);
     assertThat(world.store.rollouts.get(ENDPOINT).phase()).isEqualTo(RolloutPhase.NEEDS_A_PERSON);
     assertThat(world.store.tokens).isEmpty();
-    assertThat(world.ledger.last().outcome()).isEqualTo("NEEDS_A_PERSON");
+    assertThat(world.ledger.last().outcome()).isEqualTo(dev.poolshift.rollout.Outcome.NEEDS_A_PERSON);
     assertThat(world.notifier.last().subject())
         .isEqualTo("Poolshift ACTION NEEDED: fraud-scoring-prod needs a person");
     assertThat(world.notifier.last().body())
@@ -818,8 +822,8 @@ class RolloutStepsTest {
     return plan;
   }
 
-  private RolloutSteps.Judgement judge(PlanDocument plan, int step, Duration after) {
-    return (RolloutSteps.Judgement) world.run(world.call("judgeCanary").plan(plan)
+  private StepResults.Judgement judge(PlanDocument plan, int step, Duration after) {
+    return (StepResults.Judgement) world.run(world.call("judgeCanary").plan(plan)
         .stepIndex(step).bakeStartedAt(world.now).at(world.now.plus(after)));
   }
 }

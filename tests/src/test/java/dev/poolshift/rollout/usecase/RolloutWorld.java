@@ -4,6 +4,9 @@ import dev.poolshift.rollout.usecase.shared.ExecutionRef;
 import dev.poolshift.rollout.usecase.shared.Failure;
 import dev.poolshift.rollout.usecase.shared.PlanDocument;
 import dev.poolshift.aws.Json;
+import dev.poolshift.rollout.usecase.steps.Ports;
+import dev.poolshift.rollout.usecase.steps.Settings;
+import dev.poolshift.rollout.usecase.steps.StepInputs;
 import dev.poolshift.rollout.profile.DeploymentProfile;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.ManagedTag;
@@ -77,9 +80,9 @@ public final class RolloutWorld {
     sageMaker.endpointOn(ENDPOINT, BASELINE_CONFIG);
     // Handed to Poolshift: the plan refuses endpoints without the tag.
     sageMaker.endpointTags.put(ENDPOINT, Map.of(ManagedTag.KEY, ManagedTag.VALUE));
-    steps = new RolloutSteps(new RolloutSteps.Settings(PREFIX,
+    steps = new RolloutSteps(new Settings(PREFIX,
         "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution", "poolshift-state"),
-        new RolloutSteps.Ports(sageMaker, profiles, sageMaker, sageMaker, store, ledger, alarms,
+        new Ports(sageMaker, profiles, sageMaker, sageMaker, store, ledger, alarms,
             metrics, notifier, callbacks));
   }
 
@@ -103,8 +106,19 @@ public final class RolloutWorld {
     return new Call(step);
   }
 
+  /** Runs the step and gives its result as the workflow sees it: JSON, as Maps and Lists. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> runAsJson(Call c) {
+    try {
+      return (Map<String, Object>) Json.parse(Json.write(run(c)));
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs the step the way the handler does: the payload as JSON, read as the step's input. */
   public Object run(Call c) {
-    return steps.run(c.input());
+    return steps.run(c.name(), c.reader());
   }
 
   public PlanDocument plan() {
@@ -164,7 +178,7 @@ public final class RolloutWorld {
     private String reason;
     private Failure failure;
     private String outcome;
-    private Map<String, Object> observation;
+    private Object observation;
 
     Call(String step) {
       this.step = step;
@@ -230,15 +244,46 @@ public final class RolloutWorld {
       return this;
     }
 
-    public Call observation(Map<String, Object> o) {
+    public Call observation(Object o) {
       observation = o;
       return this;
     }
 
-    public StepInput input() {
-      return new StepInput(step, (at == null ? now : at).toString(), plan, execution, request,
-          stepIndex, phase, token, bakeStartedAt, endpointConfigName, reason, failure, outcome,
-          observation);
+    /** The step's name, for running this call on other steps (a second wiring under test). */
+    public String name() {
+      return step;
+    }
+
+    /** Reads this call's payload, as JSON, as a step's input: what the handler does. */
+    public java.util.function.Function<Class<? extends StepInputs.Input>, StepInputs.Input> reader() {
+      byte[] bytes = Json.writeBytes(payload());
+      return type -> Json.read(bytes, type);
+    }
+
+    /** The payload as the state machine sends it: only the fields this call set. */
+    public Map<String, Object> payload() {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("step", step);
+      p.put("now", (at == null ? now : at).toString());
+      put(p, "plan", plan);
+      put(p, "execution", execution);
+      put(p, "request", request);
+      put(p, "stepIndex", stepIndex);
+      put(p, "phase", phase);
+      put(p, "taskToken", token == null ? null : token.reveal());
+      put(p, "bakeStartedAt", bakeStartedAt);
+      put(p, "endpointConfigName", endpointConfigName);
+      put(p, "reason", reason);
+      put(p, "failure", failure);
+      put(p, "outcome", outcome);
+      put(p, "observation", observation);
+      return p;
+    }
+
+    private static void put(Map<String, Object> p, String key, Object value) {
+      if (value != null) {
+        p.put(key, value);
+      }
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.poolshift.rollout.usecase.shared;
 
+import dev.poolshift.rollout.Outcome;
+import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.LedgerRecord;
 import java.time.Duration;
@@ -11,19 +13,14 @@ import java.util.Map;
 
 /** Builds ledger records: the evidence an operator (or a later rollback) reads. */
 public final class LedgerEntries {
-  public static final String PROMOTED = "PROMOTED";
-  public static final String ROLLED_BACK = "ROLLED_BACK";
-  public static final String FAILED = "FAILED";
-  public static final String NEEDS_A_PERSON = "NEEDS_A_PERSON";
-
   private LedgerEntries() {}
 
   /**
    * @param history the active rollout's history (shifts, verdicts, alarms), empty when gone
    * @param observation the workflow's last DescribeEndpoint observation, or null
    */
-  public static LedgerRecord fromPlan(PlanDocument plan, ExecutionRef exec, String outcome,
-      Failure failure, Map<String, Object> observation, List<Map<String, Object>> history,
+  public static LedgerRecord fromPlan(PlanDocument plan, ExecutionRef exec, Outcome outcome,
+      Failure failure, Observation observation, List<Map<String, Object>> history,
       Instant now) {
     Instant started = startedAt(exec, now);
     Map<String, Object> details = new LinkedHashMap<>();
@@ -72,7 +69,7 @@ public final class LedgerEntries {
     details.put("alarms", plan.alarms());
     details.put("history", history);
     if (observation != null) {
-      details.put("lastObservation", observation);
+      details.put("lastObservation", observationDetails(observation));
     }
     if (failure != null) {
       details.put("failure", failure(failure));
@@ -90,7 +87,7 @@ public final class LedgerEntries {
   }
 
   /** For a rollout the workflow could not finish (the reconciler's record). */
-  public static LedgerRecord fromRollout(ActiveRollout rollout, String outcome, String why,
+  public static LedgerRecord fromRollout(ActiveRollout rollout, Outcome outcome, String why,
       String configAfter, Instant now) {
     Map<String, Object> details = new LinkedHashMap<>();
     if (rollout.trigger() != null) {
@@ -127,17 +124,30 @@ public final class LedgerEntries {
     return t;
   }
 
-  private static String configAfter(String outcome, PlanDocument plan,
-      Map<String, Object> observation) {
-    if (observation != null && observation.get("endpointConfigName") instanceof String s) {
-      return s;
+  private static String configAfter(Outcome outcome, PlanDocument plan,
+      Observation observation) {
+    if (observation != null && observation.endpointConfigName() != null) {
+      return observation.endpointConfigName();
     }
     if (plan.isRollback()) {
-      return ROLLED_BACK.equals(outcome) ? plan.restore().endpointConfigName()
+      return outcome == Outcome.ROLLED_BACK ? plan.restore().endpointConfigName()
           : plan.baseline().endpointConfigName();
     }
-    return PROMOTED.equals(outcome) ? plan.finalConfigName()
+    return outcome == Outcome.PROMOTED ? plan.finalConfigName()
         : plan.baseline().endpointConfigName();
+  }
+
+  /** The last DescribeEndpoint the workflow saw, as the ledger keeps it: where traffic was. */
+  private static Map<String, Object> observationDetails(Observation o) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("status", o.status());
+    d.put("endpointConfigName", o.endpointConfigName());
+    d.put("pendingConfigName", o.pendingConfigName());
+    d.put("failureReason", o.failureReason());
+    Map<String, Object> weights = new LinkedHashMap<>();
+    o.variants().forEach(v -> weights.put(v.variantName(), v.currentWeight()));
+    d.put("weights", weights);
+    return d;
   }
 
   private static Instant startedAt(ExecutionRef exec, Instant now) {

@@ -158,7 +158,7 @@ class ScalingHoldTest {
   @Test
   void aOneTimeActionWhoseTimePassedDuringTheRolloutIsLeftOutNotedAndTold() {
     registry.targets.put("ep/AllTraffic", SETUP.withScheduledActions(List.of(DAILY, ONCE_AT_NOON_UTC)));
-    ledger.put(new dev.poolshift.rollout.port.LedgerRecord("ep", NOW, "run-1", "arn:run-1", "PROMOTED", "arn:pkg",
+    ledger.put(new dev.poolshift.rollout.port.LedgerRecord("ep", NOW, "run-1", "arn:run-1", dev.poolshift.rollout.Outcome.PROMOTED, "arn:pkg",
         "cfg-before", "cfg-after", NOW.plusSeconds(3600), Map.of("trigger", "approval")));
     hold.suspend("ep", "run-1", "AllTraffic", NOW);
 

@@ -1,8 +1,5 @@
-package dev.poolshift.rollout.usecase;
+package dev.poolshift.rollout.usecase.steps;
 
-import dev.poolshift.rollout.usecase.shared.ExecutionRef;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
-import dev.poolshift.rollout.usecase.shared.TurnAround;
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.RolloutSupersededException;
@@ -15,6 +12,14 @@ import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.Waiter;
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.shared.TurnAround;
+import dev.poolshift.rollout.usecase.shared.WaitOutputs.EndpointReleased;
+import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Parking;
+import dev.poolshift.rollout.usecase.steps.StepResults.Done;
+import dev.poolshift.rollout.usecase.steps.StepResults.Superseded;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * state (a stop request and its parked waits, as a canary alarm does), so the holder's
  * workflow returns the canary to its baseline before letting go: never two executions writing.
  */
-final class Contention {
-  private static final Logger LOG = LoggerFactory.getLogger(Contention.class);
+final class QueueSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(QueueSteps.class);
   /** Waiter items outlive their wait by a day, then DynamoDB's TTL removes them. */
   private static final long TTL_SLACK_SECONDS = 86_400;
 
   private final RolloutStore store;
   private final TaskCallbacks callbacks;
 
-  Contention(RolloutStore store, TaskCallbacks callbacks) {
+  QueueSteps(RolloutStore store, TaskCallbacks callbacks) {
     this.store = store;
     this.callbacks = callbacks;
   }
@@ -49,31 +54,30 @@ final class Contention {
    * Asks the rollout holding the endpoint to return to its baseline. A holder already on its
    * way back, or gone, is left alone; one that needs a person refuses the newcomer.
    */
-  Map<String, Object> supersede(PlanDocument plan, ExecutionRef exec, Instant now) {
+  Superseded supersede(OnPlan in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
     String ep = plan.endpointName();
-    Map<String, Object> out = new LinkedHashMap<>();
     Optional<EndpointLock> lock = store.lockOf(ep).filter(l -> !l.owner().equals(exec.name()));
     ActiveRollout holder = lock.flatMap(l -> store.rollout(ep).filter(r -> r.ownedBy(l.owner())))
         .orElse(null);
     if (holder == null) {
-      out.put("superseded", null);
-      out.put("reason", "no rollout holds endpoint " + ep + " any more");
       LOG.atInfo().log("nothing to supersede: the endpoint is free");
-      return out;
+      return new Superseded(null, null, "no rollout holds endpoint " + ep + " any more",
+          List.of());
     }
-    out.put("superseded", holder.executionName());
-    out.put("phase", holder.phase().wire());
     if (holder.phase() == RolloutPhase.NEEDS_A_PERSON) {
       throw new EndpointLockedException(ep, holder.executionName(), "endpoint " + ep
           + " locked by execution " + holder.executionName() + ", which needs a person: it is"
           + " not superseded, and no rollout starts until someone has looked and released it");
     }
     if (!holder.phase().forward()) {
-      out.put("reason", "already " + holder.phase().wire() + "; waiting for it to end");
       LOG.atInfo().addKeyValue("holder", holder.executionName())
           .addKeyValue("holderPhase", holder.phase().wire())
           .log("holder is not moving forward; nothing to supersede, waiting for it");
-      return out;
+      return new Superseded(holder.executionName(), holder.phase().wire(),
+          "already " + holder.phase().wire() + "; waiting for it to end", List.of());
     }
     StopRequest stop = new StopRequest(RolloutSupersededException.class.getName(),
         "superseded by execution " + exec.name() + " (" + plan.modelPackageArn()
@@ -89,20 +93,24 @@ final class Contention {
     entry.put("by", exec.name());
     entry.put("modelPackageArn", plan.modelPackageArn());
     store.appendHistory(ep, holder.executionName(), entry);
-    out.put("waitsFailed", failed.stream().map(Enum::name).toList());
+    List<String> waitsFailed = failed.stream().map(Enum::name).toList();
     LOG.atInfo().addKeyValue("holder", holder.executionName())
         .addKeyValue("holderPhase", holder.phase().wire())
-        .addKeyValue("waitsFailed", out.get("waitsFailed"))
+        .addKeyValue("waitsFailed", waitsFailed)
         .log("superseding the running rollout: it returns to its baseline first");
-    return out;
+    return new Superseded(holder.executionName(), holder.phase().wire(),
+        "asked to return to its baseline", waitsFailed);
   }
 
   /**
    * Parks this execution until the endpoint is let go of, then looks: a lock already gone (or
    * this execution's) completes the wait at once.
    */
-  Map<String, Object> awaitLock(PlanDocument plan, ExecutionRef exec, Instant now,
-      TaskToken token) {
+  Done awaitLock(Parking in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
+    TaskToken token = in.taskToken();
     String ep = plan.endpointName();
     PlanDocument.Contention c = plan.contention();
     store.registerWaiter(new Waiter(ep, exec.name(), Waiter.FOR_LOCK,
@@ -110,10 +118,8 @@ final class Contention {
         now.plusSeconds((c == null ? 0 : c.waitSeconds()) + TTL_SLACK_SECONDS)));
     Optional<EndpointLock> lock = store.lockOf(ep);
     if (lock.isEmpty() || lock.get().owner().equals(exec.name())) {
-      Map<String, Object> output = new LinkedHashMap<>();
-      output.put("endpointName", ep);
-      output.put("releasedBy", c == null ? null : c.holder());
-      CallbackResult result = callbacks.succeed(token, output);
+      CallbackResult result = callbacks.succeed(token,
+          new EndpointReleased(ep, c == null ? null : c.holder()));
       store.deregisterWaiter(ep, exec.name());
       LOG.atInfo().addKeyValue("callback", result.name())
           .log("endpoint already free; wait for it completed at once");
@@ -122,13 +128,15 @@ final class Contention {
           .addKeyValue("queueWaitSeconds", c == null ? null : c.waitSeconds())
           .log("waiting for the rollout holding the endpoint to end");
     }
-    return Map.of();
+    return Done.INSTANCE;
   }
 
   /** The wait ended without the endpoint (bound reached, or an error): unpark. */
-  Map<String, Object> leave(PlanDocument plan, ExecutionRef exec) {
+  Done leave(OnPlan in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
     boolean removed = store.deregisterWaiter(plan.endpointName(), exec.name());
     LOG.atInfo().addKeyValue("waiterRemoved", removed).log("stopped waiting for the endpoint");
-    return Map.of();
+    return Done.INSTANCE;
   }
 }

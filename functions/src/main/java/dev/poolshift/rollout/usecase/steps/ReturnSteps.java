@@ -1,23 +1,23 @@
-package dev.poolshift.rollout.usecase;
+package dev.poolshift.rollout.usecase.steps;
 
-import dev.poolshift.rollout.usecase.shared.EndpointOwnership;
-import dev.poolshift.rollout.usecase.shared.ExecutionRef;
-import dev.poolshift.rollout.usecase.shared.LedgerEntries;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
-import dev.poolshift.rollout.usecase.shared.ScalingHold;
+import static dev.poolshift.rollout.usecase.steps.StepSupport.poolMix;
+import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+import static dev.poolshift.rollout.usecase.steps.StepSupport.startedAt;
+
 import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.EndpointBusyException;
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
-import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.EndpointNotFoundException;
+import dev.poolshift.rollout.IncompatibleEndpointException;
+import dev.poolshift.rollout.Outcome;
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.EndpointUpdate;
-import dev.poolshift.rollout.plan.ExecutionRequest;
-import dev.poolshift.rollout.IncompatibleEndpointException;
-import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.endpoint.VariantState;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.WaitBounds;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.EndpointLock;
@@ -25,6 +25,13 @@ import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.LedgerRecord;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.usecase.shared.EndpointOwnership;
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.shared.ScalingHold;
+import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepResults.Done;
+import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * returns to as the "baseline", so the reconciler finishes the return if the execution is
  * stopped part-way.
  */
-final class PreviousRelease {
-  private static final Logger LOG = LoggerFactory.getLogger(PreviousRelease.class);
+final class ReturnSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(ReturnSteps.class);
   /** Enough ledger records to find the current release behind failed and rolled-back tries. */
   private static final int LEDGER_DEPTH = 100;
 
@@ -56,7 +63,7 @@ final class PreviousRelease {
   private final Ledger ledger;
   private final ScalingHold scaling;
 
-  PreviousRelease(RolloutStore store, Endpoints endpoints, Ledger ledger, ScalingHold scaling) {
+  ReturnSteps(RolloutStore store, Endpoints endpoints, Ledger ledger, ScalingHold scaling) {
     this.store = store;
     this.endpoints = endpoints;
     this.ledger = ledger;
@@ -89,7 +96,7 @@ final class PreviousRelease {
     String current = endpoint.endpointConfigName();
     List<LedgerRecord> records = ledger.latest(ep, LEDGER_DEPTH);
     LedgerRecord release = records.stream()
-        .filter(r -> LedgerEntries.PROMOTED.equals(r.outcome()) && current.equals(r.configAfter()))
+        .filter(r -> r.outcome() == Outcome.PROMOTED && current.equals(r.configAfter()))
         .findFirst()
         .orElseThrow(() -> new IncompatibleEndpointException("endpoint " + ep + " runs config "
             + current + " and the ledger records no promotion that put it there, so there is no"
@@ -150,7 +157,10 @@ final class PreviousRelease {
   }
 
   /** UpdateEndpoint back to the previous release's config, keeping live counts and weights. */
-  Map<String, Object> restore(PlanDocument plan, ExecutionRef exec, Instant now) {
+  Done restore(OnPlan in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
     String ep = plan.endpointName();
     String target = plan.restore().endpointConfigName();
     store.setPhase(ep, exec.name(), RolloutPhase.RESTORE_FLEET, null);
@@ -176,14 +186,17 @@ final class PreviousRelease {
     store.appendHistory(ep, exec.name(), entry);
     LOG.atInfo().addKeyValue("endpointConfigName", target).addKeyValue("alreadyThere", already)
         .log("endpoint update back to the previous release requested");
-    return Map.of();
+    return Done.INSTANCE;
   }
 
   /**
    * Back only when DescribeEndpoint shows the previous release's config InService with nothing
    * pending. {@code needsAPerson} when the endpoint is Failed or UpdateRollbackFailed.
    */
-  Map<String, Object> verify(PlanDocument plan, ExecutionRef exec, Instant now) {
+  ReturnCheck verify(OnPlan in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
     String ep = plan.endpointName();
     String target = plan.restore().endpointConfigName();
     EndpointState s = describe(ep);
@@ -208,15 +221,11 @@ final class PreviousRelease {
     }
     entry.put("poolMix", poolMix);
     store.appendHistory(ep, exec.name(), entry);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("live", live);
-    out.put("needsAPerson", needsAPerson);
-    out.put("error", live ? null : DeploymentFailedException.class.getName());
-    out.put("reason", reason);
     LOG.atInfo().addKeyValue("live", live).addKeyValue("status", s.status())
         .addKeyValue("endpointConfigName", s.endpointConfigName()).addKeyValue("reason", reason)
         .log("return to the previous release verified");
-    return out;
+    return new ReturnCheck(live, needsAPerson,
+        live ? null : DeploymentFailedException.class.getName(), reason);
   }
 
   private EndpointState describe(String ep) {

@@ -1,14 +1,14 @@
-package dev.poolshift.rollout.usecase;
+package dev.poolshift.rollout.usecase.steps;
 
-import dev.poolshift.rollout.usecase.shared.ExecutionRef;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
-import dev.poolshift.rollout.usecase.shared.TurnAround;
-import dev.poolshift.rollout.plan.ExecutionRequest;
+import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
+import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+
 import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.OperatorAbortException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.WaitBounds;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
@@ -22,6 +22,18 @@ import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
 import dev.poolshift.rollout.port.Waiter;
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.OperatorDecision;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.shared.TurnAround;
+import dev.poolshift.rollout.usecase.shared.WaitOutputs.BakeCut;
+import dev.poolshift.rollout.usecase.shared.WaitOutputs.EndpointReleased;
+import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Parking;
+import dev.poolshift.rollout.usecase.steps.StepResults.ActionReport;
+import dev.poolshift.rollout.usecase.steps.StepResults.Delivered;
+import dev.poolshift.rollout.usecase.steps.StepResults.Done;
+import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,15 +67,15 @@ import org.slf4j.LoggerFactory;
  * The action then waits (a waiter the rollout's release wakes) and reports the rollout's outcome
  * from the ledger.
  */
-final class OperatorActions {
-  private static final Logger LOG = LoggerFactory.getLogger(OperatorActions.class);
+final class OperatorSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorSteps.class);
   private static final long TTL_SLACK_SECONDS = 86_400;
 
   private final RolloutStore store;
   private final TaskCallbacks callbacks;
   private final Ledger ledger;
 
-  OperatorActions(RolloutStore store, TaskCallbacks callbacks, Ledger ledger) {
+  OperatorSteps(RolloutStore store, TaskCallbacks callbacks, Ledger ledger) {
     this.store = store;
     this.callbacks = callbacks;
     this.ledger = ledger;
@@ -142,7 +154,10 @@ final class OperatorActions {
   }
 
   /** Leaves the request on the rollout's stored state and hands it to a parked wait, if any. */
-  Map<String, Object> deliver(PlanDocument plan, ExecutionRef exec, Instant now) {
+  Delivered deliver(OnPlan in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
     String ep = plan.endpointName();
     PlanDocument.Target target = plan.target();
     ActiveRollout rollout = store.rollout(ep).filter(r -> r.ownedBy(target.executionName()))
@@ -170,15 +185,11 @@ final class OperatorActions {
     }
     entry.put("delivered", delivered);
     store.appendHistory(ep, rollout.executionName(), entry);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("rollout", rollout.executionName());
-    out.put("phase", rollout.phase().wire());
-    out.put("delivered", delivered);
     LOG.atInfo().addKeyValue("action", plan.action())
         .addKeyValue("rollout", rollout.executionName())
         .addKeyValue("phase", rollout.phase().wire()).addKeyValue("delivered", delivered)
         .log("operator action delivered to the running rollout");
-    return out;
+    return new Delivered(rollout.executionName(), rollout.phase().wire(), delivered);
   }
 
   private List<String> promote(ActiveRollout r, ExecutionRef exec, String by, String reason,
@@ -188,10 +199,8 @@ final class OperatorActions {
     List<String> delivered = new ArrayList<>();
     Optional<TokenRegistration> hold = owned(ep, TokenKind.HOLD, r);
     if (hold.isPresent()) {
-      Map<String, Object> decision = new LinkedHashMap<>();
-      decision.put("decision", "promote");
-      decision.put("reason", by + " (console " + exec.name() + "): " + reason);
-      CallbackResult result = callbacks.succeed(hold.get().token(), decision);
+      CallbackResult result = callbacks.succeed(hold.get().token(), new OperatorDecision(
+          OperatorDecision.Decision.PROMOTE, by, by + " (console " + exec.name() + "): " + reason));
       store.deregister(ep, TokenKind.HOLD, hold.get().token());
       delivered.add("HOLD:" + result.name());
       return delivered;
@@ -199,7 +208,7 @@ final class OperatorActions {
     Optional<TokenRegistration> bake = owned(ep, TokenKind.BAKE, r);
     if (bake.isPresent()) {
       // The bake's success goes straight to its gate, which finds the promotion request.
-      CallbackResult result = callbacks.succeed(bake.get().token(), Map.of("promote", true));
+      CallbackResult result = callbacks.succeed(bake.get().token(), new BakeCut(true));
       store.deregister(ep, TokenKind.BAKE, bake.get().token());
       delivered.add("BAKE:" + result.name());
       return delivered;
@@ -216,11 +225,8 @@ final class OperatorActions {
   private List<String> continueHeld(ActiveRollout r, String by, String reason) {
     String ep = r.endpointName();
     TokenRegistration hold = owned(ep, TokenKind.HOLD, r).orElseThrow();
-    Map<String, Object> decision = new LinkedHashMap<>();
-    decision.put("decision", "continue");
-    decision.put("by", by);
-    decision.put("reason", reason);
-    CallbackResult result = callbacks.succeed(hold.token(), decision);
+    CallbackResult result = callbacks.succeed(hold.token(),
+        new OperatorDecision(OperatorDecision.Decision.CONTINUE, by, reason));
     store.deregister(ep, TokenKind.HOLD, hold.token());
     return List.of("HOLD:" + result.name());
   }
@@ -304,8 +310,11 @@ final class OperatorActions {
    * Parks this execution until the rollout it acted on lets go of the endpoint; one that already
    * has (or that needs a person and never will) completes the wait at once.
    */
-  Map<String, Object> awaitOutcome(PlanDocument plan, ExecutionRef exec, Instant now,
-      TaskToken token) {
+  Done awaitOutcome(Parking in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
+    TaskToken token = in.taskToken();
     String ep = plan.endpointName();
     String target = plan.target().executionName();
     store.registerWaiter(new Waiter(ep, exec.name(), Waiter.FOR_OUTCOME, target, token, now,
@@ -314,40 +323,39 @@ final class OperatorActions {
     boolean stuck = store.rollout(ep).filter(r -> r.ownedBy(target))
         .map(r -> r.phase() == RolloutPhase.NEEDS_A_PERSON).orElse(false);
     if (!held || stuck) {
-      CallbackResult result = callbacks.succeed(token, Map.of("endpointName", ep));
+      CallbackResult result = callbacks.succeed(token, new EndpointReleased(ep, null));
       store.deregisterWaiter(ep, exec.name());
       LOG.atInfo().addKeyValue("rollout", target).addKeyValue("callback", result.name())
           .log("the rollout already let go of the endpoint; outcome read at once");
     } else {
       LOG.atInfo().addKeyValue("rollout", target).log("waiting for the rollout to end");
     }
-    return Map.of();
+    return Done.INSTANCE;
   }
 
   /** The acted-on rollout's outcome, from the ledger (RUNNING when it has not ended yet). */
-  Map<String, Object> report(PlanDocument plan, ExecutionRef exec) {
+  ActionReport report(OnPlan in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
     String ep = plan.endpointName();
     String target = plan.target().executionName();
     store.deregisterWaiter(ep, exec.name());
     Optional<LedgerRecord> record = ledger.latest(ep, 50).stream()
         .filter(r -> target.equals(r.executionName())).findFirst();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("outcome", "DELIVERED");
-    out.put("action", plan.action());
-    out.put("endpointName", ep);
-    out.put("rollout", target);
+    ActionReport report;
     if (record.isPresent()) {
-      out.put("rolloutOutcome", record.get().outcome());
-      out.put("endpointConfigName", record.get().configAfter());
-      if (record.get().details().get("failure") instanceof Map<?, ?> f) {
-        out.put("rolloutCause", f.get("message"));
-      }
+      Object cause = record.get().details().get("failure") instanceof Map<?, ?> f
+          ? f.get("message") : null;
+      report = new ActionReport("DELIVERED", plan.action(), ep, target,
+          record.get().outcome().name(), record.get().configAfter(),
+          cause == null ? null : String.valueOf(cause));
     } else {
       boolean held = store.lockOf(ep).filter(l -> l.owner().equals(target)).isPresent();
-      out.put("rolloutOutcome", held ? "RUNNING" : "UNKNOWN");
+      report = new ActionReport("DELIVERED", plan.action(), ep, target,
+          held ? "RUNNING" : "UNKNOWN", null, null);
     }
     LOG.atInfo().addKeyValue("rollout", target).addKeyValue("rolloutOutcome",
-        out.get("rolloutOutcome")).log("operator action done");
-    return out;
+        report.rolloutOutcome()).log("operator action done");
+    return report;
   }
 }

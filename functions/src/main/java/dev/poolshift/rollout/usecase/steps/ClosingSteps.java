@@ -1,0 +1,170 @@
+package dev.poolshift.rollout.usecase.steps;
+
+import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
+
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.Outcome;
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.ScalingNotRestoredException;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.Observation;
+import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.Notification;
+import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
+import dev.poolshift.rollout.port.ScalingTargets;
+import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.shared.Failure;
+import dev.poolshift.rollout.usecase.shared.LedgerEntries;
+import dev.poolshift.rollout.usecase.shared.Notifications;
+import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.shared.Release;
+import dev.poolshift.rollout.usecase.shared.ScalingHold;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Escalating;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Notifying;
+import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Recording;
+import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
+import dev.poolshift.rollout.usecase.steps.StepResults.Done;
+import java.lang.annotation.Target;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How every rollout ends: record the outcome in the ledger, let go of the endpoint (auto scaling
+ * back first), notify on-call; or, when the way back failed, page a person and keep the lock.
+ */
+final class ClosingSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(ClosingSteps.class);
+
+  private final Settings settings;
+  private final Ports ports;
+  private final StepGuard guard;
+  private final Release release;
+
+  ClosingSteps(Settings settings, Ports ports, StepGuard guard, Release release) {
+    this.settings = settings;
+    this.ports = ports;
+    this.guard = guard;
+    this.release = release;
+  }
+
+  Done record(Recording in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
+    Outcome outcome = in.outcome();
+    RolloutPhase phase = switch (outcome) {
+      case PROMOTED -> RolloutPhase.PROMOTED;
+      case ROLLED_BACK -> RolloutPhase.ROLLED_BACK;
+      case FAILED -> RolloutPhase.FAILED;
+      case NEEDS_A_PERSON -> throw new InvalidInputException("rollout step record", "outcome",
+          "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate records that)");
+    };
+    writeRecord(plan, exec, outcome, in.failure(), in.observation(), now);
+    ports.store().setPhase(plan.endpointName(), exec.name(), phase, null);
+    return Done.INSTANCE;
+  }
+
+  private void writeRecord(PlanDocument plan, ExecutionRef exec, Outcome outcome,
+      Failure failure, Observation observation, Instant now) {
+    List<Map<String, Object>> history = ports.store().rollout(plan.endpointName())
+        .filter(r -> r.ownedBy(exec.name())).map(ActiveRollout::history).orElse(List.of());
+    ports.ledger().put(LedgerEntries.fromPlan(plan, exec, outcome, failure, observation,
+        history, now));
+    LOG.atInfo().addKeyValue("outcome", outcome)
+        .addKeyValue("failure", failure == null ? null : failure.error())
+        .log("rollout recorded in the ledger");
+  }
+
+  Done unlock(OnPlan in) {
+    PlanDocument plan = in.plan();
+    release.release(target(plan, in.execution()), in.now());
+    return Done.INSTANCE;
+  }
+
+  Done notifyOutcome(Notifying in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Outcome outcome = in.outcome();
+    EndpointState now = guard.describeForMessage(plan.endpointName());
+    Notification n = switch (outcome) {
+      case PROMOTED -> Notifications.promoted(plan, exec, now);
+      case ROLLED_BACK -> plan.isRollback()
+          ? Notifications.returnedToPrevious(plan, exec, now)
+          : Notifications.rolledBack(plan, exec, in.failure(), now);
+      case FAILED -> plan.isRollback()
+          ? Notifications.returnFailed(plan, exec, in.failure(), now)
+          : Notifications.failedStart(plan, exec, in.failure());
+      case NEEDS_A_PERSON -> throw new InvalidInputException("rollout step notify", "outcome",
+          "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate pages)");
+    };
+    ports.notifier().publish(n);
+    LOG.atInfo().addKeyValue("outcome", outcome).addKeyValue("subject", n.subject())
+        .log("on-call notified");
+    return Done.INSTANCE;
+  }
+
+  /** A start that failed before the endpoint was touched: record it and let go. */
+  Done abandon(TurningBack in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    writeRecord(plan, exec, Outcome.FAILED, in.failure(), null, in.now());
+    release.release(target(plan, exec), in.now());
+    return Done.INSTANCE;
+  }
+
+  /**
+   * The way back failed: record it, page a person with the evidence, and keep the lock so no
+   * automated write (a new rollout, the reconciler) touches the endpoint until someone has
+   * looked.
+   */
+  Done escalate(Escalating in) {
+    PlanDocument plan = in.plan();
+    ExecutionRef exec = in.execution();
+    Instant now = in.now();
+    String ep = plan.endpointName();
+    ports.store().setPhase(ep, exec.name(), RolloutPhase.NEEDS_A_PERSON, null);
+    for (TokenKind kind : TokenKind.values()) {
+      ports.store().deregisterOwned(ep, kind, exec.name());
+    }
+    EndpointState s = guard.describeForMessage(ep);
+    writeRecord(plan, exec, Outcome.NEEDS_A_PERSON, in.failure(),
+        s == null ? null : Observation.of(s), now);
+    boolean scalingOnly = in.failure() != null
+        && ScalingNotRestoredException.class.getName().equals(in.failure().error());
+    ports.notifier().publish(scalingOnly
+        ? Notifications.scalingNotRestored(plan, exec, in.failure(), s, settings.stateTable())
+        : ScalingHold.withKeptSetup(plan.isRollback()
+            ? Notifications.returnNeedsAPerson(plan, exec, in.failure(), s, settings.stateTable())
+            : Notifications.needsAPerson(plan, exec, in.failure(),
+                in.phase() == null ? null : in.phase().wire(), s,
+                settings.stateTable()), keptScaling(ep, exec.name())));
+    // Whoever waits on this endpoint (a queued rollout, an operator's action) looks again now:
+    // the lock stays, and they must hear that rather than wait out their bound.
+    release.wakeWaiters(ep, exec.name());
+    LOG.atInfo().addKeyValue("phase", in.phase() == null ? null : in.phase().wire())
+        .addKeyValue("failure", in.failure() == null ? null : in.failure().error())
+        .addKeyValue("status", s == null ? null : s.status())
+        .log("rollout needs a person; lock kept, no further automated writes");
+    return Done.INSTANCE;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** The auto scaling setup kept on the owner's lock, or null. */
+  private ScalingTargets.ScalingSetup keptScaling(String ep, String owner) {
+    return ports.store().lockOf(ep).filter(l -> l.owner().equals(owner))
+        .map(EndpointLock::scaling).orElse(null);
+  }
+
+  private static Release.Target target(PlanDocument plan, ExecutionRef exec) {
+    return new Release.Target(plan.endpointName(), exec.name(),
+        plan.baseline().endpointConfigName(), plan.canaryConfigName(), plan.finalConfigName(),
+        plan.models(), plan.alarms(), plan.managedAlarms());
+  }
+}

@@ -1,0 +1,44 @@
+package dev.poolshift.rollout.usecase.steps;
+
+import dev.poolshift.rollout.port.Alarms;
+import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.InstanceQuotas;
+import dev.poolshift.rollout.port.InstanceUsage;
+import dev.poolshift.rollout.port.Ledger;
+import dev.poolshift.rollout.port.Metrics;
+import dev.poolshift.rollout.port.ModelRegistry;
+import dev.poolshift.rollout.port.Notifier;
+import dev.poolshift.rollout.port.ProfileStore;
+import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
+import dev.poolshift.rollout.port.TaskCallbacks;
+import dev.poolshift.rollout.port.TrafficShifter;
+
+/** Everything the steps call. */
+public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+    TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+    Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
+    InstanceQuotas quotas, InstanceUsage usage) {
+
+  public Ports {
+    scaling = scaling == null ? ScalingTargets.NONE : scaling;
+    quotas = quotas == null ? InstanceQuotas.NONE : quotas;
+    usage = usage == null ? InstanceUsage.NONE : usage;
+  }
+
+  /** Without Service Quotas: no quota is listed, and usage is not counted. */
+  public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+      TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling) {
+    this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+        callbacks, scaling, InstanceQuotas.NONE, InstanceUsage.NONE);
+  }
+
+  /** Without Application Auto Scaling: no variant is autoscaled. */
+  public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+      TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+      Notifier notifier, TaskCallbacks callbacks) {
+    this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+        callbacks, ScalingTargets.NONE);
+  }
+}
