@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The managed-tag policy check must catch every way a statement could let Poolshift update an
- * endpoint nobody handed to it, or row 50's static assertion proves nothing.
+ * endpoint nobody handed to it, or the static IAM assertions of {@link RolloutSituationsTest} prove
+ * nothing.
  */
 class TemplatePoliciesTest {
   static final String ENDPOINTS = "Sub:arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/*";
