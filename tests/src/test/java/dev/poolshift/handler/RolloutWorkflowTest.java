@@ -223,7 +223,7 @@ class RolloutWorkflowTest {
             dev.poolshift.local.json.LocalJson.MAPPER.writeValueAsBytes(arguments.get("Payload"))),
             out, null);
       } catch (RolloutException e) {
-        // What Lambda reports for a Java exception (§1.8.2): the class name and a JSON cause.
+        // What Lambda reports for a Java exception: the class name and a JSON cause.
         throw new TaskFailure(e.getClass().getName(), Json.write(Map.of(
             "errorMessage", String.valueOf(e.getMessage()), "errorType", e.getClass().getName())));
       } catch (java.io.IOException e) {

@@ -71,7 +71,8 @@ final class WorkflowInvariants {
   /**
    * A scalable target that existed before a rollout exists after it with the same settings:
    * the same min, max and suspended state, the same policies and the same scheduled actions with
-   * every setting (fault matrix row 40). Creation times and generated ARNs may differ.
+   * every setting (a rollout takes an autoscaled variant out and must put it back exactly).
+   * Creation times and generated ARNs may differ.
    */
   static void assertAutoscalingAsBefore(LocalRuntime runtime, JsonNode before) {
     JsonNode after = autoscaling(runtime);

@@ -31,7 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Parses and validates a state machine definition the way CreateStateMachine does (§1.1), and
+ * Parses and validates a state machine definition the way CreateStateMachine does, and
  * compiles every JSONata expression once. All problems are collected; {@link #load} reports them
  * together in an {@link InvalidDefinitionException}.
  *

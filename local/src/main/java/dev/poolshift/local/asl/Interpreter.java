@@ -75,7 +75,7 @@ public final class Interpreter {
     this.region = region;
   }
 
-  /** State transitions so far: one per state entered plus one per retry attempt (§1.10.5). */
+  /** State transitions so far: one per state entered plus one per retry attempt (how AWS bills). */
   public long stateTransitions() {
     return transitions.get();
   }

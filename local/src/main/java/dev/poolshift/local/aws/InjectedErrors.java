@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Errors a local service answers on purpose, for fault-matrix tests and rehearsals: the next
+ * Errors a local service answers on purpose, for situation tests and rehearsals: the next
  * {@code times} calls of an operation fail with the given code, whatever the request. The HTTP
  * status follows the code as AWS sends it (403 for access denied, 5xx for internal and
  * unavailable errors, 400 otherwise, throttling included).

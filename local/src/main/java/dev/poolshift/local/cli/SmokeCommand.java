@@ -37,10 +37,11 @@ import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ListExecutionsResponse;
 
 /**
- * {@code smoke}: the deployment-pipeline smoke test of fault-matrix row 12. After {@code sam
- * deploy} into a test account it proves the approval path end to end: it registers a new version
- * of a test model package group (a copy of the group's latest Approved version), approves it, and
- * waits for the stack's state machine to start an execution for exactly that package. An approval
+ * {@code smoke}: the deployment-pipeline smoke test ("Approval rule without a target" in
+ * docs/situations.md). After {@code sam deploy} into a test account it proves the approval path
+ * end to end: it registers a new version of a test model package group (a copy of the group's
+ * latest Approved version), approves it, and waits for the stack's state machine to start an
+ * execution for exactly that package. An approval
  * rule without targets, a disabled rule, an intake function that cannot start executions or a
  * group without a deployment profile all show up as FAIL (exit 1) instead of as a silent
  * non-deployment in production.

@@ -31,7 +31,7 @@ import java.util.UUID;
 
 /**
  * The local CloudWatch: the metric store, metric alarms evaluated on the simulation's clock, and
- * the "CloudWatch Alarm State Change" events (§3.3 of the API reference) they emit.
+ * the "CloudWatch Alarm State Change" events they emit.
  *
  * <p>Alarms follow the CloudWatch User Guide: created in INSUFFICIENT_DATA ("Unchecked: Initial
  * alarm creation"); evaluated every period for high-resolution periods (10, 20, 30 s) and every

@@ -363,7 +363,7 @@ public final class EventBus implements EventPublisher {
           + "characters.");
     }
     if (e.source().startsWith("aws.")) {
-      // Only AWS services may put events with an aws.* source (fault-matrix row 9: forged events).
+      // Only AWS services may put events with an aws.* source (docs/situations.md: forged events).
       return fail("NotAuthorizedForSourceException", "Not authorized for the source.");
     }
     JsonNode detail;

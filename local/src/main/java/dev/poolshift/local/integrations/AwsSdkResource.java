@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 /**
  * {@code arn:aws:states:::aws-sdk:<service>:<apiAction>} for the local services on an AWS JSON
  * protocol (SageMaker, DynamoDB, Step Functions, SSM, EventBridge): the Arguments become the
- * request body, the response the result, as Step Functions' SDK integrations do (§1.8.5) —
+ * request body, the response the result, as Step Functions' SDK integrations do —
  * members in PascalCase both ways, errors named {@code <Prefix>.<Name>Exception}, unmodelled ones
  * {@code <Prefix>.<Prefix>Exception}. Services on the Query protocol (CloudWatch, SNS) are not
  * offered: a definition using them is rejected when it is loaded rather than half-working.

@@ -21,10 +21,10 @@ import java.util.Set;
 /**
  * {@code arn:aws:states:::lambda:invoke} (optimized integration) and the legacy direct function ARN,
  * on the in-process {@link LambdaService}, with the result and error shapes Step Functions gives
- * (reference §1.8.1–1.8.3): the optimized form wraps the payload in {@code {ExecutedVersion,
- * Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode}}; a function error fails the task
- * with the runtime's {@code errorType} and the Lambda error object as compact JSON text; a Lambda
- * service error becomes {@code Lambda.<Code>}.
+ * (as its Developer Guide documents them): the optimized form wraps the payload in
+ * {@code {ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode}}; a
+ * function error fails the task with the runtime's {@code errorType} and the Lambda error object
+ * as compact JSON text; a Lambda service error becomes {@code Lambda.<Code>}.
  */
 public final class LambdaInvokeResource implements TaskResource {
   static final String INVOKE = ":states:::lambda:invoke";

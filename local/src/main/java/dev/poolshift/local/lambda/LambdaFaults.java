@@ -1,7 +1,7 @@
 package dev.poolshift.local.lambda;
 
 /**
- * Switchable faults for one function, for fault-matrix tests and rehearsals. Counted faults
+ * Switchable faults for one function, for situation tests and rehearsals. Counted faults
  * ({@code ...Next(n)}) apply to the next {@code n} invocation attempts (synchronous calls and
  * each attempt of an asynchronous event); the {@code ...All} switches apply until cleared.
  * A throttle wins over a service error, which wins over a timeout.

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * the ones SDK 2.40.2 cannot see (InstancePools, VariantInstanceProvisionTimeoutInSeconds) and
  * the ones we do not interpret (AsyncInferenceConfig, DataCaptureConfig, KmsKeyId, ...).
  *
- * <p>Validation follows what AWS validates (§1.6, §2.1). For the instance-pool rules §2.1 marks
- * unconfirmed we enforce the harsher reading, so a config accepted here should be accepted by AWS:
+ * <p>Validation follows what AWS validates. For the instance-pool rules AWS leaves unconfirmed
+ * (docs/sagemaker.md, "Instance pools on the wire") we enforce the harsher reading, so a config
+ * accepted here should be accepted by AWS:
  * <ul>
  *   <li>a variant sets exactly one of {@code InstanceType} and {@code InstancePools};
  *   <li>a pool list has 2–5 entries, with unique priorities (1–5) and unique instance types;
@@ -110,7 +111,7 @@ final class EndpointConfigs {
 
   ObjectNode delete(ObjectNode req) {
     Config c = require(Wire.requiredText(req, "EndpointConfigName", ""));
-    // AWS lets you delete a config an endpoint uses (§1.12): running endpoints keep their fleet,
+    // AWS lets you delete a config an endpoint uses: running endpoints keep their fleet,
     // but a deployment still waiting to switch to the config fails (see EndpointSimulator).
     configs.remove(Wire.lower(c.name));
     w.tags.drop(c.arn);

@@ -36,7 +36,7 @@ import java.util.Set;
  * the simulation runs, so a test that calls the API between {@code runUntil}s sees a repeatable
  * state.
  *
- * <p>Deployments are blue/green as AWS documents them (§1.9): UpdateEndpoint keeps the old fleet
+ * <p>Deployments are blue/green as AWS documents them: UpdateEndpoint keeps the old fleet
  * serving and described ({@code EndpointConfigName} stays the old one, the new one is in
  * {@code PendingDeploymentSummary}) while a new fleet is provisioned for <em>every</em> variant of
  * the new config (harsher reading: unchanged variants are re-provisioned too, so capacity for the
@@ -52,7 +52,7 @@ import java.util.Set;
  * <p>Capacity: a pooled variant places instances in priority order and falls back to the next
  * pool on InsufficientInstanceCapacity, retrying all pools every {@code capacityRetryInterval}
  * until the count is placed or {@code VariantInstanceProvisionTimeoutInSeconds} has passed. That
- * timeout's meaning is unconfirmed (§2.1); we take the harsher reading, one budget for all pools
+ * timeout's meaning is unconfirmed; we take the harsher reading, one budget for all pools
  * together, counted from the start of provisioning. A single-type variant does not wait for
  * capacity: if its type cannot supply the whole count it fails after {@code
  * singleTypeCapacityFailure} (the timeout does not apply to it, unconfirmed, harsher reading).
@@ -117,7 +117,7 @@ final class EndpointSimulator {
   ObjectNode create(ObjectNode req, Instant now) {
     String name = Wire.name(req, "EndpointName", "");
     String arn = arnOf(name);
-    // Endpoint names are unique case-insensitively (§1.1); a Deleting endpoint still holds its name.
+    // Endpoint names are unique case-insensitively; a Deleting endpoint still holds its name.
     if (endpoints.containsKey(Wire.lower(name))) {
       throw Errors.alreadyExists("endpoint", arn);
     }
@@ -222,7 +222,7 @@ final class EndpointSimulator {
       throw Errors.validation("The variant name(s) " + unknown + " is/are not present in the current endpoint "
           + "configuration \"" + w.configs.arnOf(ep.configName) + "\".");
     }
-    // AWS changes "weights of one or more variants, or capacity of one variant" per call (§1.10).
+    // AWS changes "weights of one or more variants, or capacity of one variant" per call.
     if (counts.size() > 1) {
       throw Errors.validation("UpdateEndpointWeightsAndCapacities can change the instance count of only one "
           + "variant per call (got " + counts.size() + ").");
@@ -386,7 +386,7 @@ final class EndpointSimulator {
   }
 
   /**
-   * "Update endpoints that use auto scaling" (SageMaker Developer Guide, §1.9): an update that
+   * "Update endpoints that use auto scaling" (SageMaker Developer Guide): an update that
    * would change the instance type of a variant registered with Application Auto Scaling fails,
    * and removing such a variant needs it deregistered first; changing only the model is allowed.
    * Harsher readings, both unconfirmed: moving between one type and InstancePools, or between
@@ -432,7 +432,7 @@ final class EndpointSimulator {
       throw inProgress(ep);
     }
     if ("Failed".equals(ep.status)) {
-      // A Failed endpoint accepts only DeleteEndpoint (§1.9).
+      // A Failed endpoint accepts only DeleteEndpoint.
       throw Errors.validation("Cannot update failed endpoint \"" + ep.arn + "\". Delete the endpoint and "
           + "create it again.");
     }
@@ -457,7 +457,7 @@ final class EndpointSimulator {
   /**
    * Endpoint-usage quotas: single types need room for the whole request next to what the account
    * already holds (an update's old fleet included); every pool type needs a quota of at least 1
-   * (unconfirmed, §2.1: harsher reading).
+   * (unconfirmed: harsher reading).
    */
   private void checkQuota(Fleet fleet, Map<Variant, Integer> deltas) {
     Map<String, Integer> demand = new LinkedHashMap<>();
@@ -569,7 +569,7 @@ final class EndpointSimulator {
   }
 
   /**
-   * Guardrail deployments need the new config to keep the variant names (§1.9), and rolling
+   * Guardrail deployments need the new config to keep the variant names, and rolling
    * deployments are not available for multi-variant endpoints.
    */
   private void checkGuardrailVariants(Endpoint ep, EndpointConfigs.Config config, ObjectNode dc) {
@@ -937,7 +937,7 @@ final class EndpointSimulator {
         return false;
       }
       if (w.configs.find(target.configName) == null) {
-        // §1.1: never delete a config an in-flight UpdateEndpoint uses. We make that fail the
+        // AWS says never to delete a config an in-flight UpdateEndpoint uses. We make that fail the
         // deployment (harsher reading of what AWS does with it).
         fail(now, "Could not find endpoint configuration \"" + w.configs.arnOf(target.configName)
             + "\". It was deleted while the endpoint was being updated to it.");
@@ -1116,7 +1116,7 @@ final class EndpointSimulator {
       return null;
     }
 
-    /** A failed scale-out rolls the whole call back: RollingBack, then InService as before (§1.10). */
+    /** A failed scale-out rolls the whole call back: RollingBack, then InService as before. */
     private Instant rollBack(Instant now, String reason) {
       scaleOut.forEach((v, p) -> {
         List<Instance> added = v.live().stream().filter(i -> !before.get(v).contains(i)).toList();
@@ -1209,7 +1209,7 @@ final class EndpointSimulator {
         w.endpointEventCopies(eventStatus));
   }
 
-  /** Events spell statuses in UPPER_SNAKE ({@code InService} → {@code IN_SERVICE}), §3.2. */
+  /** Events spell statuses in UPPER_SNAKE ({@code InService} → {@code IN_SERVICE}). */
   static String eventStatus(String apiStatus) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < apiStatus.length(); i++) {
@@ -1317,7 +1317,7 @@ final class EndpointSimulator {
       s.put("InstanceType", v.pools.get(0).instanceType());
     }
     if (v.pooled) {
-      // Pools with no running instance are left out, as in the documented example (§2.2).
+      // Pools with no running instance are left out, as in the documented example.
       ArrayNode pools = s.putArray("InstancePools");
       for (Pool p : v.pools) {
         long up = v.instances.stream().filter(i -> i.instanceType.equals(p.instanceType()) && i.upAt(now)).count();

@@ -3,7 +3,8 @@ package dev.poolshift.local.sagemaker;
 import dev.poolshift.local.aws.AwsServiceException;
 
 /**
- * The errors SageMaker returns, with the codes and message shapes of sagemaker-deploy-api.md §1.0.
+ * The errors SageMaker returns, with the codes and message shapes it uses on the wire (see
+ * docs/sagemaker.md, "Endpoint statuses and errors").
  * "Not found" for endpoints, configs and models is a {@code ValidationException} there, not
  * {@code ResourceNotFound}; constraint violations use the AWS "1 validation error detected" form,
  * which names the offending member.

@@ -120,7 +120,7 @@ final class Fleet {
       return Math.max(0, desiredCount - live().size());
     }
 
-    /** Scale-in order: lowest-priority pool first (§2.1), newest instance first within a pool. */
+    /** Scale-in order: lowest-priority pool first (as documented), newest first within a pool. */
     List<Instance> scaleInOrder() {
       List<Instance> order = new ArrayList<>(live());
       order.sort(Comparator.comparingInt((Instance i) -> i.priority).reversed()

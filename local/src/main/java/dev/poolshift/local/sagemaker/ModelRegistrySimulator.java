@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The Model Registry: model package groups and (versioned or unversioned) model packages, with
- * the "SageMaker Model Package State Change" events of §3.1. Packages validate instantly (status
+ * the "SageMaker Model Package State Change" events. Packages validate instantly (status
  * {@code Completed} at creation): the registry's own validation jobs are out of scope.
  */
 final class ModelRegistrySimulator {
@@ -218,7 +218,7 @@ final class ModelRegistrySimulator {
     }
     w.tags.put(arn, tags);
     if (emit) {
-      // Whether a created package carries UpdatedModelPackageFields is unconfirmed (§3.1): we
+      // Whether a created package carries UpdatedModelPackageFields is unconfirmed: we
       // leave it out, the harsher case for a loop-safe rule that requires it.
       emitEvent(p, null);
     }
@@ -253,7 +253,7 @@ final class ModelRegistrySimulator {
     String groupRef = Wire.text(req, "ModelPackageGroupName", "");
     String approval = Wire.oneOf(req, "ModelApprovalStatus", "", APPROVAL);
     String type = Wire.oneOf(req, "ModelPackageType", "", "Versioned", "Unversioned", "Both");
-    // Documented default: Unversioned. Observed (§1.3): naming a group lists its versions. We
+    // Documented default: Unversioned. Observed: naming a group lists its versions. We
     // follow the observation, since that is what callers passing only the group rely on.
     String effectiveType = type != null ? type : groupRef != null ? "Versioned" : "Unversioned";
     Group group = groupRef == null ? null : groups.get(groupKey(groupRef));
@@ -361,7 +361,7 @@ final class ModelRegistrySimulator {
       JsonNode v = req.get(member);
       if (v != null && !v.isNull()) {
         doc.set(member, v.deepCopy());
-        // The event spells this one in camel case (AWS sample, §3.1).
+        // The event spells this one in camel case (as in AWS's sample).
         updated.add(member.equals("SourceUri") ? "sourceUri" : member);
       }
     }

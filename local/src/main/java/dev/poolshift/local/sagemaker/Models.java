@@ -140,12 +140,12 @@ final class Models {
           + Wire.path(prefix, "Image") + "): the image comes from the model package.");
     }
     if (c.has("Environment")) {
-      // Unconfirmed (§1.5): whether Environment may be combined with ModelPackageName. Harsher reading.
+      // Unconfirmed: whether Environment may be combined with ModelPackageName. Harsher reading.
       throw Errors.validation("Environment cannot be combined with ModelPackageName ("
           + Wire.path(prefix, "Environment") + ").");
     }
     if (!"Approved".equals(p.approval()) && p.group != null) {
-      // Unconfirmed (§1.5): whether CreateModel rejects versions that are not Approved. We reject
+      // Unconfirmed: whether CreateModel rejects versions that are not Approved. We reject
       // (the harsher reading): a workflow must not build models from unapproved versions.
       throw Errors.validation("Model package " + p.arn + " has ModelApprovalStatus " + p.approval()
           + "; only Approved versions can be used to create a model.");
@@ -173,7 +173,7 @@ final class Models {
 
   ObjectNode delete(ObjectNode req) {
     Model m = require(Wire.requiredText(req, "ModelName", ""));
-    // Deleting a model an endpoint runs is allowed (§1.12): running instances keep serving it.
+    // Deleting a model an endpoint runs is allowed: running instances keep serving it.
     models.remove(Wire.lower(m.name));
     w.tags.drop(m.arn);
     return LocalJson.object();

@@ -11,7 +11,7 @@ import dev.poolshift.local.sim.Simulation;
  * SageMaker on the AWS JSON 1.1 wire ({@code X-Amz-Target: SageMaker.<Operation>}, signing name
  * {@code sagemaker}), for the functions' SDK clients over loopback. Requests and responses are
  * the full JSON documents, including the members SDK 2.40.2 lacks ({@code InstancePools} and
- * friends, §2.3), so a client that patches raw JSON sees them. The state lives in
+ * friends), so a client that patches raw JSON sees them. The state lives in
  * {@link SageMakerWorld}; this adapter adds only the wire.
  */
 public final class SageMakerService extends JsonProtocolService {

@@ -24,9 +24,9 @@ import java.util.Map;
  * @param singleTypeCapacityFailure how long a single-type variant takes to fail on
  *     InsufficientInstanceCapacity: unlike a pooled variant it does not wait for capacity to
  *     appear, and VariantInstanceProvisionTimeoutInSeconds does not apply to it (unconfirmed,
- *     §2.1; harsher reading)
+ *     harsher reading)
  * @param defaultProvisionTimeout {@code VariantInstanceProvisionTimeoutInSeconds} when a pooled
- *     variant omits it. AWS does not document a default (unconfirmed, §2.1); we take the minimum
+ *     variant omits it. AWS does not document a default (unconfirmed); we take the minimum
  *     allowed value, 300 s, the harsher reading
  */
 public record SageMakerTimings(

@@ -83,7 +83,7 @@ public final class SageMakerWorld {
     this.models = new Models(this);
     this.configs = new EndpointConfigs(this);
     this.endpoints = new EndpointSimulator(this);
-    // AWS warns that one state change can produce several events (§3); by default the terminal
+    // AWS warns that one state change can produce several events; by default the terminal
     // ones arrive twice so consumers are exercised for idempotency.
     endpointEventCopies.put("IN_SERVICE", 2);
     endpointEventCopies.put("FAILED", 2);

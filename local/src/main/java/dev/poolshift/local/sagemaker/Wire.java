@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * member it is about.
  */
 final class Wire {
-  /** EndpointName, EndpointConfigName, ModelName, VariantName, ModelPackageGroupName (§1.1). */
+  /** EndpointName, EndpointConfigName, ModelName, VariantName, ModelPackageGroupName. */
   static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
   static final String NAME_RULE =
       "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
@@ -50,7 +50,7 @@ final class Wire {
     return s;
   }
 
-  /** A resource name per §1.1: 1–63 letters, digits and hyphens, alphanumeric at both ends. */
+  /** A SageMaker resource name: 1–63 letters, digits and hyphens, alphanumeric at both ends. */
   static String name(JsonNode parent, String field, String prefix) {
     String s = requiredText(parent, field, prefix);
     checkName(s, path(prefix, field));

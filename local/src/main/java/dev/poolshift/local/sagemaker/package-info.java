@@ -3,8 +3,9 @@
  *
  * <p>Entry points: {@link dev.poolshift.local.sagemaker.SageMakerService} (register it on the
  * {@code Gateway}) and {@link dev.poolshift.local.sagemaker.SageMakerWorld} (seed, configure,
- * inject faults, read state). Behaviour follows {@code shared/reference/sagemaker-deploy-api.md};
- * where that reference marks a fact unconfirmed, the simulation takes the harsher reading:
+ * inject faults, read state). Behaviour follows AWS's documentation of SageMaker AI; where it
+ * leaves a fact unconfirmed (docs/sagemaker.md lists them), the simulation takes the harsher
+ * reading:
  *
  * <ul>
  *   <li>Endpoint configs: {@code InstanceType} and {@code InstancePools} are exclusive; pools

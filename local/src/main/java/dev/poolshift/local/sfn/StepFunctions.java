@@ -34,7 +34,7 @@ import java.util.UUID;
 /**
  * The local Step Functions service (Standard workflows, JSONata): state machines registered from
  * the template, executions running on the {@link Simulation}, the execution APIs with AWS's rules
- * and errors (§1.10), callback tokens, and the "Step Functions Execution Status Change" events.
+ * and errors, callback tokens, and the "Step Functions Execution Status Change" events.
  *
  * <p>Every method may be called from any thread: an execution always runs as its own simulation
  * activity, so {@link #startExecution} returns at once. API errors are thrown as {@link
@@ -127,7 +127,7 @@ public final class StepFunctions {
   public record Started(String executionArn, Instant startDate) {}
 
   /**
-   * StartExecution (§1.10.1): validates the name and input, applies the 90-day name rule with
+   * StartExecution: validates the name and input, applies the 90-day name rule with
    * its idempotency (same name and same input while RUNNING returns the running execution), and
    * starts the execution as a new activity.
    *
@@ -278,7 +278,7 @@ public final class StepFunctions {
   }
 
   /**
-   * StopExecution (§1.10.2): the execution becomes ABORTED at once, its active states get no exit
+   * StopExecution: the execution becomes ABORTED at once, its active states get no exit
    * event, no Retry or Catch runs, its callback tokens die. Stopping a closed execution returns its
    * stop date unchanged (AWS appears to succeed; unconfirmed).
    */
@@ -381,7 +381,7 @@ public final class StepFunctions {
 
   // ---------------------------------------------------------------- events
 
-  /** Emits "Step Functions Execution Status Change" for the execution's current status (§1.10.6). */
+  /** Emits "Step Functions Execution Status Change" for the execution's current status. */
   private void publish(Execution execution) {
     Execution.Snapshot s = execution.snapshot();
     ObjectNode detail = LocalJson.object();

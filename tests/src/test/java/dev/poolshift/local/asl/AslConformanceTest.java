@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The data-driven conformance suite: one JSON file per case under
- * {@code tests/src/test/resources/asl/conformance}, written from the AWS documentation and the
- * reference's §1.12 examples (the {@code source} member says which). Each case runs one execution
+ * {@code tests/src/test/resources/asl/conformance}, written from the AWS documentation and from
+ * recorded AWS behaviour (the {@code source} member says which). Each case runs one execution
  * on a fresh discrete simulation with scripted Task results and checks what AWS documents.
  *
  * <p>Case members: {@code definition}, {@code input}, optional {@code executionName}, {@code mocks}

@@ -28,8 +28,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 
 /**
- * {@code smoke} (fault-matrix row 12) against a served runtime: the happy-path world's stack, its
- * clock running {@value #SPEED} times faster than the wall's, reached over loopback by the
+ * {@code smoke} ("Approval rule without a target" in docs/situations.md) against a served
+ * runtime: the happy-path world's stack, its clock running {@value #SPEED} times faster than the
+ * wall's, reached over loopback by the
  * command's own SDK clients exactly as after {@code sam deploy}. The command's timeout runs on
  * the runtime's virtual clock, so "60 s" means 60 s of the stack's time.
  */

@@ -52,7 +52,7 @@ class CanaryAlarmsTest {
     return Dimension.builder().name(name).value(value).build();
   }
 
-  /** A 5xx-rate (%) alarm in the §4.2 shape on the series with {@code dims}. */
+  /** A 5xx-rate (%) alarm in the shape of AWS's recipe on the series with {@code dims}. */
   private void rateAlarm(String name, int period, int n, int m, double threshold, String treatMissingData,
       Dimension... dims) {
     h.client.putMetricAlarm(b -> b.alarmName(name).alarmDescription("5xx rate (%) for " + name)

@@ -51,7 +51,7 @@ class CloudWatchServiceTest {
 
   private static final Dimension[] CANARY = {dim("EndpointName", "churn-prod"), dim("VariantName", "canary")};
 
-  /** The §4.2 recipe: 5xx rate (%) of the canary variant, 2 of 3 minutes above 2%. */
+  /** AWS's recipe: 5xx rate (%) of the canary variant, 2 of 3 minutes above 2%. */
   private static PutMetricAlarmRequest.Builder rateAlarm(PutMetricAlarmRequest.Builder b, String name) {
     return b.alarmName(name).alarmDescription("5xx rate (%) for churn-prod/canary")
         .metrics(metric("err", "Invocation5XXErrors", "Sum", 60, false, CANARY),

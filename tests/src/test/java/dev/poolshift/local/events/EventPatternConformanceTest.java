@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The EventBridge conformance examples of asl-and-eventbridge-semantics.md §2.4 (plus a few edge
- * cases of §2.2), run through the real path: each pattern is an {@code AWS::Events::Rule} of a
+ * EventBridge pattern-matching examples (what matches, what does not, plus a few edge cases),
+ * run through the real path: each pattern is an {@code AWS::Events::Rule} of a
  * generated template, loaded by the template loader, compiled by the bus, and an event either
  * reaches the rule's target (an SQS queue) or not. Invalid patterns must stop the bus from loading
  * with an error naming the rule.

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 
 /**
  * A SageMaker world on a discrete simulation behind a loopback gateway, with a real SDK 2.40.2
- * client and a raw JSON 1.1 client for the members the SDK lacks (InstancePools, §2.3).
+ * client and a raw JSON 1.1 client for the members the SDK lacks (InstancePools and friends).
  */
 final class SageMakerFixture implements AutoCloseable {
   static final Instant T0 = Simulation.DEFAULT_EPOCH;

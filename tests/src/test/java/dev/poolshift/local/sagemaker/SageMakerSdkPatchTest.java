@@ -25,7 +25,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
 
 /**
- * The way the functions reach InstancePools from SDK 2.40.2 (§2.4 option A): patch the request
+ * The way the functions reach InstancePools from SDK 2.40.2: patch the request
  * JSON in an interceptor, read the raw response. The local service must accept and return it.
  */
 class SageMakerSdkPatchTest {

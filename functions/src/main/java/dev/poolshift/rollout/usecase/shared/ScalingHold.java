@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes the baseline variant out of Application Auto Scaling for a rollout and puts it back
- * (fault matrix row 40). SageMaker refuses an UpdateEndpoint that changes the instance type of a
+ * (see docs/situations.md, "Autoscaled variant during the migration"). SageMaker refuses an UpdateEndpoint that changes the instance type of a
  * registered variant, and moving it onto instance pools is such a change; so before the first
  * update the target, every policy and every scheduled action are kept on the endpoint's lock
  * (first, so a crash after the deregistration cannot lose them), then the policies are deleted

@@ -24,7 +24,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Taking a variant out of auto scaling for a rollout and putting it back (fault matrix row 40). */
+/**
+ * Taking a variant out of auto scaling for a rollout and putting it back (docs/situations.md,
+ * "Autoscaled variants").
+ */
 class ScalingHoldTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:05:00Z");
   private static final ScalingSetup SETUP = new ScalingSetup("ep", "AllTraffic", 2, 6,

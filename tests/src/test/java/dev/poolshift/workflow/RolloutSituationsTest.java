@@ -37,14 +37,14 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code shared/reference/fault-matrix.md}, one test per row, on the local runtime with the real
- * template, workflow and handlers. Each test asserts the row's safe outcome and then the
- * invariants every workflow run must leave ({@link WorkflowInvariants}). Rows of E.2 (console
- * input validation) and the queue/supersede policies of row 7 belong to the operator console
- * (issue 5) and are tested there.
+ * The situations a rollout must survive (docs/situations.md), one test or more each, on the local
+ * runtime with the real template, workflow and handlers. Each test asserts the situation's safe
+ * outcome and then the invariants every workflow run must leave ({@link WorkflowInvariants}).
+ * Console input validation is tested in {@link BadConsoleInputTest}, and the queue and supersede
+ * concurrency policies in {@link ConcurrencyTest}.
  */
-class FaultMatrixTest {
-  /** Budgets from the fault matrix, in virtual seconds. */
+class RolloutSituationsTest {
+  /** The budgets of docs/situations.md, in virtual seconds. */
   static final double T_ACT = 5;
   static final Duration T_RECONCILE = Duration.ofMinutes(5);
   /** One Updating cycle of a weight change (SageMaker simulator default) plus event and Lambda latency. */
@@ -55,19 +55,19 @@ class FaultMatrixTest {
 
   @BeforeAll
   static void warmUp() {
-    // Class loading, JIT and DynamoDB Local's start are paid once, not by the first row.
-    try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::quick)) {
+    // Class loading, JIT and DynamoDB Local's start are paid once, not by the first test.
+    try (Rehearsal r = Rehearsal.of("happy-path.json", RolloutSituationsTest::quick)) {
       r.finish();
     }
   }
 
   @Nested
-  @DisplayName("E.1 Event intake and idempotency")
+  @DisplayName("Event intake and idempotency")
   class EventIntake {
     static final String APPROVAL_RULE = "ApprovalIntakeFunctionPackageApproved";
 
     @Test
-    @DisplayName("1. Duplicate approval event 0.5 s apart: exactly one execution, both runs succeed, nothing in a DLQ")
+    @DisplayName("Duplicate approval event 0.5 s apart: exactly one execution, both runs succeed, nothing in a DLQ")
     void aDuplicateApprovalEventStartsExactlyOneExecution() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
@@ -86,7 +86,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("2. Approval redelivered hours after the rollout finished: handled as a duplicate, no endpoint change")
+    @DisplayName("Approval redelivered hours after the rollout finished: handled as a duplicate, no endpoint change")
     void anApprovalRedeliveredAfterTheRolloutFinishedChangesNothing() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
@@ -107,7 +107,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("3. Several events for one change and metadata-only updates: one execution")
+    @DisplayName("Several events for one change and metadata-only updates: one execution")
     void severalEventsForOneApprovalAndMetadataUpdatesStartOneExecution() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
@@ -129,7 +129,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("4. Approval for a group without a profile: no execution, a log line naming the group, no SageMaker change")
+    @DisplayName("Approval for a group without a profile: no execution, a log line naming the group, no SageMaker change")
     void anApprovalForAGroupWithoutAProfileStartsNothing() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         ((ArrayNode) s.with("world").withArray("modelPackageGroups")).addObject()
@@ -148,7 +148,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("5. Approved, then rejected before the intake ran: no execution, not confirmed by DescribeModelPackage")
+    @DisplayName("Approved, then rejected before the intake ran: no execution, not confirmed by DescribeModelPackage")
     void anApprovalTheRegistryNoLongerConfirmsStartsNothing() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         at(s, 0, "fault", fault("events", "delay").put("rule", APPROVAL_RULE).put("seconds", 30));
@@ -165,7 +165,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("6. Rejected while the canary is at 10%: back on the baseline within T_restore, RolledBack")
+    @DisplayName("Rejected while the canary is at 10%: back on the baseline within T_restore, RolledBack")
     void aRejectionDuringTheCanaryRollsBack() {
       double rejectAt = 700;
       try (Rehearsal r = Rehearsal.of("happy-path.json",
@@ -184,7 +184,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("7. Two approvals for one endpoint seconds apart (policy reject): one rollout writes, the other is refused")
+    @DisplayName("Two approvals for one endpoint seconds apart (policy reject): one rollout writes, the other is refused")
     void aSecondApprovalForALockedEndpointIsRefusedWithoutWriting() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s).put("concurrencyPolicy", "reject");
@@ -206,7 +206,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("8. Approval event from another account: ignored, security log entry")
+    @DisplayName("Approval event from another account: ignored, security log entry")
     void anApprovalFromAnotherAccountIsIgnoredAndLogged() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> Rehearsal.timeline(s).remove(0))) {
         ObjectNode event = sampleApproval();
@@ -225,7 +225,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("9. Forged events: aws.sagemaker refused, look-alike source unmatched, direct invoke confirms with the registry")
+    @DisplayName("Forged events: aws.sagemaker refused, look-alike source unmatched, direct invoke confirms with the registry")
     void forgedApprovalEventsStartNothing() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> Rehearsal.timeline(s).remove(0))) {
         String detail = LocalJson.write(sampleApproval().get("detail"));
@@ -255,7 +255,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("10. Malformed approval event: one dead-letter record with the reason, bounded attempts, no execution")
+    @DisplayName("Malformed approval event: one dead-letter record with the reason, bounded attempts, no execution")
     void aMalformedApprovalEventIsDeadLetteredOnce() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> Rehearsal.timeline(s).remove(0))) {
         ObjectNode event = sampleApproval();
@@ -273,7 +273,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("11. Intake throttled to zero for longer than Lambda keeps the event: dead-lettered, replayed, started once")
+    @DisplayName("Intake throttled to zero for longer than Lambda keeps the event: dead-lettered, replayed, started once")
     void anApprovalTheIntakeCouldNotTakeIsDeadLetteredAndReplayedOnce() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
@@ -298,7 +298,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("11. Intake function gone: EventBridge puts the approval in the rule's dead-letter queue")
+    @DisplayName("Intake function gone: EventBridge puts the approval in the rule's dead-letter queue")
     void anApprovalEventBridgeCannotDeliverLandsInTheRuleDeadLetterQueue() {
       try (Rehearsal r = Rehearsal.of("happy-path.json",
           s -> at(s, 0, "fault", LocalJson.object().put("lambda", "ApprovalIntakeFunction").put("unavailable", true)))) {
@@ -315,11 +315,11 @@ class FaultMatrixTest {
   }
 
   @Nested
-  @DisplayName("E.3 Workflow control, callbacks and operators")
+  @DisplayName("Workflow control, callbacks and operators")
   class WorkflowControl {
 
     @Test
-    @DisplayName("22. Operator stops the execution at 10% while it waits on a token: baseline within T_reconcile, late callback benign")
+    @DisplayName("Operator stops the execution at 10% while it waits on a token: baseline within T_reconcile, late callback benign")
     void anExecutionStoppedDuringTheCanaryIsPutBackByTheReconciler() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {})) {
         r.runUntilState("Shift traffic to the canary weight");
@@ -342,7 +342,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("23. Operator stops while the 50% weight update is in flight: waits for InService, then the baseline; never left at 50%")
+    @DisplayName("Operator stops while the 50% weight update is in flight: waits for InService, then the baseline; never left at 50%")
     void anExecutionStoppedDuringAWeightUpdateEndsOnTheBaseline() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {})) {
         r.runUntil("the 50% weight update accepted", () -> r.accepted(WEIGHTS).size() >= 2, Duration.ofHours(2));
@@ -363,7 +363,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("25. StartExecution throttled: the intake retries with back-off, still one execution")
+    @DisplayName("StartExecution throttled: the intake retries with back-off, still one execution")
     void aThrottledStartExecutionIsRetriedIntoExactlyOneExecution() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
@@ -379,7 +379,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("26. Endpoint events lost (rule disabled): each wait falls back to DescribeEndpoint within its bound")
+    @DisplayName("Endpoint events lost (rule disabled): each wait falls back to DescribeEndpoint within its bound")
     void lostEndpointEventsCostAtMostOneBackstopPerWait() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s ->
           at(s, 0, "fault", fault("events", "disableRule").put("rule", "EndpointEventsFunctionEndpointStateChanged")))) {
@@ -398,7 +398,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("28. Every endpoint event delivered twice: each wait completes once, the workflow advances one step per wait")
+    @DisplayName("Every endpoint event delivered twice: each wait completes once, the workflow advances one step per wait")
     void doubledCallbacksAdvanceTheWorkflowExactlyOnce() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> at(s, 0, "fault",
           fault("events", "duplicate").put("rule", "EndpointEventsFunctionEndpointStateChanged").put("gapSeconds", 0.2)))) {
@@ -417,7 +417,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("29. Another endpoint changes while the rollout waits: its events are ignored, the rollout's wait untouched")
+    @DisplayName("Another endpoint changes while the rollout waits: its events are ignored, the rollout's wait untouched")
     void eventsOfAnotherEndpointLeaveTheRolloutAlone() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         // Another team's endpoint: never handed to Poolshift, so no poolshift:managed tag.
@@ -440,7 +440,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("30. A stale token of the previous rollout is called back: TaskTimedOut, benign, the current rollout unaffected")
+    @DisplayName("A stale token of the previous rollout is called back: TaskTimedOut, benign, the current rollout unaffected")
     void aStaleCallbackFromThePreviousRolloutIsHarmless() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         quick(s);
@@ -466,7 +466,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("31. The step function times out after issuing the weight update: the retry sets the same weights, no step skipped or doubled")
+    @DisplayName("The step function times out after issuing the weight update: the retry sets the same weights, no step skipped or doubled")
     void aWeightStepRetriedAfterATimeoutSetsTheSameWeightsOnce() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {})) {
         r.runUntilLogged("canary fleet verified");
@@ -485,11 +485,11 @@ class FaultMatrixTest {
   }
 
   @Nested
-  @DisplayName("E.4 SageMaker API behaviour")
+  @DisplayName("SageMaker API behaviour")
   class SageMakerApi {
 
     @Test
-    @DisplayName("33. DescribeEndpoint throttled half the time for 3 minutes: retried, never advanced on an unverified read")
+    @DisplayName("DescribeEndpoint throttled half the time for 3 minutes: retried, never advanced on an unverified read")
     void aThrottledDescribeEndpointNeitherFailsNorAdvancesTheRollout() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> at(s, 600, "fault",
           fault("sagemaker", "throttle").put("operation", "DescribeEndpoint").put("rate", 0.5).put("forSeconds", 180)))) {
@@ -509,7 +509,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("34. Weight update refused with 'Cannot update in-progress endpoint': retried until accepted, the step not marked done before")
+    @DisplayName("Weight update refused with 'Cannot update in-progress endpoint': retried until accepted, the step not marked done before")
     void aWeightUpdateRefusedAsInProgressIsRetriedUntilAccepted() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> at(s, 600, "fault",
           fault("sagemaker", "failNext").put("operation", WEIGHTS).put("code", "ValidationException")
@@ -531,7 +531,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("34. Endpoint SystemUpdating (maintenance) when the canary fleet is ready: waits, bounded, writes nothing until InService")
+    @DisplayName("Endpoint SystemUpdating (maintenance) when the canary fleet is ready: waits, bounded, writes nothing until InService")
     void aRolloutWaitsOutMaintenanceWithoutWriting() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> at(s, 600, "fault",
           fault("sagemaker", "systemUpdating").put("endpoint", ENDPOINT).put("forSeconds", 600)))) {
@@ -548,7 +548,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("35. No capacity in any pool: the endpoint stays on its config, no canary, the unused config deleted")
+    @DisplayName("No capacity in any pool: the endpoint stays on its config, no canary, the unused config deleted")
     void aMigrationWithNoCapacityAnywhereLeavesTheEndpointAsItWas() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         ObjectNode capacity = s.with("capacity");
@@ -571,7 +571,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("35. Container health check fails on the canary fleet: detected, no canary, baseline kept")
+    @DisplayName("Container health check fails on the canary fleet: detected, no canary, baseline kept")
     void aCanaryFleetFailingItsHealthCheckRollsBackBeforeAnyTraffic() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> at(s, 30, "fault",
           fault("sagemaker", "failNextDeploymentHealthCheck").put("endpoint", ENDPOINT)))) {
@@ -585,7 +585,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("36. Canary lands partly on a fallback type where it fails: the per-InstanceType alarm catches it")
+    @DisplayName("Canary lands partly on a fallback type where it fails: the per-InstanceType alarm catches it")
     void aCanaryFailingOnlyOnAFallbackTypeIsCaughtByItsInstanceTypeAlarm() {
       try (Rehearsal r = Rehearsal.of("fallback-type-failure.json", s -> {})) {
         r.finish();
@@ -602,7 +602,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("36. Canary lands on a fallback type and the profile does not allow it: rolled back before any traffic")
+    @DisplayName("Canary lands on a fallback type and the profile does not allow it: rolled back before any traffic")
     void aFallbackLandingIsRefusedWhenThePolicyForbidsIt() {
       try (Rehearsal r = Rehearsal.of("gpu-shortage.json", s -> profile(s).put("fallbackPolicy", "fail"))) {
         r.finish();
@@ -616,7 +616,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("39. Endpoint ends UpdateRollbackFailed: no further automated writes, a person is paged with the FailureReason")
+    @DisplayName("Endpoint ends UpdateRollbackFailed: no further automated writes, a person is paged with the FailureReason")
     void anEndpointThatCannotRollBackIsLeftToAPerson() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> at(s, 30, "fault",
           fault("sagemaker", "failNextUpdateRollback").put("endpoint", ENDPOINT)))) {
@@ -638,14 +638,14 @@ class FaultMatrixTest {
   }
 
   @Nested
-  @DisplayName("E.4 Row 40: an autoscaled variant during the migration")
+  @DisplayName("An autoscaled variant during the migration")
   class AutoscaledVariant {
     static final String VARIANT = "AllTraffic";
 
     @Test
-    @DisplayName("40. Autoscaled single-type variant moved onto pools: out of auto scaling meanwhile, promoted, registered again with the same min, max and policies")
+    @DisplayName("Autoscaled single-type variant moved onto pools: out of auto scaling meanwhile, promoted, registered again with the same min, max and policies")
     void anAutoscaledVariantIsPromotedOntoPoolsWithItsAutoScalingPutBackExactly() {
-      try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::autoscaled)) {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", RolloutSituationsTest::autoscaled)) {
         r.runUntilState("Shift traffic to the canary weight");
         boolean registeredDuringCanary = r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT);
         r.finish();
@@ -687,9 +687,9 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("40. Autoscaled variant, bad model rolled back: auto scaling put back on the baseline")
+    @DisplayName("Autoscaled variant, bad model rolled back: auto scaling put back on the baseline")
     void aRolledBackRolloutPutsTheBaselinesAutoScalingBack() {
-      try (Rehearsal r = Rehearsal.of("bad-model.json", FaultMatrixTest::autoscaled)) {
+      try (Rehearsal r = Rehearsal.of("bad-model.json", RolloutSituationsTest::autoscaled)) {
         r.finish();
 
         assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("ROLLED_BACK");
@@ -702,9 +702,9 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("40. Autoscaled variant, execution stopped mid-canary: the reconciler puts the endpoint back, then its auto scaling")
+    @DisplayName("Autoscaled variant, execution stopped mid-canary: the reconciler puts the endpoint back, then its auto scaling")
     void theReconcilerPutsAStoppedRolloutsAutoScalingBack() {
-      try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::autoscaled)) {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", RolloutSituationsTest::autoscaled)) {
         r.runUntilState("Shift traffic to the canary weight");
         r.runUntil("the 10% weights wait parked", () -> r.entered("Wait for the endpoint to settle") >= 3,
             Duration.ofMinutes(1));
@@ -721,7 +721,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("40/35. Autoscaled variant, no capacity in any pool: no canary, auto scaling put back")
+    @DisplayName("Autoscaled variant, no capacity in any pool: no canary, auto scaling put back")
     void aMigrationWithNoCapacityPutsTheAutoScalingBack() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         autoscaled(s);
@@ -740,9 +740,9 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("40. Auto scaling cannot be put back: the lock stays and a person is paged with the commands to re-apply it")
+    @DisplayName("Auto scaling cannot be put back: the lock stays and a person is paged with the commands to re-apply it")
     void aRefusedRestoreIsLeftToAPersonWithTheSetupInThePage() {
-      try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::autoscaled)) {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", RolloutSituationsTest::autoscaled)) {
         r.runtime().autoScaling().failNext("RegisterScalableTarget", dev.poolshift.local.aws.AwsServiceException.client(
             "ValidationException", "rehearsed refusal of RegisterScalableTarget"));
         r.finish();
@@ -772,11 +772,11 @@ class FaultMatrixTest {
   }
 
   @Nested
-  @DisplayName("E.5 Alarms and rollback")
+  @DisplayName("Alarms and rollback")
   class AlarmsAndRollback {
 
     @Test
-    @DisplayName("41. 5xx alarm during the 10% bake: weights back within T_act, baseline within T_restore, RolledBack")
+    @DisplayName("5xx alarm during the 10% bake: weights back within T_act, baseline within T_restore, RolledBack")
     void rollsBackWithinTheBudgetsWhenTheFiveXxAlarmFiresDuringTheTenPercentBake() {
       try (Rehearsal r = Rehearsal.of("bad-model.json", s -> {})) {
         r.finish();
@@ -801,7 +801,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("43. Gate alarm already in ALARM before the canary: refuses to start, nothing changed")
+    @DisplayName("Gate alarm already in ALARM before the canary: refuses to start, nothing changed")
     void refusesToStartWhenAGateAlarmIsAlreadyInAlarm() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {
         // v1 breaks the 100 ms SLA from the start: the gate alarm is in ALARM long before the approval.
@@ -820,7 +820,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("45. No data for the whole bake: never promoted; held for a person, bounded, then rolled back")
+    @DisplayName("No data for the whole bake: never promoted; held for a person, bounded, then rolled back")
     void neverPromotesOnZeroInvocations() {
       try (Rehearsal r = Rehearsal.of("happy-path.json",
           s -> s.with("traffic").with("endpoints").with(ENDPOINT).put("requestsPerMinute", 0))) {
@@ -838,7 +838,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("46. Alarm event lost (rule disabled): the gate reads DescribeAlarms and rolls back")
+    @DisplayName("Alarm event lost (rule disabled): the gate reads DescribeAlarms and rolls back")
     void rollsBackAtTheGateWhenTheAlarmEventIsLost() {
       try (Rehearsal r = Rehearsal.of("bad-model.json", s ->
           at(s, 0, "fault", fault("events", "disableRule").put("rule", "AlarmEventsFunctionCanaryAlarm")))) {
@@ -855,7 +855,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("47. DescribeAlarms denied: fail closed, never promote, roll back")
+    @DisplayName("DescribeAlarms denied: fail closed, never promote, roll back")
     void failsClosedWhenCloudWatchDeniesDescribeAlarms() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {})) {
         r.runUntilLogged("canary weights set");
@@ -876,7 +876,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("47. DescribeAlarms throttled for a while: retried, not promoted on an unread gate")
+    @DisplayName("DescribeAlarms throttled for a while: retried, not promoted on an unread gate")
     void retriesAThrottledGateReadAndStillDecidesOnIt() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s ->
           at(s, 0, "fault", fault("cloudwatch", "failNext").put("operation", "DescribeAlarms")
@@ -890,7 +890,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("48. Alarm function throttled: EventBridge retries, weights still restored, rolled back")
+    @DisplayName("Alarm function throttled: EventBridge retries, weights still restored, rolled back")
     void rollsBackWhenTheAlarmFunctionIsThrottled() {
       try (Rehearsal r = Rehearsal.of("bad-model.json", s ->
           at(s, 0, "fault", LocalJson.object().put("lambda", "AlarmEventsFunction").put("throttleNext", 3)))) {
@@ -906,7 +906,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("48. Rollback steps throttled (Lambda.TooManyRequestsException): retried with back-off, still rolled back; the alarm function has reserved concurrency")
+    @DisplayName("Rollback steps throttled (Lambda.TooManyRequestsException): retried with back-off, still rolled back; the alarm function has reserved concurrency")
     void rollsBackWhenTheRollbackStepsAreThrottled() {
       try (Rehearsal r = Rehearsal.of("bad-model.json", s -> {})) {
         r.runUntilState("Roll back");
@@ -923,7 +923,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("48. Weight call keeps failing: a person is paged, never reported as rolled back")
+    @DisplayName("Weight call keeps failing: a person is paged, never reported as rolled back")
     void pagesAPersonAndNeverReportsRolledBackWhenTheWeightCallKeepsFailing() {
       try (Rehearsal r = Rehearsal.of("bad-model.json", s -> {})) {
         r.runUntilState("Bake under alarms");
@@ -942,15 +942,15 @@ class FaultMatrixTest {
   }
 
   @Nested
-  @DisplayName("E.6 Load and security checks")
+  @DisplayName("Load and security")
   class LoadAndSecurity {
     static final int ENDPOINTS = 20;
     static final int VERSIONS_PER_GROUP = 10;
 
     @Test
-    @DisplayName("49. 20 endpoints at once plus a burst of 200 approvals: each isolated, each approval executed once, none fails")
+    @DisplayName("20 endpoints at once plus a burst of 200 approvals: each isolated, each approval executed once, none fails")
     void manyEndpointsAndABurstOfApprovalsEachRunOnce() {
-      try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::manyEndpoints)) {
+      try (Rehearsal r = Rehearsal.of("happy-path.json", RolloutSituationsTest::manyEndpoints)) {
         r.finish();
 
         JsonNode executions = r.executions();
@@ -980,7 +980,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("50. IAM: no wildcard actions, no wildcard resources on SageMaker writes, PassRole only to SageMaker, one starter, no redrive")
+    @DisplayName("IAM: no wildcard actions, no wildcard resources on SageMaker writes, PassRole only to SageMaker, one starter, no redrive")
     void thePoliciesGrantOnlyWhatEachFunctionNeeds() {
       Map<String, List<Map<String, Object>>> statements = TemplatePolicies.statementsByFunction();
 
@@ -1011,8 +1011,8 @@ class FaultMatrixTest {
           .containsExactly("RolloutStepsFunction");
       assertThat(TemplatePolicies.functionsAllowed(statements, "servicequotas:GetServiceQuota")).isEmpty();
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:RedriveExecution"))
-          .as("row 24: no redrive").isEmpty();
-      // Row 40: the steps take a variant out of auto scaling and put it back; the reconciler only puts it back.
+          .as("no redrive: a failed rollout is never resumed where it stopped").isEmpty();
+      // An autoscaled variant: the steps take it out of auto scaling and put it back; the reconciler only puts it back.
       assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeregisterScalableTarget"))
           .containsExactly("RolloutStepsFunction");
       assertThat(TemplatePolicies.functionsAllowed(statements, "application-autoscaling:DeleteScalingPolicy"))
@@ -1043,7 +1043,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("50. IAM: endpoints are updated only when tagged poolshift:managed=true, and Poolshift cannot tag one itself")
+    @DisplayName("IAM: endpoints are updated only when tagged poolshift:managed=true, and Poolshift cannot tag one itself")
     void endpointsAreUpdatedOnlyUnderTheManagedTag() {
       Map<String, List<Map<String, Object>>> statements = TemplatePolicies.statementsByFunction();
 
@@ -1070,7 +1070,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("50. An approval for an endpoint nobody tagged poolshift:managed=true is rejected before any change")
+    @DisplayName("An approval for an endpoint nobody tagged poolshift:managed=true is rejected before any change")
     void anApprovalForAnUntaggedEndpointIsRejectedUntouched() {
       try (Rehearsal r = Rehearsal.of("happy-path.json",
           s -> ((ObjectNode) s.path("world").path("endpoints").get(0)).remove("tags"))) {
@@ -1089,7 +1089,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("50. A console plan for an untagged endpoint still plans, with the missing tag as a risk")
+    @DisplayName("A console plan for an untagged endpoint still plans, with the missing tag as a risk")
     void aConsolePlanForAnUntaggedEndpointNamesTheMissingTag() {
       try (Rehearsal r = Rehearsal.of("console-plan.json",
           s -> ((ObjectNode) s.path("world").path("endpoints").get(0)).remove("tags"))) {
@@ -1106,7 +1106,7 @@ class FaultMatrixTest {
     }
 
     @Test
-    @DisplayName("9/12. Only EventBridge invokes the intake: its one trigger is the approval rule, which has a target and a dead-letter queue")
+    @DisplayName("Only EventBridge invokes the intake: its one trigger is the approval rule, which has a target and a dead-letter queue")
     void onlyTheApprovalRulesInvokeTheIntakeAndTheirFailuresAreKept() {
       Map<String, Object> template = TemplatePolicies.template();
       assertThat(TemplatePolicies.resourcesOfType(template, "AWS::Lambda::Permission")).isEmpty();
@@ -1189,7 +1189,7 @@ class FaultMatrixTest {
     morning.putObject("ScalableTargetAction").put("MinCapacity", 4).put("MaxCapacity", 8);
   }
 
-  /** One canary step straight to 100%: for rows about intake, where the canary is not the point. */
+  /** One canary step straight to 100%: for situations about intake, where the canary is not the point. */
   static ObjectNode quick(ObjectNode s) {
     ObjectNode p = profile(s);
     p.putArray("canarySteps").add(100);
