@@ -1,19 +1,17 @@
 package dev.poolshift.aws;
 
-import dev.poolshift.rollout.Trigger;
 import static dev.poolshift.aws.DynamoValues.of;
 
 import dev.poolshift.rollout.EndpointLockedException;
-import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
-import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
@@ -51,8 +49,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * retried call of one execution never touches another's state. Reads are strongly consistent.
  */
 public final class DynamoRolloutStore implements RolloutStore {
-  private static final String LOCK = "LOCK";
-  private static final String ROLLOUT = "ROLLOUT";
+  private static final String LOCK = RolloutStoreItems.LOCK;
+  private static final String ROLLOUT = RolloutStoreItems.ROLLOUT;
   private static final String WAITER = "WAITER#";
   private static final String PROMOTE = "PROMOTE";
   private static final String OWNED = "#owner = :owner";
@@ -75,7 +73,7 @@ public final class DynamoRolloutStore implements RolloutStore {
     String ep = lock.endpointName();
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-        .item(lockItem(lock))
+        .item(RolloutStoreItems.lockItem(lock))
         .conditionExpression("attribute_not_exists(pk) OR " + OWNED)
         .expressionAttributeNames(Map.of("#owner", "owner"))
         .expressionAttributeValues(Map.of(":owner", of(lock.owner())))
@@ -83,7 +81,7 @@ public final class DynamoRolloutStore implements RolloutStore {
         .build()).build());
     // The lock's condition makes the whole transaction exclusive: these follow it or nothing.
     writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-        .item(rolloutItem(rollout)).build()).build());
+        .item(RolloutStoreItems.rolloutItem(rollout)).build()).build());
     for (AlarmMapping a : alarms) {
       writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
           .item(Map.of("pk", of("ALARM#" + a.alarmName()), "sk", of("ALARM"),
@@ -116,7 +114,7 @@ public final class DynamoRolloutStore implements RolloutStore {
 
   @Override
   public Optional<EndpointLock> lockOf(String endpointName) {
-    return get(endpointKey(endpointName), LOCK).map(DynamoRolloutStore::lock);
+    return get(endpointKey(endpointName), LOCK).map(RolloutStoreItems::lock);
   }
 
   @Override
@@ -134,7 +132,7 @@ public final class DynamoRolloutStore implements RolloutStore {
       } catch (SdkException e) {
         throw AwsErrors.translate("Scan " + table + " for locks", e);
       }
-      page.items().forEach(item -> out.add(lock(item)));
+      page.items().forEach(item -> out.add(RolloutStoreItems.lock(item)));
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
           ? page.lastEvaluatedKey() : null;
     } while (start != null);
@@ -167,7 +165,7 @@ public final class DynamoRolloutStore implements RolloutStore {
 
   @Override
   public Optional<ActiveRollout> rollout(String endpointName) {
-    return get(endpointKey(endpointName), ROLLOUT).map(DynamoRolloutStore::rollout);
+    return get(endpointKey(endpointName), ROLLOUT).map(RolloutStoreItems::rollout);
   }
 
   @Override
@@ -245,7 +243,7 @@ public final class DynamoRolloutStore implements RolloutStore {
         new TaskToken(DynamoValues.string(item, "token")),
         item.containsKey("phase") ? RolloutPhase.fromWire("phase",
             DynamoValues.string(item, "phase")) : null,
-        DynamoValues.integer(item, "stepIndex"), instant(DynamoValues.string(item, "registeredAt")),
+        DynamoValues.integer(item, "stepIndex"), RolloutStoreItems.instant(DynamoValues.string(item, "registeredAt")),
         DynamoValues.string(item, "reason"),
         item.containsKey("expiresAt") ? Instant.ofEpochSecond(
             DynamoValues.number(item, "expiresAt").longValue()) : null));
@@ -303,7 +301,7 @@ public final class DynamoRolloutStore implements RolloutStore {
           DynamoValues.string(item, "owner"), DynamoValues.string(item, "purpose"),
           DynamoValues.string(item, "waitingFor"),
           new TaskToken(DynamoValues.string(item, "token")),
-          instant(DynamoValues.string(item, "registeredAt")),
+          RolloutStoreItems.instant(DynamoValues.string(item, "registeredAt")),
           item.containsKey("expiresAt") ? Instant.ofEpochSecond(
               DynamoValues.number(item, "expiresAt").longValue()) : null)));
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
@@ -345,7 +343,7 @@ public final class DynamoRolloutStore implements RolloutStore {
     return get(endpointKey(endpointName), PROMOTE).map(item -> new Promotion(endpointName,
         DynamoValues.string(item, "owner"), DynamoValues.string(item, "requestedBy"),
         DynamoValues.string(item, "by"), DynamoValues.string(item, "reason"),
-        instant(DynamoValues.string(item, "at"))));
+        RolloutStoreItems.instant(DynamoValues.string(item, "at"))));
   }
 
   @Override
@@ -366,92 +364,6 @@ public final class DynamoRolloutStore implements RolloutStore {
     for (String name : alarmNames) {
       deleteIf("ALARM#" + name, "ALARM", OWNED, ":owner", owner);
     }
-  }
-
-  // ------------------------------------------------------------------ items
-
-  private static Map<String, AttributeValue> lockItem(EndpointLock l) {
-    Map<String, AttributeValue> item = new LinkedHashMap<>();
-    item.put("pk", of(endpointKey(l.endpointName())));
-    item.put("sk", of(LOCK));
-    item.put("endpointName", of(l.endpointName()));
-    item.put("owner", of(l.owner()));
-    item.put("executionArn", of(l.executionArn()));
-    item.put("modelPackageArn", of(l.modelPackageArn()));
-    item.put("acquiredAt", of(l.acquiredAt().toString()));
-    return item;
-  }
-
-  private static EndpointLock lock(Map<String, AttributeValue> item) {
-    String pk = DynamoValues.string(item, "pk");
-    return new EndpointLock(pk.substring("ENDPOINT#".length()),
-        DynamoValues.string(item, "owner"), DynamoValues.string(item, "executionArn"),
-        DynamoValues.string(item, "modelPackageArn"),
-        instant(DynamoValues.string(item, "acquiredAt")),
-        item.containsKey("scaling") ? ScalingSetupJson.read(DynamoValues.string(item, "scaling")) : null);
-  }
-
-  private static Map<String, AttributeValue> rolloutItem(ActiveRollout r) {
-    Map<String, AttributeValue> item = new LinkedHashMap<>();
-    item.put("pk", of(endpointKey(r.endpointName())));
-    item.put("sk", of(ROLLOUT));
-    item.put("owner", of(r.executionName()));
-    item.put("executionArn", of(r.executionArn()));
-    item.put("modelPackageArn", of(r.modelPackageArn()));
-    item.put("baselineConfigName", of(r.baselineConfigName()));
-    item.put("baselineVariantName", of(r.baselineVariantName()));
-    item.put("baselineWeight", of(r.baselineWeight()));
-    item.put("canaryConfigName", of(r.canaryConfigName()));
-    item.put("canaryVariantName", of(r.canaryVariantName()));
-    item.put("finalConfigName", of(r.finalConfigName()));
-    item.put("models", of(r.models()));
-    item.put("alarmNames", of(r.alarmNames()));
-    item.put("managedAlarmNames", of(r.managedAlarmNames()));
-    if (r.trigger() != null) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("source", r.trigger().source());
-      t.put("by", r.trigger().by());
-      t.put("eventId", r.trigger().eventId());
-      item.put("trigger", of(t));
-    }
-    if (r.startedAt() != null) {
-      item.put("startedAt", of(r.startedAt().toString()));
-    }
-    item.put("phase", of(r.phase().wire()));
-    if (r.stepIndex() != null) {
-      item.put("stepIndex", of(r.stepIndex()));
-    }
-    item.put("history", of(r.history()));
-    return item;
-  }
-
-  private static ActiveRollout rollout(Map<String, AttributeValue> item) {
-    String pk = DynamoValues.string(item, "pk");
-    Map<String, Object> t = DynamoValues.map(item, "trigger");
-    Map<String, Object> s = DynamoValues.map(item, "stop");
-    return new ActiveRollout(pk.substring("ENDPOINT#".length()),
-        DynamoValues.string(item, "owner"), DynamoValues.string(item, "executionArn"),
-        DynamoValues.string(item, "modelPackageArn"),
-        DynamoValues.string(item, "baselineConfigName"),
-        DynamoValues.string(item, "baselineVariantName"),
-        DynamoValues.number(item, "baselineWeight"),
-        DynamoValues.string(item, "canaryConfigName"),
-        DynamoValues.string(item, "canaryVariantName"),
-        DynamoValues.string(item, "finalConfigName"),
-        DynamoValues.strings(item, "models"), DynamoValues.strings(item, "alarmNames"),
-        DynamoValues.strings(item, "managedAlarmNames"),
-        t == null ? null : new Trigger((String) t.get("source"),
-            (String) t.get("by"), (String) t.get("eventId")),
-        instant(DynamoValues.string(item, "startedAt")),
-        RolloutPhase.fromWire("phase", DynamoValues.string(item, "phase")),
-        DynamoValues.integer(item, "stepIndex"),
-        s == null ? null : new StopRequest((String) s.get("error"), (String) s.get("cause"),
-            instant((String) s.get("at"))),
-        DynamoValues.maps(item, "history"));
-  }
-
-  private static Instant instant(String iso) {
-    return iso == null ? null : Instant.parse(iso);
   }
 
   // ------------------------------------------------------------------ calls

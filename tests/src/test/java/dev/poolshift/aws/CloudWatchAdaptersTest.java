@@ -10,7 +10,7 @@ import dev.poolshift.rollout.plan.CanaryAlarms;
 import dev.poolshift.rollout.ServiceCallException;
 import dev.poolshift.rollout.port.AlarmStatus;
 import dev.poolshift.rollout.port.VariantMetrics;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.RolloutWorld;
 import java.time.Instant;
 import java.util.List;

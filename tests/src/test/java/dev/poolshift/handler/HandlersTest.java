@@ -19,7 +19,7 @@ import dev.poolshift.rollout.usecase.ApprovalIntake;
 import dev.poolshift.rollout.usecase.EndpointEventResponder;
 import dev.poolshift.rollout.usecase.Events;
 import dev.poolshift.rollout.usecase.InMemoryRolloutStore;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.Reconciler;
 import dev.poolshift.rollout.usecase.RolloutWorld;
 import java.io.ByteArrayInputStream;

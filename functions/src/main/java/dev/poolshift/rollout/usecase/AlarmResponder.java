@@ -1,6 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.shared.TurnAround;
+import dev.poolshift.rollout.usecase.support.TurnAround;
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.EndpointBusyException;
 import dev.poolshift.rollout.endpoint.EndpointState;

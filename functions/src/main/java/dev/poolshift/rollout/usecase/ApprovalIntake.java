@@ -1,6 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.shared.TurnAround;
+import dev.poolshift.rollout.usecase.support.TurnAround;
 import dev.poolshift.rollout.plan.ExecutionNames;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.InvalidInputException;

@@ -1,9 +1,9 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.shared.LedgerEntries;
-import dev.poolshift.rollout.usecase.shared.Notifications;
-import dev.poolshift.rollout.usecase.shared.Release;
-import dev.poolshift.rollout.usecase.shared.ScalingHold;
+import dev.poolshift.rollout.usecase.support.LedgerEntries;
+import dev.poolshift.rollout.usecase.support.Notifications;
+import dev.poolshift.rollout.usecase.support.Release;
+import dev.poolshift.rollout.usecase.support.ScalingHold;
 import dev.poolshift.rollout.EndpointNotFoundException;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.EndpointUpdate;

@@ -1,6 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import static dev.poolshift.rollout.usecase.RolloutWorld.BAKE_TOKEN;
 import static dev.poolshift.rollout.usecase.RolloutWorld.ENDPOINT;
 import static dev.poolshift.rollout.usecase.RolloutWorld.EXEC;

@@ -3,7 +3,7 @@ package dev.poolshift.rollout.usecase;
 import dev.poolshift.rollout.usecase.steps.Ports;
 import dev.poolshift.rollout.usecase.steps.Settings;
 import dev.poolshift.rollout.usecase.steps.StepResults;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +49,7 @@ class PlanQuotaTest {
 
     steps(types -> Map.of("ml.g5.2xlarge", 20), max -> new InstanceUsage.Usage(Map.of("ml.g5.2xlarge", 2), 1, true))
         .run(world.call("plan").request(dryRun()).name(), world.call("plan").request(dryRun()).reader());
-    assertThat(usageReads).containsExactly(dev.poolshift.rollout.usecase.steps.PlanSteps.MAX_ENDPOINTS_COUNTED);
+    assertThat(usageReads).containsExactly(dev.poolshift.rollout.usecase.steps.PlanChecks.MAX_ENDPOINTS_COUNTED);
   }
 
   @Test

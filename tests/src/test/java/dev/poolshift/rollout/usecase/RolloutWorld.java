@@ -1,8 +1,8 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.shared.ExecutionRef;
-import dev.poolshift.rollout.usecase.shared.Failure;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.support.ExecutionRef;
+import dev.poolshift.rollout.usecase.support.Failure;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.aws.Json;
 import dev.poolshift.rollout.usecase.steps.Ports;
 import dev.poolshift.rollout.usecase.steps.Settings;

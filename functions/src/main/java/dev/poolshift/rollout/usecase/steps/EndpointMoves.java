@@ -5,8 +5,8 @@ import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.RolloutStore;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
-import dev.poolshift.rollout.usecase.shared.ScalingHold;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
+import dev.poolshift.rollout.usecase.support.ScalingHold;
 import java.time.Instant;
 
 /** UpdateEndpoint onto a config the rollout created, as the canary and the promotion both do it. */

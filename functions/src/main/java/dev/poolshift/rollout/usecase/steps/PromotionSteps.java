@@ -15,7 +15,7 @@ import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.plan.RolloutPlan;
 import dev.poolshift.rollout.pool.PoolLanding;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepResults.ConfigCreated;
 import dev.poolshift.rollout.usecase.steps.StepResults.Verification;

@@ -1,9 +1,14 @@
 package dev.poolshift.rollout.usecase.steps;
 
+import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.RolloutSupersededException;
 import dev.poolshift.rollout.TaskToken;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.EndpointLock;
@@ -12,14 +17,16 @@ import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.Waiter;
-import dev.poolshift.rollout.usecase.shared.ExecutionRef;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
-import dev.poolshift.rollout.usecase.shared.TurnAround;
-import dev.poolshift.rollout.usecase.shared.WaitOutputs.EndpointReleased;
+import dev.poolshift.rollout.profile.ConcurrencyPolicy;
+import dev.poolshift.rollout.profile.DeploymentProfile;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Parking;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.Superseded;
+import dev.poolshift.rollout.usecase.support.ExecutionRef;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
+import dev.poolshift.rollout.usecase.support.TurnAround;
+import dev.poolshift.rollout.usecase.support.WaitOutputs.EndpointReleased;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,5 +145,55 @@ final class QueueSteps {
     boolean removed = store.deregisterWaiter(plan.endpointName(), exec.name());
     LOG.atInfo().addKeyValue("waiterRemoved", removed).log("stopped waiting for the endpoint");
     return Done.INSTANCE;
+  }
+
+  /**
+   * Another rollout holds the endpoint: a dry run says so; otherwise the profile's policy
+   * decides. Nothing is changed here: superseding the holder is a step of its own.
+   */
+  PlanDocument contended(ExecutionRef exec, ExecutionRequest request,
+      ModelPackageArn arn, ModelPackage pkg, DeploymentProfile profile, EndpointLock lock) {
+    String ep = profile.endpointName();
+    ActiveRollout holder = store.rollout(ep).filter(r -> r.ownedBy(lock.owner()))
+        .orElse(null);
+    String phase = holder == null || holder.phase() == null ? "unknown" : holder.phase().wire();
+    ConcurrencyPolicy policy = profile.concurrencyPolicy();
+    String holding = "endpoint " + ep + " locked by execution " + lock.owner() + " (phase "
+        + phase + ", package " + lock.modelPackageArn() + ")";
+    if (request.dryRun()) {
+      PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn.toString(),
+          request.trigger(), request.reason());
+      LOG.atInfo().addKeyValue("holder", lock.owner()).addKeyValue("holderPhase", phase)
+          .log("dry run while another rollout holds the endpoint");
+      return plan.withRisks(List.of(holding + ": a deploy now would "
+          + switch (policy) {
+            case REJECT -> "be rejected (concurrencyPolicy reject)";
+            case QUEUE -> "wait up to " + profile.queueWaitSeconds() + " s for it to end"
+                + " (concurrencyPolicy queue)";
+            case SUPERSEDE -> "first return it to its baseline (concurrencyPolicy supersede)";
+          } + "; plan again once it has ended to see the config diff and risks"));
+    }
+    if (holder != null && holder.phase() == RolloutPhase.NEEDS_A_PERSON) {
+      throw new EndpointLockedException(ep, lock.owner(), "endpoint " + ep + " locked by"
+          + " execution " + lock.owner() + ", which needs a person: its way back could not be"
+          + " verified, so no rollout starts until someone has looked and released the lock"
+          + " (see that rollout's notification)");
+    }
+    LOG.atInfo().addKeyValue("holder", lock.owner()).addKeyValue("holderPhase", phase)
+        .addKeyValue("concurrencyPolicy", policy.wire())
+        .log("endpoint locked by another rollout");
+    if (policy == ConcurrencyPolicy.REJECT) {
+      throw new EndpointLockedException(ep, lock.owner(), "endpoint " + ep + " locked by"
+          + " execution " + lock.owner() + " (concurrencyPolicy reject: nothing was changed;"
+          + " start this rollout again once " + lock.owner() + " has ended)");
+    }
+    PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn.toString(),
+        request.trigger(), request.reason());
+    return new PlanDocument(plan.action(), plan.deploymentId(), ep, plan.modelPackageArn(),
+        pkg.groupName(), pkg.version(), null, null, null, null, List.of(), List.of(), 0, 0, 0, 0,
+        List.of(), List.of(), request.trigger(), List.of(holding), List.of(), null,
+        request.reason(), request.overrides().fields(), false, null, null, null, 0)
+        .waitingFor(new PlanDocument.Contention(lock.owner(), phase, policy.wire(),
+            profile.queueWaitSeconds()));
   }
 }

@@ -8,7 +8,7 @@ import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.VariantState;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;

@@ -10,7 +10,7 @@ import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
-import dev.poolshift.rollout.usecase.shared.TurnAround;
+import dev.poolshift.rollout.usecase.support.TurnAround;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

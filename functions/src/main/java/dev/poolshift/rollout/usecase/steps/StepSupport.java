@@ -13,7 +13,7 @@ import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.endpoint.VariantWeight;
-import dev.poolshift.rollout.usecase.shared.ExecutionRef;
+import dev.poolshift.rollout.usecase.support.ExecutionRef;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import dev.poolshift.rollout.endpoint.Observation;
-import dev.poolshift.rollout.usecase.shared.OperatorDecision;
-import dev.poolshift.rollout.usecase.shared.PlanDocument;
-import dev.poolshift.rollout.usecase.shared.Release;
-import dev.poolshift.rollout.usecase.shared.ScalingHold;
-import dev.poolshift.rollout.usecase.shared.WaitOutputs.BakeCut;
-import dev.poolshift.rollout.usecase.shared.WaitOutputs.EndpointReleased;
+import dev.poolshift.rollout.usecase.support.OperatorDecision;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
+import dev.poolshift.rollout.usecase.support.Release;
+import dev.poolshift.rollout.usecase.support.ScalingHold;
+import dev.poolshift.rollout.usecase.support.WaitOutputs.BakeCut;
+import dev.poolshift.rollout.usecase.support.WaitOutputs.EndpointReleased;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AtStep;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AwaitingEndpoint;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Baking;
@@ -52,7 +52,7 @@ public final class WorkflowSteps {
     OperatorSteps operators = new OperatorSteps(ports.store(), ports.callbacks(), ports.ledger());
     ReturnSteps returns = new ReturnSteps(ports.store(), ports.endpoints(), ports.ledger(),
         scalingHold);
-    PlanSteps plan = new PlanSteps(settings, ports, operators, returns);
+    PlanSteps plan = new PlanSteps(settings, ports, queue, operators, returns);
     FleetSteps fleet = new FleetSteps(ports, guard, moves);
     CanarySteps canary = new CanarySteps(settings, ports, guard);
     PromotionSteps promotion = new PromotionSteps(ports, guard, moves);

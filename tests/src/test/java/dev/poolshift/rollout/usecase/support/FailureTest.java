@@ -1,4 +1,4 @@
-package dev.poolshift.rollout.usecase.shared;
+package dev.poolshift.rollout.usecase.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.poolshift.rollout.usecase.shared;
+package dev.poolshift.rollout.usecase.support;
 
 /**
  * The execution a step runs in ({@code $execution}: Step Functions' context Execution.Name, Id

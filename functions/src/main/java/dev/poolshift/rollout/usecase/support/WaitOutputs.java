@@ -1,4 +1,4 @@
-package dev.poolshift.rollout.usecase.shared;
+package dev.poolshift.rollout.usecase.support;
 
 /**
  * Outputs Poolshift completes its parked waits with, other than an endpoint observation and an

@@ -1,4 +1,4 @@
-package dev.poolshift.rollout.usecase.shared;
+package dev.poolshift.rollout.usecase.support;
 
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutException;

@@ -1,4 +1,4 @@
-package dev.poolshift.rollout.usecase.shared;
+package dev.poolshift.rollout.usecase.support;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
