@@ -82,7 +82,7 @@ public final class AwsAdapters {
   }
 
   public TrafficShifter trafficShifter() {
-    return new SageMakerTrafficShifter(sageMaker(), endpoints());
+    return new SageMakerTrafficShifter(sageMaker());
   }
 
   public ProfileStore profileStore() {

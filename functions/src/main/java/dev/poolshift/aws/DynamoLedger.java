@@ -47,7 +47,8 @@ public final class DynamoLedger implements Ledger {
     item.put("configAfter", of(r.configAfter()));
     item.put("startedAt", of(r.startedAt().toString()));
     item.put("endedAt", of(r.endedAt().toString()));
-    item.put("details", of(r.details()));
+    // Details may hold typed values (the history): stored as the JSON they serialise to.
+    item.put("details", of(Json.MAPPER.convertValue(r.details(), Map.class)));
     try {
       dynamo.putItem(b -> b.tableName(table).item(item));
     } catch (SdkException e) {

@@ -9,8 +9,10 @@ import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
 import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TokenKind;
@@ -186,11 +188,12 @@ public final class DynamoRolloutStore implements RolloutStore {
   }
 
   @Override
-  public boolean appendHistory(String endpointName, String owner, Map<String, Object> entry) {
+  public boolean appendHistory(String endpointName, String owner, HistoryEntry entry) {
     return updateIf(endpointName,
         "SET #history = list_append(if_not_exists(#history, :empty), :entry)",
         Map.of(":owner", of(owner), ":empty", AttributeValue.fromL(List.of()),
-            ":entry", AttributeValue.fromL(List.of(of(entry)))), Map.of("#history", "history"));
+            ":entry", AttributeValue.fromL(List.of(RolloutStoreItems.historyItem(entry)))),
+        Map.of("#history", "history"));
   }
 
   /** The first stop request wins: its cause is what the on-call reads. */

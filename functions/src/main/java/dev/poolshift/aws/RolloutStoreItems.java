@@ -6,6 +6,7 @@ import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.Trigger;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.StopRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -70,7 +71,8 @@ final class RolloutStoreItems {
     if (r.stepIndex() != null) {
       item.put("stepIndex", of(r.stepIndex()));
     }
-    item.put("history", of(r.history()));
+    item.put("history", AttributeValue.fromL(r.history().stream()
+        .map(RolloutStoreItems::historyItem).toList()));
     return item;
   }
 
@@ -96,7 +98,17 @@ final class RolloutStoreItems {
         DynamoValues.integer(item, "stepIndex"),
         s == null ? null : new StopRequest((String) s.get("error"), (String) s.get("cause"),
             instant((String) s.get("at"))),
-        DynamoValues.maps(item, "history"));
+        DynamoValues.maps(item, "history").stream().map(RolloutStoreItems::historyEntry)
+            .toList());
+  }
+
+  /** A history entry as DynamoDB keeps it: its JSON object, {@code kind} naming the record. */
+  static AttributeValue historyItem(HistoryEntry entry) {
+    return of(Json.MAPPER.convertValue(entry, Map.class));
+  }
+
+  static HistoryEntry historyEntry(Map<String, Object> stored) {
+    return Json.MAPPER.convertValue(stored, HistoryEntry.class);
   }
 
   static Instant instant(String iso) {

@@ -3,12 +3,12 @@ package dev.poolshift.aws;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
-import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.EndpointNotFoundException;
-import dev.poolshift.rollout.endpoint.EndpointState;
-import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.port.Endpoints;
 import java.util.LinkedHashMap;
@@ -120,7 +120,7 @@ public final class SageMakerEndpoints implements Endpoints {
       }
       requireSameConfig(config, e);
       LOG.info("endpoint config already exists and is this deployment's; CreateEndpointConfig"
-          + " counts as done {}", entry("endpointConfigName", config.name()));
+          + " counts as done", entry("endpointConfigName", config.name()));
     }
   }
 
@@ -134,8 +134,8 @@ public final class SageMakerEndpoints implements Endpoints {
     EndpointState now = describe(update.endpointName());
     if (update.endpointConfigName().equals(now.pendingConfigName())
         || (update.endpointConfigName().equals(now.endpointConfigName()) && now.inService())) {
-      LOG.info("endpoint already on or moving to the requested config; UpdateEndpoint skipped"
-          + " {} {} {}", entry("endpointName", update.endpointName()),
+      LOG.info("endpoint already on or moving to the requested config; UpdateEndpoint skipped",
+          entry("endpointName", update.endpointName()),
           entry("endpointConfigName", update.endpointConfigName()),
           entry("endpointStatus", now.status()));
       return;

@@ -3,11 +3,11 @@ package dev.poolshift.aws;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.ModelNotFoundException;
+import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
-import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
-import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.port.ModelRegistry;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -63,7 +63,7 @@ public final class SageMakerModelRegistry implements ModelRegistry {
             ModelNotFoundException::new);
       }
       requireSameModel(model, e);
-      LOG.info("model already exists and is this deployment's; CreateModel counts as done {}",
+      LOG.info("model already exists and is this deployment's; CreateModel counts as done",
           entry("modelName", model.modelName()));
     }
   }

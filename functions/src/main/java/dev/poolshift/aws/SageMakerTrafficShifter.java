@@ -6,7 +6,6 @@ import dev.poolshift.rollout.EndpointNotFoundException;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.endpoint.VariantWeight;
-import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.TrafficShifter;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,23 +18,21 @@ import software.amazon.awssdk.services.sagemaker.model.DesiredWeightAndCapacity;
 public final class SageMakerTrafficShifter implements TrafficShifter {
   private static final Logger LOG = LoggerFactory.getLogger(SageMakerTrafficShifter.class);
   private final SageMakerClient sageMaker;
-  private final Endpoints endpoints;
 
-  public SageMakerTrafficShifter(SageMakerClient sageMaker, Endpoints endpoints) {
+  public SageMakerTrafficShifter(SageMakerClient sageMaker) {
     this.sageMaker = sageMaker;
-    this.endpoints = endpoints;
   }
 
   /**
    * A retry after a lost response finds the weights already desired and does not send them
    * again: a second call would meet "Cannot update in-progress endpoint" while the first one's
-   * update runs.
+   * update runs. The caller's DescribeEndpoint says so; this reads nothing itself.
    */
   @Override
-  public void setWeights(String endpointName, List<VariantWeight> weights) {
-    EndpointState now = endpoints.describe(endpointName);
+  public void setWeights(EndpointState now, List<VariantWeight> weights) {
+    String endpointName = now.endpointName();
     if (alreadyDesired(now, weights)) {
-      LOG.info("weights already desired; UpdateEndpointWeightsAndCapacities skipped {} {} {}",
+      LOG.info("weights already desired; UpdateEndpointWeightsAndCapacities skipped",
           entry("endpointName", endpointName), entry("weights", weights),
           entry("endpointStatus", now.status()));
       return;

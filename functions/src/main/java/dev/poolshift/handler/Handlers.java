@@ -1,5 +1,7 @@
 package dev.poolshift.handler;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.poolshift.aws.Json;
 import java.io.IOException;
@@ -34,8 +36,8 @@ final class Handlers {
       try {
         return call.apply(request);
       } catch (RuntimeException e) {
-        LOG.atWarn().addKeyValue("errorType", e.getClass().getName())
-            .addKeyValue("errorMessage", e.getMessage()).log("invocation failed");
+        LOG.warn("invocation failed", entry("errorType", e.getClass().getName()),
+            entry("errorMessage", e.getMessage()));
         throw e;
       }
     });

@@ -1,5 +1,6 @@
 package dev.poolshift.aws;
 
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.Trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -189,7 +190,7 @@ class DynamoRolloutStoreTest {
         List.of("a1", "gate"), List.of("a1"), new Trigger("console", "alice", null),
         T, RolloutPhase.CANARY_WEIGHTS, 1,
         new StopRequest("dev.poolshift.rollout.CanaryAlarmException", "alarm a1", T),
-        List.of(Map.of("kind", "shift", "percent", 10L, "weights", Map.of("AllTraffic", 0.9))));
+        List.of(new HistoryEntry.Shifted(T, 0, 10, Map.of("AllTraffic", 0.9))));
     http.then(Reply.ok("{}"));
     store.lock(lock("run-42"), r, List.of());
     Map<String, Object> body = http.only("TransactWriteItems").json();
@@ -210,7 +211,7 @@ class DynamoRolloutStoreTest {
         "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "failed"));
 
     store.setPhase("ep", "run-42", RolloutPhase.CANARY_WEIGHTS, 2);
-    store.appendHistory("ep", "run-42", Map.of("kind", "shift"));
+    store.appendHistory("ep", "run-42", new HistoryEntry.Shifted(T, 1, 50, Map.of()));
     boolean stopped = store.requestStop("ep", "someone-else", new StopRequest("e", "c", T));
 
     assertThat(http.sent().get(0).json()).containsEntry("UpdateExpression",

@@ -124,6 +124,23 @@ class HandlersTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("MANAGED_ALARM_PREFIX");
   }
 
+  @Test
+  void listsAndNumbersAreLoggedAsJsonNotAsText() throws Exception {
+    PlanDocument plan = world.canaryLive();
+    RolloutStepsHandler handler = new RolloutStepsHandler(world.steps);
+
+    invoke(handler, payload("shiftTraffic", plan, Map.of("stepIndex", 0)));
+
+    assertThat(logs.lines()).filteredOn(l -> "models created".equals(l.get("message")))
+        .last().satisfies(l -> assertThat(l.get("models")).asInstanceOf(
+            org.assertj.core.api.InstanceOfAssertFactories.LIST).hasSize(plan.models().size()));
+    assertThat(logs.lines()).filteredOn(l -> "canary weights set".equals(l.get("message")))
+        .singleElement().satisfies(l -> {
+          assertThat(l.get("percent")).isEqualTo(10);
+          assertThat(l.get("weights")).isInstanceOf(Map.class);
+        });
+  }
+
   // ------------------------------------------------------------------ events
 
   @Test

@@ -114,7 +114,7 @@ class QuotaHeadroomRehearsalTest {
       assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
       assertThat(r.rejected("ResourceLimitExceeded")).isEmpty();
       assertThat(r.logsContaining("RolloutStepsFunction", "quota headroom checked")).singleElement()
-          .satisfies(l -> assertThat(l.text()).contains("ml.g5.2xlarge=5").contains("ml.g5.2xlarge=3"));
+          .satisfies(l -> assertThat(l.text()).contains("\"ml.g5.2xlarge\":5").contains("\"ml.g5.2xlarge\":3"));
       assertThat(duringCanary.variants()).filteredOn(v -> !v.name().equals("AllTraffic")).singleElement()
           .satisfies(canary -> assertThat(canary.servingByInstanceType()).as("no g5.2xlarge quota left for it")
               .isEqualTo(java.util.Map.of("ml.g5.4xlarge", 2)));

@@ -1,11 +1,10 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.Trigger;
 import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.Trigger;
 import dev.poolshift.rollout.endpoint.VariantWeight;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The active-rollout record ({@code ENDPOINT#<ep>} / {@code ROLLOUT}): what the event handlers
@@ -38,7 +37,7 @@ public record ActiveRollout(
     RolloutPhase phase,
     Integer stepIndex,
     StopRequest stop,
-    List<Map<String, Object>> history) {
+    List<HistoryEntry> history) {
 
   public ActiveRollout {
     models = models == null ? List.of() : List.copyOf(models);

@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.port;
 
+
 /** What Step Functions said to a SendTaskSuccess or SendTaskFailure. */
 public enum CallbackResult {
   /** The waiting task got it. */

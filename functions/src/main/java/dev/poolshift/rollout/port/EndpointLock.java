@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
 import java.time.Instant;
 
 /**

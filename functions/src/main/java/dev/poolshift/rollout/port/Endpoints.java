@@ -1,5 +1,8 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.EndpointBusyException;
+import dev.poolshift.rollout.EndpointConfigNotFoundException;
+import dev.poolshift.rollout.EndpointNotFoundException;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.EndpointUpdate;

@@ -1,5 +1,8 @@
 package dev.poolshift.rollout.port;
 
+import java.util.Map;
+import java.util.Optional;
+
 /** Starts rollout executions under deterministic names (the per-approval idempotency key). */
 public interface ExecutionStarter {
   /** @param input the execution input, serialised as JSON in a stable key order */

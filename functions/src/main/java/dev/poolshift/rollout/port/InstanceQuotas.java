@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.RolloutException;
 import java.util.Map;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.RolloutException;
 import java.util.Map;
 
 /** The instances the account's endpoints run now, by type: what counts against the quotas. */

@@ -1,8 +1,10 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
+import java.util.Optional;
 
 /** The model registry and the models built from its packages. */
 public interface ModelRegistry {

@@ -1,5 +1,7 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.ProfileNotFoundException;
 import dev.poolshift.rollout.profile.DeploymentProfile;
 
 /** Where deployment profiles live, one per model package group. */

@@ -1,9 +1,10 @@
 package dev.poolshift.rollout.port;
 
+import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
+import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,7 +42,7 @@ public interface RolloutStore {
   boolean setPhase(String endpointName, String owner, RolloutPhase phase, Integer stepIndex);
 
   /** Appends to the owner's rollout history; false when the endpoint has no rollout of its. */
-  boolean appendHistory(String endpointName, String owner, Map<String, Object> entry);
+  boolean appendHistory(String endpointName, String owner, HistoryEntry entry);
 
   /** Asks the owner's rollout to turn around; false when the endpoint has no rollout of its. */
   boolean requestStop(String endpointName, String owner, StopRequest stop);

@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.port;
 
+
 /**
  * The answer to StartExecution.
  *

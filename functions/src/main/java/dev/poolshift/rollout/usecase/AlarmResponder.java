@@ -1,22 +1,23 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.support.TurnAround;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.EndpointBusyException;
-import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.event.AlarmStateChange;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TrafficShifter;
-import java.util.LinkedHashMap;
+import dev.poolshift.rollout.usecase.support.TurnAround;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,18 +86,12 @@ public final class AlarmResponder {
     store.requestStop(ep, rollout.executionName(), stop);
     boolean restored = restoreWeights(rollout);
     List<TokenKind> failed = TurnAround.failWaits(store, callbacks, rollout, stop);
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("at", event.envelope().time().toString());
-    entry.put("kind", "alarm");
-    entry.put("alarm", event.alarmName());
-    entry.put("reason", event.reason());
-    entry.put("weightsRestored", restored);
-    store.appendHistory(ep, rollout.executionName(), entry);
+    store.appendHistory(ep, rollout.executionName(), new HistoryEntry.AlarmFired(
+        event.envelope().time(), event.alarmName(), event.reason(), restored));
     List<String> waits = failed.stream().map(Enum::name).toList();
-    LOG.atInfo().addKeyValue("phase", rollout.phase().wire())
-        .addKeyValue("weightsRestored", restored).addKeyValue("waitsFailed", waits)
-        .addKeyValue("alarmReason", event.reason())
-        .log("canary alarm: traffic back on the baseline, rollout rolling back");
+    LOG.info("canary alarm: traffic back on the baseline, rollout rolling back",
+        entry("phase", rollout.phase().wire()), entry("weightsRestored", restored),
+        entry("waitsFailed", waits), entry("alarmReason", event.reason()));
     return new Result(ROLLBACK_STARTED, cause, restored, waits);
   }
 
@@ -108,28 +103,26 @@ public final class AlarmResponder {
     try {
       EndpointState s = endpoints.describe(rollout.endpointName());
       if (!rollout.canaryConfigName().equals(s.endpointConfigName())) {
-        LOG.atInfo().addKeyValue("endpointConfigName", s.endpointConfigName())
-            .log("canary config not active; no weights to restore");
+        LOG.info("canary config not active; no weights to restore",
+            entry("endpointConfigName", s.endpointConfigName()));
         return false;
       }
-      traffic.setWeights(rollout.endpointName(), rollout.baselineWeights());
+      traffic.setWeights(s, rollout.baselineWeights());
       return true;
     } catch (EndpointBusyException e) {
-      LOG.atWarn().addKeyValue("cause", e.getMessage())
-          .log("endpoint busy; the workflow's rollback restores the weights when it can");
+      LOG.warn("endpoint busy; the workflow's rollback restores the weights when it can",
+          entry("cause", e.getMessage()));
       return false;
     } catch (RolloutException e) {
       // Failing the wait below matters more than this call: the rollback retries the weights.
-      LOG.atError().addKeyValue("error", e.getClass().getName())
-          .addKeyValue("cause", e.getMessage())
-          .log("weights not restored; the workflow's rollback retries them");
+      LOG.error("weights not restored; the workflow's rollback retries them",
+          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
       return false;
     }
   }
 
   private static Result ignored(String reason) {
-    LOG.atInfo().addKeyValue("outcome", IGNORED).addKeyValue("reason", reason)
-        .log("alarm event ignored");
+    LOG.info("alarm event ignored", entry("outcome", IGNORED), entry("reason", reason));
     return new Result(IGNORED, reason, false, List.of());
   }
 }

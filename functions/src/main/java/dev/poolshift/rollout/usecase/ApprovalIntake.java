@@ -1,14 +1,16 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.support.TurnAround;
-import dev.poolshift.rollout.plan.ExecutionNames;
-import dev.poolshift.rollout.plan.ExecutionRequest;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.InvalidInputException;
-import dev.poolshift.rollout.endpoint.ModelPackage;
-import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.PackageRejectedException;
 import dev.poolshift.rollout.ProfileNotFoundException;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.event.ModelPackageStateChange;
+import dev.poolshift.rollout.plan.ExecutionNames;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.ExecutionStarter;
 import dev.poolshift.rollout.port.ModelRegistry;
@@ -18,9 +20,10 @@ import dev.poolshift.rollout.port.StartResult;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
-import dev.poolshift.rollout.event.ModelPackageStateChange;
+import dev.poolshift.rollout.usecase.support.TurnAround;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -91,13 +94,11 @@ public final class ApprovalIntake {
     if (!arn.isIn(settings.account(), settings.region())
         || !settings.account().equals(event.envelope().account())
         || !settings.region().equals(event.envelope().region())) {
-      LOG.atWarn().addKeyValue("security", true)
-          .addKeyValue("eventAccount", event.envelope().account())
-          .addKeyValue("eventRegion", event.envelope().region())
-          .addKeyValue("packageAccount", arn.account()).addKeyValue("packageRegion", arn.region())
-          .addKeyValue("expectedAccount", settings.account())
-          .addKeyValue("expectedRegion", settings.region())
-          .log("model package event from another account or Region refused");
+      LOG.warn("model package event from another account or Region refused", entry("security", true),
+          entry("eventAccount", event.envelope().account()),
+          entry("eventRegion", event.envelope().region()), entry("packageAccount", arn.account()),
+          entry("packageRegion", arn.region()), entry("expectedAccount", settings.account()),
+          entry("expectedRegion", settings.region()));
       return new Result(IGNORED, "event from account " + event.envelope().account() + " / "
           + event.envelope().region() + " for " + arn + "; this stack deploys only "
           + settings.account() + " / " + settings.region(), null);
@@ -125,9 +126,8 @@ public final class ApprovalIntake {
     } catch (InvalidInputException e) {
       // The group is configured but its profile is wrong: start anyway, so the plan step
       // rejects it where people look (the execution), naming the fields.
-      LOG.atWarn().addKeyValue("modelPackageGroup", event.groupName())
-          .addKeyValue("profileErrors", e.getMessage())
-          .log("deployment profile invalid; starting so the rollout is rejected visibly");
+      LOG.warn("deployment profile invalid; starting so the rollout is rejected visibly",
+          entry("modelPackageGroup", event.groupName()), entry("profileErrors", e.getMessage()));
     }
     ModelPackage pkg;
     try {
@@ -158,16 +158,16 @@ public final class ApprovalIntake {
     }
     StartResult started = starter.start(name, input);
     if (started.started()) {
-      LOG.atInfo().addKeyValue("executionArn", started.executionArn())
-          .addKeyValue("approvedBy", event.by()).log("rollout started for the approval");
+      LOG.info("rollout started for the approval", entry("executionArn", started.executionArn()),
+          entry("approvedBy", event.by()));
       return new Result(STARTED, "rollout " + name + " started", name);
     }
     return duplicate(name, "ExecutionAlreadyExists");
   }
 
   private static Result duplicate(String name, String found) {
-    LOG.atInfo().addKeyValue("reason", found)
-        .log("duplicate approval: this version's rollout already exists; nothing started");
+    LOG.info("duplicate approval: this version's rollout already exists; nothing started",
+        entry("reason", found));
     return new Result(DUPLICATE, "execution " + name + " already exists (" + found + "; this"
         + " approval was handled before)", name);
   }
@@ -200,9 +200,9 @@ public final class ApprovalIntake {
         event.envelope().time());
     store.requestStop(endpoint, rollout.executionName(), stop);
     List<TokenKind> failed = TurnAround.failWaits(store, callbacks, rollout, stop);
-    LOG.atInfo().addKeyValue("waitsFailed", failed.stream().map(Enum::name).toList())
-        .addKeyValue("phase", rollout.phase().wire())
-        .log("package rejected during its rollout; rollout asked to roll back");
+    LOG.info("package rejected during its rollout; rollout asked to roll back",
+        entry("waitsFailed", failed.stream().map(Enum::name).toList()),
+        entry("phase", rollout.phase().wire()));
     return new Result(ROLLBACK_REQUESTED, stop.cause(), rollout.executionName());
   }
 
@@ -211,8 +211,7 @@ public final class ApprovalIntake {
   }
 
   private static Result ignored(String reason) {
-    LOG.atInfo().addKeyValue("outcome", IGNORED).addKeyValue("reason", reason)
-        .log("model package event ignored");
+    LOG.info("model package event ignored", entry("outcome", IGNORED), entry("reason", reason));
     return new Result(IGNORED, reason, null);
   }
 }

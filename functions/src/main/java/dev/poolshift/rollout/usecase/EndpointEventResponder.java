@@ -1,5 +1,7 @@
 package dev.poolshift.rollout.usecase;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.event.EndpointStateChange;
 import dev.poolshift.rollout.port.CallbackResult;
@@ -46,29 +48,26 @@ public final class EndpointEventResponder {
     MDC.put("eventId", event.envelope().id());
     Optional<TokenRegistration> parked = store.registration(event.endpointName(), TokenKind.WAIT);
     if (parked.isEmpty()) {
-      LOG.atInfo().addKeyValue("eventStatus", event.status())
-          .log("no rollout waits on this endpoint; event ignored");
+      LOG.info("no rollout waits on this endpoint; event ignored",
+          entry("eventStatus", event.status()));
       return new Result(IGNORED, "no wait registered for endpoint " + event.endpointName());
     }
     TokenRegistration wait = parked.get();
     MDC.put("executionName", wait.owner());
     Observation observation = Observation.of(endpoints.describe(event.endpointName()));
     if (!observation.settled()) {
-      LOG.atInfo().addKeyValue("eventStatus", event.status())
-          .addKeyValue("status", observation.status())
-          .addKeyValue("waitPhase", wait.phase() == null ? null : wait.phase().wire())
-          .log("endpoint still in progress; wait stays parked");
+      LOG.info("endpoint still in progress; wait stays parked", entry("eventStatus", event.status()),
+          entry("status", observation.status()),
+          entry("waitPhase", wait.phase() == null ? null : wait.phase().wire()));
       return new Result(STILL_IN_PROGRESS, "endpoint is " + observation.status());
     }
     CallbackResult result = callbacks.succeed(wait.token(), observation);
     store.deregister(event.endpointName(), TokenKind.WAIT, wait.token());
-    LOG.atInfo().addKeyValue("eventStatus", event.status())
-        .addKeyValue("status", observation.status())
-        .addKeyValue("endpointConfigName", observation.endpointConfigName())
-        .addKeyValue("waitPhase", wait.phase() == null ? null : wait.phase().wire())
-        .addKeyValue("callback", result.name())
-        .log(result.delivered() ? "endpoint settled; wait completed"
-            : "endpoint settled but the wait had already ended; benign");
+    LOG.info(result.delivered() ? "endpoint settled; wait completed" : "endpoint settled but the wait had already ended; benign",
+        entry("eventStatus", event.status()), entry("status", observation.status()),
+        entry("endpointConfigName", observation.endpointConfigName()),
+        entry("waitPhase", wait.phase() == null ? null : wait.phase().wire()),
+        entry("callback", result.name()));
     return result.delivered()
         ? new Result(COMPLETED, "endpoint " + observation.status() + " on "
             + observation.endpointConfigName())

@@ -1,15 +1,13 @@
 package dev.poolshift.rollout.usecase;
 
-import dev.poolshift.rollout.usecase.support.LedgerEntries;
-import dev.poolshift.rollout.usecase.support.Notifications;
-import dev.poolshift.rollout.usecase.support.Release;
-import dev.poolshift.rollout.usecase.support.ScalingHold;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.EndpointNotFoundException;
-import dev.poolshift.rollout.endpoint.EndpointState;
-import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.ScalingNotRestoredException;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.event.EndpointStateChange;
 import dev.poolshift.rollout.event.EventEnvelope;
@@ -26,6 +24,11 @@ import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TrafficShifter;
+import dev.poolshift.rollout.usecase.support.LedgerEntries;
+import dev.poolshift.rollout.usecase.support.Notifications;
+import dev.poolshift.rollout.usecase.support.Release;
+import dev.poolshift.rollout.usecase.support.ScalingHold;
+import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,15 +134,14 @@ public final class Reconciler {
         o = new Outcome(lock.endpointName(), lock.owner(), ERROR,
             e.getClass().getSimpleName() + ": " + e.getMessage());
       }
-      LOG.atInfo().addKeyValue("action", o.action()).addKeyValue("reason", o.reason())
-          .addKeyValue("trigger", trigger).log("endpoint lock reconciled");
+      LOG.info("endpoint lock reconciled", entry("action", o.action()), entry("reason", o.reason()),
+          entry("trigger", trigger));
       outcomes.add(o);
     }
     MDC.remove("endpointName");
     MDC.remove("executionName");
     MDC.remove("modelPackageArn");
-    LOG.atInfo().addKeyValue("trigger", trigger).addKeyValue("locks", outcomes.size())
-        .log("reconciliation pass done");
+    LOG.info("reconciliation pass done", entry("trigger", trigger), entry("locks", outcomes.size()));
     return new Result(trigger, outcomes);
   }
 
@@ -204,7 +206,7 @@ public final class Reconciler {
         && rollout.canaryConfigName().equals(s.endpointConfigName())
         && !s.serves(rollout.baselineWeights())) {
       store.setPhase(ep, rollout.executionName(), RolloutPhase.BASELINE_WEIGHTS, null);
-      traffic.setWeights(ep, rollout.baselineWeights());
+      traffic.setWeights(s, rollout.baselineWeights());
       return outcome(lock, RESTORING_TRAFFIC, "execution " + status + "; canary weights reset,"
           + " all traffic to " + rollout.baselineVariantName());
     }

@@ -156,7 +156,7 @@ class AlarmResponderTest {
     alarm();
 
     assertThat(world.store.rollouts.get(ENDPOINT).history()).last().satisfies(h ->
-        assertThat(h).containsEntry("kind", "alarm").containsEntry("alarm", ALARM)
+        assertThat(RolloutWorld.json(h)).containsEntry("kind", "alarm").containsEntry("alarm", ALARM)
             .containsEntry("weightsRestored", true));
     assertThat(List.copyOf(world.store.rollouts.get(ENDPOINT).history())).hasSize(3);
   }

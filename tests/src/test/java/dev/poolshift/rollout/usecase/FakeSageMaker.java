@@ -148,11 +148,14 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
   }
 
   @Override
-  public void setWeights(String endpointName, List<VariantWeight> weights) {
+  public void setWeights(EndpointState current, List<VariantWeight> weights) {
+    // The caller's read decides whether to send (as the adapter does); SageMaker's own state
+    // decides whether the call is accepted.
+    String endpointName = current.endpointName();
     EndpointState now = describe(endpointName);
-    boolean desired = (now.inService() || "Updating".equals(now.status()))
+    boolean desired = (current.inService() || "Updating".equals(current.status()))
         && weights.stream().allMatch(w -> {
-          VariantState v = now.variant(w.variantName());
+          VariantState v = current.variant(w.variantName());
           return v != null && v.desiredWeight() != null
               && Math.abs(v.desiredWeight() - w.weight()) < 1e-9;
         });

@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
@@ -83,9 +84,9 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
-  public boolean appendHistory(String endpointName, String owner, Map<String, Object> entry) {
+  public boolean appendHistory(String endpointName, String owner, HistoryEntry entry) {
     return change(endpointName, owner, r -> {
-      List<Map<String, Object>> h = new ArrayList<>(r.history());
+      List<HistoryEntry> h = new ArrayList<>(r.history());
       h.add(entry);
       return copy(r, r.phase(), r.stepIndex(), r.stop(), h);
     });
@@ -203,7 +204,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   private static ActiveRollout copy(ActiveRollout r, RolloutPhase phase, Integer stepIndex,
-      StopRequest stop, List<Map<String, Object>> history) {
+      StopRequest stop, List<HistoryEntry> history) {
     return new ActiveRollout(r.endpointName(), r.executionName(), r.executionArn(),
         r.modelPackageArn(), r.baselineConfigName(), r.baselineVariantName(), r.baselineWeight(),
         r.canaryConfigName(), r.canaryVariantName(), r.finalConfigName(), r.models(),

@@ -159,7 +159,7 @@ class OperatorStepsTest {
     assertThat(world.store.tokens).doesNotContainKey(InMemoryRolloutStore.key(ENDPOINT, TokenKind.HOLD));
     assertThat(world.store.promotions).as("continue is not a promotion: the next step's gate judges it").isEmpty();
     assertThat(world.store.rollouts.get(ENDPOINT).stop()).isNull();
-    assertThat(world.store.rollouts.get(ENDPOINT).history()).anySatisfy(h -> assertThat(h)
+    assertThat(world.store.rollouts.get(ENDPOINT).history()).anySatisfy(h -> assertThat(RolloutWorld.json(h))
         .containsEntry("kind", "operator").containsEntry("action", "continue").containsEntry("stepIndex", 0)
         .containsEntry("by", "alice@example.com").containsEntry("execution", "console-action-1"));
     assertThat(world.sageMaker.mutations).as("the action itself wrote nothing to SageMaker").isEqualTo(before);
@@ -168,7 +168,7 @@ class OperatorStepsTest {
   @Test
   void continueOfABakingRolloutIsRefusedNamingTheStepAndChangesNothing() {
     bakingAtFirstStep();
-    List<Map<String, Object>> history = world.store.rollouts.get(ENDPOINT).history();
+    List<dev.poolshift.rollout.port.HistoryEntry> history = world.store.rollouts.get(ENDPOINT).history();
 
     assertThatThrownBy(() -> actionPlan("continue")).isInstanceOf(IncompatibleEndpointException.class)
         .hasMessageContaining("rollout " + EXEC.name() + " is not held for an operator (it is baking step 0"
@@ -203,7 +203,7 @@ class OperatorStepsTest {
         .hasMessageContaining("is not held for an operator (it is rolling back (baseline-weights))");
     assertThat(world.callbacks.sent).hasSize(sent);
     assertThat(world.store.rollouts.get(ENDPOINT).history())
-        .noneSatisfy(h -> assertThat(h).containsEntry("kind", "operator"));
+        .noneSatisfy(h -> assertThat(RolloutWorld.json(h)).containsEntry("kind", "operator"));
   }
 
   // ------------------------------------------------------------------ abort
@@ -223,7 +223,7 @@ class OperatorStepsTest {
     });
     assertThatThrownBy(() -> world.run(world.call("shiftTraffic").plan(rollout).stepIndex(1)))
         .isInstanceOf(OperatorAbortException.class);
-    assertThat(world.store.rollouts.get(ENDPOINT).history()).anySatisfy(h -> assertThat(h)
+    assertThat(world.store.rollouts.get(ENDPOINT).history()).anySatisfy(h -> assertThat(RolloutWorld.json(h))
         .containsEntry("kind", "operator").containsEntry("action", "abort").containsEntry("execution", "console-action-1"));
   }
 

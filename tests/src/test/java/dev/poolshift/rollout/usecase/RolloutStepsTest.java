@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.usecase;
 
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.usecase.steps.Ports;
 import dev.poolshift.rollout.usecase.steps.Settings;
 import dev.poolshift.rollout.usecase.steps.StepResults;
@@ -349,7 +350,7 @@ class RolloutStepsTest {
     assertThat(v.live()).isTrue();
     assertThat(v.poolMix()).containsExactly(new PoolCount("ml.g5.2xlarge", 2));
     assertThat(world.store.rollouts.get(ENDPOINT).history()).last()
-        .satisfies(h -> assertThat(h).containsEntry("kind", "fleet").containsEntry("live", true));
+        .isInstanceOfSatisfying(HistoryEntry.FleetChecked.class, h -> assertThat(h.live()).isTrue());
   }
 
   @Test
@@ -502,8 +503,11 @@ class RolloutStepsTest {
     assertThat(j.waitSeconds()).isNull();
     assertThat(world.store.tokens).isEmpty();
     assertThat(world.store.rollouts.get(ENDPOINT).history()).last()
-        .satisfies(h -> assertThat(h).containsEntry("verdict", "CONTINUE")
-            .containsEntry("invocations", 6_000L).containsEntry("p99LatencyMs", 60.0));
+        .isInstanceOfSatisfying(HistoryEntry.Judged.class, h -> {
+          assertThat(h.verdict()).isEqualTo("CONTINUE");
+          assertThat(h.invocations()).isEqualTo(6_000L);
+          assertThat(h.p99LatencyMs()).isEqualTo(60.0);
+        });
   }
 
   @Test
@@ -707,7 +711,7 @@ class RolloutStepsTest {
         "error", "dev.poolshift.rollout.CanaryAlarmException", "message", "alarm x is in ALARM",
         "during", "bake"));
     assertThat(((List<?>) r.details().get("history")).stream()
-        .map(h -> (Object) ((Map<?, ?>) h).get("kind")).toList())
+        .map(h -> RolloutWorld.json((HistoryEntry) h).get("kind")).toList())
         .containsExactly("locked", "shift", "verdict");
     assertThat(world.store.rollouts.get(ENDPOINT).phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
   }

@@ -106,6 +106,12 @@ public final class RolloutWorld {
     return new Call(step);
   }
 
+  /** A history entry as it is stored: its JSON object, with {@code kind}. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> json(dev.poolshift.rollout.port.HistoryEntry entry) {
+    return Json.MAPPER.convertValue(entry, Map.class);
+  }
+
   /** Runs the step and gives its result as the workflow sees it: JSON, as Maps and Lists. */
   @SuppressWarnings("unchecked")
   public Map<String, Object> runAsJson(Call c) {

@@ -1,10 +1,10 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import static dev.poolshift.rollout.usecase.steps.StepSupport.currentWeights;
-import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.stateNames;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.weightMap;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.DeploymentFailedException;
@@ -24,13 +24,11 @@ import dev.poolshift.rollout.plan.CanaryAlarms;
 import dev.poolshift.rollout.plan.RolloutPlan;
 import dev.poolshift.rollout.port.AlarmStatus;
 import dev.poolshift.rollout.port.CallbackResult;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.Promotion;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
 import dev.poolshift.rollout.port.VariantMetrics;
-import dev.poolshift.rollout.usecase.support.ExecutionRef;
-import dev.poolshift.rollout.usecase.support.Notifications;
-import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AtStep;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Baking;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Holding;
@@ -39,6 +37,9 @@ import dev.poolshift.rollout.usecase.steps.StepResults.Call;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.Judgement;
 import dev.poolshift.rollout.usecase.steps.StepResults.WeightsSet;
+import dev.poolshift.rollout.usecase.support.ExecutionRef;
+import dev.poolshift.rollout.usecase.support.Notifications;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -85,14 +86,11 @@ final class CanarySteps {
     }
     ports.store().setPhase(ep, owner, RolloutPhase.CANARY_WEIGHTS, step.index());
     List<VariantWeight> weights = rollout.weightsAt(step);
-    ports.traffic().setWeights(ep, weights);
-    Map<String, Object> entry = history(now, "shift");
-    entry.put("stepIndex", step.index());
-    entry.put("percent", step.percent());
-    entry.put("weights", weightMap(weights));
-    ports.store().appendHistory(ep, owner, entry);
-    LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("percent", step.percent())
-        .addKeyValue("weights", weightMap(weights)).log("canary weights set");
+    ports.traffic().setWeights(s, weights);
+    ports.store().appendHistory(ep, owner, new HistoryEntry.Shifted(now, step.index(),
+        step.percent(), weightMap(weights)));
+    LOG.info("canary weights set", entry("stepIndex", step.index()),
+        entry("percent", step.percent()), entry("weights", weightMap(weights)));
     return new WeightsSet(weightMap(weights), step.percent());
   }
 
@@ -127,8 +125,8 @@ final class CanarySteps {
       AlarmStatus status = states.get(name);
       if (status != null && status.state() == AlarmState.ALARM) {
         ports.store().deregister(ep, TokenKind.BAKE, token);
-        LOG.atInfo().addKeyValue("alarm", name).addKeyValue("stepIndex", step.index())
-            .log("alarm already in ALARM at bake start; rolling back");
+        LOG.info("alarm already in ALARM at bake start; rolling back", entry("alarm", name),
+            entry("stepIndex", step.index()));
         throw new CanaryAlarmException("alarm " + name + " is in ALARM at the start of step "
             + step.index() + " (" + step.percent() + "%): " + status.reason());
       }
@@ -147,14 +145,14 @@ final class CanarySteps {
       // An operator asked to skip the bake before it began: its gate runs now.
       CallbackResult result = ports.callbacks().succeed(token, Map.of("promote", true));
       ports.store().deregister(ep, TokenKind.BAKE, token);
-      LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("by",
-          promotion.get().by()).addKeyValue("callback", result.name())
-          .log("promotion requested by an operator; bake skipped, judging now");
+      LOG.info("promotion requested by an operator; bake skipped, judging now",
+          entry("stepIndex", step.index()), entry("by", promotion.get().by()),
+          entry("callback", result.name()));
       return Done.INSTANCE;
     }
-    LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("percent", step.percent())
-        .addKeyValue("bakeSeconds", plan.bakeSeconds()).addKeyValue("alarmsCreated", created)
-        .addKeyValue("alarms", plan.alarms()).log("bake started under alarms");
+    LOG.info("bake started under alarms", entry("stepIndex", step.index()),
+        entry("percent", step.percent()), entry("bakeSeconds", plan.bakeSeconds()),
+        entry("alarmsCreated", created), entry("alarms", plan.alarms()));
     return Done.INSTANCE;
   }
 
@@ -205,25 +203,17 @@ final class CanarySteps {
       outcome = new GateOutcome.Decision(Verdict.PROMOTE, judgement.reason());
     }
     if (outcome instanceof GateOutcome.Decision) {
-      Map<String, Object> entry = history(now, "verdict");
-      entry.put("stepIndex", step.index());
-      entry.put("percent", step.percent());
-      entry.put("verdict", judgement.verdict().name());
-      entry.put("reason", judgement.reason());
-      entry.put("invocations", m.invocations());
-      entry.put("errors5xx", m.errors5xx());
-      entry.put("p99LatencyMs", p99Ms);
-      entry.put("alarms", stateNames(states));
-      ports.store().appendHistory(ep, owner, entry);
+      ports.store().appendHistory(ep, owner, new HistoryEntry.Judged(now, step.index(),
+          step.percent(), judgement.verdict().name(), judgement.reason(), m.invocations(),
+          m.errors5xx(), p99Ms, stateNames(states)));
     }
-    LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("percent", step.percent())
-        .addKeyValue("verdict", judgement.verdict()).addKeyValue("invocations", m.invocations())
-        .addKeyValue("errors5xx", m.errors5xx()).addKeyValue("p99LatencyMs", p99Ms)
-        .addKeyValue("max5xxRate", policy.max5xxRate())
-        .addKeyValue("p99SlaMs", policy.p99LatencyMs())
-        .addKeyValue("minInvocations", policy.minInvocations())
-        .addKeyValue("alarms", stateNames(states)).addKeyValue("window", start + "/" + end)
-        .addKeyValue("reason", judgement.reason()).log("canary step judged");
+    LOG.info("canary step judged", entry("stepIndex", step.index()),
+        entry("percent", step.percent()), entry("verdict", judgement.verdict()),
+        entry("invocations", m.invocations()), entry("errors5xx", m.errors5xx()),
+        entry("p99LatencyMs", p99Ms), entry("max5xxRate", policy.max5xxRate()),
+        entry("p99SlaMs", policy.p99LatencyMs()), entry("minInvocations", policy.minInvocations()),
+        entry("alarms", stateNames(states)), entry("window", start + "/" + end),
+        entry("reason", judgement.reason()));
     return judgement;
   }
 
@@ -249,17 +239,17 @@ final class CanarySteps {
           + "): " + promotion.get().reason());
       CallbackResult result = ports.callbacks().succeed(token, decision);
       ports.store().deregister(ep, TokenKind.HOLD, token);
-      LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("callback", result.name())
-          .log("promotion already requested by an operator; hold decided at once");
+      LOG.info("promotion already requested by an operator; hold decided at once",
+          entry("stepIndex", step.index()), entry("callback", result.name()));
       return Done.INSTANCE;
     }
     Integer nextPercent = step.last() ? null
         : plan.rollout().schedule().next(step).percent();
     ports.notifier().publish(Notifications.holding(plan, exec, step.percent(), nextPercent,
         reason, plan.operatorWaitSeconds()));
-    LOG.atInfo().addKeyValue("stepIndex", step.index()).addKeyValue("percent", step.percent())
-        .addKeyValue("operatorWaitSeconds", plan.operatorWaitSeconds())
-        .addKeyValue("reason", reason).log("step held for an operator's decision");
+    LOG.info("step held for an operator's decision", entry("stepIndex", step.index()),
+        entry("percent", step.percent()), entry("operatorWaitSeconds", plan.operatorWaitSeconds()),
+        entry("reason", reason));
     return Done.INSTANCE;
   }
 }

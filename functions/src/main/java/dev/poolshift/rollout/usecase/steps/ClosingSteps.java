@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.Outcome;
@@ -10,10 +11,17 @@ import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.Notification;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
 import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Escalating;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Notifying;
+import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Recording;
+import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
+import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.support.ExecutionRef;
 import dev.poolshift.rollout.usecase.support.Failure;
 import dev.poolshift.rollout.usecase.support.LedgerEntries;
@@ -21,16 +29,9 @@ import dev.poolshift.rollout.usecase.support.Notifications;
 import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.support.Release;
 import dev.poolshift.rollout.usecase.support.ScalingHold;
-import dev.poolshift.rollout.usecase.steps.StepInputs.Escalating;
-import dev.poolshift.rollout.usecase.steps.StepInputs.Notifying;
-import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
-import dev.poolshift.rollout.usecase.steps.StepInputs.Recording;
-import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
-import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,13 +73,12 @@ final class ClosingSteps {
 
   private void writeRecord(PlanDocument plan, ExecutionRef exec, Outcome outcome,
       Failure failure, Observation observation, Instant now) {
-    List<Map<String, Object>> history = ports.store().rollout(plan.endpointName())
+    List<HistoryEntry> history = ports.store().rollout(plan.endpointName())
         .filter(r -> r.ownedBy(exec.name())).map(ActiveRollout::history).orElse(List.of());
     ports.ledger().put(LedgerEntries.fromPlan(plan, exec, outcome, failure, observation,
         history, now));
-    LOG.atInfo().addKeyValue("outcome", outcome)
-        .addKeyValue("failure", failure == null ? null : failure.error())
-        .log("rollout recorded in the ledger");
+    LOG.info("rollout recorded in the ledger", entry("outcome", outcome),
+        entry("failure", failure == null ? null : failure.error()));
   }
 
   Done unlock(OnPlan in) {
@@ -104,8 +104,7 @@ final class ClosingSteps {
           "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate pages)");
     };
     ports.notifier().publish(n);
-    LOG.atInfo().addKeyValue("outcome", outcome).addKeyValue("subject", n.subject())
-        .log("on-call notified");
+    LOG.info("on-call notified", entry("outcome", outcome), entry("subject", n.subject()));
     return Done.INSTANCE;
   }
 
@@ -147,10 +146,10 @@ final class ClosingSteps {
     // Whoever waits on this endpoint (a queued rollout, an operator's action) looks again now:
     // the lock stays, and they must hear that rather than wait out their bound.
     release.wakeWaiters(ep, exec.name());
-    LOG.atInfo().addKeyValue("phase", in.phase() == null ? null : in.phase().wire())
-        .addKeyValue("failure", in.failure() == null ? null : in.failure().error())
-        .addKeyValue("status", s == null ? null : s.status())
-        .log("rollout needs a person; lock kept, no further automated writes");
+    LOG.info("rollout needs a person; lock kept, no further automated writes",
+        entry("phase", in.phase() == null ? null : in.phase().wire()),
+        entry("failure", in.failure() == null ? null : in.failure().error()),
+        entry("status", s == null ? null : s.status()));
     return Done.INSTANCE;
   }
 

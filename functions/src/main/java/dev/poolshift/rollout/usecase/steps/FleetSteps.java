@@ -1,10 +1,10 @@
 package dev.poolshift.rollout.usecase.steps;
 
-import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.near;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.poolMix;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.startedAt;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.CanaryRejectedException;
 import dev.poolshift.rollout.DeploymentFailedException;
@@ -26,10 +26,9 @@ import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.AlarmMapping;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
-import dev.poolshift.rollout.usecase.support.ExecutionRef;
-import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AwaitingEndpoint;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Observing;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
@@ -38,9 +37,10 @@ import dev.poolshift.rollout.usecase.steps.StepResults.ConfigCreated;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.ModelsCreated;
 import dev.poolshift.rollout.usecase.steps.StepResults.Verification;
+import dev.poolshift.rollout.usecase.support.ExecutionRef;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +72,7 @@ final class FleetSteps {
     PlanDocument plan = in.plan();
     ExecutionRef exec = in.execution();
     Instant now = in.now();
-    Map<String, Object> locked = history(now, "locked");
-    locked.put("action", plan.action());
+    HistoryEntry locked = new HistoryEntry.Locked(now, plan.action());
     ActiveRollout active = plan.isRollback()
         ? ReturnSteps.activeRollout(plan, exec, startedAt(exec, now), locked)
         : new ActiveRollout(plan.endpointName(), exec.name(), exec.id(),
@@ -87,8 +86,8 @@ final class FleetSteps {
           plan.modelPackageArn(), now), active, plan.alarms().stream()
           .map(a -> new AlarmMapping(a, plan.endpointName(), exec.name())).toList());
     } catch (EndpointLockedException e) {
-      LOG.atInfo().addKeyValue("holder", e.holder())
-          .log("endpoint locked by another rollout since the plan; planning again");
+      LOG.info("endpoint locked by another rollout since the plan; planning again",
+          entry("holder", e.holder()));
       throw e;
     }
     EndpointState endpoint = ports.endpoints().describe(plan.endpointName());
@@ -102,7 +101,7 @@ final class FleetSteps {
               : " (deploying " + endpoint.pendingConfigName() + ")") + " but the plan was made"
           + " from " + baseline + "; nothing was changed, start the rollout again");
     }
-    LOG.atInfo().addKeyValue("alarms", plan.alarms()).log("endpoint locked for the rollout");
+    LOG.info("endpoint locked for the rollout", entry("alarms", plan.alarms()));
     return Done.INSTANCE;
   }
 
@@ -114,16 +113,16 @@ final class FleetSteps {
       ports.registry().createModel(model);
     }
     List<String> names = rollout.models().stream().map(ModelToCreate::modelName).toList();
-    LOG.atInfo().addKeyValue("models", names).log("models created");
+    LOG.info("models created", entry("models", names));
     return new ModelsCreated(names);
   }
 
   ConfigCreated createCanaryConfig(OnPlan in) {
     RolloutPlan rollout = in.plan().rollout();
     ports.endpoints().createConfig(rollout.canaryConfig());
-    LOG.atInfo().addKeyValue("endpointConfigName", rollout.canaryConfig().name())
-        .addKeyValue("variants", rollout.canaryConfig().variantNames())
-        .log("canary endpoint config created");
+    LOG.info("canary endpoint config created",
+        entry("endpointConfigName", rollout.canaryConfig().name()),
+        entry("variants", rollout.canaryConfig().variantNames()));
     return new ConfigCreated(rollout.canaryConfig().name());
   }
 
@@ -147,8 +146,8 @@ final class FleetSteps {
     ports.store().setPhase(plan.endpointName(), owner, phase, null);
     moves.suspendScaling(plan, owner, in.now());
     moves.apply(update);
-    LOG.atInfo().addKeyValue("endpointConfigName", target).addKeyValue("phase", phase.wire())
-        .log("endpoint update to the new config requested");
+    LOG.info("endpoint update to the new config requested", entry("endpointConfigName", target),
+        entry("phase", phase.wire()));
     return Done.INSTANCE;
   }
   // ------------------------------------------------------------------ waits
@@ -175,14 +174,14 @@ final class FleetSteps {
     if (observation.settled()) {
       CallbackResult result = ports.callbacks().succeed(token, observation);
       ports.store().deregister(ep, TokenKind.WAIT, token);
-      LOG.atInfo().addKeyValue("phase", phase.wire()).addKeyValue("status", observation.status())
-          .addKeyValue("endpointConfigName", observation.endpointConfigName())
-          .addKeyValue("callback", result.name())
-          .log("endpoint already settled; wait completed at once");
+      LOG.info("endpoint already settled; wait completed at once", entry("phase", phase.wire()),
+          entry("status", observation.status()),
+          entry("endpointConfigName", observation.endpointConfigName()),
+          entry("callback", result.name()));
     } else {
-      LOG.atInfo().addKeyValue("phase", phase.wire()).addKeyValue("status", observation.status())
-          .addKeyValue("pendingConfigName", observation.pendingConfigName())
-          .log("waiting for the endpoint-state event");
+      LOG.info("waiting for the endpoint-state event", entry("phase", phase.wire()),
+          entry("status", observation.status()),
+          entry("pendingConfigName", observation.pendingConfigName()));
     }
     return Done.INSTANCE;
   }
@@ -196,9 +195,9 @@ final class FleetSteps {
     if (observation.settled()) {
       ports.store().deregisterOwned(plan.endpointName(), TokenKind.WAIT, owner);
     }
-    LOG.atInfo().addKeyValue("phase", phase.wire()).addKeyValue("status", observation.status())
-        .addKeyValue("settled", observation.settled())
-        .log("no endpoint event within the backstop; read DescribeEndpoint");
+    LOG.info("no endpoint event within the backstop; read DescribeEndpoint",
+        entry("phase", phase.wire()), entry("status", observation.status()),
+        entry("settled", observation.settled()));
     return observation;
   }
 
@@ -216,16 +215,12 @@ final class FleetSteps {
     RolloutPlan rollout = plan.rollout();
     EndpointState s = ports.endpoints().describe(plan.endpointName());
     Verification v = verifyCanary(plan, rollout, s);
-    Map<String, Object> entry = history(now, "fleet");
-    entry.put("live", v.live());
-    entry.put("reason", v.reason());
-    entry.put("poolMix", poolMix(v.poolMix()));
-    ports.store().appendHistory(plan.endpointName(), owner, entry);
-    LOG.atInfo().addKeyValue("live", v.live()).addKeyValue("status", s.status())
-        .addKeyValue("endpointConfigName", s.endpointConfigName())
-        .addKeyValue("poolMix", poolMix(v.poolMix()))
-        .addKeyValue("fallbackPolicy", rollout.profile().fallbackPolicy().wire())
-        .addKeyValue("reason", v.reason()).log("canary fleet verified");
+    ports.store().appendHistory(plan.endpointName(), owner,
+        new HistoryEntry.FleetChecked(now, v.live(), v.reason(), poolMix(v.poolMix())));
+    LOG.info("canary fleet verified", entry("live", v.live()), entry("status", s.status()),
+        entry("endpointConfigName", s.endpointConfigName()), entry("poolMix", poolMix(v.poolMix())),
+        entry("fallbackPolicy", rollout.profile().fallbackPolicy().wire()),
+        entry("reason", v.reason()));
     return v;
   }
 

@@ -2,6 +2,7 @@ package dev.poolshift.rollout.usecase.steps;
 
 import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
@@ -13,6 +14,7 @@ import dev.poolshift.rollout.plan.WaitBounds;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.LedgerRecord;
 import dev.poolshift.rollout.port.Promotion;
@@ -22,21 +24,20 @@ import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
 import dev.poolshift.rollout.port.Waiter;
+import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Parking;
+import dev.poolshift.rollout.usecase.steps.StepResults.ActionReport;
+import dev.poolshift.rollout.usecase.steps.StepResults.Delivered;
+import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.support.ExecutionRef;
 import dev.poolshift.rollout.usecase.support.OperatorDecision;
 import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.support.TurnAround;
 import dev.poolshift.rollout.usecase.support.WaitOutputs.BakeCut;
 import dev.poolshift.rollout.usecase.support.WaitOutputs.EndpointReleased;
-import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
-import dev.poolshift.rollout.usecase.steps.StepInputs.Parking;
-import dev.poolshift.rollout.usecase.steps.StepResults.ActionReport;
-import dev.poolshift.rollout.usecase.steps.StepResults.Delivered;
-import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,9 +106,9 @@ final class OperatorSteps {
     PlanDocument plan = PlanDocument.bare(action, exec.name(), ep, rollout.modelPackageArn(),
         request.trigger(), request.reason()).forTarget(target,
         WaitBounds.OUTCOME_WATCH_SECONDS).withRisks(List.of(reason));
-    LOG.atInfo().addKeyValue("action", action).addKeyValue("rollout", rollout.executionName())
-        .addKeyValue("phase", rollout.phase().wire())
-        .addKeyValue("stepIndex", rollout.stepIndex()).log("operator action planned");
+    LOG.info("operator action planned", entry("action", action),
+        entry("rollout", rollout.executionName()), entry("phase", rollout.phase().wire()),
+        entry("stepIndex", rollout.stepIndex()));
     return plan;
   }
 
@@ -172,23 +173,13 @@ final class OperatorSteps {
       case ExecutionRequest.CONTINUE -> continueHeld(rollout, by, plan.reason());
       default -> abort(rollout, exec, by, plan.reason(), now);
     };
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("at", now.toString());
-    entry.put("kind", "operator");
-    entry.put("action", plan.action());
-    entry.put("by", by);
-    entry.put("reason", plan.reason());
-    entry.put("execution", exec.name());
-    if (ExecutionRequest.CONTINUE.equals(plan.action())) {
-      // Which held step went on: the ledger then reads "held at step 0, continued by …".
-      entry.put("stepIndex", rollout.stepIndex());
-    }
-    entry.put("delivered", delivered);
-    store.appendHistory(ep, rollout.executionName(), entry);
-    LOG.atInfo().addKeyValue("action", plan.action())
-        .addKeyValue("rollout", rollout.executionName())
-        .addKeyValue("phase", rollout.phase().wire()).addKeyValue("delivered", delivered)
-        .log("operator action delivered to the running rollout");
+    // For a continue, which held step went on: the ledger reads "held at step 0, continued by …".
+    Integer held = ExecutionRequest.CONTINUE.equals(plan.action()) ? rollout.stepIndex() : null;
+    store.appendHistory(ep, rollout.executionName(), new HistoryEntry.OperatorAction(now,
+        plan.action(), by, plan.reason(), exec.name(), held, delivered));
+    LOG.info("operator action delivered to the running rollout", entry("action", plan.action()),
+        entry("rollout", rollout.executionName()), entry("phase", rollout.phase().wire()),
+        entry("delivered", delivered));
     return new Delivered(rollout.executionName(), rollout.phase().wire(), delivered);
   }
 
@@ -277,10 +268,9 @@ final class OperatorSteps {
   /** The canary percent of a step, from the rollout's shift history (null before its shift). */
   private static Integer percentAt(ActiveRollout r, int stepIndex) {
     Integer percent = null;
-    for (Map<String, Object> h : r.history()) {
-      if ("shift".equals(h.get("kind")) && h.get("stepIndex") instanceof Number i
-          && i.intValue() == stepIndex && h.get("percent") instanceof Number p) {
-        percent = p.intValue();
+    for (HistoryEntry h : r.history()) {
+      if (h instanceof HistoryEntry.Shifted s && s.stepIndex() == stepIndex) {
+        percent = s.percent();
       }
     }
     return percent;
@@ -325,10 +315,10 @@ final class OperatorSteps {
     if (!held || stuck) {
       CallbackResult result = callbacks.succeed(token, new EndpointReleased(ep, null));
       store.deregisterWaiter(ep, exec.name());
-      LOG.atInfo().addKeyValue("rollout", target).addKeyValue("callback", result.name())
-          .log("the rollout already let go of the endpoint; outcome read at once");
+      LOG.info("the rollout already let go of the endpoint; outcome read at once",
+          entry("rollout", target), entry("callback", result.name()));
     } else {
-      LOG.atInfo().addKeyValue("rollout", target).log("waiting for the rollout to end");
+      LOG.info("waiting for the rollout to end", entry("rollout", target));
     }
     return Done.INSTANCE;
   }
@@ -354,8 +344,8 @@ final class OperatorSteps {
       report = new ActionReport("DELIVERED", plan.action(), ep, target,
           held ? "RUNNING" : "UNKNOWN", null, null);
     }
-    LOG.atInfo().addKeyValue("rollout", target).addKeyValue("rolloutOutcome",
-        report.rolloutOutcome()).log("operator action done");
+    LOG.info("operator action done", entry("rollout", target),
+        entry("rolloutOutcome", report.rolloutOutcome()));
     return report;
   }
 }

@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.FieldErrors;
 import dev.poolshift.rollout.ResourceLimitExceededException;
@@ -98,8 +99,8 @@ public final class PlanChecks {
     try {
       target = ports.scaling().variant(ep, rollout.baselineVariantName());
     } catch (RolloutException e) {
-      LOG.atWarn().addKeyValue("error", e.getClass().getName()).addKeyValue("cause", e.getMessage())
-          .log("Application Auto Scaling not readable; reported as a risk");
+      LOG.warn("Application Auto Scaling not readable; reported as a risk",
+          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
       return List.of("could not read Application Auto Scaling for variant "
           + rollout.baselineVariantName() + " (" + e.getMessage() + "): check by hand whether it is"
           + " autoscaled before deploying");
@@ -124,8 +125,8 @@ public final class PlanChecks {
       quotas = ports.quotas().endpointUsage(QuotaHeadroom.types(rollout.canaryConfig(),
           rollout.finalConfig()));
     } catch (RolloutException e) {
-      LOG.atWarn().addKeyValue("error", e.getClass().getName()).addKeyValue("cause", e.getMessage())
-          .log("Service Quotas not readable; reported as a risk");
+      LOG.warn("Service Quotas not readable; reported as a risk",
+          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
       return List.of(QuotaHeadroom.unreadable(e.getMessage(), serving, rollout.canaryConfig(),
           rollout.finalConfig()));
     }
@@ -138,19 +139,17 @@ public final class PlanChecks {
       } catch (RolloutException e) {
         // This endpoint's own fleet is known: counting only it understates the usage, which is
         // still enough to see a rollout that cannot fit.
-        LOG.atWarn().addKeyValue("error", e.getClass().getName())
-            .addKeyValue("cause", e.getMessage()).log("endpoint usage not readable");
+        LOG.warn("endpoint usage not readable", entry("error", e.getClass().getName()),
+            entry("cause", e.getMessage()));
         usage = new InstanceUsage.Usage(serving, 1, false);
       }
     }
     QuotaHeadroom headroom = new QuotaHeadroom(serving, rollout.canaryConfig(),
         rollout.finalConfig(), quotas, usage.byType(), usage.endpointsRead(), usage.complete());
     Optional<String> refusal = headroom.refusal();
-    LOG.atInfo().addKeyValue("quotas", quotas).addKeyValue("inUse", usage.byType())
-        .addKeyValue("endpointsCounted", usage.endpointsRead())
-        .addKeyValue("usageComplete", usage.complete())
-        .addKeyValue("refused", refusal.isPresent() && !request.dryRun())
-        .log("quota headroom checked");
+    LOG.info("quota headroom checked", entry("quotas", quotas), entry("inUse", usage.byType()),
+        entry("endpointsCounted", usage.endpointsRead()), entry("usageComplete", usage.complete()),
+        entry("refused", refusal.isPresent() && !request.dryRun()));
     if (refusal.isPresent() && !request.dryRun()) {
       throw new ResourceLimitExceededException(refusal.get() + "; the rollout of "
           + rollout.modelPackageArn() + " was not started and nothing was changed; raise the"

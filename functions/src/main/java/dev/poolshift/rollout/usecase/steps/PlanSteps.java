@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.EndpointBusyException;
@@ -138,7 +139,7 @@ final class PlanSteps {
     if (!inAlarm.isEmpty() && !request.dryRun()) {
       String why = inAlarm.entrySet().stream()
           .map(e -> "alarm " + e.getKey() + " is already in ALARM (" + e.getValue() + ")").toList().toString();
-      LOG.atInfo().addKeyValue("alarms", inAlarm.keySet()).log("rollout refused: alarm in ALARM");
+      LOG.info("rollout refused: alarm in ALARM", entry("alarms", inAlarm.keySet()));
       throw new CanaryAlarmException(why + "; the rollout of " + rollout.modelPackageArn() + " to "
           + endpointName + " was not started and nothing was changed; start it again once the"
           + " alarm is OK");
@@ -162,14 +163,12 @@ final class PlanSteps {
         WaitBounds.WEIGHTS_SECONDS, WaitBounds.OPERATOR_SECONDS, alarms, managed,
         request.trigger(), risks, review.configDiff(), rollout, request.reason(),
         request.overrides().fields(), false, null, null, null, 0);
-    LOG.atInfo().addKeyValue("action", plan.action())
-        .addKeyValue("baselineConfig", current.name())
-        .addKeyValue("canaryConfig", plan.canaryConfigName())
-        .addKeyValue("pools", rollout.requestedPools().stream()
-            .map(p -> p.priority() + ":" + p.instanceType()).toList())
-        .addKeyValue("steps", plan.steps()).addKeyValue("risks", risks.size())
-        .addKeyValue("overridden", plan.overridden())
-        .log("rollout planned");
+    LOG.info("rollout planned", entry("action", plan.action()),
+        entry("baselineConfig", current.name()), entry("canaryConfig", plan.canaryConfigName()),
+        entry("pools", rollout.requestedPools().stream()
+            .map(p -> p.priority() + ":" + p.instanceType()).toList()),
+        entry("steps", plan.steps()), entry("risks", risks.size()),
+        entry("overridden", plan.overridden()));
     return plan;
   }
 

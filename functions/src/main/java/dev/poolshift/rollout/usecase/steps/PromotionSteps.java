@@ -1,9 +1,9 @@
 package dev.poolshift.rollout.usecase.steps;
 
-import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.near;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.poolMix;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.CanaryRejectedException;
 import dev.poolshift.rollout.DeploymentFailedException;
@@ -15,13 +15,13 @@ import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.plan.RolloutPlan;
 import dev.poolshift.rollout.pool.PoolLanding;
-import dev.poolshift.rollout.usecase.support.PlanDocument;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepResults.ConfigCreated;
 import dev.poolshift.rollout.usecase.steps.StepResults.Verification;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +65,10 @@ final class PromotionSteps {
       moves.suspendScaling(plan, owner, in.now());
     }
     moves.apply(rollout.finalUpdate(List.of()));
-    LOG.atInfo().addKeyValue("endpointConfigName", plan.finalConfigName())
-        .addKeyValue("pools", rollout.requestedPools().stream()
-            .map(p -> p.priority() + ":" + p.instanceType()).toList())
-        .log("promotion to the final config requested");
+    LOG.info("promotion to the final config requested",
+        entry("endpointConfigName", plan.finalConfigName()),
+        entry("pools", rollout.requestedPools().stream()
+            .map(p -> p.priority() + ":" + p.instanceType()).toList()));
     return new ConfigCreated(plan.finalConfigName());
   }
 
@@ -77,15 +77,11 @@ final class PromotionSteps {
     RolloutPlan rollout = plan.rollout();
     EndpointState s = ports.endpoints().describe(plan.endpointName());
     Verification v = verifyFinal(plan, rollout, s);
-    Map<String, Object> entry = history(in.now(), "promoted-fleet");
-    entry.put("live", v.live());
-    entry.put("reason", v.reason());
-    entry.put("poolMix", poolMix(v.poolMix()));
-    ports.store().appendHistory(plan.endpointName(), in.execution().name(), entry);
-    LOG.atInfo().addKeyValue("live", v.live()).addKeyValue("status", s.status())
-        .addKeyValue("endpointConfigName", s.endpointConfigName())
-        .addKeyValue("poolMix", poolMix(v.poolMix())).addKeyValue("reason", v.reason())
-        .log("promotion verified");
+    ports.store().appendHistory(plan.endpointName(), in.execution().name(),
+        new HistoryEntry.PromotedFleet(in.now(), v.live(), v.reason(), poolMix(v.poolMix())));
+    LOG.info("promotion verified", entry("live", v.live()), entry("status", s.status()),
+        entry("endpointConfigName", s.endpointConfigName()), entry("poolMix", poolMix(v.poolMix())),
+        entry("reason", v.reason()));
     return v;
   }
 

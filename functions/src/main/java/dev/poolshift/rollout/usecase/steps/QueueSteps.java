@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutPhase;
@@ -12,6 +13,7 @@ import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.StopRequest;
 import dev.poolshift.rollout.port.TaskCallbacks;
@@ -28,9 +30,7 @@ import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.support.TurnAround;
 import dev.poolshift.rollout.usecase.support.WaitOutputs.EndpointReleased;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +70,7 @@ final class QueueSteps {
     ActiveRollout holder = lock.flatMap(l -> store.rollout(ep).filter(r -> r.ownedBy(l.owner())))
         .orElse(null);
     if (holder == null) {
-      LOG.atInfo().log("nothing to supersede: the endpoint is free");
+      LOG.info("nothing to supersede: the endpoint is free");
       return new Superseded(null, null, "no rollout holds endpoint " + ep + " any more",
           List.of());
     }
@@ -80,9 +80,8 @@ final class QueueSteps {
           + " not superseded, and no rollout starts until someone has looked and released it");
     }
     if (!holder.phase().forward()) {
-      LOG.atInfo().addKeyValue("holder", holder.executionName())
-          .addKeyValue("holderPhase", holder.phase().wire())
-          .log("holder is not moving forward; nothing to supersede, waiting for it");
+      LOG.info("holder is not moving forward; nothing to supersede, waiting for it",
+          entry("holder", holder.executionName()), entry("holderPhase", holder.phase().wire()));
       return new Superseded(holder.executionName(), holder.phase().wire(),
           "already " + holder.phase().wire() + "; waiting for it to end", List.of());
     }
@@ -94,17 +93,12 @@ final class QueueSteps {
         now);
     store.requestStop(ep, holder.executionName(), stop);
     List<TokenKind> failed = TurnAround.failWaits(store, callbacks, holder, stop);
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("at", now.toString());
-    entry.put("kind", "superseded");
-    entry.put("by", exec.name());
-    entry.put("modelPackageArn", plan.modelPackageArn());
-    store.appendHistory(ep, holder.executionName(), entry);
+    store.appendHistory(ep, holder.executionName(),
+        new HistoryEntry.Superseded(now, exec.name(), plan.modelPackageArn()));
     List<String> waitsFailed = failed.stream().map(Enum::name).toList();
-    LOG.atInfo().addKeyValue("holder", holder.executionName())
-        .addKeyValue("holderPhase", holder.phase().wire())
-        .addKeyValue("waitsFailed", waitsFailed)
-        .log("superseding the running rollout: it returns to its baseline first");
+    LOG.info("superseding the running rollout: it returns to its baseline first",
+        entry("holder", holder.executionName()), entry("holderPhase", holder.phase().wire()),
+        entry("waitsFailed", waitsFailed));
     return new Superseded(holder.executionName(), holder.phase().wire(),
         "asked to return to its baseline", waitsFailed);
   }
@@ -128,12 +122,12 @@ final class QueueSteps {
       CallbackResult result = callbacks.succeed(token,
           new EndpointReleased(ep, c == null ? null : c.holder()));
       store.deregisterWaiter(ep, exec.name());
-      LOG.atInfo().addKeyValue("callback", result.name())
-          .log("endpoint already free; wait for it completed at once");
+      LOG.info("endpoint already free; wait for it completed at once",
+          entry("callback", result.name()));
     } else {
-      LOG.atInfo().addKeyValue("holder", lock.get().owner())
-          .addKeyValue("queueWaitSeconds", c == null ? null : c.waitSeconds())
-          .log("waiting for the rollout holding the endpoint to end");
+      LOG.info("waiting for the rollout holding the endpoint to end",
+          entry("holder", lock.get().owner()),
+          entry("queueWaitSeconds", c == null ? null : c.waitSeconds()));
     }
     return Done.INSTANCE;
   }
@@ -143,7 +137,7 @@ final class QueueSteps {
     PlanDocument plan = in.plan();
     ExecutionRef exec = in.execution();
     boolean removed = store.deregisterWaiter(plan.endpointName(), exec.name());
-    LOG.atInfo().addKeyValue("waiterRemoved", removed).log("stopped waiting for the endpoint");
+    LOG.info("stopped waiting for the endpoint", entry("waiterRemoved", removed));
     return Done.INSTANCE;
   }
 
@@ -163,8 +157,8 @@ final class QueueSteps {
     if (request.dryRun()) {
       PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn.toString(),
           request.trigger(), request.reason());
-      LOG.atInfo().addKeyValue("holder", lock.owner()).addKeyValue("holderPhase", phase)
-          .log("dry run while another rollout holds the endpoint");
+      LOG.info("dry run while another rollout holds the endpoint", entry("holder", lock.owner()),
+          entry("holderPhase", phase));
       return plan.withRisks(List.of(holding + ": a deploy now would "
           + switch (policy) {
             case REJECT -> "be rejected (concurrencyPolicy reject)";
@@ -179,9 +173,8 @@ final class QueueSteps {
           + " verified, so no rollout starts until someone has looked and released the lock"
           + " (see that rollout's notification)");
     }
-    LOG.atInfo().addKeyValue("holder", lock.owner()).addKeyValue("holderPhase", phase)
-        .addKeyValue("concurrencyPolicy", policy.wire())
-        .log("endpoint locked by another rollout");
+    LOG.info("endpoint locked by another rollout", entry("holder", lock.owner()),
+        entry("holderPhase", phase), entry("concurrencyPolicy", policy.wire()));
     if (policy == ConcurrencyPolicy.REJECT) {
       throw new EndpointLockedException(ep, lock.owner(), "endpoint " + ep + " locked by"
           + " execution " + lock.owner() + " (concurrencyPolicy reject: nothing was changed;"

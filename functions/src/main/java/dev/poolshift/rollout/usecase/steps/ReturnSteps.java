@@ -3,6 +3,7 @@ package dev.poolshift.rollout.usecase.steps;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.poolMix;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.startedAt;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.EndpointBusyException;
@@ -22,16 +23,17 @@ import dev.poolshift.rollout.plan.WaitBounds;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.EndpointLock;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.LedgerRecord;
 import dev.poolshift.rollout.port.RolloutStore;
+import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepResults.Done;
+import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
 import dev.poolshift.rollout.usecase.support.EndpointOwnership;
 import dev.poolshift.rollout.usecase.support.ExecutionRef;
 import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.support.ScalingHold;
-import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
-import dev.poolshift.rollout.usecase.steps.StepResults.Done;
-import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -137,9 +139,8 @@ final class ReturnSteps {
     PlanDocument plan = PlanDocument.bare(ExecutionRequest.ROLLBACK, exec.name(), ep, null,
         request.trigger(), request.reason()).restoring(restore, leaving,
         WaitBounds.fleetSeconds(targetConfig), risks);
-    LOG.atInfo().addKeyValue("from", current).addKeyValue("to", target)
-        .addKeyValue("undoes", release.executionName())
-        .log("rollback to the previous release planned");
+    LOG.info("rollback to the previous release planned", entry("from", current), entry("to", target),
+        entry("undoes", release.executionName()));
     return plan;
   }
 
@@ -148,7 +149,7 @@ final class ReturnSteps {
    * the reconciler restores should the execution stop part-way. No canary, no models, no alarms.
    */
   static ActiveRollout activeRollout(PlanDocument plan, ExecutionRef exec, Instant startedAt,
-      Map<String, Object> locked) {
+      HistoryEntry locked) {
     return new ActiveRollout(plan.endpointName(), exec.name(), exec.id(),
         plan.restore().modelPackageArn(), plan.restore().endpointConfigName(),
         plan.baseline().variantName(), plan.baseline().weight(), null, null, null, List.of(),
@@ -178,14 +179,10 @@ final class ReturnSteps {
           .ifPresent(entry -> store.appendHistory(ep, exec.name(), entry));
       endpoints.update(new EndpointUpdate(ep, target, true, List.of(), List.of()));
     }
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("at", now.toString());
-    entry.put("kind", "restore");
-    entry.put("from", s.endpointConfigName());
-    entry.put("to", target);
-    store.appendHistory(ep, exec.name(), entry);
-    LOG.atInfo().addKeyValue("endpointConfigName", target).addKeyValue("alreadyThere", already)
-        .log("endpoint update back to the previous release requested");
+    store.appendHistory(ep, exec.name(),
+        new HistoryEntry.Restore(now, s.endpointConfigName(), target));
+    LOG.info("endpoint update back to the previous release requested",
+        entry("endpointConfigName", target), entry("alreadyThere", already));
     return Done.INSTANCE;
   }
 
@@ -208,22 +205,16 @@ final class ReturnSteps {
             + ", not the previous release " + target + " (FailureReason: "
             + (s.failureReason() == null || s.failureReason().isBlank() ? "(none given)"
                 : s.failureReason()) + ")";
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("at", now.toString());
-    entry.put("kind", "verified");
-    entry.put("live", live);
-    entry.put("reason", reason);
-    Map<String, Object> poolMix = new LinkedHashMap<>();
+    Map<String, Map<String, Integer>> poolMix = new LinkedHashMap<>();
     for (VariantState v : s.productionVariants()) {
-      Map<String, Object> pools = new LinkedHashMap<>();
+      Map<String, Integer> pools = new LinkedHashMap<>();
       v.instancePools().forEach(p -> pools.put(p.instanceType(), p.currentInstanceCount()));
       poolMix.put(v.variantName(), pools);
     }
-    entry.put("poolMix", poolMix);
-    store.appendHistory(ep, exec.name(), entry);
-    LOG.atInfo().addKeyValue("live", live).addKeyValue("status", s.status())
-        .addKeyValue("endpointConfigName", s.endpointConfigName()).addKeyValue("reason", reason)
-        .log("return to the previous release verified");
+    store.appendHistory(ep, exec.name(), new HistoryEntry.Verified(now, live, reason, poolMix));
+    LOG.info("return to the previous release verified", entry("live", live),
+        entry("status", s.status()), entry("endpointConfigName", s.endpointConfigName()),
+        entry("reason", reason));
     return new ReturnCheck(live, needsAPerson,
         live ? null : DeploymentFailedException.class.getName(), reason);
   }

@@ -3,16 +3,17 @@ package dev.poolshift.rollout.usecase.steps;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.near;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.weightMap;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.VariantState;
-import dev.poolshift.rollout.usecase.support.PlanDocument;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +39,15 @@ final class RollbackSteps {
     EndpointState s = ports.endpoints().describe(ep);
     StepGuard.requireWritable(s, ep);
     if (plan.canaryConfigName().equals(s.endpointConfigName())) {
-      ports.traffic().setWeights(ep, plan.rollout().baselineWeights());
-      LOG.atInfo().addKeyValue("weights", weightMap(plan.rollout().baselineWeights()))
-          .addKeyValue("failure", in.failure() == null ? null : in.failure().error())
-          .log("baseline weights restored");
+      ports.traffic().setWeights(s, plan.rollout().baselineWeights());
+      LOG.info("baseline weights restored",
+          entry("weights", weightMap(plan.rollout().baselineWeights())),
+          entry("failure", in.failure() == null ? null : in.failure().error()));
     } else {
-      LOG.atInfo().addKeyValue("endpointConfigName", s.endpointConfigName())
-          .addKeyValue("pendingConfigName", s.pendingConfigName())
-          .addKeyValue("failure", in.failure() == null ? null : in.failure().error())
-          .log("canary config not active; no weights to restore");
+      LOG.info("canary config not active; no weights to restore",
+          entry("endpointConfigName", s.endpointConfigName()),
+          entry("pendingConfigName", s.pendingConfigName()),
+          entry("failure", in.failure() == null ? null : in.failure().error()));
     }
     return Done.INSTANCE;
   }
@@ -59,8 +60,8 @@ final class RollbackSteps {
     ports.store().setPhase(ep, owner, RolloutPhase.BASELINE_FLEET, null);
     StepGuard.requireWritable(ports.endpoints().describe(ep), ep);
     ports.endpoints().update(plan.rollout().restoreBaselineUpdate());
-    LOG.atInfo().addKeyValue("endpointConfigName", plan.baseline().endpointConfigName())
-        .log("endpoint update back to the baseline config requested");
+    LOG.info("endpoint update back to the baseline config requested",
+        entry("endpointConfigName", plan.baseline().endpointConfigName()));
     return Done.INSTANCE;
   }
 
@@ -82,9 +83,8 @@ final class RollbackSteps {
     boolean live = problem == null;
     String reason = live ? "endpoint " + plan.endpointName() + " serves all traffic from its"
         + " baseline config " + baseline : problem;
-    LOG.atInfo().addKeyValue("live", live).addKeyValue("status", s.status())
-        .addKeyValue("endpointConfigName", s.endpointConfigName()).addKeyValue("reason", reason)
-        .log("baseline verified");
+    LOG.info("baseline verified", entry("live", live), entry("status", s.status()),
+        entry("endpointConfigName", s.endpointConfigName()), entry("reason", reason));
     return new ReturnCheck(live, EndpointState.NEEDS_A_PERSON.contains(s.status()),
         live ? null : DeploymentFailedException.class.getName(), reason);
   }

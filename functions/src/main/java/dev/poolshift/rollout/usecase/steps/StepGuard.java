@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import static dev.poolshift.rollout.usecase.steps.StepSupport.reason;
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.EndpointLockedException;
@@ -46,9 +47,8 @@ final class StepGuard {
     }
     if (active.stop() != null) {
       beforeThrowing.run();
-      LOG.atInfo().addKeyValue("stopError", active.stop().error())
-          .addKeyValue("stopCause", active.stop().cause())
-          .log("rollout asked to turn around; stopping the forward step");
+      LOG.info("rollout asked to turn around; stopping the forward step",
+          entry("stopError", active.stop().error()), entry("stopCause", active.stop().cause()));
       throw TurnAround.exception(active.stop());
     }
   }
@@ -71,8 +71,8 @@ final class StepGuard {
     try {
       return endpoints.describe(ep);
     } catch (RolloutException e) {
-      LOG.atWarn().addKeyValue("error", e.getClass().getName())
-          .log("DescribeEndpoint failed; the message says traffic is unknown");
+      LOG.warn("DescribeEndpoint failed; the message says traffic is unknown",
+          entry("error", e.getClass().getName()));
       return null;
     }
   }

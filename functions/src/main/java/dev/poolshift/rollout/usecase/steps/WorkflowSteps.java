@@ -1,12 +1,6 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import dev.poolshift.rollout.endpoint.Observation;
-import dev.poolshift.rollout.usecase.support.OperatorDecision;
-import dev.poolshift.rollout.usecase.support.PlanDocument;
-import dev.poolshift.rollout.usecase.support.Release;
-import dev.poolshift.rollout.usecase.support.ScalingHold;
-import dev.poolshift.rollout.usecase.support.WaitOutputs.BakeCut;
-import dev.poolshift.rollout.usecase.support.WaitOutputs.EndpointReleased;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AtStep;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AwaitingEndpoint;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Baking;
@@ -31,6 +25,12 @@ import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
 import dev.poolshift.rollout.usecase.steps.StepResults.Superseded;
 import dev.poolshift.rollout.usecase.steps.StepResults.Verification;
 import dev.poolshift.rollout.usecase.steps.StepResults.WeightsSet;
+import dev.poolshift.rollout.usecase.support.OperatorDecision;
+import dev.poolshift.rollout.usecase.support.PlanDocument;
+import dev.poolshift.rollout.usecase.support.Release;
+import dev.poolshift.rollout.usecase.support.ScalingHold;
+import dev.poolshift.rollout.usecase.support.WaitOutputs.BakeCut;
+import dev.poolshift.rollout.usecase.support.WaitOutputs.EndpointReleased;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.poolshift.rollout.usecase.support;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.endpoint.ManagedTag;
 import dev.poolshift.rollout.port.Endpoints;
@@ -31,10 +33,9 @@ public final class EndpointOwnership {
       return List.of();
     }
     String why = ManagedTag.notManaged(endpointName, tags);
-    LOG.atInfo().addKeyValue("endpointName", endpointName).addKeyValue("tag", ManagedTag.KEY)
-        .addKeyValue("tagValue", tags.get(ManagedTag.KEY)).addKeyValue("dryRun", dryRun)
-        .log(dryRun ? "dry run: endpoint not managed by Poolshift"
-            : "rollout refused: endpoint not managed by Poolshift");
+    LOG.info(dryRun ? "dry run: endpoint not managed by Poolshift" : "rollout refused: endpoint not managed by Poolshift",
+        entry("endpointName", endpointName), entry("tag", ManagedTag.KEY),
+        entry("tagValue", tags.get(ManagedTag.KEY)), entry("dryRun", dryRun));
     if (dryRun) {
       return List.of(why + "; a rollout now would be rejected before any change");
     }

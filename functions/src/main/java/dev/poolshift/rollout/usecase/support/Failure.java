@@ -3,6 +3,7 @@ package dev.poolshift.rollout.usecase.support;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.poolshift.rollout.CanaryAlarmException;
 import java.io.IOException;
 
 /**

@@ -3,6 +3,7 @@ package dev.poolshift.rollout.usecase.support;
 import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.port.ActiveRollout;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.LedgerRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,7 @@ public final class LedgerEntries {
    * @param observation the workflow's last DescribeEndpoint observation, or null
    */
   public static LedgerRecord fromPlan(PlanDocument plan, ExecutionRef exec, Outcome outcome,
-      Failure failure, Observation observation, List<Map<String, Object>> history,
+      Failure failure, Observation observation, List<HistoryEntry> history,
       Instant now) {
     Instant started = startedAt(exec, now);
     Map<String, Object> details = new LinkedHashMap<>();
@@ -76,8 +77,8 @@ public final class LedgerEntries {
     }
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("startedAt", started.toString());
-    history.stream().filter(h -> "locked".equals(h.get("kind"))).findFirst()
-        .ifPresent(h -> timings.put("lockedAt", h.get("at")));
+    history.stream().filter(HistoryEntry.Locked.class::isInstance).findFirst()
+        .ifPresent(h -> timings.put("lockedAt", h.at().toString()));
     timings.put("endedAt", now.toString());
     details.put("timings", timings);
     details.put("durationSeconds", Duration.between(started, now).toSeconds());

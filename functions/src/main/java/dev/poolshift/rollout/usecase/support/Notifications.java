@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.usecase.support;
 
+import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.endpoint.VariantState;

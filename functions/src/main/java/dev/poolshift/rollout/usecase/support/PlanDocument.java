@@ -1,9 +1,11 @@
 package dev.poolshift.rollout.usecase.support;
 
+import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.Trigger;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.PlanReview;
 import dev.poolshift.rollout.plan.RolloutPlan;
+import java.util.ArrayList;
 import java.util.List;
 
 /**

@@ -1,16 +1,20 @@
 package dev.poolshift.rollout.usecase.support;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.EndpointNotFoundException;
-import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.RolloutException;
+import dev.poolshift.rollout.ScalingNotRestoredException;
+import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.port.Alarms;
+import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.RolloutStore;
-import dev.poolshift.rollout.port.TokenKind;
-import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.TaskCallbacks;
+import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.Waiter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -78,8 +82,8 @@ public final class Release {
    */
   public List<String> releaseGone(Target t) {
     store.lockOf(t.endpointName()).filter(l -> l.owner().equals(t.owner()) && l.scaling() != null)
-        .ifPresent(l -> LOG.atWarn().addKeyValue("scaling", ScalingHold.commands(l.scaling()))
-            .log("endpoint is gone; its kept auto scaling setup is dropped"));
+        .ifPresent(l -> LOG.warn("endpoint is gone; its kept auto scaling setup is dropped",
+            entry("scaling", ScalingHold.commands(l.scaling()))));
     return releaseHeld(t);
   }
 
@@ -95,10 +99,8 @@ public final class Release {
     List<String> deleted = cleanUp(t);
     store.deleteRollout(t.endpointName(), t.owner());
     boolean released = store.unlock(t.endpointName(), t.owner());
-    LOG.atInfo().addKeyValue("lockReleased", released)
-        .addKeyValue("alarmsDeleted", t.managedAlarmNames())
-        .addKeyValue("resourcesDeleted", deleted)
-        .log("rollout released the endpoint");
+    LOG.info("rollout released the endpoint", entry("lockReleased", released),
+        entry("alarmsDeleted", t.managedAlarmNames()), entry("resourcesDeleted", deleted));
     wakeWaiters(t.endpointName(), t.owner());
     return deleted;
   }
@@ -117,8 +119,8 @@ public final class Release {
       output.put("releasedBy", releasedBy);
       CallbackResult result = callbacks.succeed(w.token(), output);
       store.deregisterWaiter(endpointName, w.owner());
-      LOG.atInfo().addKeyValue("waiter", w.owner()).addKeyValue("purpose", w.purpose())
-          .addKeyValue("callback", result.name()).log("woke an execution waiting on the endpoint");
+      LOG.info("woke an execution waiting on the endpoint", entry("waiter", w.owner()),
+          entry("purpose", w.purpose()), entry("callback", result.name()));
     }
   }
 
@@ -137,8 +139,8 @@ public final class Release {
       return deleted;
     }
     if (now.inProgress()) {
-      LOG.atInfo().addKeyValue("endpointStatus", now.status())
-          .log("endpoint is mid-update; rollout configs and models kept");
+      LOG.info("endpoint is mid-update; rollout configs and models kept",
+          entry("endpointStatus", now.status()));
       return deleted;
     }
     List<String> referenced = new ArrayList<>();
@@ -161,9 +163,9 @@ public final class Release {
         }
       }
     } catch (RolloutException e) {
-      LOG.atWarn().addKeyValue("error", e.getClass().getName())
-          .addKeyValue("cause", e.getMessage()).addKeyValue("deletedSoFar", deleted)
-          .log("cleanup of rollout resources incomplete; leftovers are tagged poolshift:deployment");
+      LOG.warn("cleanup of rollout resources incomplete; leftovers are tagged poolshift:deployment",
+          entry("error", e.getClass().getName()), entry("cause", e.getMessage()),
+          entry("deletedSoFar", deleted));
     }
     return deleted;
   }

@@ -1,19 +1,22 @@
 package dev.poolshift.rollout.usecase.support;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.ScalingNotRestoredException;
 import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.LedgerRecord;
 import dev.poolshift.rollout.port.Notification;
 import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.RolloutStore;
-import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
 import dev.poolshift.rollout.port.ScalingTargets.ScheduledActionSetup;
+import dev.poolshift.rollout.port.ScalingTargets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +63,7 @@ public final class ScalingHold {
    * @return the history entry to record (the setup, for the ledger), empty when the variant is
    *     not autoscaled
    */
-  public Optional<Map<String, Object>> suspend(String endpointName, String owner, String variantName,
+  public Optional<HistoryEntry> suspend(String endpointName, String owner, String variantName,
       Instant now) {
     EndpointLock lock = ownLock(endpointName, owner);
     ScalingSetup kept = lock.scaling();
@@ -77,10 +80,10 @@ public final class ScalingHold {
       }
     }
     scaling.remove(kept);
-    LOG.atInfo().addKeyValue("resourceId", kept.resourceId())
-        .addKeyValue("minCapacity", kept.minCapacity()).addKeyValue("maxCapacity", kept.maxCapacity())
-        .addKeyValue("policies", kept.policyNames()).addKeyValue("firstTime", first)
-        .log("variant taken out of auto scaling for the rollout; setup kept on the lock");
+    LOG.info("variant taken out of auto scaling for the rollout; setup kept on the lock",
+        entry("resourceId", kept.resourceId()), entry("minCapacity", kept.minCapacity()),
+        entry("maxCapacity", kept.maxCapacity()), entry("policies", kept.policyNames()),
+        entry("firstTime", first));
     return first ? Optional.of(historyEntry(kept, now)) : Optional.empty();
   }
 
@@ -112,19 +115,17 @@ public final class ScalingHold {
     } catch (TransientServiceException e) {
       throw e;
     } catch (RolloutException e) {
-      LOG.atError().addKeyValue("resourceId", kept.resourceId())
-          .addKeyValue("error", e.getClass().getName()).addKeyValue("cause", e.getMessage())
-          .log("auto scaling could not be put back");
+      LOG.error("auto scaling could not be put back", entry("resourceId", kept.resourceId()),
+          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
       throw new ScalingNotRestoredException("the auto scaling of variant " + kept.variantName()
           + " on endpoint " + endpointName + " was taken out for the rollout and could not be"
           + " put back (" + e.getMessage() + "); the endpoint serves but does not scale."
           + " Re-apply it by hand: " + commands(kept), e);
     }
-    LOG.atInfo().addKeyValue("resourceId", kept.resourceId())
-        .addKeyValue("minCapacity", kept.minCapacity()).addKeyValue("maxCapacity", kept.maxCapacity())
-        .addKeyValue("policies", kept.policyNames())
-        .addKeyValue("scheduledActions", applied.scheduledActionNames())
-        .log("auto scaling put back as it was before the rollout");
+    LOG.info("auto scaling put back as it was before the rollout",
+        entry("resourceId", kept.resourceId()), entry("minCapacity", kept.minCapacity()),
+        entry("maxCapacity", kept.maxCapacity()), entry("policies", kept.policyNames()),
+        entry("scheduledActions", applied.scheduledActionNames()));
     if (!passed.isEmpty()) {
       notePassed(endpointName, owner, kept, passed, now);
     }
@@ -148,10 +149,10 @@ public final class ScalingHold {
       entry.put("schedule", a.schedule());
       entry.put("settings", JsonText.write(a.settings()));
       skipped.add(entry);
-      LOG.atWarn().addKeyValue("resourceId", kept.resourceId())
-          .addKeyValue("scheduledAction", a.name()).addKeyValue("schedule", a.schedule())
-          .addKeyValue("timezone", a.settings().get("Timezone")).addKeyValue("now", now)
-          .log("one-time scheduled action not re-created: its time passed during the rollout");
+      LOG.warn("one-time scheduled action not re-created: its time passed during the rollout",
+          entry("resourceId", kept.resourceId()), entry("scheduledAction", a.name()),
+          entry("schedule", a.schedule()), entry("timezone", a.settings().get("Timezone")),
+          entry("now", now));
     }
     // The outcome was recorded before the release (record, then unlock): note it on that record.
     ledger.latest(endpointName, 10).stream().filter(r -> owner.equals(r.executionName()))
@@ -232,33 +233,12 @@ public final class ScalingHold {
             + endpointName + " is not locked by " + owner + "; its auto scaling was left as it is"));
   }
 
-  private static Map<String, Object> historyEntry(ScalingSetup s, Instant now) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("at", now.toString());
-    entry.put("kind", "autoscaling-suspended");
-    entry.put("resourceId", s.resourceId());
-    entry.put("minCapacity", s.minCapacity());
-    entry.put("maxCapacity", s.maxCapacity());
-    if (!s.suspendedState().isEmpty()) {
-      entry.put("suspendedState", s.suspendedState());
-    }
-    List<Map<String, Object>> policies = new ArrayList<>();
-    for (ScalingPolicySetup p : s.policies()) {
-      Map<String, Object> policy = new LinkedHashMap<>();
-      policy.put("policyName", p.policyName());
-      policy.put("policyType", p.policyType());
-      policy.put("settings", JsonText.write(p.settings()));
-      policies.add(policy);
-    }
-    entry.put("policies", policies);
-    List<Map<String, Object>> actions = new ArrayList<>();
-    for (ScheduledActionSetup a : s.scheduledActions()) {
-      Map<String, Object> action = new LinkedHashMap<>();
-      action.put("scheduledActionName", a.name());
-      action.put("settings", JsonText.write(a.settings()));
-      actions.add(action);
-    }
-    entry.put("scheduledActions", actions);
-    return entry;
+  private static HistoryEntry historyEntry(ScalingSetup s, Instant now) {
+    return new HistoryEntry.AutoscalingSuspended(now, s.resourceId(), s.minCapacity(),
+        s.maxCapacity(), s.suspendedState().isEmpty() ? null : s.suspendedState(),
+        s.policies().stream().map(p -> new HistoryEntry.KeptPolicy(p.policyName(),
+            p.policyType(), JsonText.write(p.settings()))).toList(),
+        s.scheduledActions().stream().map(a -> new HistoryEntry.KeptAction(a.name(),
+            JsonText.write(a.settings()))).toList());
   }
 }

@@ -1,5 +1,7 @@
 package dev.poolshift.rollout.usecase.support;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.OperatorAbortException;
@@ -42,16 +44,14 @@ public final class TurnAround {
       }
       TokenRegistration r = parked.get();
       if (kind == TokenKind.WAIT && (r.phase() == null || !r.phase().forward())) {
-        LOG.atInfo().addKeyValue("waitPhase", r.phase() == null ? null : r.phase().wire())
-            .log("rollback-phase wait left alone");
+        LOG.info("rollback-phase wait left alone",
+            entry("waitPhase", r.phase() == null ? null : r.phase().wire()));
         continue;
       }
       CallbackResult result = callbacks.fail(r.token(), stop.error(), stop.cause());
       store.deregister(rollout.endpointName(), kind, r.token());
-      LOG.atInfo().addKeyValue("wait", kind.name()).addKeyValue("callback", result.name())
-          .addKeyValue("error", stop.error())
-          .log(result.delivered() ? "failed the parked wait so the workflow rolls back"
-              : "parked wait had already ended; benign");
+      LOG.info(result.delivered() ? "failed the parked wait so the workflow rolls back" : "parked wait had already ended; benign",
+          entry("wait", kind.name()), entry("callback", result.name()), entry("error", stop.error()));
       failed.add(kind);
     }
     return failed;

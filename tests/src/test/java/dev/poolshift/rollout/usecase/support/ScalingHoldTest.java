@@ -55,11 +55,12 @@ class ScalingHoldTest {
 
   @Test
   void theSetupIsKeptOnTheLockAndTheVariantTakenOut() {
-    Optional<Map<String, Object>> entry = hold.suspend("ep", "run-1", "AllTraffic", NOW);
+    Optional<dev.poolshift.rollout.port.HistoryEntry> entry = hold.suspend("ep", "run-1", "AllTraffic", NOW);
 
     assertThat(store.lockOf("ep").orElseThrow().scaling()).isEqualTo(SETUP);
     assertThat(registry.targets).isEmpty();
-    assertThat(entry).hasValueSatisfying(e -> assertThat(e).containsEntry("kind", "autoscaling-suspended")
+    assertThat(entry).hasValueSatisfying(e -> assertThat(dev.poolshift.rollout.usecase.RolloutWorld.json(e))
+        .containsEntry("kind", "autoscaling-suspended")
         .containsEntry("minCapacity", 2).containsEntry("maxCapacity", 6));
   }
 
@@ -67,7 +68,7 @@ class ScalingHoldTest {
   void aRetriedSuspendRemovesAgainButNeverReplacesWhatWasKept() {
     hold.suspend("ep", "run-1", "AllTraffic", NOW);
 
-    Optional<Map<String, Object>> again = hold.suspend("ep", "run-1", "AllTraffic", NOW);
+    Optional<dev.poolshift.rollout.port.HistoryEntry> again = hold.suspend("ep", "run-1", "AllTraffic", NOW);
 
     assertThat(again).as("recorded once").isEmpty();
     assertThat(registry.removals).isEqualTo(2);
@@ -148,12 +149,12 @@ class ScalingHoldTest {
     ScalingSetup withActions = SETUP.withScheduledActions(List.of(DAILY));
     registry.targets.put("ep/AllTraffic", withActions);
 
-    Optional<Map<String, Object>> entry = hold.suspend("ep", "run-1", "AllTraffic", NOW);
+    Optional<dev.poolshift.rollout.port.HistoryEntry> entry = hold.suspend("ep", "run-1", "AllTraffic", NOW);
     hold.restore("ep", "run-1", NOW.plusSeconds(3600));
 
     assertThat(store.lockOf("ep").orElseThrow().scaling().scheduledActions()).containsExactly(DAILY);
     assertThat(registry.targets).containsExactly(Map.entry("ep/AllTraffic", withActions));
-    assertThat(entry).hasValueSatisfying(e -> assertThat(e.get("scheduledActions").toString())
+    assertThat(entry).hasValueSatisfying(e -> assertThat(dev.poolshift.rollout.usecase.RolloutWorld.json(e).get("scheduledActions").toString())
         .contains("morning-peak").contains("cron(0 8 * * ? *)"));
     assertThat(notifier.sent).as("nothing left out, nothing to tell").isEmpty();
   }
