@@ -190,8 +190,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
       case "PutScheduledAction" -> putScheduledAction(request);
       case "DescribeScheduledActions" -> describeScheduledActions(request);
       case "DeleteScheduledAction" -> deleteScheduledAction(request);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "operation " + operation + " is not supported by the local Application Auto Scaling");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 

@@ -47,8 +47,7 @@ public final class EventsService extends JsonProtocolService {
       case "DisableRule" -> setEnabled(request, false);
       case "DescribeRule" -> describeRule(request);
       case "ListRules" -> listRules(request);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "Operation " + operation + " is not supported by the local EventBridge");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 

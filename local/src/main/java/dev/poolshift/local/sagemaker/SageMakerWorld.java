@@ -176,8 +176,7 @@ public final class SageMakerWorld {
       case "AddTags" -> addTags(req);
       case "ListTags" -> listTags(req);
       case "DeleteTags" -> deleteTags(req);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "Operation " + operation + " is not supported by the Poolshift local SageMaker.");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 

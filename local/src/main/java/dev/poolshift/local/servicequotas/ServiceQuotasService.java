@@ -96,8 +96,7 @@ public final class ServiceQuotasService extends JsonProtocolService {
     return switch (operation) {
       case "ListServiceQuotas" -> list(request);
       case "GetServiceQuota" -> get(request);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "operation " + operation + " is not supported by the local Service Quotas");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 

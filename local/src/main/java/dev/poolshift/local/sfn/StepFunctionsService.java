@@ -66,8 +66,7 @@ public final class StepFunctionsService extends JsonProtocolService {
       case "ListExecutions" -> listExecutions(request);
       case "DescribeStateMachine" -> describeStateMachine(request);
       case "ListStateMachines" -> listStateMachines(request);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "The local Step Functions does not implement " + operation);
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 

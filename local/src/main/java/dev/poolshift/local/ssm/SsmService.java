@@ -66,7 +66,7 @@ public final class SsmService extends JsonProtocolService {
       case "GetParameters" -> getParameters(request);
       case "GetParametersByPath" -> getParametersByPath(request);
       case "DeleteParameter" -> deleteParameter(request);
-      default -> throw AwsServiceException.client("InvalidAction", "operation " + operation + " is not supported by the local SSM");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 
