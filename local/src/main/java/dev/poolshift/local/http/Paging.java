@@ -65,6 +65,19 @@ public final class Paging {
     return String.format("%019d", Long.MAX_VALUE - number);
   }
 
+  /**
+   * A key that sorts in the reverse order of {@code key}: each character inverted, then a
+   * terminator that sorts after every inverted one, so a longer key with the same start comes
+   * first ("abc" before "ab"), as reversing the order requires.
+   */
+  public static String descending(String key) {
+    StringBuilder b = new StringBuilder(key.length() + 1);
+    for (char c : key.toCharArray()) {
+      b.append((char) (0xFFFE - c));
+    }
+    return b.append('\uFFFF').toString();
+  }
+
   /** A key that sorts ascending by a non-negative {@code number}. */
   public static String ascending(long number) {
     return String.format("%019d", number);

@@ -121,10 +121,8 @@ final class EndpointConfigs {
     List<Config> all = new ArrayList<>(configs.values());
     all = Listing.filterName(all, req, c -> c.name);
     all = Listing.filterTime(all, req, "CreationTime", c -> c.created);
-    all = Listing.sort(all, req, Map.of("Name", Comparator.comparing((Config c) -> c.name),
-        "CreationTime", Comparator.comparing((Config c) -> c.created)), "CreationTime", "Descending",
-        Comparator.comparingLong(c -> c.seq));
-    Listing.Page<Config> page = Listing.page(all, req);
+    Listing.Page<Config> page = Listing.page(Listing.sort(all, req, Map.of("Name", (Config c) -> c.name,
+        "CreationTime", (Config c) -> Listing.time(c.created)), "CreationTime", "Descending", c -> c.seq), req);
     ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("EndpointConfigs");
     page.items().forEach(c -> list.addObject().put("EndpointConfigName", c.name).put("EndpointConfigArn", c.arn)
