@@ -94,7 +94,9 @@ public final class AwsJson {
   static Map<String, String> errorHeaders(String requestId, AwsServiceException e, QueryCompatibleErrors compatible) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("x-amzn-RequestId", requestId);
-    headers.put("x-amzn-ErrorType", e.code());
+    // The error's shape, as __type names it (clients read this header before the body).
+    String type = errorType(e, compatible);
+    headers.put("x-amzn-ErrorType", type.substring(type.indexOf('#') + 1));
     if (compatible != null) {
       headers.put("x-amzn-query-error", e.code() + ";" + (e.status() >= 500 ? "Receiver" : "Sender"));
     }
