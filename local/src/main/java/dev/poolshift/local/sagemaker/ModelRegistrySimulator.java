@@ -7,7 +7,6 @@ import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
