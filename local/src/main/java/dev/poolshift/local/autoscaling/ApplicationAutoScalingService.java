@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
+import dev.poolshift.local.http.Paging;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.util.ArrayList;
@@ -54,6 +55,8 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
   private final Map<String, ObjectNode> policies = new LinkedHashMap<>();
   /** By {@code <target key>|<action name>}, in creation order (the order describe lists them). */
   private final Map<String, ObjectNode> scheduledActions = new LinkedHashMap<>();
+  private final Map<String, Map<String, Long>> sequences = new java.util.HashMap<>();
+  private long nextSequence;
   /**
    * Registered SageMaker variant resource ids, readable without this service's lock: SageMaker
    * asks while it holds its own lock, and this service calls SageMaker while holding this one.
@@ -190,8 +193,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
       case "PutScheduledAction" -> putScheduledAction(request);
       case "DescribeScheduledActions" -> describeScheduledActions(request);
       case "DeleteScheduledAction" -> deleteScheduledAction(request);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "operation " + operation + " is not supported by the local Application Auto Scaling");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 
@@ -241,14 +243,9 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     String ns = namespace(r);
     Set<String> ids = strings(r.path("ResourceIds"));
     String dimension = r.path("ScalableDimension").asText(null);
-    ObjectNode out = LocalJson.object();
-    ArrayNode list = out.putArray("ScalableTargets");
-    targets.values().stream()
-        .filter(t -> t.get("ServiceNamespace").asText().equals(ns))
-        .filter(t -> ids.isEmpty() || ids.contains(t.get("ResourceId").asText()))
-        .filter(t -> dimension == null || t.get("ScalableDimension").asText().equals(dimension))
-        .forEach(t -> list.add(t.deepCopy()));
-    return out;
+    return page(r, "ScalableTargets", targets, 50, t -> t.get("ServiceNamespace").asText().equals(ns)
+        && (ids.isEmpty() || ids.contains(t.get("ResourceId").asText()))
+        && (dimension == null || t.get("ScalableDimension").asText().equals(dimension)));
   }
 
   private JsonNode deregister(ObjectNode r) {
@@ -304,15 +301,10 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     String resource = r.path("ResourceId").asText(null);
     String dimension = r.path("ScalableDimension").asText(null);
     Set<String> names = strings(r.path("PolicyNames"));
-    ObjectNode out = LocalJson.object();
-    ArrayNode list = out.putArray("ScalingPolicies");
-    policies.values().stream()
-        .filter(p -> p.get("ServiceNamespace").asText().equals(ns))
-        .filter(p -> resource == null || p.get("ResourceId").asText().equals(resource))
-        .filter(p -> dimension == null || p.get("ScalableDimension").asText().equals(dimension))
-        .filter(p -> names.isEmpty() || names.contains(p.get("PolicyName").asText()))
-        .forEach(p -> list.add(p.deepCopy()));
-    return out;
+    return page(r, "ScalingPolicies", policies, 10, p -> p.get("ServiceNamespace").asText().equals(ns)
+        && (resource == null || p.get("ResourceId").asText().equals(resource))
+        && (dimension == null || p.get("ScalableDimension").asText().equals(dimension))
+        && (names.isEmpty() || names.contains(p.get("PolicyName").asText())));
   }
 
   private JsonNode deletePolicy(ObjectNode r) {
@@ -423,36 +415,37 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
       throw validation("If you specify a scalable dimension, you must also specify a resource ID");
     }
     Set<String> names = strings(r.path("ScheduledActionNames"));
-    int max = r.hasNonNull("MaxResults") ? r.get("MaxResults").asInt() : 50;
-    if (max < 1 || max > 50) {
-      throw validation("1 validation error detected: Value '" + max + "' at 'maxResults' failed to satisfy"
-          + " constraint: Member must have value between 1 and 50");
-    }
-    List<ObjectNode> matching = scheduledActions.values().stream()
-        .filter(a -> a.get("ServiceNamespace").asText().equals(ns))
-        .filter(a -> resource == null || a.get("ResourceId").asText().equals(resource))
-        .filter(a -> dimension == null || a.get("ScalableDimension").asText().equals(dimension))
-        .filter(a -> names.isEmpty() || names.contains(a.get("ScheduledActionName").asText()))
+    return page(r, "ScheduledActions", scheduledActions, 50, a -> a.get("ServiceNamespace").asText().equals(ns)
+        && (resource == null || a.get("ResourceId").asText().equals(resource))
+        && (dimension == null || a.get("ScalableDimension").asText().equals(dimension))
+        && (names.isEmpty() || names.contains(a.get("ScheduledActionName").asText())));
+  }
+
+  /**
+   * A Describe* page: {@code MaxResults} from 1 to {@code max} ({@code max} when absent: 50 for
+   * targets and scheduled actions, 10 for policies), the token holding the key of the last item.
+   */
+  private JsonNode page(ObjectNode r, String member, Map<String, ObjectNode> source, int max,
+      java.util.function.Predicate<ObjectNode> filter) {
+    // Listed in creation order (the maps keep it); the token holds the last item's creation
+    // number, which later creations and deletions do not change.
+    Map<String, Long> order = sequences.computeIfAbsent(member, m -> new java.util.HashMap<>());
+    order.keySet().retainAll(source.keySet());
+    source.keySet().forEach(k -> order.computeIfAbsent(k, x -> nextSequence++));
+    Integer requested = r.hasNonNull("MaxResults") ? r.get("MaxResults").asInt() : null;
+    int size = Paging.limit(requested, max, 1, max, n -> validation("1 validation error detected: Value '" + n
+        + "' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and " + max));
+    List<Map.Entry<String, ObjectNode>> matching = source.entrySet().stream().filter(e -> filter.test(e.getValue()))
         .toList();
-    int from = 0;
-    if (r.hasNonNull("NextToken")) {
-      try {
-        from = Integer.parseInt(new String(java.util.Base64.getDecoder().decode(r.get("NextToken").asText()),
-            java.nio.charset.StandardCharsets.UTF_8).replace("scheduled-actions:", ""));
-      } catch (IllegalArgumentException e) {
-        from = -1;
-      }
-      if (from < 0 || from > matching.size()) {
-        throw AwsServiceException.client("InvalidNextTokenException", "The NextToken value is not valid");
-      }
-    }
+    String token = r.hasNonNull("NextToken") ? r.get("NextToken").asText() : null;
+    Paging.Page<Map.Entry<String, ObjectNode>> page = Paging.page(matching,
+        e -> Paging.ascending(order.get(e.getKey())), size, token,
+        () -> AwsServiceException.client("InvalidNextTokenException", "The NextToken value is not valid"));
     ObjectNode out = LocalJson.object();
-    ArrayNode list = out.putArray("ScheduledActions");
-    int to = Math.min(matching.size(), from + max);
-    matching.subList(from, to).forEach(a -> list.add(a.deepCopy()));
-    if (to < matching.size()) {
-      out.put("NextToken", java.util.Base64.getEncoder().encodeToString(
-          ("scheduled-actions:" + to).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    ArrayNode list = out.putArray(member);
+    page.items().forEach(e -> list.add(e.getValue().deepCopy()));
+    if (page.nextToken() != null) {
+      out.put("NextToken", page.nextToken());
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.poolshift.local.cloudwatch;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.local.http.Paging;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.EventPublisher;
@@ -814,7 +815,6 @@ public final class CloudWatch {
     for (int i = 0; i < filters.size(); i++) {
       Validation.required("dimensions." + (i + 1) + ".member.name", filters.get(i).name());
     }
-    int offset = decodeToken(nextToken);
     Instant since = recentlyActive ? sim.now().minus(Duration.ofHours(3)) : null;
     List<MetricKey> matching = store.metrics(since).stream()
         .filter(k -> namespace == null || k.namespace().equals(namespace))
@@ -822,9 +822,101 @@ public final class CloudWatch {
         .filter(k -> filters.stream().allMatch(f -> k.dimensions().stream()
             .anyMatch(d -> d.name().equals(f.name()) && (f.value() == null || d.value().equals(f.value())))))
         .toList();
-    int to = Math.min(matching.size(), offset + MAX_LIST_METRICS);
-    List<MetricKey> page = offset >= matching.size() ? List.of() : matching.subList(offset, to);
-    return new MetricsPage(page, to < matching.size() ? encodeToken(to) : null);
+    // The token holds the last metric returned: a metric first published between two pages
+    // does not shift the next page.
+    Paging.Page<MetricKey> page = Paging.page(matching, CloudWatch::listingKey, MAX_LIST_METRICS, nextToken,
+        () -> CloudWatchService.invalidNextToken(nextToken));
+    return new MetricsPage(page.items(), page.nextToken());
+  }
+
+  private static String listingKey(MetricKey k) {
+    StringBuilder b = new StringBuilder(k.namespace()).append('\u0001').append(k.metricName());
+    k.dimensions().stream().map(d -> d.name() + "\u0002" + d.value()).sorted()
+        .forEach(d -> b.append('\u0001').append(d));
+    return b.toString();
+  }
+
+  /** One GetMetricStatistics datapoint: a period with data, in one unit. */
+  public record StatisticsDatapoint(Instant timestamp, Map<String, Double> statistics,
+      Map<String, Double> extendedStatistics, String unit) {}
+
+  /** GetMetricStatistics' answer: the metric name as label, and the datapoints oldest first. */
+  public record StatisticsResult(String label, List<StatisticsDatapoint> datapoints) {}
+
+  /** "The maximum number of data points returned from a single call is 1,440." */
+  static final int MAX_STATISTICS_DATAPOINTS = 1440;
+
+  /**
+   * GetMetricStatistics: for each period of {@code [start, end)} that has data (StartTime rounded
+   * down as for GetMetricData), the requested simple and extended statistics. Without a unit,
+   * data published with different units gives one datapoint per unit, as CloudWatch returns it.
+   */
+  public StatisticsResult getMetricStatistics(MetricKey metric, Instant start, Instant end, Integer period,
+      List<String> statistics, List<String> extendedStatistics, String unit) {
+    Validation.required("startTime", start);
+    Validation.required("endTime", end);
+    Validation.required("period", period);
+    if (metric.dimensions().size() > 30) {
+      throw Validation.constraint("dimensions", metric.dimensions().size() + " dimensions",
+          "Member must have length less than or equal to 30");
+    }
+    Validation.oneOf("unit", unit, QueryPlan.UNITS);
+    if (statistics.isEmpty() == extendedStatistics.isEmpty()) {
+      throw Validation.invalidParameterCombination(statistics.isEmpty()
+          ? "Must specify either the Statistics or ExtendedStatistics parameter."
+          : "The parameters Statistics and ExtendedStatistics are mutually exclusive and you have specified both.");
+    }
+    if (statistics.size() > 5) {
+      throw Validation.constraint("statistics", statistics, "Member must have length less than or equal to 5");
+    }
+    if (extendedStatistics.size() > 10) {
+      throw Validation.constraint("extendedStatistics", extendedStatistics,
+          "Member must have length less than or equal to 10");
+    }
+    statistics.forEach(st -> Validation.oneOf("statistics", st, new java.util.TreeSet<>(Statistic.SIMPLE)));
+    List<Statistic> extended = new ArrayList<>();
+    for (String e : extendedStatistics) {
+      Statistic parsed = Statistic.parse(e).filter(st -> !st.isSimple()).orElseThrow(() ->
+          Validation.invalidParameterValue("The value " + e + " for parameter ExtendedStatistics is not supported."));
+      extended.add(parsed);
+    }
+    if (period < 1 || !Validation.validQueryPeriod(period)) {
+      throw Validation.invalidParameterValue("The parameter Period must be 1, 5, 10, 20, 30 or a multiple of 60.");
+    }
+    if (!start.isBefore(end)) {
+      throw Validation.invalidParameterValue("The parameter StartTime must be less than the parameter EndTime.");
+    }
+    long[] grid = grid(start, end, period);
+    if (grid.length > MAX_STATISTICS_DATAPOINTS) {
+      throw Validation.invalidParameterCombination("You have requested up to " + grid.length + " datapoints, which "
+          + "exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing "
+          + "the time range.");
+    }
+    Instant now = sim.now();
+    List<String> units = unit != null ? List.of(unit) : store.units(metric);
+    List<StatisticsDatapoint> points = new ArrayList<>();
+    for (long t : grid) {
+      Instant from = Instant.ofEpochSecond(t);
+      Instant to = Instant.ofEpochSecond(Math.min(t + period, end.getEpochSecond() + (end.getNano() > 0 ? 1 : 0)));
+      for (String u : units) {
+        store.aggregate(metric, u, from, to, now).ifPresent(d -> {
+          Map<String, Double> simple = new java.util.LinkedHashMap<>();
+          for (String st : statistics) {
+            simple.put(st, Statistic.parse(st).orElseThrow().apply(d));
+          }
+          Map<String, Double> ext = new java.util.LinkedHashMap<>();
+          for (Statistic st : extended) {
+            double v = st.apply(d);
+            // A statistic that cannot be computed (a statistic set has no raw values) is left out.
+            if (Double.isFinite(v)) {
+              ext.put(st.name(), v);
+            }
+          }
+          points.add(new StatisticsDatapoint(from, simple, ext, u));
+        });
+      }
+    }
+    return new StatisticsResult(metric.metricName(), points);
   }
 
   // ---------------------------------------------------------------- reporting

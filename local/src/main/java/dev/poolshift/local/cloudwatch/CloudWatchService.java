@@ -1,38 +1,61 @@
 package dev.poolshift.local.cloudwatch;
 
-import dev.poolshift.local.http.QueryParams;
-import dev.poolshift.local.http.XmlWriter;
+import dev.poolshift.local.http.AwsJson;
+import dev.poolshift.local.http.Doc;
+import dev.poolshift.local.http.ModeledService;
+import dev.poolshift.local.http.Paging;
+import dev.poolshift.local.http.RequestParams;
+import dev.poolshift.local.http.UnknownOperationException;
 
 import dev.poolshift.local.aws.AwsServiceException;
-import dev.poolshift.local.http.AwsService;
-import dev.poolshift.local.http.HttpCall;
-import dev.poolshift.local.http.HttpReply;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * CloudWatch on the AWS Query protocol, as the Java SDK 2.40.2 {@code CloudWatchClient} speaks it:
- * {@code POST /} with a form body ({@code Action=PutMetricAlarm&Version=2010-08-01&...}, lists as
- * {@code Name.member.N}, timestamps ISO-8601), signing name {@code monitoring}, no {@code
- * X-Amz-Target}; XML responses in the {@code http://monitoring.amazonaws.com/doc/2010-08-01/}
- * namespace and the XML error envelope {@code
- * <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>}.
+ * CloudWatch on the three protocols its clients speak, over one set of operations:
+ * <ul>
+ *   <li>AWS Query (SDK for Java up to 2.40, AWS CLI 2.9): {@code POST /} with a form body
+ *       ({@code Action=PutMetricAlarm&Version=2010-08-01&...}, lists as {@code Name.member.N},
+ *       timestamps ISO-8601); XML in the {@code http://monitoring.amazonaws.com/doc/2010-08-01/}
+ *       namespace and the {@code ErrorResponse} document.</li>
+ *   <li>AWS JSON 1.0 (current JavaScript v3 clients, boto3): {@code X-Amz-Target:
+ *       GraniteServiceVersion20100801.<Op>}, {@code x-amzn-query-mode: true}.</li>
+ *   <li>Smithy RPC v2 CBOR (newest SDK for Java): {@code POST
+ *       /service/GraniteServiceVersion20100801/operation/<Op>}.</li>
+ * </ul>
+ * On JSON and CBOR CloudWatch is Query-compatible: an error names its shape in {@code __type}
+ * and carries the Query code in {@code x-amzn-query-error}, so a client sees the same code on
+ * every protocol. Signing name {@code monitoring}.
  *
  * <p>Operations: PutMetricAlarm, DescribeAlarms, DescribeAlarmsForMetric, DeleteAlarms,
- * SetAlarmState, GetMetricData, PutMetricData, ListMetrics. Anything else is {@code InvalidAction}.
+ * SetAlarmState, GetMetricData, GetMetricStatistics, PutMetricData, ListMetrics.
  */
-public final class CloudWatchService implements AwsService {
+public final class CloudWatchService extends ModeledService {
   static final String XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+  /** The service's Smithy name: the X-Amz-Target prefix and the RPC v2 CBOR path segment. */
+  static final String SERVICE_NAME = "GraniteServiceVersion20100801";
   private static final Set<String> STATES = Set.of("OK", "ALARM", "INSUFFICIENT_DATA");
+  /** Query error code to the error shape that carries it (the model's awsQueryError traits). */
+  private static final Map<String, String> ERROR_SHAPES = Map.ofEntries(
+      Map.entry("ValidationError", "ValidationException"),
+      Map.entry("InvalidParameterValue", "InvalidParameterValueException"),
+      Map.entry("InvalidParameterCombination", "InvalidParameterCombinationException"),
+      Map.entry("MissingParameter", "MissingRequiredParameterException"),
+      Map.entry("InvalidNextToken", "InvalidNextToken"),
+      Map.entry("ResourceNotFound", "ResourceNotFound"),
+      Map.entry("ResourceNotFoundException", "ResourceNotFoundException"),
+      Map.entry("LimitExceeded", "LimitExceededFault"),
+      Map.entry("LimitExceededException", "LimitExceededException"),
+      Map.entry("InvalidFormat", "InvalidFormatFault"),
+      Map.entry("InternalServiceError", "InternalServiceFault"),
+      Map.entry("InternalFailure", "InternalServiceFault"));
 
   private final CloudWatch cloudWatch;
 
   public CloudWatchService(CloudWatch cloudWatch) {
+    super(XMLNS, "2010-08-01", "1.0");
     this.cloudWatch = cloudWatch;
   }
 
@@ -42,60 +65,57 @@ public final class CloudWatchService implements AwsService {
   }
 
   @Override
-  public HttpReply handle(HttpCall call) {
-    String requestId = UUID.randomUUID().toString();
-    String form = call.body().length > 0 ? call.bodyText() : call.query();
-    try {
-      QueryParams params = QueryParams.parse(form);
-      String action = params.string("Action");
-      if (action == null) {
-        throw AwsServiceException.client("MissingAction", "The request must contain the parameter Action.");
-      }
-      cloudWatch.faults().take(action).ifPresent(e -> {
-        throw e;
-      });
-      XmlWriter xml = new XmlWriter().start(action + "Response", XMLNS);
-      switch (action) {
-        case "PutMetricAlarm" -> cloudWatch.putMetricAlarm(alarmDefinition(params));
-        case "DescribeAlarms" -> describeAlarms(params, xml.start("DescribeAlarmsResult")).end();
-        case "DescribeAlarmsForMetric" -> describeAlarmsForMetric(params, xml.start("DescribeAlarmsForMetricResult")).end();
-        case "DeleteAlarms" -> cloudWatch.deleteAlarms(Validation.required("alarmNames", strings(params, "AlarmNames")));
-        case "SetAlarmState" -> setAlarmState(params);
-        case "GetMetricData" -> getMetricData(params, xml.start("GetMetricDataResult")).end();
-        case "PutMetricData" -> putMetricData(params);
-        case "ListMetrics" -> listMetrics(params, xml.start("ListMetricsResult")).end();
-        default -> throw AwsServiceException.client("InvalidAction", "Could not find operation " + action
-            + " for version 2010-08-01");
-      }
-      xml.start("ResponseMetadata").leaf("RequestId", requestId).end().end();
-      return new HttpReply(200, "text/xml", Map.of("x-amzn-RequestId", requestId),
-          xml.toString().getBytes(StandardCharsets.UTF_8));
-    } catch (AwsServiceException e) {
-      return error(requestId, e.status(), e.code(), e.getMessage());
-    } catch (RuntimeException e) {
-      // A bug in the local service: answer as AWS does for internal errors, keep the cause visible.
-      e.printStackTrace();
-      return error(requestId, 500, "InternalServiceError", String.valueOf(e));
-    }
+  public String targetPrefix() {
+    return SERVICE_NAME;
   }
 
-  private static HttpReply error(String requestId, int status, String code, String message) {
-    return XmlWriter.errorReply(XMLNS, requestId, status, code, message);
+  @Override
+  protected AwsJson.QueryCompatibleErrors queryCompatibleErrors() {
+    // Codes without a modelled shape (Throttling, an injected fault's own code) keep the code as
+    // the type: clients fall back to the x-amzn-query-error code for those.
+    return code -> "com.amazonaws.cloudwatch#" + ERROR_SHAPES.getOrDefault(code, code);
   }
 
-  private static List<String> strings(QueryParams params, String name) {
-    return params.strings(name);
+  @Override
+  protected Doc.Struct invoke(String action, RequestParams params) {
+    cloudWatch.faults().take(action).ifPresent(e -> {
+      throw e;
+    });
+    return switch (action) {
+      case "PutMetricAlarm" -> {
+        cloudWatch.putMetricAlarm(alarmDefinition(params));
+        yield null;
+      }
+      case "DescribeAlarms" -> describeAlarms(params);
+      case "DescribeAlarmsForMetric" -> describeAlarmsForMetric(params);
+      case "DeleteAlarms" -> {
+        cloudWatch.deleteAlarms(Validation.required("alarmNames", params.strings("AlarmNames")));
+        yield null;
+      }
+      case "SetAlarmState" -> {
+        setAlarmState(params);
+        yield null;
+      }
+      case "GetMetricData" -> getMetricData(params);
+      case "GetMetricStatistics" -> getMetricStatistics(params);
+      case "PutMetricData" -> {
+        putMetricData(params);
+        yield null;
+      }
+      case "ListMetrics" -> listMetrics(params);
+      default -> throw new UnknownOperationException(action);
+    };
   }
 
   // ---------------------------------------------------------------- request parsing
 
-  private static AlarmDefinition alarmDefinition(QueryParams p) {
+  private static AlarmDefinition alarmDefinition(RequestParams p) {
     List<MetricDataQuery> metrics = null;
-    if (p.string("Metrics") != null || p.hasStructure("Metrics")) {
+    if (p.isPresent("Metrics")) {
       metrics = p.members("Metrics").stream().map(CloudWatchService::metricDataQuery).toList();
     }
     Map<String, String> tags = new java.util.LinkedHashMap<>();
-    for (QueryParams tag : p.members("Tags")) {
+    for (RequestParams tag : p.members("Tags")) {
       tags.put(Validation.required(tag.path("Key"), tag.string("Key")), Validation.required(tag.path("Value"),
           tag.string("Value")));
     }
@@ -108,29 +128,29 @@ public final class CloudWatchService implements AwsService {
         p.string("ThresholdMetricId"), tags);
   }
 
-  private static List<MetricKey.Dimension> dimensionsOrNull(QueryParams p, String name) {
-    if (p.string(name) == null && !p.hasStructure(name)) {
+  private static List<MetricKey.Dimension> dimensionsOrNull(RequestParams p, String name) {
+    if (!p.isPresent(name)) {
       return null;
     }
     return dimensions(p, name);
   }
 
-  private static List<MetricKey.Dimension> dimensions(QueryParams p, String name) {
+  private static List<MetricKey.Dimension> dimensions(RequestParams p, String name) {
     List<MetricKey.Dimension> dims = new ArrayList<>();
-    for (QueryParams d : p.members(name)) {
+    for (RequestParams d : p.members(name)) {
       dims.add(new MetricKey.Dimension(Validation.required(d.path("Name"), d.string("Name")),
           Validation.required(d.path("Value"), d.string("Value"))));
     }
     return dims;
   }
 
-  private static MetricDataQuery metricDataQuery(QueryParams q) {
+  private static MetricDataQuery metricDataQuery(RequestParams q) {
     MetricStat stat = null;
     if (q.hasStructure("MetricStat")) {
-      QueryParams ms = q.sub("MetricStat");
+      RequestParams ms = q.sub("MetricStat");
       MetricKey metric = null;
       if (ms.hasStructure("Metric")) {
-        QueryParams m = ms.sub("Metric");
+        RequestParams m = ms.sub("Metric");
         metric = new MetricKey(Validation.required(m.path("Namespace"), m.string("Namespace")),
             Validation.required(m.path("MetricName"), m.string("MetricName")), dimensions(m, "Dimensions"));
       }
@@ -147,7 +167,7 @@ public final class CloudWatchService implements AwsService {
 
   // ---------------------------------------------------------------- alarms
 
-  private XmlWriter describeAlarms(QueryParams p, XmlWriter xml) {
+  private Doc.Struct describeAlarms(RequestParams p) {
     List<String> names = p.strings("AlarmNames");
     String prefix = p.string("AlarmNamePrefix");
     if (names != null && !names.isEmpty() && prefix != null) {
@@ -163,12 +183,8 @@ public final class CloudWatchService implements AwsService {
       types.forEach(t -> Validation.oneOf("alarmTypes", t, Set.of("MetricAlarm", "CompositeAlarm")));
     }
     boolean metricAlarms = types == null || types.isEmpty() || types.contains("MetricAlarm");
-    Integer maxRecords = p.integer("MaxRecords");
-    if (maxRecords != null && (maxRecords < 1 || maxRecords > 100)) {
-      throw Validation.constraint("maxRecords", maxRecords, "Member must have value between 1 and 100");
-    }
-    int max = maxRecords == null ? 50 : maxRecords;
-    String after = decodeName(p.string("NextToken"));
+    int max = Paging.limit(p.integer("MaxRecords"), 50, 1, 100,
+        v -> Validation.constraint("maxRecords", v, "Member must have value between 1 and 100"));
     boolean relations = p.string("ChildrenOfAlarmName") != null || p.string("ParentsOfAlarmName") != null;
 
     List<AlarmSnapshot> matching = new ArrayList<>();
@@ -177,21 +193,18 @@ public final class CloudWatchService implements AwsService {
         if ((names == null || names.isEmpty() || names.contains(a.alarmName()))
             && (prefix == null || a.alarmName().startsWith(prefix))
             && (state == null || a.state().name().equals(state))
-            && (actionPrefix == null || hasAction(a.definition(), actionPrefix))
-            && (after == null || a.alarmName().compareTo(after) > 0)) {
+            && (actionPrefix == null || hasAction(a.definition(), actionPrefix))) {
           matching.add(a);
         }
       }
     }
-    List<AlarmSnapshot> page = matching.subList(0, Math.min(max, matching.size()));
-    xml.start("MetricAlarms");
-    page.forEach(a -> metricAlarm(xml.start("member"), a).end());
-    xml.end();
-    xml.start("CompositeAlarms").end();
-    if (matching.size() > page.size()) {
-      xml.leaf("NextToken", encodeName(page.get(page.size() - 1).alarmName()));
-    }
-    return xml;
+    Paging.Page<AlarmSnapshot> page = Paging.page(matching, AlarmSnapshot::alarmName, max, p.string("NextToken"),
+        () -> invalidNextToken(p.string("NextToken")));
+    Doc.Struct out = Doc.struct();
+    Doc.ListValue list = out.list("MetricAlarms");
+    page.items().forEach(a -> metricAlarm(list.addStruct(), a));
+    out.list("CompositeAlarms");
+    return out.put("NextToken", page.nextToken());
   }
 
   private static boolean hasAction(AlarmDefinition d, String prefix) {
@@ -200,87 +213,66 @@ public final class CloudWatchService implements AwsService {
         || d.insufficientDataActions().stream().anyMatch(a -> a.startsWith(prefix));
   }
 
-  private static String encodeName(String name) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("after:" + name).getBytes(StandardCharsets.UTF_8));
+  static AwsServiceException invalidNextToken(String token) {
+    return AwsServiceException.client("InvalidNextToken", "The service couldn't process the NextToken " + token);
   }
 
-  private static String decodeName(String token) {
-    if (token == null) {
-      return null;
-    }
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (text.startsWith("after:")) {
-        return text.substring(6);
-      }
-    } catch (IllegalArgumentException e) {
-      // falls through to the error below
-    }
-    throw AwsServiceException.client("InvalidNextToken", "The service couldn't process the NextToken " + token);
-  }
-
-  private XmlWriter describeAlarmsForMetric(QueryParams p, XmlWriter xml) {
+  private Doc.Struct describeAlarmsForMetric(RequestParams p) {
     String name = Validation.required("metricName", p.string("MetricName"));
     String namespace = Validation.required("namespace", p.string("Namespace"));
     MetricKey metric = new MetricKey(namespace, name, dimensions(p, "Dimensions"));
     List<AlarmSnapshot> alarms = cloudWatch.alarmsForMetric(metric, p.string("Statistic"),
         p.string("ExtendedStatistic"), p.integer("Period"), p.string("Unit"));
-    xml.start("MetricAlarms");
-    alarms.forEach(a -> metricAlarm(xml.start("member"), a).end());
-    return xml.end();
+    Doc.Struct out = Doc.struct();
+    Doc.ListValue list = out.list("MetricAlarms");
+    alarms.forEach(a -> metricAlarm(list.addStruct(), a));
+    return out;
   }
 
-  private static XmlWriter metricAlarm(XmlWriter xml, AlarmSnapshot a) {
+  private static void metricAlarm(Doc.Struct out, AlarmSnapshot a) {
     AlarmDefinition d = a.definition();
-    xml.leaf("AlarmName", d.alarmName()).leaf("AlarmArn", a.alarmArn()).leaf("AlarmDescription", d.alarmDescription())
-        .leaf("AlarmConfigurationUpdatedTimestamp", a.configurationUpdated())
-        .leaf("ActionsEnabled", d.actionsEnabled() == null || d.actionsEnabled());
-    stringList(xml, "OKActions", d.okActions());
-    stringList(xml, "AlarmActions", d.alarmActions());
-    stringList(xml, "InsufficientDataActions", d.insufficientDataActions());
-    xml.leaf("StateValue", a.state().name()).leaf("StateReason", a.stateReason())
-        .leaf("StateReasonData", a.stateReasonData()).leaf("StateUpdatedTimestamp", a.stateUpdated())
-        .leaf("MetricName", d.metricName()).leaf("Namespace", d.namespace()).leaf("Statistic", d.statistic())
-        .leaf("ExtendedStatistic", d.extendedStatistic());
+    out.put("AlarmName", d.alarmName()).put("AlarmArn", a.alarmArn()).put("AlarmDescription", d.alarmDescription())
+        .put("AlarmConfigurationUpdatedTimestamp", a.configurationUpdated())
+        .put("ActionsEnabled", d.actionsEnabled() == null || d.actionsEnabled())
+        .put("OKActions", List.copyOf(d.okActions()))
+        .put("AlarmActions", List.copyOf(d.alarmActions()))
+        .put("InsufficientDataActions", List.copyOf(d.insufficientDataActions()))
+        .put("StateValue", a.state().name()).put("StateReason", a.stateReason())
+        .put("StateReasonData", a.stateReasonData()).put("StateUpdatedTimestamp", a.stateUpdated())
+        .put("MetricName", d.metricName()).put("Namespace", d.namespace()).put("Statistic", d.statistic())
+        .put("ExtendedStatistic", d.extendedStatistic());
     if (d.metrics() == null) {
-      dimensionList(xml, "Dimensions", d.dimensions() == null ? List.of() : d.dimensions());
+      dimensionList(out, "Dimensions", d.dimensions() == null ? List.of() : d.dimensions());
     }
-    xml.leaf("Period", d.period()).leaf("Unit", d.unit()).leaf("EvaluationPeriods", d.evaluationPeriods())
-        .leaf("DatapointsToAlarm", d.datapointsToAlarm()).leaf("Threshold", d.threshold())
-        .leaf("ComparisonOperator", d.comparisonOperator()).leaf("TreatMissingData", d.treatMissingData())
-        .leaf("EvaluateLowSampleCountPercentile", d.evaluateLowSampleCountPercentile());
+    out.put("Period", d.period()).put("Unit", d.unit()).put("EvaluationPeriods", d.evaluationPeriods())
+        .put("DatapointsToAlarm", d.datapointsToAlarm()).put("Threshold", d.threshold())
+        .put("ComparisonOperator", d.comparisonOperator()).put("TreatMissingData", d.treatMissingData())
+        .put("EvaluateLowSampleCountPercentile", d.evaluateLowSampleCountPercentile());
     if (d.metrics() != null) {
-      xml.start("Metrics");
+      Doc.ListValue metrics = out.list("Metrics");
       for (MetricDataQuery q : d.metrics()) {
-        xml.start("member").leaf("Id", q.id());
+        Doc.Struct m = metrics.addStruct().put("Id", q.id());
         if (q.metricStat() != null) {
           MetricStat ms = q.metricStat();
-          xml.start("MetricStat").start("Metric").leaf("Namespace", ms.metric().namespace())
-              .leaf("MetricName", ms.metric().metricName());
-          dimensionList(xml, "Dimensions", ms.metric().dimensions());
-          xml.end().leaf("Period", ms.period()).leaf("Stat", ms.stat()).leaf("Unit", ms.unit()).end();
+          Doc.Struct stat = m.struct("MetricStat");
+          Doc.Struct metric = stat.struct("Metric").put("Namespace", ms.metric().namespace())
+              .put("MetricName", ms.metric().metricName());
+          dimensionList(metric, "Dimensions", ms.metric().dimensions());
+          stat.put("Period", ms.period()).put("Stat", ms.stat()).put("Unit", ms.unit());
         }
-        xml.leaf("Expression", q.expression()).leaf("Label", q.label()).leaf("ReturnData", q.returnsData())
-            .leaf("Period", q.period()).end();
+        m.put("Expression", q.expression()).put("Label", q.label()).put("ReturnData", q.returnsData())
+            .put("Period", q.period());
       }
-      xml.end();
     }
-    return xml.leaf("StateTransitionedTimestamp", a.stateTransitioned());
+    out.put("StateTransitionedTimestamp", a.stateTransitioned());
   }
 
-  private static void stringList(XmlWriter xml, String name, List<String> values) {
-    xml.start(name);
-    values.forEach(v -> xml.leaf("member", v));
-    xml.end();
+  private static void dimensionList(Doc.Struct out, String name, List<MetricKey.Dimension> dims) {
+    Doc.ListValue list = out.list(name);
+    dims.forEach(d -> list.addStruct().put("Name", d.name()).put("Value", d.value()));
   }
 
-  private static void dimensionList(XmlWriter xml, String name, List<MetricKey.Dimension> dims) {
-    xml.start(name);
-    dims.forEach(d -> xml.start("member").leaf("Name", d.name()).leaf("Value", d.value()).end());
-    xml.end();
-  }
-
-  private void setAlarmState(QueryParams p) {
+  private void setAlarmState(RequestParams p) {
     String state = Validation.required("stateValue", p.string("StateValue"));
     Validation.oneOf("stateValue", state, STATES);
     cloudWatch.setAlarmState(p.string("AlarmName"), AlarmStateValue.valueOf(state), p.string("StateReason"),
@@ -289,7 +281,7 @@ public final class CloudWatchService implements AwsService {
 
   // ---------------------------------------------------------------- metrics
 
-  private XmlWriter getMetricData(QueryParams p, XmlWriter xml) {
+  private Doc.Struct getMetricData(RequestParams p) {
     List<MetricDataQuery> queries = p.members("MetricDataQueries").stream().map(CloudWatchService::metricDataQuery)
         .toList();
     if (queries.isEmpty()) {
@@ -298,27 +290,57 @@ public final class CloudWatchService implements AwsService {
     String scanBy = Validation.oneOf("scanBy", p.string("ScanBy"), Set.of("TimestampDescending", "TimestampAscending"));
     CloudWatch.MetricDataPage page = cloudWatch.getMetricData(queries, p.instant("StartTime"), p.instant("EndTime"),
         "TimestampAscending".equals(scanBy), p.integer("MaxDatapoints"), p.string("NextToken"));
-    xml.start("MetricDataResults");
+    Doc.Struct out = Doc.struct();
+    Doc.ListValue results = out.list("MetricDataResults");
     for (MetricDataResult r : page.results()) {
-      xml.start("member").leaf("Id", r.id()).leaf("Label", r.label()).start("Timestamps");
-      r.timestamps().forEach(t -> xml.leaf("member", t));
-      xml.end().start("Values");
-      r.values().forEach(v -> xml.leaf("member", v));
-      xml.end().leaf("StatusCode", r.statusCode()).start("Messages").end().end();
+      Doc.Struct m = results.addStruct().put("Id", r.id()).put("Label", r.label())
+          .put("Timestamps", List.copyOf(r.timestamps())).put("Values", List.copyOf(r.values()))
+          .put("StatusCode", r.statusCode());
+      m.list("Messages");
     }
-    xml.end().leaf("NextToken", page.nextToken()).start("Messages").end();
-    return xml;
+    out.put("NextToken", page.nextToken());
+    out.list("Messages");
+    return out;
   }
 
-  private void putMetricData(QueryParams p) {
+  /**
+   * GetMetricStatistics: the statistics of one metric per period, only for periods with data
+   * (unordered on AWS; oldest first here), one datapoint per unit the data was published with
+   * when no Unit is asked for.
+   */
+  private Doc.Struct getMetricStatistics(RequestParams p) {
+    String namespace = Validation.required("namespace", p.string("Namespace"));
+    String metricName = Validation.required("metricName", p.string("MetricName"));
+    MetricKey metric = new MetricKey(namespace, metricName, dimensions(p, "Dimensions"));
+    List<String> statistics = p.strings("Statistics");
+    List<String> extended = p.strings("ExtendedStatistics");
+    CloudWatch.StatisticsResult result = cloudWatch.getMetricStatistics(metric, p.instant("StartTime"),
+        p.instant("EndTime"), p.integer("Period"), statistics == null ? List.of() : statistics,
+        extended == null ? List.of() : extended, p.string("Unit"));
+    Doc.Struct out = Doc.struct().put("Label", result.label());
+    Doc.ListValue points = out.list("Datapoints");
+    for (CloudWatch.StatisticsDatapoint d : result.datapoints()) {
+      Doc.Struct point = points.addStruct().put("Timestamp", d.timestamp());
+      d.statistics().forEach(point::put);
+      point.put("Unit", d.unit());
+      if (!d.extendedStatistics().isEmpty()) {
+        Doc.MapValue map = new Doc.MapValue();
+        d.extendedStatistics().forEach(map::put);
+        point.put("ExtendedStatistics", map);
+      }
+    }
+    return out;
+  }
+
+  private void putMetricData(RequestParams p) {
     if (!p.members("EntityMetricData").isEmpty()) {
       throw Validation.error("EntityMetricData is not supported by the local CloudWatch; send MetricData.");
     }
     List<MetricDatum> data = new ArrayList<>();
-    for (QueryParams d : p.members("MetricData")) {
+    for (RequestParams d : p.members("MetricData")) {
       MetricDatum.StatisticSet set = null;
       if (d.hasStructure("StatisticValues")) {
-        QueryParams s = d.sub("StatisticValues");
+        RequestParams s = d.sub("StatisticValues");
         set = new MetricDatum.StatisticSet(s.decimal("SampleCount"), s.decimal("Sum"), s.decimal("Minimum"),
             s.decimal("Maximum"));
       }
@@ -329,7 +351,7 @@ public final class CloudWatchService implements AwsService {
     cloudWatch.putMetricData(p.string("Namespace"), data);
   }
 
-  private static List<Double> decimals(QueryParams p, String name) {
+  private static List<Double> decimals(RequestParams p, String name) {
     List<String> values = p.strings(name);
     if (values == null) {
       return List.of();
@@ -346,9 +368,9 @@ public final class CloudWatchService implements AwsService {
     return result;
   }
 
-  private XmlWriter listMetrics(QueryParams p, XmlWriter xml) {
+  private Doc.Struct listMetrics(RequestParams p) {
     List<CloudWatch.DimensionFilter> filters = new ArrayList<>();
-    for (QueryParams f : p.members("Dimensions")) {
+    for (RequestParams f : p.members("Dimensions")) {
       filters.add(new CloudWatch.DimensionFilter(f.string("Name"), f.string("Value")));
     }
     String recently = p.string("RecentlyActive");
@@ -357,12 +379,12 @@ public final class CloudWatchService implements AwsService {
     }
     CloudWatch.MetricsPage page = cloudWatch.listMetrics(p.string("Namespace"), p.string("MetricName"), filters,
         recently != null, p.string("NextToken"));
-    xml.start("Metrics");
+    Doc.Struct out = Doc.struct();
+    Doc.ListValue metrics = out.list("Metrics");
     for (MetricKey k : page.metrics()) {
-      xml.start("member").leaf("Namespace", k.namespace()).leaf("MetricName", k.metricName());
-      dimensionList(xml, "Dimensions", k.dimensions());
-      xml.end();
+      Doc.Struct m = metrics.addStruct().put("Namespace", k.namespace()).put("MetricName", k.metricName());
+      dimensionList(m, "Dimensions", k.dimensions());
     }
-    return xml.end().leaf("NextToken", page.nextToken());
+    return out.put("NextToken", page.nextToken());
   }
 }

@@ -68,6 +68,17 @@ public final class MetricStore {
     return Optional.ofNullable(merged);
   }
 
+  /** The units {@code key}'s datapoints were published with, sorted. */
+  public synchronized List<String> units(MetricKey key) {
+    Series s = series.get(key);
+    if (s == null) {
+      return List.of();
+    }
+    java.util.TreeSet<String> units = new java.util.TreeSet<>();
+    s.points.values().forEach(entries -> entries.forEach(e -> units.add(e.unit)));
+    return List.copyOf(units);
+  }
+
   /** Every metric that has data, sorted; with {@code activeSince} only those with data at or after it. */
   public synchronized List<MetricKey> metrics(Instant activeSince) {
     List<MetricKey> keys = new ArrayList<>();

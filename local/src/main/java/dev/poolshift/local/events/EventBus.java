@@ -68,8 +68,10 @@ public final class EventBus implements EventPublisher {
   private final EventBusSettings settings;
   private final LambdaService lambda;
   private final StateMachineStarter starter;
-  private final Map<String, BusRule> rules = new LinkedHashMap<>();
-  private final Map<String, GenericMachine<String>> machines = new HashMap<>();
+  // Replaced, never changed in place, once the bus is built: PutRule may add a rule while events
+  // are matched on other threads, which iterate the map they read.
+  private volatile Map<String, BusRule> rules = new LinkedHashMap<>();
+  private final Map<String, GenericMachine<String>> machines = new java.util.concurrent.ConcurrentHashMap<>();
   private final Set<String> buses;
   private final EventFaults faults = new EventFaults();
   private final List<BusEvent> events = new CopyOnWriteArrayList<>();
@@ -186,7 +188,7 @@ public final class EventBus implements EventPublisher {
   private record BoundTarget(RuleDef.Target def, Kind kind, TargetInput input, int maxRetries, int maxAgeSeconds) {}
 
   private static final class BusRule {
-    final RuleDef def;
+    volatile RuleDef def;
     final List<BoundTarget> targets;
     volatile boolean enabled;
     ScheduleExpression schedule;
@@ -316,6 +318,76 @@ public final class EventBus implements EventPublisher {
       throw new IllegalArgumentException("no rule '" + nameOrId + "' (have: " + String.join(", ", rules.keySet()) + ")");
     }
     return r;
+  }
+
+  /**
+   * {@code PutRule}: creates the rule {@code name} on {@code busName} with no targets, or changes
+   * an existing rule's pattern, schedule and state (its targets stay). A new scheduled rule fires
+   * from now on; a changed schedule applies from the rule's next firing. Returns the rule's ARN.
+   * Arguments are validated by the caller ({@link EventsService}).
+   */
+  public synchronized String putRule(String name, String busName, String pattern, String scheduleExpression,
+      boolean enabled) {
+    RuleDef.Schedule schedule = scheduleExpression == null ? null
+        : new RuleDef.Schedule(scheduleExpression, RuleDef.Schedule.Kind.EVENTBRIDGE_RULE, null, 0);
+    BusRule existing = rules.values().stream()
+        .filter(r -> r.def.name().equals(name) && r.def.eventBusName().equals(busName)).findFirst().orElse(null);
+    BusRule rule;
+    if (existing != null) {
+      RuleDef old = existing.def;
+      if (old.eventPattern() != null) {
+        GenericMachine<String> machine = machines.get(busName);
+        synchronized (machine) {
+          try {
+            machine.deleteRule(old.logicalId(), old.eventPattern());
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException("the rule's own pattern no longer parses: " + e.getMessage(), e);
+          }
+        }
+      }
+      existing.def = new RuleDef(old.logicalId(), name, old.arn(), busName, pattern, schedule, enabled, old.targets(),
+          old.path());
+      existing.enabled = enabled;
+      rule = existing;
+    } else {
+      String arn = aws.arn("events", "rule/" + (busName.equals("default") ? "" : busName + "/") + name);
+      rule = new BusRule(new RuleDef("PutRule:" + busName + "/" + name, name, arn, busName, pattern, schedule, enabled,
+          List.of(), "PutRule " + name), List.of());
+      Map<String, BusRule> copy = new LinkedHashMap<>(rules);
+      copy.put(rule.def.logicalId(), rule);
+      rules = copy;
+    }
+    if (pattern != null) {
+      GenericMachine<String> machine = machines.computeIfAbsent(busName, n -> GenericMachine.<String>builder().build());
+      synchronized (machine) {
+        try {
+          machine.addRule(rule.def.logicalId(), pattern);
+        } catch (Exception e) {
+          throw new IllegalArgumentException("Event pattern is not valid. Reason: " + firstLine(e.getMessage()), e);
+        }
+      }
+    }
+    if (schedule == null) {
+      rule.schedule = null;
+    } else {
+      boolean wasScheduled = rule.schedule != null;
+      rule.schedule = ScheduleExpression.parse(schedule.expression(), null);
+      if (schedulesStarted && !wasScheduled) {
+        scheduleNext(rule, sim.now(), sim.now());
+      }
+    }
+    return rule.def.arn();
+  }
+
+  /** The targets of a rule, as the template or PutRule set them. */
+  List<RuleDef.Target> targets(RuleDef rule) {
+    BusRule r = rules.get(rule.logicalId());
+    return r == null ? List.of() : r.targets.stream().map(BoundTarget::def).toList();
+  }
+
+  /** The ARN of the event bus {@code name}. */
+  String busArn(String name) {
+    return aws.arn("events", "event-bus/" + name);
   }
 
   Set<String> busNames() {
@@ -681,12 +753,19 @@ public final class EventBus implements EventPublisher {
   }
 
   private void scheduleNext(BusRule rule, Instant anchor, Instant after) {
+    // PutRule may have turned a scheduled rule into a pattern rule: it stops firing.
+    if (rule.schedule == null || rule.def.schedule() == null) {
+      return;
+    }
     Instant nominal = rule.schedule.nextAfter(anchor, after);
     if (nominal == null) {
       return;
     }
     Instant fireAt = nominal.plus(Duration.ofMinutes(rule.def.schedule().flexibleWindowMinutes()));
     sim.at(fireAt, "schedule " + rule.def.logicalId(), () -> {
+      if (rule.def.schedule() == null) {
+        return;
+      }
       fire(rule, nominal);
       scheduleNext(rule, anchor, nominal);
     });

@@ -78,10 +78,20 @@ public final class Gateway implements AutoCloseable {
         body = in.readAllBytes();
       }
       URI uri = exchange.getRequestURI();
-      HttpCall call = new HttpCall(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
       HttpReply reply;
-      AwsService service = route(call);
-      if (service == null) {
+      AwsService service = null;
+      HttpCall call = null;
+      try {
+        body = decode(headers, body);
+        call = new HttpCall(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
+        service = route(call);
+      } catch (IOException e) {
+        call = null;
+      }
+      if (call == null) {
+        reply = HttpReply.of(400, "application/json",
+            "{\"__type\":\"SerializationException\",\"message\":\"the request body is not valid gzip\"}");
+      } else if (service == null) {
         reply = HttpReply.of(400, "application/json",
             "{\"__type\":\"UnrecognizedClientException\",\"message\":\"no local service for this request (target "
                 + call.header("x-amz-target") + ")\"}");
@@ -111,7 +121,46 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /**
+   * The request body with its {@code Content-Encoding} undone, for every service alike: SDKs gzip
+   * large requests of operations modelled with {@code requestCompression} (CloudWatch's
+   * PutMetricData over 10 KB), and the header is removed once the body is plain.
+   */
+  static byte[] decode(Map<String, List<String>> headers, byte[] body) throws IOException {
+    List<String> encodings = headers.get("content-encoding");
+    if (encodings == null) {
+      return body;
+    }
+    List<String> remaining = new java.util.ArrayList<>();
+    for (String header : encodings) {
+      for (String coding : header.split(",")) {
+        String c = coding.trim().toLowerCase(Locale.ROOT);
+        if (!c.isEmpty()) {
+          remaining.add(c);
+        }
+      }
+    }
+    // Codings are listed in the order they were applied: undo them from the last.
+    while (!remaining.isEmpty() && remaining.getLast().equals("gzip")) {
+      try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+        body = in.readAllBytes();
+      }
+      remaining.removeLast();
+    }
+    if (remaining.isEmpty()) {
+      headers.remove("content-encoding");
+    } else {
+      headers.put("content-encoding", List.of(String.join(", ", remaining)));
+    }
+    return body;
+  }
+
   private AwsService route(HttpCall call) {
+    // Smithy RPC v2 CBOR names the service in the path: /service/<ServiceName>/operation/<Op>.
+    String rpcService = RpcV2Cbor.serviceName(call);
+    if (rpcService != null && byTarget.containsKey(rpcService)) {
+      return byTarget.get(rpcService);
+    }
     String target = call.header("x-amz-target");
     if (target != null && target.contains(".")) {
       AwsService s = byTarget.get(target.substring(0, target.indexOf('.')));

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * is how the Java SDK 2.40.2 sends one. Malformed values are {@code ValidationError}s naming the
  * parameter.
  */
-public final class QueryParams {
+public final class QueryParams implements RequestParams {
   private final Map<String, String> params;
   private final String prefix;
 
@@ -45,24 +45,34 @@ public final class QueryParams {
   }
 
   /** The view of the parameters under {@code name.} (a structure member). */
+  @Override
   public QueryParams sub(String name) {
     return new QueryParams(params, prefix + name + ".");
   }
 
+  @Override
   public String path(String name) {
     return prefix + name;
   }
 
+  @Override
+  public boolean isPresent(String name) {
+    return params.containsKey(prefix + name) || hasStructure(name);
+  }
+
   /** Whether any parameter of the structure {@code name} was sent. */
+  @Override
   public boolean hasStructure(String name) {
     String p = prefix + name + ".";
     return params.keySet().stream().anyMatch(k -> k.startsWith(p));
   }
 
+  @Override
   public String string(String name) {
     return params.get(prefix + name);
   }
 
+  @Override
   public Integer integer(String name) {
     String v = string(name);
     if (v == null) {
@@ -75,6 +85,7 @@ public final class QueryParams {
     }
   }
 
+  @Override
   public Double decimal(String name) {
     String v = string(name);
     if (v == null) {
@@ -87,6 +98,7 @@ public final class QueryParams {
     }
   }
 
+  @Override
   public Boolean bool(String name) {
     String v = string(name);
     if (v == null) {
@@ -99,6 +111,7 @@ public final class QueryParams {
     };
   }
 
+  @Override
   public Instant instant(String name) {
     String v = string(name);
     if (v == null) {
@@ -116,6 +129,7 @@ public final class QueryParams {
   }
 
   /** The elements of the list {@code name}, in member order; empty when absent or sent empty. */
+  @Override
   public List<QueryParams> members(String name) {
     String p = prefix + name + ".member.";
     TreeMap<Integer, QueryParams> found = new TreeMap<>();
@@ -136,6 +150,7 @@ public final class QueryParams {
   }
 
   /** A list of strings ({@code name.member.n=value}); null when the list was not sent at all. */
+  @Override
   public List<String> strings(String name) {
     String p = prefix + name + ".member.";
     TreeMap<Integer, String> found = new TreeMap<>();

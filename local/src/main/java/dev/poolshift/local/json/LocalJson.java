@@ -21,6 +21,15 @@ public final class LocalJson {
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .build();
 
+  /**
+   * The same configuration for CBOR bodies (Smithy RPC v2 CBOR): a binary format needs its own
+   * factory, so this is the one other mapper, kept beside the JSON one.
+   */
+  public static final ObjectMapper CBOR = com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
   public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
   private LocalJson() {}

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,10 +121,8 @@ final class EndpointConfigs {
     List<Config> all = new ArrayList<>(configs.values());
     all = Listing.filterName(all, req, c -> c.name);
     all = Listing.filterTime(all, req, "CreationTime", c -> c.created);
-    all = Listing.sort(all, req, Map.of("Name", Comparator.comparing((Config c) -> c.name),
-        "CreationTime", Comparator.comparing((Config c) -> c.created)), "CreationTime", "Descending",
-        Comparator.comparingLong(c -> c.seq));
-    Listing.Page<Config> page = Listing.page(all, req);
+    Listing.Page<Config> page = Listing.page(Listing.sort(all, req, Map.of("Name", (Config c) -> c.name,
+        "CreationTime", (Config c) -> Listing.time(c.created)), "CreationTime", "Descending", c -> c.seq), req);
     ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("EndpointConfigs");
     page.items().forEach(c -> list.addObject().put("EndpointConfigName", c.name).put("EndpointConfigArn", c.arn)

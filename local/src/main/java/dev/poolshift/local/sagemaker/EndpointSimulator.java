@@ -265,11 +265,9 @@ final class EndpointSimulator {
     all = Listing.filterName(all, req, e -> e.name);
     all = Listing.filterTime(all, req, "CreationTime", e -> e.created);
     all = Listing.filterTime(all, req, "LastModifiedTime", e -> e.lastModified);
-    all = Listing.sort(all, req, Map.of("Name", Comparator.comparing((Endpoint e) -> e.name),
-        "CreationTime", Comparator.comparing((Endpoint e) -> e.created),
-        "Status", Comparator.comparing((Endpoint e) -> e.status)), "CreationTime", "Descending",
-        Comparator.comparingLong(e -> e.seq));
-    Listing.Page<Endpoint> page = Listing.page(all, req);
+    Listing.Page<Endpoint> page = Listing.page(Listing.sort(all, req, Map.of("Name", (Endpoint e) -> e.name,
+        "CreationTime", (Endpoint e) -> Listing.time(e.created),
+        "Status", (Endpoint e) -> String.valueOf(e.status)), "CreationTime", "Descending", e -> e.seq), req);
     ObjectNode out = LocalJson.object();
     ArrayNode items = out.putArray("Endpoints");
     for (Endpoint e : page.items()) {

@@ -1,14 +1,14 @@
 package dev.poolshift.local.sagemaker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import dev.poolshift.local.http.Paging;
 
 /**
  * The List* conventions shared by SageMaker's list calls: {@code NameContains}, creation-time
@@ -43,52 +43,45 @@ final class Listing {
         .toList();
   }
 
+  /** Items in listing order, with the paging key that sorts them so. */
+  record Sorted<T>(List<T> items, Function<T, String> key) {}
+
   /**
-   * Sorts by the {@code SortBy} key (one of {@code keys}), {@code SortOrder} ascending or
-   * descending; ties keep creation order (the {@code sequence}) so equal virtual timestamps still
-   * sort deterministically.
+   * Sorts by the {@code SortBy} key (one of {@code keys}, each a string that sorts as the
+   * attribute does), {@code SortOrder} ascending or descending; ties keep creation order (the
+   * {@code sequence}) so equal virtual timestamps still sort deterministically. The same key is
+   * the page token's, so a page resumes after the last item returned whatever was added since.
    */
-  static <T> List<T> sort(List<T> items, ObjectNode req, Map<String, Comparator<T>> keys, String defaultKey,
-      String defaultOrder, Comparator<T> sequence) {
+  static <T> Sorted<T> sort(List<T> items, ObjectNode req, Map<String, Function<T, String>> keys, String defaultKey,
+      String defaultOrder, ToLongFunction<T> sequence) {
     String by = Wire.oneOf(req, "SortBy", "", keys.keySet().toArray(String[]::new));
     String order = Wire.oneOf(req, "SortOrder", "", "Ascending", "Descending");
-    Comparator<T> c = keys.get(by == null ? defaultKey : by).thenComparing(sequence);
-    if ("Descending".equals(order == null ? defaultOrder : order)) {
-      c = c.reversed();
-    }
+    Function<T, String> attribute = keys.get(by == null ? defaultKey : by);
+    Function<T, String> ascending = i -> attribute.apply(i) + '\u0000' + Paging.ascending(sequence.applyAsLong(i));
+    Function<T, String> key = "Descending".equals(order == null ? defaultOrder : order)
+        ? i -> Paging.descending(ascending.apply(i)) : ascending;
     List<T> sorted = new ArrayList<>(items);
-    sorted.sort(c);
-    return sorted;
+    sorted.sort(Comparator.comparing(key));
+    return new Sorted<>(sorted, key);
   }
 
-  static <T> Page<T> page(List<T> items, ObjectNode req) {
+  /** The key of a creation time, for {@link #sort}. */
+  static String time(Instant t) {
+    return Paging.ascending(t.toEpochMilli());
+  }
+
+  static <T> Page<T> page(Sorted<T> sorted, ObjectNode req) {
     Integer max = Wire.integerInRange(req, "MaxResults", "", 1, 100);
     int size = max == null ? DEFAULT_PAGE : max;
     String token = Wire.text(req, "NextToken", "");
-    int offset = token == null ? 0 : decode(token);
-    int end = Math.min(items.size(), offset + size);
-    List<T> slice = offset >= items.size() ? List.of() : items.subList(offset, end);
-    String next = end < items.size() ? encode(end) : null;
-    return new Page<>(List.copyOf(slice), next);
+    Paging.Page<T> page = Paging.page(sorted.items(), sorted.key(), size, token,
+        () -> Errors.validation("Invalid pagination token: " + token));
+    return new Page<>(page.items(), page.nextToken());
   }
 
-  private static String encode(int offset) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(("poolshift-page:" + offset).getBytes(StandardCharsets.UTF_8));
+  /** Pages a list without a SortBy (tags), keyed by {@code key}. */
+  static <T> Page<T> page(List<T> items, ObjectNode req, Function<T, String> key) {
+    return page(new Sorted<>(items, key), req);
   }
 
-  private static int decode(String token) {
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (s.startsWith("poolshift-page:")) {
-        int offset = Integer.parseInt(s.substring("poolshift-page:".length()));
-        if (offset >= 0) {
-          return offset;
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      // falls through to the error below
-    }
-    throw Errors.validation("Invalid pagination token: " + token);
-  }
 }

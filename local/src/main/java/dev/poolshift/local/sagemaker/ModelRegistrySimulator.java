@@ -7,7 +7,6 @@ import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -122,10 +121,8 @@ final class ModelRegistrySimulator {
     List<Group> all = new ArrayList<>(groups.values());
     all = Listing.filterName(all, req, g -> g.name);
     all = Listing.filterTime(all, req, "CreationTime", g -> g.created);
-    all = Listing.sort(all, req, Map.of("Name", Comparator.comparing((Group g) -> g.name),
-        "CreationTime", Comparator.comparing((Group g) -> g.created)), "CreationTime", "Ascending",
-        Comparator.comparingLong(g -> g.seq));
-    Listing.Page<Group> page = Listing.page(all, req);
+    Listing.Page<Group> page = Listing.page(Listing.sort(all, req, Map.of("Name", (Group g) -> g.name,
+        "CreationTime", (Group g) -> Listing.time(g.created)), "CreationTime", "Ascending", g -> g.seq), req);
     ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("ModelPackageGroupSummaryList");
     page.items().forEach(g -> list.add(groupSummary(g)));
@@ -273,10 +270,8 @@ final class ModelRegistrySimulator {
     }
     all = Listing.filterName(all, req, p -> p.name);
     all = Listing.filterTime(all, req, "CreationTime", p -> p.created);
-    all = Listing.sort(all, req, Map.of("Name", Comparator.comparing((Package p) -> p.name),
-        "CreationTime", Comparator.comparing((Package p) -> p.created)), "CreationTime", "Ascending",
-        Comparator.comparingLong(p -> p.seq));
-    Listing.Page<Package> page = Listing.page(all, req);
+    Listing.Page<Package> page = Listing.page(Listing.sort(all, req, Map.of("Name", (Package p) -> p.name,
+        "CreationTime", (Package p) -> Listing.time(p.created)), "CreationTime", "Ascending", p -> p.seq), req);
     ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("ModelPackageSummaryList");
     for (Package p : page.items()) {

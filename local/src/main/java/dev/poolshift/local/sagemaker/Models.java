@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.json.LocalJson;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,10 +182,8 @@ final class Models {
     List<Model> all = new ArrayList<>(models.values());
     all = Listing.filterName(all, req, m -> m.name);
     all = Listing.filterTime(all, req, "CreationTime", m -> m.created);
-    all = Listing.sort(all, req, Map.of("Name", Comparator.comparing((Model m) -> m.name),
-        "CreationTime", Comparator.comparing((Model m) -> m.created)), "CreationTime", "Descending",
-        Comparator.comparingLong(m -> m.seq));
-    Listing.Page<Model> page = Listing.page(all, req);
+    Listing.Page<Model> page = Listing.page(Listing.sort(all, req, Map.of("Name", (Model m) -> m.name,
+        "CreationTime", (Model m) -> Listing.time(m.created)), "CreationTime", "Descending", m -> m.seq), req);
     ObjectNode out = LocalJson.object();
     ArrayNode list = out.putArray("Models");
     page.items().forEach(m -> list.addObject().put("ModelName", m.name).put("ModelArn", m.arn)

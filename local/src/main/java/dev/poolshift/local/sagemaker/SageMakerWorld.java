@@ -176,8 +176,7 @@ public final class SageMakerWorld {
       case "AddTags" -> addTags(req);
       case "ListTags" -> listTags(req);
       case "DeleteTags" -> deleteTags(req);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "Operation " + operation + " is not supported by the Poolshift local SageMaker.");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 
@@ -221,7 +220,7 @@ public final class SageMakerWorld {
   private ObjectNode listTags(ObjectNode req) {
     String arn = requireTaggable(req);
     List<Map.Entry<String, String>> all = new ArrayList<>(tags.ordered(arn).entrySet());
-    Listing.Page<Map.Entry<String, String>> page = Listing.page(all, req);
+    Listing.Page<Map.Entry<String, String>> page = Listing.page(all, req, Map.Entry::getKey);
     Map<String, String> m = new LinkedHashMap<>();
     page.items().forEach(e -> m.put(e.getKey(), e.getValue()));
     ObjectNode out = LocalJson.object();

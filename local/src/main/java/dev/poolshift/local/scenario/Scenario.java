@@ -321,6 +321,20 @@ public record Scenario(
   }
 
   /**
+   * This scenario with its clock starting at {@code at}: {@code serve} starts a scenario that sets
+   * no {@code start} at the wall clock's now, so the times a user types are the times it serves.
+   */
+  public Scenario withStart(Instant at) {
+    return new Scenario(name, description, template, parameters, at, seed, limitSeconds, modelPackageGroups, endpoints,
+        profiles, alarms, capacity, quotas, timings, traffic, timeline, baseDir);
+  }
+
+  /** Whether the scenario file sets {@code start} itself (else it starts at 2026-06-01T12:00:00Z). */
+  public static boolean setsStart(Path file) {
+    return dev.poolshift.local.json.LocalJson.read(file).has("start");
+  }
+
+  /**
    * {@code autoscaling}: {@code minCapacity}, {@code maxCapacity}, optional {@code suspendedState},
    * {@code policies} (PutScalingPolicy documents: {@code PolicyName}, {@code PolicyType}, its
    * configuration) and {@code scheduledActions} (PutScheduledAction documents:

@@ -7,11 +7,11 @@ import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.http.JsonProtocolService;
+import dev.poolshift.local.http.Paging;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sagemaker.SageMakerWorld;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,21 +96,15 @@ public final class ServiceQuotasService extends JsonProtocolService {
     return switch (operation) {
       case "ListServiceQuotas" -> list(request);
       case "GetServiceQuota" -> get(request);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "operation " + operation + " is not supported by the local Service Quotas");
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 
   private JsonNode list(ObjectNode r) {
     String service = serviceCode(r);
-    int max = DEFAULT_PAGE;
-    if (r.hasNonNull("MaxResults")) {
-      max = r.get("MaxResults").asInt();
-      if (max < 1 || max > 100) {
-        throw illegal("1 validation error detected: Value '" + max + "' at 'maxResults' failed to"
-            + " satisfy constraint: Member must have value between 1 and 100");
-      }
-    }
+    int max = Paging.limit(r.hasNonNull("MaxResults") ? r.get("MaxResults").asInt() : null, DEFAULT_PAGE, 1, 100,
+        n -> illegal("1 validation error detected: Value '" + n + "' at 'maxResults' failed to"
+            + " satisfy constraint: Member must have value between 1 and 100"));
     String level = r.path("QuotaAppliedAtLevel").asText("ACCOUNT");
     if (!List.of("ACCOUNT", "RESOURCE", "ALL").contains(level)) {
       throw illegal("1 validation error detected: Value '" + level + "' at 'quotaAppliedAtLevel'"
@@ -126,16 +120,15 @@ public final class ServiceQuotasService extends JsonProtocolService {
         }
       }
     }
-    int from = 0;
-    if (r.hasNonNull("NextToken")) {
-      from = offset(r.get("NextToken").asText(), all.size());
-    }
-    int to = Math.min(all.size(), from + max);
+    Paging.Page<ObjectNode> page = Paging.page(all, q -> q.path("QuotaCode").asText(), max,
+        r.hasNonNull("NextToken") ? r.get("NextToken").asText() : null,
+        () -> AwsServiceException.client("InvalidPaginationTokenException",
+            "Invalid input was provided: the NextToken is not one this operation returned."));
     ObjectNode out = LocalJson.object();
     ArrayNode quotas = out.putArray("Quotas");
-    all.subList(from, to).forEach(quotas::add);
-    if (to < all.size()) {
-      out.put("NextToken", token(to));
+    page.items().forEach(quotas::add);
+    if (page.nextToken() != null) {
+      out.put("NextToken", page.nextToken());
     }
     return out;
   }
@@ -201,25 +194,6 @@ public final class ServiceQuotasService extends JsonProtocolService {
           + " (only " + SERVICE_CODE + " is simulated).");
     }
     return service;
-  }
-
-  private static String token(int offset) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(("offset:" + offset).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static int offset(String token, int size) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      int offset = Integer.parseInt(text.substring("offset:".length()));
-      if (!text.startsWith("offset:") || offset < 0 || offset > size) {
-        throw new IllegalArgumentException(text);
-      }
-      return offset;
-    } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-      throw AwsServiceException.client("InvalidPaginationTokenException",
-          "Invalid input was provided: the NextToken is not one this operation returned.");
-    }
   }
 
   private static AwsServiceException illegal(String message) {

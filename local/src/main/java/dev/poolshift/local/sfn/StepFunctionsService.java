@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.asl.HistoryEvent;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
+import dev.poolshift.local.http.Paging;
 import dev.poolshift.local.json.LocalJson;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +18,9 @@ import java.util.Set;
 /**
  * The Step Functions API on the AWS JSON 1.0 wire ({@code X-Amz-Target: AWSStepFunctions.<Op>},
  * signing name {@code states}) for SDK clients: StartExecution, DescribeExecution, StopExecution,
- * SendTaskSuccess/Failure/Heartbeat, GetExecutionHistory, ListExecutions, DescribeStateMachine and
- * ListStateMachines. Members are camelCase, timestamps epoch seconds, errors {@code __type} codes.
+ * SendTaskSuccess/Failure/Heartbeat, GetExecutionHistory, ListExecutions, DescribeStateMachine,
+ * DescribeStateMachineForExecution, ListStateMachines and ListTagsForResource. Lists page by
+ * {@code maxResults} with tokens that hold the last item returned. Members are camelCase, timestamps epoch seconds, errors {@code __type} codes.
  */
 public final class StepFunctionsService extends JsonProtocolService {
   private static final Set<String> EXECUTION_DATA = Set.of("input", "output", "parameters", "assignedVariables");
@@ -66,8 +66,9 @@ public final class StepFunctionsService extends JsonProtocolService {
       case "ListExecutions" -> listExecutions(request);
       case "DescribeStateMachine" -> describeStateMachine(request);
       case "ListStateMachines" -> listStateMachines(request);
-      default -> throw AwsServiceException.client("UnknownOperationException",
-          "The local Step Functions does not implement " + operation);
+      case "DescribeStateMachineForExecution" -> describeStateMachineForExecution(request);
+      case "ListTagsForResource" -> listTagsForResource(request);
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 
@@ -123,19 +124,18 @@ public final class StepFunctionsService extends JsonProtocolService {
 
   private JsonNode history(ObjectNode request) {
     List<HistoryEvent> events = new ArrayList<>(engine.history(required(request, "executionArn")));
-    if (request.path("reverseOrder").asBoolean(false)) {
-      java.util.Collections.reverse(events);
-    }
     boolean includeData = !request.has("includeExecutionData") || request.get("includeExecutionData").asBoolean(true);
-    Page page = page(request, events.size());
+    boolean reverse = request.path("reverseOrder").asBoolean(false);
+    Paging.Page<HistoryEvent> page = page(request, events,
+        e -> reverse ? Paging.descending(e.id()) : Paging.ascending(e.id()));
     ArrayNode out = LocalJson.MAPPER.createArrayNode();
-    for (HistoryEvent e : events.subList(page.from(), page.to())) {
+    for (HistoryEvent e : page.items()) {
       out.add(render(e, includeData));
     }
     ObjectNode r = LocalJson.object();
     r.set("events", out);
-    if (page.next() != null) {
-      r.put("nextToken", page.next());
+    if (page.nextToken() != null) {
+      r.put("nextToken", page.nextToken());
     }
     return r;
   }
@@ -176,9 +176,11 @@ public final class StepFunctionsService extends JsonProtocolService {
       }
     }
     List<Execution.Snapshot> all = engine.listExecutions(required(request, "stateMachineArn"), status);
-    Page page = page(request, all.size());
+    // Newest first, as Step Functions lists them.
+    Paging.Page<Execution.Snapshot> page = page(request, all,
+        e -> Paging.descending(e.startDate().toEpochMilli()) + e.executionArn());
     ArrayNode out = LocalJson.MAPPER.createArrayNode();
-    for (Execution.Snapshot s : all.subList(page.from(), page.to())) {
+    for (Execution.Snapshot s : page.items()) {
       ObjectNode item = out.addObject();
       item.put("executionArn", s.executionArn());
       item.put("stateMachineArn", s.stateMachineArn());
@@ -192,8 +194,8 @@ public final class StepFunctionsService extends JsonProtocolService {
     }
     ObjectNode r = LocalJson.object();
     r.set("executions", out);
-    if (page.next() != null) {
-      r.put("nextToken", page.next());
+    if (page.nextToken() != null) {
+      r.put("nextToken", page.nextToken());
     }
     return r;
   }
@@ -217,9 +219,9 @@ public final class StepFunctionsService extends JsonProtocolService {
 
   private JsonNode listStateMachines(ObjectNode request) {
     List<StateMachine> all = engine.stateMachines();
-    Page page = page(request, all.size());
+    Paging.Page<StateMachine> page = page(request, all, StateMachine::arn);
     ArrayNode out = LocalJson.MAPPER.createArrayNode();
-    for (StateMachine m : all.subList(page.from(), page.to())) {
+    for (StateMachine m : page.items()) {
       ObjectNode item = out.addObject();
       item.put("stateMachineArn", m.arn());
       item.put("name", m.name());
@@ -228,45 +230,53 @@ public final class StepFunctionsService extends JsonProtocolService {
     }
     ObjectNode r = LocalJson.object();
     r.set("stateMachines", out);
-    if (page.next() != null) {
-      r.put("nextToken", page.next());
+    if (page.nextToken() != null) {
+      r.put("nextToken", page.nextToken());
     }
     return r;
   }
 
-  private record Page(int from, int to, String next) {}
+  /** maxResults (0 or absent: 100; at most 1000) and a token holding the last item returned. */
+  private static <T> Paging.Page<T> page(ObjectNode request, List<T> items, java.util.function.Function<T, String> key) {
+    JsonNode v = request.get("maxResults");
+    int max = Paging.limit(v == null || v.isNull() || v.asInt() == 0 ? null : v.asInt(), 100, 1, 1000,
+        n -> AwsServiceException.client("ValidationException", "1 validation error detected: Value '" + n
+            + "' at 'maxResults' failed to satisfy constraint: Member must have value "
+            + (n < 0 ? "greater than or equal to 0" : "less than or equal to 1000")));
+    return Paging.page(items, key, max, optional(request, "nextToken"),
+        () -> AwsServiceException.client("InvalidToken", "Invalid Token: 'Invalid nextToken'"));
+  }
 
-  /** maxResults (default 100, at most 1000) and an opaque nextToken holding the offset. */
-  private static Page page(ObjectNode request, int size) {
-    int max = request.path("maxResults").asInt(0);
-    if (max < 0 || max > 1000) {
-      throw AwsServiceException.client("ValidationException", "1 validation error detected: Value '" + max
-          + "' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
+  private JsonNode describeStateMachineForExecution(ObjectNode request) {
+    Execution.Snapshot execution = engine.execution(required(request, "executionArn")).snapshot();
+    StateMachine machine = engine.stateMachine(execution.stateMachineArn()).orElseThrow(() ->
+        AwsServiceException.client("StateMachineDoesNotExist", "State Machine Does Not Exist: '"
+            + execution.stateMachineArn() + "'"));
+    ObjectNode r = LocalJson.object();
+    r.put("stateMachineArn", machine.arn());
+    r.put("name", machine.name());
+    r.put("definition", machine.definition().text());
+    if (machine.roleArn() != null) {
+      r.put("roleArn", machine.roleArn());
     }
-    if (max == 0) {
-      max = 100;
+    r.set("updateDate", epochSeconds(machine.creationDate()));
+    r.putObject("loggingConfiguration").put("level", "OFF").put("includeExecutionData", false);
+    r.putObject("tracingConfiguration").put("enabled", false);
+    return r;
+  }
+
+  /**
+   * ListTagsForResource for a state machine: the local state machines carry no tags (the template
+   * gives none to Step Functions), so a known one lists none; any other ARN is ResourceNotFound.
+   */
+  private JsonNode listTagsForResource(ObjectNode request) {
+    String arn = required(request, "resourceArn");
+    if (engine.stateMachine(arn).isEmpty()) {
+      throw AwsServiceException.client("ResourceNotFound", "Resource not found: '" + arn + "'");
     }
-    int from = 0;
-    String token = optional(request, "nextToken");
-    if (token != null) {
-      try {
-        String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        if (!decoded.startsWith("offset:")) {
-          throw new IllegalArgumentException(decoded);
-        }
-        from = Integer.parseInt(decoded.substring("offset:".length()));
-      } catch (IllegalArgumentException e) {
-        throw AwsServiceException.client("InvalidToken", "Invalid Token: 'Invalid nextToken'");
-      }
-      if (from < 0 || from > size) {
-        throw AwsServiceException.client("InvalidToken", "Invalid Token: 'Invalid nextToken'");
-      }
-    }
-    int to = Math.min(size, from + max);
-    String next = to < size
-        ? Base64.getUrlEncoder().withoutPadding().encodeToString(("offset:" + to).getBytes(StandardCharsets.UTF_8))
-        : null;
-    return new Page(from, to, next);
+    ObjectNode r = LocalJson.object();
+    r.putArray("tags");
+    return r;
   }
 
   private static JsonNode epochSeconds(Instant instant) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
 import dev.poolshift.local.http.JsonProtocolService;
+import dev.poolshift.local.http.Paging;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.sim.Simulation;
 import java.math.BigDecimal;
@@ -66,7 +67,8 @@ public final class SsmService extends JsonProtocolService {
       case "GetParameters" -> getParameters(request);
       case "GetParametersByPath" -> getParametersByPath(request);
       case "DeleteParameter" -> deleteParameter(request);
-      default -> throw AwsServiceException.client("InvalidAction", "operation " + operation + " is not supported by the local SSM");
+      case "DescribeParameters" -> describeParameters(request);
+      default -> throw new dev.poolshift.local.http.UnknownOperationException(operation);
     };
   }
 
@@ -127,15 +129,125 @@ public final class SsmService extends JsonProtocolService {
     if (path == null || !path.startsWith("/")) {
       throw validation("The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash \"/\".");
     }
+    if (request.has("ParameterFilters")) {
+      throw validation("The local SSM does not simulate ParameterFilters on GetParametersByPath.");
+    }
     String prefix = path.endsWith("/") ? path : path + "/";
     boolean recursive = request.path("Recursive").asBoolean(false);
-    ArrayNode found = LocalJson.MAPPER.createArrayNode();
+    int max = maxResults(request, 10);
+    java.util.List<Parameter> found = new java.util.ArrayList<>();
     for (Parameter p : parameters.values()) {
       if (p.name().startsWith(prefix) && (recursive || p.name().indexOf('/', prefix.length()) < 0)) {
-        found.add(render(p));
+        found.add(p);
       }
     }
-    return LocalJson.object().set("Parameters", found);
+    return page(found, max, request, "Parameters", this::render);
+  }
+
+  /**
+   * DescribeParameters: metadata only (no values), filtered by {@code ParameterFilters} on Name
+   * (Equals / BeginsWith / Contains), Path (OneLevel / Recursive), Type, Tier and DataType. Other
+   * filter keys AWS knows (tags, KeyId, Label) are refused by name rather than ignored.
+   */
+  private JsonNode describeParameters(ObjectNode request) {
+    if (request.has("Filters")) {
+      throw validation("The local SSM does not simulate the deprecated Filters; use ParameterFilters.");
+    }
+    int max = maxResults(request, 50);
+    java.util.List<java.util.function.Predicate<Parameter>> tests = new java.util.ArrayList<>();
+    for (JsonNode f : request.path("ParameterFilters")) {
+      tests.add(filter(f));
+    }
+    java.util.List<Parameter> found = parameters.values().stream().filter(p -> tests.stream().allMatch(t -> t.test(p)))
+        .toList();
+    return page(found, max, request, "Parameters", p -> {
+      ObjectNode node = render(p);
+      node.remove("Value");
+      node.put("Tier", p.tier());
+      node.putArray("Policies");
+      return node;
+    });
+  }
+
+  private static java.util.function.Predicate<Parameter> filter(JsonNode f) {
+    String key = f.path("Key").asText(null);
+    String option = f.path("Option").asText(null);
+    java.util.List<String> values = new java.util.ArrayList<>();
+    f.path("Values").forEach(v -> values.add(v.asText()));
+    if (key == null) {
+      throw validation("1 validation error detected: Value null at 'parameterFilters.1.member.key' failed to satisfy constraint: Member must not be null");
+    }
+    if (values.isEmpty()) {
+      throw AwsServiceException.client("InvalidFilterValue", "The filter value is not valid. Specify a value for the filter key " + key + ".");
+    }
+    return switch (key) {
+      case "Name" -> {
+        String op = option == null ? "Equals" : option;
+        yield switch (op) {
+          case "Equals" -> p -> values.contains(p.name());
+          case "BeginsWith" -> p -> values.stream().anyMatch(v -> p.name().startsWith(v));
+          case "Contains" -> p -> values.stream().anyMatch(v -> p.name().contains(v));
+          default -> throw invalidOption(key, op);
+        };
+      }
+      case "Path" -> {
+        String op = option == null ? "OneLevel" : option;
+        if (!op.equals("OneLevel") && !op.equals("Recursive")) {
+          throw invalidOption(key, op);
+        }
+        yield p -> values.stream().anyMatch(v -> {
+          String prefix = v.endsWith("/") ? v : v + "/";
+          return p.name().startsWith(prefix) && (op.equals("Recursive") || p.name().indexOf('/', prefix.length()) < 0);
+        });
+      }
+      case "Type", "Tier", "DataType" -> {
+        if (option != null && !option.equals("Equals")) {
+          throw invalidOption(key, option);
+        }
+        yield p -> values.contains(switch (key) {
+          case "Type" -> p.type();
+          case "Tier" -> p.tier();
+          default -> "text";
+        });
+      }
+      case "KeyId", "Label" -> throw AwsServiceException.client("InvalidFilterKey",
+          "The local SSM does not simulate the filter key " + key + ".");
+      default -> {
+        if (key.startsWith("tag:")) {
+          throw AwsServiceException.client("InvalidFilterKey", "The local SSM does not keep parameter tags, so it "
+              + "cannot filter on " + key + ".");
+        }
+        throw AwsServiceException.client("InvalidFilterKey", "The following filter key is not valid: " + key
+            + ". Valid filter keys include: [Path, Name, Type, KeyId, Tier, Label, DataType].");
+      }
+    };
+  }
+
+  private static AwsServiceException invalidOption(String key, String option) {
+    return AwsServiceException.client("InvalidFilterOption", "The filter option " + option
+        + " is not valid for the key " + key + ".");
+  }
+
+  /** {@code MaxResults}: 1 to {@code max}, {@code max} when absent (10 for GetParametersByPath, 50 for DescribeParameters). */
+  private static int maxResults(ObjectNode request, int max) {
+    JsonNode v = request.get("MaxResults");
+    return Paging.limit(v == null || v.isNull() ? null : v.asInt(), max, 1, max, n -> validation(
+        "1 validation error detected: Value '" + n + "' at 'maxResults' failed to satisfy constraint: Member must have value "
+            + (n < 1 ? "greater than or equal to 1" : "less than or equal to " + max)));
+  }
+
+  private static ObjectNode page(java.util.List<Parameter> found, int max, ObjectNode request, String member,
+      java.util.function.Function<Parameter, ObjectNode> render) {
+    Paging.Page<Parameter> page = Paging.page(found, Parameter::name, max, text(request, "NextToken"),
+        () -> AwsServiceException.client("InvalidNextToken", "The specified token isn't valid."));
+    ArrayNode out = LocalJson.MAPPER.createArrayNode();
+    page.items().forEach(p -> out.add(render.apply(p)));
+    ObjectNode response = LocalJson.object();
+    response.set(member, out);
+    if (page.nextToken() != null) {
+      response.put("NextToken", page.nextToken());
+    }
+    return response;
   }
 
   private JsonNode deleteParameter(ObjectNode request) {

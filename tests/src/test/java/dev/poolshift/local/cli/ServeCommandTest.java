@@ -64,4 +64,33 @@ class ServeCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--speed > 0").contains("usage: serve");
   }
+
+  @Test
+  void withoutAScenarioStartVirtualTimeStartsAtTheWallClocksNow() {
+    Instant before = Instant.now().minusSeconds(1);
+    try (LocalRuntime runtime = ServeCommand.start(0, 1, Path.of("template.yaml"),
+        Path.of("events/scenarios/happy-path.json"))) {
+      assertThat(runtime.simulation().start()).isBetween(before, Instant.now().plusSeconds(1));
+      assertThat(ServeCommand.clockLine(runtime.simulation(), 1)).matches("virtual time \\S+Z \\(x1\\.0; wall \\S+Z\\)");
+    }
+  }
+
+  @Test
+  void aStartFlagPicksTheVirtualStart() {
+    Instant chosen = Instant.parse("2026-06-01T12:00:00Z");
+    try (LocalRuntime runtime = ServeCommand.start(0, 1, Path.of("template.yaml"), null,
+        ServeCommand.parseStart("2026-06-01T12:00:00Z"))) {
+      assertThat(runtime.simulation().start()).isEqualTo(chosen);
+      assertThat(ServeCommand.clockLine(runtime.simulation(), 1)).startsWith("virtual time 2026-06-01T12:00");
+    }
+  }
+
+  @Test
+  void aBadStartIsRejectedWithTheUsage() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ServeCommand.run(new String[] {"--start", "yesterday"}, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--start must be an ISO-8601 instant").contains("usage: serve");
+  }
 }
