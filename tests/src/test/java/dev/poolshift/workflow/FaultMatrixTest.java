@@ -55,7 +55,7 @@ class FaultMatrixTest {
 
   @BeforeAll
   static void warmUp() {
-    // Class loading, JIT and DynamoDB Local's start are paid once, not by the first row.
+    // Class loading and JIT are paid once, not by the first row.
     try (Rehearsal r = Rehearsal.of("happy-path.json", FaultMatrixTest::quick)) {
       r.finish();
     }
