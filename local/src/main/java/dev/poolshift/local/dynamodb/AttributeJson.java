@@ -17,7 +17,6 @@ import dev.poolshift.local.dynamodb.AttrValue.SS;
 import dev.poolshift.local.json.LocalJson;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,8 +52,7 @@ final class AttributeJson {
       throw DynamoDbException.serialization("Start of list found where not expected");
     }
     Map<String, AttrValue> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : json.properties()) {
       out.put(e.getKey(), read(e.getValue()));
     }
     return out;
@@ -147,8 +145,7 @@ final class AttributeJson {
           throw DynamoDbException.serialization("Start of list found where not expected");
         }
         Map<String, AttrValue> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
           map.put(e.getKey(), read(e.getValue(), depth + 1));
         }
         yield new M(map);

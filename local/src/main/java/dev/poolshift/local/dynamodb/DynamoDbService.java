@@ -165,8 +165,8 @@ public final class DynamoDbService implements AwsService {
       case "PutItem" -> items.putItem(request);
       case "UpdateItem" -> items.updateItem(request);
       case "DeleteItem" -> items.deleteItem(request);
-      case "Query" -> items.query(request);
-      case "Scan" -> items.scan(request);
+      case "Query" -> new QueryScan(scope::table).query(request);
+      case "Scan" -> new QueryScan(scope::table).scan(request);
       case "BatchGetItem" -> items.batchGetItem(request);
       case "BatchWriteItem" -> items.batchWriteItem(request);
       case "TransactWriteItems" -> items.transactWriteItems(request);

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -47,8 +46,7 @@ final class ExpressionContext {
       if (namesJson.isEmpty()) {
         throw DynamoDbException.validation("ExpressionAttributeNames must not be empty");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = namesJson.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : namesJson.properties()) {
         if (!NAME_KEY.matcher(e.getKey()).matches()) {
           throw DynamoDbException.validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \""
               + e.getKey() + "\"");
@@ -67,8 +65,7 @@ final class ExpressionContext {
               + key + "\"");
         }
       });
-      for (Iterator<Map.Entry<String, JsonNode>> it = valuesJson.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : valuesJson.properties()) {
         try {
           values.put(e.getKey(), AttributeJson.read(e.getValue()));
         } catch (DynamoDbException invalid) {
