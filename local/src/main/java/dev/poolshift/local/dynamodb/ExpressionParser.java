@@ -73,9 +73,8 @@ final class ExpressionParser {
   /** A {@code ConditionExpression} or {@code FilterExpression} ({@code kind} names it in errors). */
   static Condition condition(String kind, String source, ExpressionContext context) {
     ExpressionParser p = start(kind, source, context);
-    Condition c = p.parseOr();
-    p.expect(Kind.EOF);
-    p.checkCondition(c, true);
+    Condition c = p.syntax(p::wholeCondition);
+    p.checkCondition(c);
     p.problems.raise(kind, "parens", "unknownFunction", "misusedFunction", "reserved", "attrNameVal", "operand",
         "distinct", "function");
     return c;
@@ -93,13 +92,16 @@ final class ExpressionParser {
   static List<DocPath> projection(String source, ExpressionContext context) {
     String kind = "ProjectionExpression";
     ExpressionParser p = start(kind, source, context);
-    List<DocPath> paths = new ArrayList<>();
-    paths.add(p.parsePath());
-    while (p.peek().kind() == Kind.COMMA) {
-      p.next();
-      paths.add(p.parsePath());
-    }
-    p.expect(Kind.EOF);
+    List<DocPath> paths = p.syntax(() -> {
+      List<DocPath> list = new ArrayList<>();
+      list.add(p.path());
+      while (p.peek().kind() == Kind.COMMA) {
+        p.next();
+        list.add(p.path());
+      }
+      p.expect(Kind.EOF);
+      return list;
+    });
     p.checkOverlaps(paths);
     p.problems.raise(kind, "reserved", "attrName", "pathOverlap", "pathConflict");
     return paths;
@@ -115,9 +117,8 @@ final class ExpressionParser {
   static List<KeyTerm> keyCondition(String source, ExpressionContext context) {
     String kind = "KeyConditionExpression";
     ExpressionParser p = start(kind, source, context);
-    Condition c = p.parseOr();
-    p.expect(Kind.EOF);
-    p.checkCondition(c, true);
+    Condition c = p.syntax(p::wholeCondition);
+    p.checkCondition(c);
     p.problems.raise(kind, "parens", "unknownFunction", "misusedFunction", "reserved", "attrNameVal", "operand",
         "distinct", "function");
     Map<String, KeyTerm> terms = new LinkedHashMap<>();
@@ -199,8 +200,11 @@ final class ExpressionParser {
 
   // ------------------------------------------------------------------ conditions
 
-  private Condition parseOr() {
-    return syntax(this::or);
+  /** A whole condition expression: a condition and nothing after it. */
+  private Condition wholeCondition() {
+    Condition c = or();
+    expect(Kind.EOF);
+    return c;
   }
 
   private Condition or() {
@@ -349,10 +353,6 @@ final class ExpressionParser {
 
   // ------------------------------------------------------------------ paths
 
-  private DocPath parsePath() {
-    return syntax(this::path);
-  }
-
   private DocPath path() {
     List<Object> elements = new ArrayList<>();
     elements.add(pathName());
@@ -408,23 +408,23 @@ final class ExpressionParser {
    * (size only as an operand, the others only as conditions), operand counts and types, distinct
    * operands, redundant parentheses, BETWEEN bounds.
    */
-  private void checkCondition(Condition c, boolean top) {
+  private void checkCondition(Condition c) {
     switch (c) {
       case ParenCondition p -> {
         if (p.inner() instanceof ParenCondition) {
           problems.note("parens", "The expression has redundant parentheses;");
         }
-        checkCondition(p.inner(), false);
+        checkCondition(p.inner());
       }
       case And a -> {
-        checkCondition(a.left(), false);
-        checkCondition(a.right(), false);
+        checkCondition(a.left());
+        checkCondition(a.right());
       }
       case Or o -> {
-        checkCondition(o.left(), false);
-        checkCondition(o.right(), false);
+        checkCondition(o.left());
+        checkCondition(o.right());
       }
-      case Not n -> checkCondition(n.inner(), false);
+      case Not n -> checkCondition(n.inner());
       case Comparison cmp -> {
         checkOperands(List.of(cmp.left(), cmp.right()));
         checkDistinct(cmp.operator(), cmp.left(), cmp.right());
@@ -507,11 +507,11 @@ final class ExpressionParser {
       }
       case "attribute_type" -> {
         String type = staticType(f.args().get(1));
-        if (!"S".equals(type)) {
+        if (!(Expr.unwrap(f.args().get(1)) instanceof ValueOperand v && v.value() instanceof AttrValue.S s)) {
           problems.note("function", "Incorrect operand type for operator or function; operator or function: "
               + "attribute_type, operand type: " + (type == null ? "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}" : type));
         } else {
-          String name = ((AttrValue.S) ((ValueOperand) Expr.unwrap(f.args().get(1))).value()).value();
+          String name = s.value();
           if (!ATTRIBUTE_TYPES.contains(name)) {
             problems.note("function", "Invalid attribute type name found; type: " + name
                 + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
