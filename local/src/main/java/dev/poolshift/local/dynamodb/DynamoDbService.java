@@ -43,8 +43,8 @@ import java.util.zip.CRC32;
  * TTL changes) is the runtime's virtual time.
  *
  * <p>Operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTimeToLive,
- * DescribeTimeToLive, and the item operations of {@link ItemOperations}. Anything else is answered
- * with {@code UnknownOperationException}.
+ * DescribeTimeToLive, and the item operations of {@link ItemOperations} and {@link QueryScan}.
+ * Anything else is answered with {@code UnknownOperationException}.
  */
 public final class DynamoDbService implements AwsService {
   private static final String TARGET_PREFIX = "DynamoDB_20120810";

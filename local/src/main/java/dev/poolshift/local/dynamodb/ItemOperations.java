@@ -31,8 +31,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The item operations: GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem,
- * BatchWriteItem, TransactWriteItems, TransactGetItems.
+ * The item operations but reads of many items ({@link QueryScan}): GetItem, PutItem, UpdateItem,
+ * DeleteItem, BatchGetItem, BatchWriteItem, TransactWriteItems, TransactGetItems.
  *
  * <p>Each request is checked in the order DynamoDB checks it: the request's shape, attribute
  * values, expressions and their placeholders (all before the table is looked up, so a bad
