@@ -28,7 +28,7 @@ class RolloutScenarioTest {
 
   @BeforeAll
   static void warmUp() {
-    // The first run in a JVM pays for class loading, JIT and DynamoDB Local's start; the wall-time
+    // The first run in a JVM pays for class loading and JIT; the wall-time
     // budget below is about the rollout itself.
     rehearse("happy-path.json", s -> {}, r -> {});
   }

@@ -55,7 +55,7 @@ class RolloutSituationsTest {
 
   @BeforeAll
   static void warmUp() {
-    // Class loading, JIT and DynamoDB Local's start are paid once, not by the first test.
+    // Class loading and JIT are paid once, not by the first test.
     try (Rehearsal r = Rehearsal.of("happy-path.json", RolloutSituationsTest::quick)) {
       r.finish();
     }

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  *
  * <p>Log4j's console appender keeps the {@code System.out} it found when it was configured, so
  * {@link #install()} restarts Log4j after swapping the streams: handler logging through
- * Powertools/Log4j is captured however early Log4j was initialised (by an SDK client, DynamoDB
- * Local, ...). The Lambda service installs it when it is created.
+ * Powertools/Log4j is captured however early Log4j was initialised (by an SDK client, for
+ * example). The Lambda service installs it when it is created.
  */
 public final class LogCapture {
   private static final ThreadLocal<Consumer<String>> SINK = new ThreadLocal<>();
@@ -48,17 +48,6 @@ public final class LogCapture {
       context.stop();
       context.start();
     }
-    quietLibraries();
-  }
-
-  /**
-   * DynamoDB Local logs every failed condition at WARN, and the lock's conditional writes fail by
-   * design whenever an endpoint is busy: hundreds of stack traces per test run that say nothing.
-   * Called again after each Log4j restart, which resets levels to the configuration's.
-   */
-  public static void quietLibraries() {
-    org.apache.logging.log4j.core.config.Configurator.setLevel(
-        "com.amazonaws.services.dynamodbv2", org.apache.logging.log4j.Level.ERROR);
   }
 
   /** The stdout that was in place before {@link #install()}, for echoing captured lines. */

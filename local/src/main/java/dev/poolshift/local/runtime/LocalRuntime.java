@@ -133,7 +133,7 @@ public final class LocalRuntime implements AutoCloseable {
           TaskResources.of(new LambdaInvokeResource(lambda), new AwsSdkResource(gateway::service, aws, ACCESS_KEY_ID)),
           events, aws);
       sfn.set(stepFunctions);
-      dynamoDb = new DynamoDbService(aws);
+      dynamoDb = new DynamoDbService(sim, aws);
       dynamoDb.createTables(template.tables().values());
       sageMaker = SageMakerService.create(sim, aws, events);
       ssm = new SsmService(sim, aws);

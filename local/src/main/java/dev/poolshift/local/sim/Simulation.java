@@ -89,7 +89,7 @@ public final class Simulation implements AutoCloseable {
 
   /**
    * A real-time simulation whose clock stays at {@code start} until {@link #startClock()} when
-   * {@code paused}: set-up that takes wall time (starting DynamoDB Local, seeding a world) must
+   * {@code paused}: set-up that takes wall time (loading the template, seeding a world) must
    * not eat into a scenario's timeline, which at x600 turns three wall seconds into half an hour.
    */
   public static Simulation realTime(Instant start, double speed, boolean paused) {

@@ -24,7 +24,7 @@ class AwsSdkResourceTest {
 
   AwsSdkResourceTest() throws Exception {
     gateway.register(SageMakerService.create(sim, AwsContext.DEFAULT, EventPublisher.NONE));
-    DynamoDbService dynamo = new DynamoDbService(AwsContext.DEFAULT);
+    DynamoDbService dynamo = new DynamoDbService(sim, AwsContext.DEFAULT);
     dynamo.call("CreateTable", (com.fasterxml.jackson.databind.node.ObjectNode) LocalJson.parse("""
         {"TableName": "locks", "BillingMode": "PAY_PER_REQUEST",
          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
