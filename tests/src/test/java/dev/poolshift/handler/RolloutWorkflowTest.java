@@ -135,15 +135,18 @@ class RolloutWorkflowTest {
   }
 
   @Test
-  void aCanaryUpdateSageMakerRolledBackOnItsOwnEndsRolledBackWithTheReason() throws Exception {
+  void aCanaryUpdateSageMakerRolledBackOnItsOwnEndsFailedBecauseNoTrafficMoved() throws Exception {
     rollBackTheCanaryUpdate = true;
 
     Execution.Snapshot end = run();
 
     assertThat(end.status()).isEqualTo(SfnExecutionStatus.FAILED);
-    assertThat(end.error()).isEqualTo("Poolshift.RolledBack");
-    assertThat(end.cause()).contains("SageMaker did not complete the canary update")
+    assertThat(end.error()).isEqualTo("dev.poolshift.rollout.DeploymentFailedException");
+    assertThat(end.cause()).contains("no traffic moved to canary canary-v42")
+        .contains("SageMaker did not complete the canary update")
         .contains("InsufficientInstanceCapacity");
+    assertThat(world.ledger.last().outcome()).isEqualTo(dev.poolshift.rollout.Outcome.FAILED);
+    assertThat(world.notifier.last().subject()).contains("its canary never served");
     assertThat(stepsRun).doesNotContain("shiftTraffic");
     assertThat(world.sageMaker.configs).containsOnlyKeys(BASELINE_CONFIG);
   }

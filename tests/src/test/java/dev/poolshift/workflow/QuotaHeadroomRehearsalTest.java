@@ -30,6 +30,12 @@ class QuotaHeadroomRehearsalTest {
     });
   }
 
+  /** The baseline copy and the canary can go to any of the three pools: none has room left. */
+  private static void noRoomOnAnyPool(ObjectNode s) {
+    ((ObjectNode) s.path("quotas")).put("ml.g5.2xlarge", 3).put("ml.g5.4xlarge", 0)
+        .put("ml.g6.2xlarge", 0);
+  }
+
   private static JsonNode plan(Rehearsal r) {
     return r.onlyExecution().path("output").path("plan");
   }
@@ -42,11 +48,11 @@ class QuotaHeadroomRehearsalTest {
       assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PLANNED");
       assertThat(LocalJson.MAPPER.convertValue(plan(r).path("risks"), String[].class))
           .anySatisfy(risk -> assertThat(risk).startsWith("ml.g5.2xlarge: quota 5, in use 3, this rollout needs up"
-              + " to 4 more (while moving onto the canary config): UpdateEndpoint fails with"
-              + " ResourceLimitExceeded"))
+              + " to 4 more (while moving onto the canary config): pooled instances that do not fit go to the"
+              + " variant's lower-priority pools"))
           .anySatisfy(risk -> assertThat(risk).startsWith("quota headroom for the second fleet").contains(
-              "ml.g5.2xlarge quota 5, in use 3, needs up to 4 more; ml.g5.4xlarge quota 4, in use 0, needs up to 4"
-                  + " more; ml.g6.2xlarge quota 4, in use 0, needs up to 4 more"))
+              "ml.g5.2xlarge quota 5, in use 3, needs up to 4 more; ml.g5.4xlarge quota 4, in use 0, needs up to 6"
+                  + " more; ml.g6.2xlarge quota 4, in use 0, needs up to 6 more"))
           .noneSatisfy(risk -> assertThat(risk).contains("a deploy now would be refused"));
       assertThat(r.runtime().sageMaker().mutations()).as("SageMaker calls that change anything, even refused ones")
           .isEmpty();
@@ -75,27 +81,27 @@ class QuotaHeadroomRehearsalTest {
 
   @Test
   void aDryRunWithoutRoomForTheBaselineCopySaysADeployWouldBeRefused() {
-    try (Rehearsal r = tightPlan(s -> ((ObjectNode) s.path("quotas")).put("ml.g5.2xlarge", 3))) {
+    try (Rehearsal r = tightPlan(QuotaHeadroomRehearsalTest::noRoomOnAnyPool)) {
       r.finish();
 
       assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PLANNED");
       assertThat(LocalJson.MAPPER.convertValue(plan(r).path("risks"), String[].class))
           .anySatisfy(risk -> assertThat(risk).startsWith("a deploy now would be refused before touching the"
-              + " endpoint: the canary config needs 2 × ml.g5.2xlarge next to today's fleet but its \"for endpoint"
-              + " usage\" quota is 3 with 3 in use"));
+              + " endpoint: variant AllTraffic of the canary config has no pool with quota headroom:"
+              + " ml.g5.2xlarge (quota 3, in use 3), ml.g5.4xlarge (quota 0, in use 0)"));
       assertThat(r.runtime().sageMaker().mutations()).isEmpty();
     }
   }
 
   @Test
   void aDeployWithoutRoomForTheCanaryConfigIsRefusedBeforeTouchingAnything() {
-    try (Rehearsal r = Rehearsal.of("quota-tight.json", s -> ((ObjectNode) s.path("quotas")).put("ml.g5.2xlarge", 3))) {
+    try (Rehearsal r = Rehearsal.of("quota-tight.json", QuotaHeadroomRehearsalTest::noRoomOnAnyPool)) {
       r.finish();
 
       JsonNode execution = r.onlyExecution();
       assertThat(execution.path("outcome").asText()).isEqualTo("FAILED");
       assertThat(execution.path("error").asText()).isEqualTo("dev.poolshift.rollout.ResourceLimitExceededException");
-      assertThat(execution.path("cause").asText()).contains("quota is 3 with 3 in use")
+      assertThat(execution.path("cause").asText()).contains("has no pool with quota headroom")
           .contains("was not started and nothing was changed");
       assertThat(r.entered("Rollout failed before touching the endpoint")).isEqualTo(1);
       assertThat(r.runtime().sageMaker().mutations()).as("not even a model or a config").isEmpty();
@@ -134,8 +140,9 @@ class QuotaHeadroomRehearsalTest {
       r.finish();
 
       JsonNode execution = r.onlyExecution();
-      assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
-      assertThat(execution.path("cause").asText()).contains("'ml.g6.2xlarge for endpoint usage' is 0 Instances");
+      assertThat(execution.path("outcome").asText()).as("no traffic ever moved").isEqualTo("FAILED");
+      assertThat(execution.path("cause").asText()).contains("no traffic moved")
+          .contains("'ml.g6.2xlarge for endpoint usage' is 0 Instances");
       assertThat(r.rejected("ResourceLimitExceeded")).singleElement()
           .satisfies(m -> assertThat(m.operation()).isEqualTo("UpdateEndpoint"));
       EndpointView endpoint = r.runtime().sageMaker().requireEndpoint(ENDPOINT);

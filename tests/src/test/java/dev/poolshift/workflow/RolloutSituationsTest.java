@@ -571,14 +571,15 @@ class RolloutSituationsTest {
     }
 
     @Test
-    @DisplayName("Container health check fails on the canary fleet: detected, no canary, baseline kept")
+    @DisplayName("Container health check fails on the canary fleet: detected, no canary, baseline kept, FAILED (no traffic moved)")
     void aCanaryFleetFailingItsHealthCheckRollsBackBeforeAnyTraffic() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> at(s, 30, "fault",
           fault("sagemaker", "failNextDeploymentHealthCheck").put("endpoint", ENDPOINT)))) {
         r.finish();
 
         JsonNode execution = r.onlyExecution();
-        assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(execution.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(execution.path("cause").asText()).contains("no traffic moved");
         assertThat(r.accepted(WEIGHTS)).isEmpty();
         r.assertInvariants();
       }
@@ -602,13 +603,13 @@ class RolloutSituationsTest {
     }
 
     @Test
-    @DisplayName("Canary lands on a fallback type and the profile does not allow it: rolled back before any traffic")
+    @DisplayName("Canary lands on a fallback type and the profile does not allow it: the fleet goes back before any traffic, FAILED")
     void aFallbackLandingIsRefusedWhenThePolicyForbidsIt() {
       try (Rehearsal r = Rehearsal.of("gpu-shortage.json", s -> profile(s).put("fallbackPolicy", "fail"))) {
         r.finish();
 
         JsonNode execution = r.onlyExecution();
-        assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(execution.path("outcome").asText()).isEqualTo("FAILED");
         assertThat(execution.path("cause").asText()).contains("ml.g5.4xlarge");
         assertThat(r.accepted(WEIGHTS)).isEmpty();
         r.assertInvariants();

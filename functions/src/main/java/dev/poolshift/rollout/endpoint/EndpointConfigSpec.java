@@ -44,6 +44,22 @@ public record EndpointConfigSpec(
     return productionVariants.stream().map(VariantSpec::variantName).toList();
   }
 
+  /** Every model the config runs: its variants' models and their pools' per-hardware builds. */
+  public java.util.Set<String> modelNames() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (VariantSpec v : productionVariants) {
+      if (v.modelName() != null) {
+        out.add(v.modelName());
+      }
+      v.instancePools().forEach(p -> {
+        if (p.modelNameOverride() != null) {
+          out.add(p.modelNameOverride());
+        }
+      });
+    }
+    return out;
+  }
+
   /** A copy with one carried config-level field set (or removed, for null). */
   public EndpointConfigSpec withCarried(String key, Object value) {
     Map<String, Object> next = new LinkedHashMap<>(carried);

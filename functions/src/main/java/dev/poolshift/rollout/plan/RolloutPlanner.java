@@ -110,7 +110,11 @@ public final class RolloutPlanner {
         deploymentId, ResourceNames.FINAL_CONFIG);
     Map<String, Object> carried = configLevelFields(current, profile);
 
-    List<VariantSpec> canaryVariants = new ArrayList<>(current.productionVariants());
+    BaselineCopy copy = baselineCopy(request, baseline, liveCount, deploymentId);
+    List<VariantSpec> canaryVariants = new ArrayList<>();
+    for (VariantSpec v : current.productionVariants()) {
+      canaryVariants.add(v.variantName().equals(baseline.variantName()) ? copy.variant() : v);
+    }
     canaryVariants.add(migrated.withName(canaryName).withWeight(0.0));
     boolean single = current.productionVariants().size() == 1;
     List<VariantSpec> finalVariants = new ArrayList<>();
@@ -130,12 +134,71 @@ public final class RolloutPlanner {
         .filter(m -> m != null).forEach(used::add);
     Map<String, String> modelTags = Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
         EndpointConfigSpec.MODEL_PACKAGE_TAG, arn.toString());
-    List<ModelToCreate> models = used.stream().map(name -> new ModelToCreate(name, arn.toString(),
-        specOfModel.get(name), profile.executionRoleArn(), modelTags)).toList();
+    List<ModelToCreate> models = new ArrayList<>(used.stream().map(name -> new ModelToCreate(name,
+        arn.toString(), specOfModel.get(name), profile.executionRoleArn(), modelTags)).toList());
+    models.addAll(copy.models());
 
     return new RolloutPlan(deploymentId, endpoint.endpointName(), arn.toString(), current.name(),
         baseline.variantName(), baselineWeight, canaryName, models, canaryConfig, finalConfig,
         new CanarySchedule(profile.canarySteps()), profile);
+  }
+
+  /** The baseline variant as the canary config re-provisions it, and the models it needs. */
+  private record BaselineCopy(VariantSpec variant, List<ModelToCreate> models) {
+  }
+
+  /**
+   * Blue/green provisions the whole canary config, the baseline variant included. A baseline on
+   * a single instance type would need that type's capacity again, so a shortage of the very type
+   * the endpoint runs on would fail every rollout before any traffic moved. The copy goes onto
+   * ranked pools instead: its current type first, then the profile's pools that it can run on
+   * (a pool the profile gives a per-hardware build needs the same build of the baseline's
+   * package; without one that pool is left out of the copy). A baseline already on pools, or
+   * one with no second type it can run on, is copied as it is.
+   */
+  private static BaselineCopy baselineCopy(RolloutRequest request, VariantSpec baseline,
+      Integer liveCount, String deploymentId) {
+    DeploymentProfile profile = request.profile();
+    if (baseline.usesPools() || baseline.preferredInstanceType() == null
+        || baseline.modelName() == null) {
+      return new BaselineCopy(baseline, List.of());
+    }
+    ModelPackage basePkg = request.baselinePackage();
+    List<PoolPreference> usable = new ArrayList<>();
+    Map<String, String> perPoolModels = new LinkedHashMap<>();
+    List<ModelToCreate> models = new ArrayList<>();
+    for (PoolPreference pool : profile.instancePools()) {
+      String spec = pool.inferenceSpecificationName();
+      if (spec == null) {
+        usable.add(pool);
+        continue;
+      }
+      if (basePkg == null || !basePkg.additionalInferenceSpecificationNames().contains(spec)) {
+        continue;
+      }
+      ModelPackageArn baseArn = basePkg.parsedArn();
+      String model = ResourceNames.model(baseArn, deploymentId, spec);
+      perPoolModels.put(pool.instanceType(), model);
+      models.add(new ModelToCreate(model, baseArn.toString(), spec, profile.executionRoleArn(),
+          Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
+              EndpointConfigSpec.MODEL_PACKAGE_TAG, baseArn.toString())));
+      usable.add(pool);
+    }
+    boolean secondType = usable.stream()
+        .anyMatch(p -> !p.instanceType().equals(baseline.preferredInstanceType()));
+    if (!secondType) {
+      return new BaselineCopy(baseline, List.of());
+    }
+    Integer count = liveCount != null && liveCount > 0 ? liveCount
+        : baseline.initialInstanceCount();
+    VariantSpec pooled = PoolMigration.migrate(baseline, new PoolTarget(baseline.modelName(),
+        usable, perPoolModels, profile.provisionTimeoutSeconds(), true, false, count));
+    Set<String> referenced = new LinkedHashSet<>();
+    pooled.instancePools().forEach(p -> referenced.add(p.modelNameOverride()));
+    models.removeIf(m -> !referenced.contains(m.modelName()));
+    // The copy serves what the baseline serves, with the weight it has.
+    return new BaselineCopy(pooled.withWeight(baseline.initialVariantWeight() == null ? 1.0
+        : baseline.initialVariantWeight()), models);
   }
 
   private static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,

@@ -14,11 +14,21 @@ import dev.poolshift.rollout.profile.DeploymentProfile;
  * @param profile the group's deployment profile
  * @param endpoint DescribeEndpoint of the target endpoint
  * @param currentConfig DescribeEndpointConfig of the endpoint's active config
+ * @param baselinePackage DescribeModelPackage of the version the baseline variant serves, when
+ *     it came from the registry (its per-hardware builds let the baseline's blue/green copy use
+ *     the same fallback pools as the canary); null when unknown
  */
 public record RolloutRequest(
     String deploymentId,
     ModelPackage modelPackage,
     DeploymentProfile profile,
     EndpointState endpoint,
-    EndpointConfigSpec currentConfig) {
+    EndpointConfigSpec currentConfig,
+    ModelPackage baselinePackage) {
+
+  /** The baseline's package unknown: its copy gets no per-hardware builds. */
+  public RolloutRequest(String deploymentId, ModelPackage modelPackage, DeploymentProfile profile,
+      EndpointState endpoint, EndpointConfigSpec currentConfig) {
+    this(deploymentId, modelPackage, profile, endpoint, currentConfig, null);
+  }
 }

@@ -72,12 +72,23 @@ class RolloutPlannerTest {
   }
 
   @Test
-  void theCanaryConfigHoldsTheBaselineCopiedExactlyAndTheNewModelOnPoolsAtWeightZero() {
+  void theCanaryConfigHoldsTheBaselineOnRankedPoolsItCanRunOnAndTheNewModelOnPoolsAtWeightZero() {
     RolloutPlan plan = plan(profile().build());
 
     EndpointConfigSpec canary = plan.canaryConfig();
     assertThat(canary.productionVariants()).hasSize(2);
-    assertThat(canary.productionVariants().getFirst()).isEqualTo(baselineVariant());
+    VariantSpec copy = canary.productionVariants().getFirst();
+    assertThat(copy.variantName()).isEqualTo("AllTraffic");
+    assertThat(copy.modelName()).isEqualTo("fraud-scoring-v41");
+    assertThat(copy.initialVariantWeight()).isEqualTo(1.0);
+    assertThat(copy.initialInstanceCount()).as("as many as it serves now").isEqualTo(3);
+    assertThat(copy.instanceType()).isNull();
+    assertThat(copy.instancePools()).as("its own type first; the g6 pool needs a g6 build of v41,"
+        + " which no package says it has").extracting(InstancePool::instanceType)
+        .containsExactly("ml.g5.2xlarge", "ml.g5.4xlarge");
+    assertThat(copy.instancePools()).allSatisfy(p -> assertThat(p.modelNameOverride()).isNull());
+    assertThat(copy.carried()).containsEntry("VolumeSizeInGB", 64);
+    assertThat(plan.models()).as("nothing to build for the copy").hasSize(2);
     VariantSpec c = canary.variant("canary-v42");
     assertThat(c.initialVariantWeight()).isZero();
     assertThat(c.modelName()).isEqualTo(plan.models().getFirst().modelName());
@@ -87,6 +98,36 @@ class RolloutPlannerTest {
     assertThat(c.instancePools().get(2).modelNameOverride()).isEqualTo(plan.models().get(1).modelName());
     assertThat(c.routingStrategy()).isEqualTo("LEAST_OUTSTANDING_REQUESTS");
     assertThat(c.carried()).containsEntry("ContainerStartupHealthCheckTimeoutInSeconds", 900);
+  }
+
+  @Test
+  void theBaselineCopyUsesTheBaselinePackagesOwnPerHardwareBuildOnAFallbackPool() {
+    ModelPackage v41 = new ModelPackage(ARN.replace("/42", "/41"), "fraud-scoring", 41,
+        "Completed", "Approved", List.of("g6-int8"), Map.of());
+
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig(), v41));
+
+    VariantSpec copy = plan.canaryConfig().variant("AllTraffic");
+    assertThat(copy.instancePools()).extracting(InstancePool::instanceType)
+        .containsExactly("ml.g5.2xlarge", "ml.g5.4xlarge", "ml.g6.2xlarge");
+    String build = copy.instancePools().get(2).modelNameOverride();
+    assertThat(plan.models()).filteredOn(m -> m.modelName().equals(build)).singleElement()
+        .satisfies(m -> {
+          assertThat(m.modelPackageArn()).isEqualTo(v41.arn());
+          assertThat(m.inferenceSpecificationName()).isEqualTo("g6-int8");
+          assertThat(m.tags()).containsEntry("poolshift:deployment", "fraud-scoring-v42-0123456789ab");
+        });
+    assertThat(plan.finalConfig().modelNames()).as("the copy's build does not outlive the canary")
+        .doesNotContain(build);
+  }
+
+  @Test
+  void aBaselineAlreadyOnPoolsOrWithNoOtherHardwareIsCopiedAsItIs() {
+    RolloutPlan onlyG6 = plan(DeploymentProfile.builder().endpointName("fraud-scoring-prod")
+        .executionRoleArn(ROLE).pool("ml.g5.2xlarge").pool("ml.g6.2xlarge", "g6-int8").build());
+
+    assertThat(onlyG6.canaryConfig().variant("AllTraffic")).isEqualTo(baselineVariant());
   }
 
   @Test

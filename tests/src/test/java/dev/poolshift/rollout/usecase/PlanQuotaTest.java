@@ -74,12 +74,13 @@ class PlanQuotaTest {
 
   @Test
   void aDeployWhoseCanaryConfigCannotFitIsRefusedBeforeAnyChange() {
-    RolloutSteps steps = steps(types -> Map.of("ml.g5.2xlarge", 3),
-        max -> new InstanceUsage.Usage(Map.of("ml.g5.2xlarge", 3), 4, true));
+    // Every type the baseline copy and the canary could land on is at its quota.
+    RolloutSteps steps = steps(types -> Map.of("ml.g5.2xlarge", 3, "ml.g5.4xlarge", 0,
+        "ml.g6.2xlarge", 0), max -> new InstanceUsage.Usage(Map.of("ml.g5.2xlarge", 3), 4, true));
 
     assertThatThrownBy(() -> steps.run(world.call("plan").request(RolloutWorld.deployRequest()).name(), world.call("plan").request(RolloutWorld.deployRequest()).reader()))
         .isInstanceOf(ResourceLimitExceededException.class)
-        .hasMessageContaining("the canary config needs 2 × ml.g5.2xlarge")
+        .hasMessageContaining("of the canary config has no pool with quota headroom")
         .hasMessageContaining("was not started and nothing was changed");
     assertThat(world.sageMaker.mutations).isEmpty();
     assertThat(world.store.locks).isEmpty();

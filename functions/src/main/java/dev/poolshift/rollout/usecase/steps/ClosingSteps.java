@@ -22,6 +22,7 @@ import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Recording;
 import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
+import dev.poolshift.rollout.usecase.steps.StepResults.Recorded;
 import dev.poolshift.rollout.usecase.support.ExecutionRef;
 import dev.poolshift.rollout.usecase.support.Failure;
 import dev.poolshift.rollout.usecase.support.LedgerEntries;
@@ -54,11 +55,25 @@ final class ClosingSteps {
     this.release = release;
   }
 
-  Done record(Recording in) {
+  /**
+   * Records the outcome. A rollout rolled back before any weight was shifted to its canary never
+   * moved traffic: that is recorded as FAILED (the canary fleet did not come up), not ROLLED_BACK.
+   */
+  Recorded record(Recording in) {
     PlanDocument plan = in.plan();
     ExecutionRef exec = in.execution();
     Instant now = in.now();
     Outcome outcome = in.outcome();
+    List<HistoryEntry> history = history(plan, exec);
+    boolean trafficMoved = history.stream().anyMatch(HistoryEntry.Shifted.class::isInstance);
+    String summary = outcome.name();
+    if (outcome == Outcome.ROLLED_BACK && !plan.isRollback() && !trafficMoved) {
+      outcome = Outcome.FAILED;
+      summary = "no traffic moved to canary " + plan.canaryVariantName() + ": its fleet did not"
+          + " come up where the profile allows; endpoint " + plan.endpointName() + " is back on"
+          + " " + plan.baseline().endpointConfigName() + " ("
+          + (in.failure() == null ? "no cause recorded" : in.failure().message()) + ")";
+    }
     RolloutPhase phase = switch (outcome) {
       case PROMOTED -> RolloutPhase.PROMOTED;
       case ROLLED_BACK -> RolloutPhase.ROLLED_BACK;
@@ -68,13 +83,17 @@ final class ClosingSteps {
     };
     writeRecord(plan, exec, outcome, in.failure(), in.observation(), now);
     ports.store().setPhase(plan.endpointName(), exec.name(), phase, null);
-    return Done.INSTANCE;
+    return new Recorded(outcome, summary);
+  }
+
+  private List<HistoryEntry> history(PlanDocument plan, ExecutionRef exec) {
+    return ports.store().rollout(plan.endpointName()).filter(r -> r.ownedBy(exec.name()))
+        .map(ActiveRollout::history).orElse(List.of());
   }
 
   private void writeRecord(PlanDocument plan, ExecutionRef exec, Outcome outcome,
       Failure failure, Observation observation, Instant now) {
-    List<HistoryEntry> history = ports.store().rollout(plan.endpointName())
-        .filter(r -> r.ownedBy(exec.name())).map(ActiveRollout::history).orElse(List.of());
+    List<HistoryEntry> history = history(plan, exec);
     ports.ledger().put(LedgerEntries.fromPlan(plan, exec, outcome, failure, observation,
         history, now));
     LOG.info("rollout recorded in the ledger", entry("outcome", outcome),
@@ -99,7 +118,7 @@ final class ClosingSteps {
           : Notifications.rolledBack(plan, exec, in.failure(), now);
       case FAILED -> plan.isRollback()
           ? Notifications.returnFailed(plan, exec, in.failure(), now)
-          : Notifications.failedStart(plan, exec, in.failure());
+          : Notifications.failedBeforeTraffic(plan, exec, in.failure(), now);
       case NEEDS_A_PERSON -> throw new InvalidInputException("rollout step notify", "outcome",
           "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate pages)");
     };

@@ -9,6 +9,7 @@ import dev.poolshift.rollout.EndpointNotFoundException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ModelPackageNotDeployableException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.ModelPackage;
@@ -121,8 +122,11 @@ final class PlanSteps {
           + "; a rollout starts only from InService");
     }
     EndpointConfigSpec current = ports.endpoints().describeConfig(endpoint.endpointConfigName());
+    String baselineArn = baselinePackage(current, profile.variantName() != null
+        ? profile.variantName() : current.productionVariants().size() == 1
+            ? current.productionVariants().getFirst().variantName() : null);
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
-        endpoint, current));
+        endpoint, current, baselineBuilds(baselineArn)));
     checks.requireAllowed(request, pkg, rollout);
     List<String> managed = CanaryAlarms.names(settings.managedAlarmPrefix(), rollout);
     List<String> alarms = new ArrayList<>(managed);
@@ -156,7 +160,7 @@ final class PlanSteps {
     PlanDocument plan = new PlanDocument(request.action(), exec.name(), endpointName,
         rollout.modelPackageArn(), pkg.groupName(), pkg.version(),
         new PlanDocument.Baseline(current.name(), rollout.baselineVariantName(),
-            rollout.baselineWeight(), baselinePackage(current, rollout.baselineVariantName())),
+            rollout.baselineWeight(), baselineArn),
         rollout.canaryConfig().name(), rollout.canaryVariantName(), rollout.finalConfig().name(),
         rollout.models().stream().map(ModelToCreate::modelName).toList(),
         rollout.schedule().steps(), profile.bakeSeconds(), fleetWait,
@@ -184,6 +188,24 @@ final class PlanSteps {
     }
     VariantSpec v = current.variant(variantName);
     return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
+  }
+
+  /**
+   * The baseline's package, for its per-hardware builds (the baseline copy's fallback pools).
+   * Optional: without it the copy keeps to the hardware the baseline model runs on.
+   */
+  private ModelPackage baselineBuilds(String arn) {
+    if (arn == null) {
+      return null;
+    }
+    try {
+      return ports.registry().describePackage(ModelPackageArn.parse("baseline", arn));
+    } catch (RolloutException e) {
+      LOG.warn("baseline package not readable; its copy gets no per-hardware builds",
+          entry("baselinePackage", arn), entry("error", e.getClass().getName()),
+          entry("cause", e.getMessage()));
+      return null;
+    }
   }
 
   /** DescribeModelPackage, with the field named when it is missing or not deployable. */

@@ -32,6 +32,13 @@ public final class StepResults {
   public record ConfigCreated(String endpointConfigName) {
   }
 
+  /**
+   * {@code record}: the outcome recorded (a rollback that never moved traffic is FAILED) and a
+   * sentence saying so.
+   */
+  public record Recorded(Outcome outcome, String summary) {
+  }
+
   /** {@code shiftTraffic}: the weights set and the step's canary percentage. */
   public record WeightsSet(Map<String, Double> weights, int percent) {
   }

@@ -21,6 +21,7 @@ import dev.poolshift.rollout.usecase.steps.StepResults.Delivered;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.Judgement;
 import dev.poolshift.rollout.usecase.steps.StepResults.ModelsCreated;
+import dev.poolshift.rollout.usecase.steps.StepResults.Recorded;
 import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
 import dev.poolshift.rollout.usecase.steps.StepResults.Superseded;
 import dev.poolshift.rollout.usecase.steps.StepResults.Verification;
@@ -92,7 +93,7 @@ public final class WorkflowSteps {
         Step.of("restoreBaselineConfig", OnPlan.class, Done.class, rollback::restoreBaselineConfig),
         Step.of("verifyBaseline", OnPlan.class, ReturnCheck.class, rollback::verifyBaseline),
         // endings
-        Step.of("record", Recording.class, Done.class, closing::record),
+        Step.of("record", Recording.class, Recorded.class, closing::record),
         Step.of("unlock", OnPlan.class, Done.class, closing::unlock),
         Step.of("notify", Notifying.class, Done.class, closing::notifyOutcome),
         Step.of("abandon", TurningBack.class, Done.class, closing::abandon),

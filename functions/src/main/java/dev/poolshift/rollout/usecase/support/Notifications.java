@@ -50,6 +50,26 @@ public final class Notifications {
     return new Notification(subject(subject), body);
   }
 
+  /**
+   * The canary never served: its fleet did not come up (or came up where the fallback policy
+   * refuses), no traffic moved, and the endpoint is back on its baseline.
+   */
+  public static Notification failedBeforeTraffic(PlanDocument plan, ExecutionRef exec,
+      Failure failure, EndpointState now) {
+    String subject = "Poolshift: " + plan.modelPackageGroup() + " v" + plan.modelPackageVersion()
+        + " not deployed to " + plan.endpointName() + ", its canary never served";
+    String body = header(plan, exec)
+        + "Outcome: FAILED before any traffic moved: the canary fleet did not come up where the"
+        + " profile allows, so no request reached the new version. The endpoint is back on its"
+        + " baseline, endpoint config " + plan.baseline().endpointConfigName() + ".\n"
+        + "Why: " + why(failure) + "\n"
+        + traffic(now)
+        + "\nNothing to do to restore service. To try again (for example once capacity is back),"
+        + " start a rollout from the console with {\"action\": \"deploy\", \"modelPackageArn\": \""
+        + plan.modelPackageArn() + "\", \"endpointName\": \"" + plan.endpointName() + "\"}.\n";
+    return new Notification(subject(subject), body);
+  }
+
   public static Notification failedStart(PlanDocument plan, ExecutionRef exec, Failure failure) {
     String subject = "Poolshift: rollout of " + plan.modelPackageGroup() + " v"
         + plan.modelPackageVersion() + " to " + plan.endpointName() + " did not start";

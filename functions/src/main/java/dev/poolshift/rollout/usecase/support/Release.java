@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -153,13 +154,13 @@ public final class Release {
           deleted.add(config);
         }
       }
-      // The models run in the final config once promoted; only a rollout that left the endpoint
-      // on its baseline leaves them unused.
-      if (Objects.equals(now.endpointConfigName(), t.baselineConfigName())) {
-        for (String model : t.models()) {
-          if (registry.deleteModel(model)) {
-            deleted.add(model);
-          }
+      // The new version's models run in the final config once promoted; the baseline copy's
+      // per-hardware builds never outlive the canary config. Whatever the config the endpoint
+      // runs now does not reference is unused.
+      Set<String> inUse = endpoints.describeConfig(now.endpointConfigName()).modelNames();
+      for (String model : t.models()) {
+        if (!inUse.contains(model) && registry.deleteModel(model)) {
+          deleted.add(model);
         }
       }
     } catch (RolloutException e) {
