@@ -53,10 +53,18 @@ class CloudWatchAdaptersTest {
         .containsEntry("Metrics.member.1.MetricStat.Period", "10")
         .containsEntry("Metrics.member.1.MetricStat.Stat", "Sum")
         .containsEntry("Metrics.member.2.MetricStat.Metric.MetricName", "Invocations")
-        .containsEntry("Metrics.member.3.Id", "rate")
-        .containsEntry("Metrics.member.3.Expression", "IF(errors >= 3 + 2 * 0.001 * invocations, errors / invocations, 0)")
-        .containsEntry("Metrics.member.3.ReturnData", "true");
-    assertThat(form).doesNotContainKey("Metrics.member.3.MetricStat.Period");
+        .containsEntry("Metrics.member.3.Id", "expected")
+        .containsEntry("Metrics.member.3.Expression", "0.001 * invocations")
+        .containsEntry("Metrics.member.3.ReturnData", "false")
+        .containsEntry("Metrics.member.4.Id", "spread")
+        .containsEntry("Metrics.member.4.ReturnData", "false")
+        .containsEntry("Metrics.member.5.Id", "rate")
+        .containsEntry("Metrics.member.5.Expression",
+            "IF(errors > expected + 3 * spread + 1, errors / invocations, 0)")
+        .containsEntry("Metrics.member.5.ReturnData", "true");
+    assertThat(form.get("Metrics.member.4.Expression")).startsWith("IF(expected < 2, (expected + 1) / 2, ")
+        .endsWith("(expected + 16384) / 256)))))))");
+    assertThat(form).doesNotContainKey("Metrics.member.5.MetricStat.Period");
   }
 
   @Test

@@ -76,6 +76,25 @@ class RolloutScenarioTest {
   }
 
   @Test
+  void aTotalShortageOfTheEndpointsOwnTypePutsTheBaselineCopyOnThePoolsToo() {
+    try (dev.poolshift.workflow.Rehearsal r = dev.poolshift.workflow.Rehearsal.of("total-shortage.json", s -> { })) {
+      r.runUntilState("Bake under alarms");
+      EndpointView duringCanary = r.runtime().sageMaker().requireEndpoint("fraud-scoring-prod");
+      r.finish();
+
+      assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
+      assertThat(duringCanary.variants()).as("the copy of v1 and the canary, both on g6, the only"
+          + " type with capacity").allSatisfy(v -> assertThat(v.servingByInstanceType())
+              .isEqualTo(java.util.Map.of("ml.g6.2xlarge", 2)));
+      assertThat(r.runtime().sageMaker().mutations()).extracting(m -> m.operation() + " "
+          + m.resource()).contains("CreateModel fraud-scoring-v1-g6-int8-da96f473",
+              "DeleteModel fraud-scoring-v1-g6-int8-da96f473");
+      assertThat(r.rejected("InsufficientInstanceCapacity")).isEmpty();
+      r.assertInvariants();
+    }
+  }
+
+  @Test
   void anEndpointAlreadyOnPoolsKeepsItsPools() {
     rehearse("already-on-pools.json", s -> {}, r -> {
       assertThat(onlyExecution(r).path("outcome").asText()).isEqualTo("PROMOTED");

@@ -68,5 +68,10 @@ public record AlarmSpec(
     public Query returningData() {
       return new Query(id, label, expression, metricName, dimensions, stat, period, true);
     }
+
+    /** An intermediate result other queries use; the alarm compares only one query's data. */
+    public Query intermediate() {
+      return new Query(id, label, expression, metricName, dimensions, stat, period, false);
+    }
   }
 }

@@ -75,27 +75,62 @@ public final class CanaryAlarms {
     return alarms;
   }
 
+  /**
+   * One 5xx-rate alarm on an endpoint variant (and instance type, when not null), as
+   * {@link #forRollout} makes them: for a look at its statistics on its own.
+   */
+  public static AlarmSpec rateAlarmFor(String endpoint, String variant, String instanceType,
+      double threshold, boolean enhanced, String prefix) {
+    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
+    return rateAlarm(prefix + endpoint + "-" + variant + "-5xx-rate", "5xx rate of " + endpoint
+        + "/" + variant, dimensions(endpoint, variant, instanceType), threshold, period,
+        enhanced ? 6 : 3, enhanced ? 3 : 2);
+  }
+
   public static List<String> names(String prefix, RolloutPlan plan) {
     return forRollout(prefix, plan).stream().map(AlarmSpec::name).toList();
   }
 
   private static AlarmSpec rateAlarm(String name, String description,
       Map<String, String> dimensions, double threshold, int period, int evaluation, int toAlarm) {
+    String t = plain(threshold);
     List<AlarmSpec.Query> queries = List.of(
         AlarmSpec.Query.metric("errors", "Invocation5XXErrors", dimensions, "Sum", period),
         AlarmSpec.Query.metric("invocations", "Invocations", dimensions, "Sum", period),
-        // A fraction, compared with the profile's fraction, but only over a period whose errors are
-        // more than the threshold itself explains; otherwise 0. At 10 s periods a 10% canary sees a
-        // few hundred requests, so ONE 5xx of a healthy model (0.01%) reads as 0.2% and, over a
-        // long bake, "3 of 6" would trip by chance (the local rehearsal of a 6-hour bake did).
-        // Requiring 3 + 2x the threshold's expected count keeps that chance ~1e-7 per period while
-        // a clearly bad canary (1%, 15%) still alarms within a few periods; marginal regressions
-        // are judged at the gate over the whole bake's invocations. (+ - * / and IF only: they are
-        // certainly in CloudWatch metric math.)
+        // The errors a model exactly at the threshold makes in this period, on average.
+        AlarmSpec.Query.expression("expected", "5xx expected at the threshold",
+            t + " * invocations").intermediate(),
+        AlarmSpec.Query.expression("spread", "its standard deviation, bounded above",
+            sqrtUpperBound("expected")).intermediate(),
+        // A one-sided test per period: more errors than the threshold explains with ~3 standard
+        // deviations to spare (Poisson, plus 1 for continuity) reads as the observed rate,
+        // anything less as 0. A healthy model at 10% of the threshold (one stray 5xx at 10 s
+        // periods) never trips it, a model at 1.5x the threshold on a busy endpoint trips it in
+        // a few periods, and the gate judges marginal rates over the whole bake. Without SQRT in
+        // metric math for certain, the root is bounded by tangents (within 6%).
         AlarmSpec.Query.expression("rate", "5xx rate",
-            "IF(errors >= 3 + 2 * " + plain(threshold) + " * invocations, errors / invocations, 0)"));
+            "IF(errors > expected + 3 * spread + 1, errors / invocations, 0)"));
     return new AlarmSpec(name, description, queries, "GreaterThanThreshold", threshold,
         evaluation, toAlarm, "notBreaching");
+  }
+
+  /**
+   * An upper bound of {@code sqrt(x)} in metric math's certain operators (+ - * / and IF): the
+   * tangent of the square root at {@code s²} is {@code (x + s²) / (2s)}, above the root
+   * everywhere and within 6% of it for x in [s²/2, 2s²]; the ladder picks the tangent whose
+   * range holds x (s = 1, 2, 4, ... 128).
+   */
+  static String sqrtUpperBound(String x) {
+    StringBuilder b = new StringBuilder();
+    int open = 0;
+    for (int s = 1; s < 128; s *= 2) {
+      b.append("IF(").append(x).append(" < ").append(2 * s * s).append(", (").append(x)
+          .append(" + ").append(s * s).append(") / ").append(2 * s).append(", ");
+      open++;
+    }
+    b.append("(").append(x).append(" + 16384) / 256");
+    b.append(")".repeat(open));
+    return b.toString();
   }
 
   private static Map<String, String> dimensions(String endpoint, String variant,
