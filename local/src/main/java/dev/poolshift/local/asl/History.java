@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -13,33 +14,59 @@ import java.util.function.Predicate;
  */
 public final class History {
   private final List<HistoryEvent> events = new ArrayList<>();
+  private final Consumer<HistoryEvent> onAppend;
   private boolean frozen;
 
+  public History() {
+    this(event -> { });
+  }
+
+  /**
+   * A history that tells {@code onAppend} of every event it keeps, after the event is stored and
+   * outside the history's lock, on the thread that wrote it (a rehearsal waits for a state entry).
+   */
+  public History(Consumer<HistoryEvent> onAppend) {
+    this.onAppend = onAppend;
+  }
+
   /** Appends an event; returns its id, or -1 when the history is frozen. */
-  synchronized long append(long previousEventId, Instant at, String type, ObjectNode details) {
-    if (frozen) {
-      return -1;
+  long append(long previousEventId, Instant at, String type, ObjectNode details) {
+    HistoryEvent event;
+    synchronized (this) {
+      if (frozen) {
+        return -1;
+      }
+      event = new HistoryEvent(events.size() + 1, previousEventId, at, type, details);
+      events.add(event);
     }
-    long id = events.size() + 1;
-    events.add(new HistoryEvent(id, previousEventId, at, type, details));
-    return id;
+    onAppend.accept(event);
+    return event.id();
   }
 
   /** Writes {@code ExecutionStarted} (id 1, previous 0) into an empty history. */
-  public synchronized void executionStarted(Instant at, ObjectNode details) {
-    if (!events.isEmpty()) {
-      throw new IllegalStateException("history already started");
+  public void executionStarted(Instant at, ObjectNode details) {
+    HistoryEvent event = new HistoryEvent(1, 0, at, "ExecutionStarted", details);
+    synchronized (this) {
+      if (!events.isEmpty()) {
+        throw new IllegalStateException("history already started");
+      }
+      events.add(event);
     }
-    events.add(new HistoryEvent(1, 0, at, "ExecutionStarted", details));
+    onAppend.accept(event);
   }
 
   /** Appends the execution's terminal event and freezes the history; false if already frozen. */
-  public synchronized boolean close(Instant at, String type, ObjectNode details) {
-    if (frozen) {
-      return false;
+  public boolean close(Instant at, String type, ObjectNode details) {
+    HistoryEvent event;
+    synchronized (this) {
+      if (frozen) {
+        return false;
+      }
+      event = new HistoryEvent(events.size() + 1, lastId(), at, type, details);
+      events.add(event);
+      frozen = true;
     }
-    events.add(new HistoryEvent(events.size() + 1, lastId(), at, type, details));
-    frozen = true;
+    onAppend.accept(event);
     return true;
   }
 

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The local CloudWatch: the metric store, metric alarms evaluated on the simulation's clock, and
@@ -73,6 +74,9 @@ public final class CloudWatch {
   private final InjectedErrors faults = new InjectedErrors();
   private final TreeMap<String, Alarm> alarms = new TreeMap<>();
   private final List<AlarmTransition> transitions = new ArrayList<>();
+  /** Transitions not yet told to the listeners (they are told outside this object's lock). */
+  private final List<AlarmTransition> unannounced = new ArrayList<>();
+  private final List<Consumer<AlarmTransition>> transitionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long evaluations;
   private final dev.poolshift.local.sim.WakeUp wakeUp;
   private boolean closed;
@@ -95,6 +99,23 @@ public final class CloudWatch {
 
   public AwsContext aws() {
     return aws;
+  }
+
+  /**
+   * Tells {@code listener} of every alarm state change from now on, after its event is published,
+   * outside CloudWatch's lock (a rehearsal's timeline entry may wait for an alarm to go to ALARM).
+   */
+  public void onTransition(Consumer<AlarmTransition> listener) {
+    transitionListeners.add(listener);
+  }
+
+  private void announce() {
+    List<AlarmTransition> told;
+    synchronized (this) {
+      told = List.copyOf(unannounced);
+      unannounced.clear();
+    }
+    told.forEach(t -> transitionListeners.forEach(l -> l.accept(t)));
   }
 
   /** The metric store (the traffic model publishes into it; tests may read or write it directly). */
@@ -219,6 +240,7 @@ public final class CloudWatch {
           sim.now());
     }
     publish(event);
+    announce();
   }
 
   /** DescribeAlarmsForMetric: alarms watching {@code metric}, narrowed by the optional filters. */
@@ -388,6 +410,7 @@ public final class CloudWatch {
       reschedule();
     }
     emitted.forEach(this::publish);
+    announce();
   }
 
   /** Evaluates one alarm over the periods ending at {@code boundary}; returns the event of a transition. */
@@ -446,7 +469,9 @@ public final class CloudWatch {
     }
     alarm.state = next;
     alarm.stateTransitioned = now;
-    transitions.add(new AlarmTransition(alarm.definition.alarmName(), now, previous, next, reason));
+    AlarmTransition change = new AlarmTransition(alarm.definition.alarmName(), now, previous, next, reason);
+    transitions.add(change);
+    unannounced.add(change);
     ObjectNode detail = LocalJson.object();
     detail.put("alarmName", alarm.definition.alarmName());
     ObjectNode state = detail.putObject("state");

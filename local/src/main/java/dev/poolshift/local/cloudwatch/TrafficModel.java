@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Generates the invocation metrics SageMaker publishes for the endpoints a {@link TrafficSource}
@@ -102,7 +103,8 @@ public final class TrafficModel {
   private final Simulation sim;
   private final MetricStore store;
   private final TrafficSource source;
-  private final TrafficScenario scenario;
+  /** The traffic in force; replaced, never edited, by {@link #changeScenario}. */
+  private TrafficScenario scenario;
   private final Duration publishDelay;
   private final Map<String, EndpointState> endpoints = new TreeMap<>();
   private final Map<String, Set<String>> configsServed = new HashMap<>();
@@ -173,6 +175,35 @@ public final class TrafficModel {
         apply(List.of(o), false);
       }
     }
+  }
+
+  /**
+   * Changes the traffic and how models answer it from now on, e.g. a rehearsal's model starting to
+   * fail at 30 minutes: traffic up to now is generated under the scenario in force (so everything
+   * published before the change stays as it was, and a period that spans the change holds both
+   * parts), traffic from now on under {@code change.apply(inForce)}. The seed cannot change: each
+   * endpoint keeps its random stream, so a run stays repeatable.
+   */
+  public void changeScenario(UnaryOperator<TrafficScenario> change) {
+    synchronized (this) {
+      TrafficScenario next = change.apply(scenario);
+      if (next.seed() != scenario.seed()) {
+        throw new IllegalArgumentException("a traffic change keeps the seed " + scenario.seed() + ", got " + next.seed());
+      }
+      if (started) {
+        Instant now = sim.now();
+        endpoints.values().forEach(s -> advance(s, now));
+      }
+      scenario = next;
+      if (started) {
+        reschedule();
+      }
+    }
+  }
+
+  /** The traffic in force now. */
+  public synchronized TrafficScenario scenario() {
+    return scenario;
   }
 
   private List<Observation> observeAll() {

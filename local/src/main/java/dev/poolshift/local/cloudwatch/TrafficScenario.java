@@ -42,6 +42,18 @@ public record TrafficScenario(long seed, RequestRate defaultRate, Map<String, Re
     return endpointRates.getOrDefault(endpointName, defaultRate);
   }
 
+  /** This scenario with {@code endpointName}'s rate replaced. */
+  public TrafficScenario withRate(String endpointName, RequestRate rate) {
+    Map<String, RequestRate> rates = new java.util.HashMap<>(endpointRates);
+    rates.put(endpointName, rate);
+    return new TrafficScenario(seed, defaultRate, rates, defaultBehaviour, behaviours);
+  }
+
+  /** This scenario with other model behaviours (the default behaviour stays). */
+  public TrafficScenario withBehaviours(List<ModelBehaviour> next) {
+    return new TrafficScenario(seed, defaultRate, endpointRates, defaultBehaviour, next);
+  }
+
   /** How {@code modelPackageArn} answers on {@code instanceType}. */
   public ModelBehaviour behaviour(String modelPackageArn, String instanceType) {
     ModelBehaviour anyType = null;
@@ -86,6 +98,16 @@ public record TrafficScenario(long seed, RequestRate defaultRate, Map<String, Re
 
     public static RequestRate constant(double requestsPerMinute) {
       return new RequestRate(List.of(new Step(Duration.ZERO, requestsPerMinute)));
+    }
+
+    /**
+     * This rate until {@code at} (after the simulation's start), {@code requestsPerMinute} from
+     * then on: the steps before {@code at} stay, later ones are replaced.
+     */
+    public RequestRate from(Duration at, double requestsPerMinute) {
+      List<Step> kept = new ArrayList<>(steps.stream().filter(s -> s.at().compareTo(at) < 0).toList());
+      kept.add(new Step(at, requestsPerMinute));
+      return new RequestRate(kept);
     }
 
     /** Requests expected between {@code from} and {@code to} seconds after the start. */

@@ -74,14 +74,29 @@ public record Scenario(
   public record CapacityStep(long at, int available) {}
 
   /**
-   * Something that happens at {@code at} seconds: exactly one action.
+   * Something that happens at {@code at} seconds, or at a workflow moment ({@code when}): exactly
+   * one action.
    *
-   * @param index its position in the file's {@code timeline} (the list is kept sorted by time)
+   * @param at seconds from the start; NaN for an entry that waits for {@code when} and has not run
+   *     (a played copy, {@link ScenarioRunner.Playback#asPlayed}, gives the time it ran)
+   * @param index its position in the file's {@code timeline} (the list is kept sorted by time,
+   *     entries waiting for a moment last)
+   * @param when the moment it waits for, or null for an entry at a fixed time
    */
-  public record Event(double at, String action, JsonNode spec, int index) {}
+  public record Event(double at, String action, JsonNode spec, int index, TimelineTrigger when) {
+    public Event(double at, String action, JsonNode spec, int index) {
+      this(at, action, spec, index, null);
+    }
+  }
 
-  static final Set<String> ACTIONS = Set.of("approve", "reject", "updatePackageMetadata", "startExecution",
-      "stopExecution", "fault", "setAlarmState");
+  static final Set<String> ACTIONS = union(Set.of("approve", "reject", "updatePackageMetadata", "startExecution",
+      "stopExecution", "fault", "setAlarmState"), TimelineActions.ACTIONS);
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   public static Scenario load(Path file) {
     JsonNode root;
@@ -293,13 +308,22 @@ public record Scenario(
         r.problem(at, "must be an object");
         continue;
       }
-      double when = r.number(at + ".at", to.get("at"), 0, limit);
+      // Either a fixed time or a workflow moment (TimelineTrigger), never both.
+      TimelineTrigger trigger = null;
+      double when = Double.NaN;
+      if (to.has("when") && to.has("at")) {
+        r.problem(at, "set exactly one of at and when");
+      } else if (to.has("when")) {
+        trigger = TimelineTrigger.parse(to.get("when"), at + ".when", r.problems);
+      } else {
+        when = r.number(at + ".at", to.get("at"), 0, limit);
+      }
       List<String> actions = new ArrayList<>();
       for (Iterator<String> it = to.fieldNames(); it.hasNext(); ) {
         String f = it.next();
         if (ACTIONS.contains(f)) {
           actions.add(f);
-        } else if (!f.equals("at") && !f.equals("comment")) {
+        } else if (!f.equals("at") && !f.equals("when") && !f.equals("comment")) {
           r.problem(at + "." + f, "unknown field (actions: " + String.join(", ", new java.util.TreeSet<>(ACTIONS)) + ")");
         }
       }
@@ -311,8 +335,13 @@ public record Scenario(
       if (action.equals("fault") || action.equals("setAlarmState")) {
         r.problems.addAll(TimelineFaults.check(action, to.get(action), at));
       }
-      timeline.add(new Event(when, action, to.get(action), ti - 1));
+      if (TimelineActions.ACTIONS.contains(action)) {
+        r.problems.addAll(TimelineActions.check(action, to.get(action), at,
+            new TimelineActions.World(groups, endpoints, profiles.keySet(), baseDir)));
+      }
+      timeline.add(new Event(when, action, to.get(action), ti - 1, trigger));
     }
+    // Double.compare puts NaN (entries waiting for a moment) last.
     timeline.sort(java.util.Comparator.comparingDouble(Event::at));
 
     r.throwIfAny(source);
@@ -327,6 +356,12 @@ public record Scenario(
   public Scenario withStart(Instant at) {
     return new Scenario(name, description, template, parameters, at, seed, limitSeconds, modelPackageGroups, endpoints,
         profiles, alarms, capacity, quotas, timings, traffic, timeline, baseDir);
+  }
+
+  /** This scenario with another timeline (e.g. the entries as they were played). */
+  public Scenario withTimeline(List<Event> entries) {
+    return new Scenario(name, description, template, parameters, start, seed, limitSeconds, modelPackageGroups,
+        endpoints, profiles, alarms, capacity, quotas, timings, traffic, List.copyOf(entries), baseDir);
   }
 
   /** Whether the scenario file sets {@code start} itself (else it starts at 2026-06-01T12:00:00Z). */

@@ -64,8 +64,27 @@ public final class ScenarioRunner {
    */
   public static ScenarioReport finish(Scenario scenario, LocalRuntime runtime, Playback playback, long wallStart) {
     Instant limit = scenario.start().plusMillis((long) (scenario.limitSeconds() * 1000));
-    boolean finished = runtime.simulation().runUntil(() -> playback.done() && runtime.settled(), limit);
-    return ScenarioReport.of(scenario, runtime, finished, (System.nanoTime() - wallStart) / 1_000_000);
+    boolean finished;
+    try {
+      finished = runtime.simulation().runUntil(() -> playback.done() && runtime.settled(), limit);
+    } catch (IllegalStateException e) {
+      throw scenarioProblem(e).orElseThrow(() -> e);
+    }
+    // Entries that waited for a workflow moment are reported at the time they ran.
+    return ScenarioReport.of(playback.asPlayed(scenario), runtime, finished, (System.nanoTime() - wallStart) / 1_000_000);
+  }
+
+  /**
+   * The timeline entry that could not be performed, when that is why an activity failed (e.g. a
+   * {@code deleteAlarm} of an alarm that is gone): the scenario's problem, not the runtime's.
+   */
+  private static java.util.Optional<ScenarioException> scenarioProblem(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ScenarioException se) {
+        return java.util.Optional.of(se);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Starts a runtime with the scenario's parameters and world seeded (timeline not yet played). */
@@ -76,7 +95,9 @@ public final class ScenarioRunner {
         .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed()))
         .withTraffic(traffic(scenario)));
     try {
-      List<String> names = TimelineFaults.checkNames(scenario, runtime);
+      List<String> names = new ArrayList<>(TimelineFaults.checkNames(scenario, runtime));
+      names.addAll(TimelineTrigger.checkNames(scenario, runtime));
+      names.addAll(TimelineActions.checkNames(scenario, runtime));
       if (!names.isEmpty()) {
         throw new ScenarioException("timeline", names);
       }
@@ -194,12 +215,17 @@ public final class ScenarioRunner {
     if (!alarmProblems.isEmpty()) {
       throw new ScenarioException("world.alarms", alarmProblems);
     }
-    String prefix = String.valueOf(runtime.template().parameters().getOrDefault(PROFILE_PREFIX_PARAMETER, DEFAULT_PROFILE_PREFIX));
     scenario.profiles().forEach((group, profile) -> {
       ObjectNode stored = profile.deepCopy();
       stored.remove("$schema");
-      runtime.ssm().put(prefix + "/" + group, LocalJson.write(stored));
+      runtime.ssm().put(profileParameter(runtime, group), LocalJson.write(stored));
     });
+  }
+
+  /** The SSM parameter the functions read {@code group}'s deployment profile from. */
+  static String profileParameter(LocalRuntime runtime, String group) {
+    String prefix = String.valueOf(runtime.template().parameters().getOrDefault(PROFILE_PREFIX_PARAMETER, DEFAULT_PROFILE_PREFIX));
+    return prefix + "/" + group;
   }
 
   /**
@@ -313,32 +339,83 @@ public final class ScenarioRunner {
     return runtime.template().aws().arn("sagemaker", "model-package/" + groupSlashVersion.toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** The scenario's timeline, scheduled on the virtual clock. */
+  /**
+   * The scenario's timeline, scheduled on the virtual clock. It is done when every entry at a fixed
+   * time has run and every entry whose workflow moment came has run too; an entry whose moment has
+   * not come does not hold it open (its moment may never come).
+   */
   public static final class Playback {
-    private final AtomicInteger remaining;
+    private final Scenario scenario;
+    private final LocalRuntime runtime;
+    private final AtomicInteger remaining = new AtomicInteger();
+    private final List<Ran> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private TimelineTriggers triggers;
 
-    Playback(int events) {
-      remaining = new AtomicInteger(events);
+    /** A timeline entry that has run, and when. */
+    public record Ran(Scenario.Event event, Instant at) {}
+
+    Playback(Scenario scenario, LocalRuntime runtime) {
+      this.scenario = scenario;
+      this.runtime = runtime;
     }
 
     public boolean done() {
       return remaining.get() == 0;
     }
+
+    /** The entries that have run so far, in the order they ran. */
+    public List<Ran> ran() {
+      return List.copyOf(ran);
+    }
+
+    /** Entries still waiting for their workflow moment. */
+    public List<Scenario.Event> waiting() {
+      return triggers == null ? List.of() : triggers.waiting();
+    }
+
+    /**
+     * The scenario with its entries as played: those waiting for a moment appear at the time they
+     * ran (left out while their moment has not come).
+     */
+    public Scenario asPlayed(Scenario s) {
+      List<Scenario.Event> entries = new ArrayList<>();
+      s.timeline().stream().filter(e -> e.when() == null).forEach(entries::add);
+      for (Ran r : ran) {
+        Scenario.Event e = r.event();
+        if (e.when() != null) {
+          double at = Duration.between(s.start(), r.at()).toNanos() / 1e9;
+          entries.add(new Scenario.Event(at, e.action(), e.spec(), e.index(), e.when()));
+        }
+      }
+      entries.sort(java.util.Comparator.comparingDouble(Scenario.Event::at));
+      return s.withTimeline(entries);
+    }
+
+    /** Runs {@code event} at {@code at} (at once if that has passed); done() waits for it. */
+    void schedule(Scenario.Event event, Instant at) {
+      remaining.incrementAndGet();
+      String label = event.when() == null ? "@" + event.at() : "when " + event.when().describe();
+      runtime.simulation().at(at, "timeline " + event.action() + " " + label, () -> {
+        try {
+          ran.add(new Ran(event, runtime.simulation().now()));
+          perform(scenario, runtime, event);
+        } finally {
+          remaining.decrementAndGet();
+        }
+      });
+    }
   }
 
   /** Schedules every timeline event; returns a handle that says when all have happened. */
   public static Playback play(Scenario scenario, LocalRuntime runtime) {
-    Playback playback = new Playback(scenario.timeline().size());
+    Playback playback = new Playback(scenario, runtime);
     for (Scenario.Event event : scenario.timeline()) {
-      Instant at = scenario.start().plusMillis(Math.round(event.at() * 1000));
-      runtime.simulation().at(at, "timeline " + event.action() + " @" + event.at(), () -> {
-        try {
-          perform(scenario, runtime, event);
-        } finally {
-          playback.remaining.decrementAndGet();
-        }
-      });
+      if (event.when() == null) {
+        playback.schedule(event, scenario.start().plusMillis(Math.round(event.at() * 1000)));
+      }
     }
+    // Entries waiting for a workflow moment are scheduled when it comes.
+    playback.triggers = TimelineTriggers.arm(scenario, runtime, playback::schedule);
     return playback;
   }
 
@@ -376,6 +453,8 @@ public final class ScenarioRunner {
         runtime.stepFunctions().stopExecution(arn, spec.path("error").asText(null), spec.path("cause").asText(null));
       }
       case "fault", "setAlarmState" -> TimelineFaults.perform(event.action(), spec, runtime);
+      case "traffic", "capacity", "deleteEndpoint", "updateEndpointTags", "removeTag", "deleteAlarm", "putAlarm",
+          "editAlarm", "editProfile" -> TimelineActions.perform(scenario, runtime, event);
       default -> throw new IllegalStateException("timeline action " + event.action() + " is not available in this build");
     }
   }

@@ -56,6 +56,17 @@ public final class StepFunctions {
   private final TaskTokens tokens = new TaskTokens();
   private final Map<String, StateMachine> machines = new LinkedHashMap<>();
   private final Map<String, Execution> executions = new LinkedHashMap<>();
+  private final List<HistoryListener> historyListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Told of every history event of every execution, as it is written. */
+  @FunctionalInterface
+  public interface HistoryListener {
+    /**
+     * Called on the thread that wrote the event, right after it is stored (sometimes under the
+     * execution's lock): it must be quick and must never wait on the simulation.
+     */
+    void appended(String executionArn, String executionName, HistoryEvent event);
+  }
 
   public StepFunctions(Simulation sim, TaskResources resources, EventPublisher events, AwsContext aws) {
     this.sim = sim;
@@ -80,6 +91,14 @@ public final class StepFunctions {
 
   public TaskTokens tokens() {
     return tokens;
+  }
+
+  /**
+   * Adds a listener for the history events of executions started from now on, e.g. a rehearsal
+   * whose timeline entry waits for "the first time any execution enters state X".
+   */
+  public void onHistoryEvent(HistoryListener listener) {
+    historyListeners.add(listener);
   }
 
   // ---------------------------------------------------------------- state machines
@@ -174,7 +193,7 @@ public final class StepFunctions {
         }
         executions.remove(arn);
       }
-      History history = new History();
+      History history = new History(event -> historyListeners.forEach(l -> l.appended(arn, executionName, event)));
       execution = new Execution(arn, machine, executionName, inputText, sim.now(), history);
       executions.put(arn, execution);
     }
