@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.HashMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -28,24 +31,42 @@ public final class CloudWatchMetrics implements Metrics {
   @Override
   public VariantMetrics variant(String endpointName, String variantName, Instant start,
       Instant end, boolean withP99) {
+    return variant(endpointName, variantName, List.of(), start, end, withP99);
+  }
+
+  @Override
+  public VariantMetrics variant(String endpointName, String variantName,
+      List<String> instanceTypes, Instant start, Instant end, boolean withP99) {
     long seconds = Duration.between(start, end).toSeconds();
     if (seconds < 60 || seconds % 60 != 0) {
       throw new IllegalArgumentException("metric window must be whole minutes (got " + start
           + " .. " + end + ")");
     }
     int period = (int) seconds;
-    List<Dimension> dimensions = List.of(
-        Dimension.builder().name("EndpointName").value(endpointName).build(),
-        Dimension.builder().name("VariantName").value(variantName).build());
     List<MetricDataQuery> queries = new ArrayList<>();
-    queries.add(query("invocations", "Invocations", "Sum", dimensions, period));
-    queries.add(query("errors", "Invocation5XXErrors", "Sum", dimensions, period));
-    if (withP99) {
-      queries.add(query("latency", "ModelLatency", "p99", dimensions, period));
+    // Query ids: "" for the variant, "_<n>" for the n-th instance type.
+    List<String> suffixes = new ArrayList<>();
+    suffixes.add("");
+    for (int i = 0; i < instanceTypes.size(); i++) {
+      suffixes.add("_" + i);
     }
-    double invocations = 0;
-    double errors = 0;
-    Double p99 = null;
+    for (int i = 0; i < suffixes.size(); i++) {
+      List<Dimension> dimensions = new ArrayList<>(List.of(
+          Dimension.builder().name("EndpointName").value(endpointName).build(),
+          Dimension.builder().name("VariantName").value(variantName).build()));
+      if (i > 0) {
+        dimensions.add(Dimension.builder().name("InstanceType").value(instanceTypes.get(i - 1))
+            .build());
+      }
+      String n = suffixes.get(i);
+      queries.add(query("invocations" + n, "Invocations", "Sum", dimensions, period));
+      queries.add(query("errors" + n, "Invocation5XXErrors", "Sum", dimensions, period));
+      if (withP99) {
+        queries.add(query("latency" + n, "ModelLatency", "p99", dimensions, period));
+      }
+    }
+    Map<String, double[]> sums = new HashMap<>();
+    Map<String, Double> p99s = new HashMap<>();
     String next = null;
     do {
       String token = next;
@@ -57,13 +78,18 @@ public final class CloudWatchMetrics implements Metrics {
         throw AwsErrors.translate("GetMetricData " + endpointName + "/" + variantName, e);
       }
       for (MetricDataResult r : page.metricDataResults()) {
+        String id = r.id();
+        int cut = id.indexOf('_');
+        String metric = cut < 0 ? id : id.substring(0, cut);
+        String n = cut < 0 ? "" : id.substring(cut);
+        double[] s = sums.computeIfAbsent(n, k -> new double[2]);
         double sum = r.values().stream().mapToDouble(Double::doubleValue).sum();
-        switch (r.id()) {
-          case "invocations" -> invocations += sum;
-          case "errors" -> errors += sum;
+        switch (metric) {
+          case "invocations" -> s[0] += sum;
+          case "errors" -> s[1] += sum;
           case "latency" -> {
             for (Double v : r.values()) {
-              p99 = p99 == null ? v : Math.max(p99, v);
+              p99s.merge(n, v, Math::max);
             }
           }
           default -> { }
@@ -71,7 +97,14 @@ public final class CloudWatchMetrics implements Metrics {
       }
       next = page.nextToken();
     } while (next != null && !next.isEmpty());
-    return new VariantMetrics(Math.round(invocations), Math.round(errors), p99);
+    Map<String, VariantMetrics> byType = new LinkedHashMap<>();
+    for (int i = 0; i < instanceTypes.size(); i++) {
+      double[] s = sums.getOrDefault("_" + i, new double[2]);
+      byType.put(instanceTypes.get(i), new VariantMetrics(Math.round(s[0]), Math.round(s[1]),
+          p99s.get("_" + i)));
+    }
+    double[] all = sums.getOrDefault("", new double[2]);
+    return new VariantMetrics(Math.round(all[0]), Math.round(all[1]), p99s.get(""), byType);
   }
 
   private static MetricDataQuery query(String id, String metric, String stat,

@@ -148,10 +148,18 @@ public final class SageMakerEndpoints implements Endpoints {
       request.excludeRetainedVariantProperties(update.excludeRetained().stream()
           .map(p -> VariantProperty.builder().variantPropertyType(p).build()).toList());
     }
-    if (!update.autoRollbackAlarms().isEmpty()) {
-      request.deploymentConfig(d -> d.autoRollbackConfiguration(a -> a.alarms(
-          update.autoRollbackAlarms().stream()
-              .map(n -> Alarm.builder().alarmName(n).build()).toList())));
+    if (!update.autoRollbackAlarms().isEmpty() || update.terminationWaitSeconds() != null) {
+      request.deploymentConfig(d -> {
+        if (!update.autoRollbackAlarms().isEmpty()) {
+          d.autoRollbackConfiguration(a -> a.alarms(update.autoRollbackAlarms().stream()
+              .map(n -> Alarm.builder().alarmName(n).build()).toList()));
+        }
+        if (update.terminationWaitSeconds() != null) {
+          d.blueGreenUpdatePolicy(b -> b
+              .trafficRoutingConfiguration(t -> t.type("ALL_AT_ONCE").waitIntervalInSeconds(0))
+              .terminationWaitInSeconds(update.terminationWaitSeconds()));
+        }
+      });
     }
     try {
       sageMaker.updateEndpoint(request.build());

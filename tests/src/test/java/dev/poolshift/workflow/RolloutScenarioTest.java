@@ -160,6 +160,8 @@ class RolloutScenarioTest {
     }
     assertThat(virtual[1] - virtual[0]).as("virtual time grows by the longer bakes").isGreaterThan(3 * (6 * 3600 - 600) - 60);
     assertThat(transitions[1]).isEqualTo(transitions[0]);
+    assertThat(transitions[0]).as("the happy path, its post-promotion bake and gate included")
+        .isLessThanOrEqualTo(50);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Judges a canary step from alarm states, invocation counts and latency. In order:
@@ -59,6 +61,15 @@ public final class CanaryGate {
     if (policy.p99LatencyMs() != null && readings.p99LatencyMs() == null) {
       lacking.add("no p99 latency datapoint");
     }
+    // Each instance type the canary served on is judged on its own: a fallback pool is
+    // different hardware, and an aggregate can hide it. One that served only a handful of
+    // requests cannot be judged yet.
+    readings.byType().forEach((type, r) -> {
+      if (r.invocations() > 0 && r.invocations() < policy.minInvocationsPerType()) {
+        lacking.add(type + " served " + r.invocations() + " < " + policy.minInvocationsPerType()
+            + " invocations to judge it on its own");
+      }
+    });
     if (!lacking.isEmpty()) {
       Instant bound = bakeEnd.plus(policy.maxWaitForInvocations());
       String what = String.join("; ", lacking);
@@ -80,6 +91,10 @@ public final class CanaryGate {
       return decide(Verdict.ROLL_BACK, step, String.format(Locale.ROOT,
           "p99 latency %.1f ms above SLA %d ms", readings.p99LatencyMs(), policy.p99LatencyMs()));
     }
+    Optional<GateOutcome.Decision> byType = judgeTypes(policy, readings, step);
+    if (byType.isPresent()) {
+      return byType.get();
+    }
     return decide(step.passVerdict(), step, String.format(Locale.ROOT,
         "alarms OK, %d invocations, 5xx rate %.5f <= %.5f%s", readings.invocations(), rate,
         policy.max5xxRate(), policy.p99LatencyMs() == null ? ""
@@ -90,5 +105,33 @@ public final class CanaryGate {
   private static GateOutcome.Decision decide(Verdict verdict, CanaryStep step, String why) {
     return new GateOutcome.Decision(verdict, "step " + step.index() + " at " + step.percent()
         + "%: " + why);
+  }
+
+  /**
+   * The per-instance-type verdict: a type whose own 5xx rate is above the threshold rolls back;
+   * one whose own p99 breaks the SLA rolls back or holds, as the profile says.
+   */
+  static Optional<GateOutcome.Decision> judgeTypes(GatePolicy policy, GateReadings readings,
+      CanaryStep step) {
+    for (Map.Entry<String, GateReadings.TypeReading> e : readings.byType().entrySet()) {
+      GateReadings.TypeReading r = e.getValue();
+      if (r.invocations() == 0) {
+        continue;
+      }
+      double rate = (double) r.errors5xx() / r.invocations();
+      if (rate > policy.max5xxRate()) {
+        return Optional.of(decide(Verdict.ROLL_BACK, step, String.format(Locale.ROOT,
+            "5xx rate on %s %.5f (%d of %d) above threshold %.5f", e.getKey(), rate,
+            r.errors5xx(), r.invocations(), policy.max5xxRate())));
+      }
+      if (policy.p99LatencyMs() != null && r.p99LatencyMs() != null
+          && r.p99LatencyMs() > policy.p99LatencyMs()) {
+        return Optional.of(decide(policy.onTypeRegression(), step, String.format(Locale.ROOT,
+            "p99 latency on %s %.1f ms above SLA %d ms%s", e.getKey(), r.p99LatencyMs(),
+            policy.p99LatencyMs(), policy.onTypeRegression() == Verdict.INCONCLUSIVE
+                ? " (fallbackPolicy pause: a person decides)" : "")));
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.canary;
 
 import dev.poolshift.rollout.profile.DeploymentProfile;
+import dev.poolshift.rollout.profile.FallbackPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,6 +17,9 @@ import java.util.List;
  * @param max5xxRate highest tolerated fraction of 5xx responses
  * @param p99LatencyMs latency SLA in milliseconds, or null for none
  * @param recheckInterval how often to look again while waiting for data
+ * @param onTypeRegression the verdict when one instance type of the canary breaks the latency
+ *     SLA while the variant as a whole keeps it: ROLL_BACK, or INCONCLUSIVE (a person decides)
+ *     when the profile's fallbackPolicy is pause
  */
 public record GatePolicy(
     List<String> alarmNames,
@@ -24,9 +28,27 @@ public record GatePolicy(
     Duration maxWaitForInvocations,
     double max5xxRate,
     Integer p99LatencyMs,
-    Duration recheckInterval) {
+    Duration recheckInterval,
+    Verdict onTypeRegression) {
 
   public static final Duration DEFAULT_RECHECK = Duration.ofSeconds(60);
+
+  /** A type's regression rolls back. */
+  public GatePolicy(List<String> alarmNames, Duration bake, long minInvocations,
+      Duration maxWaitForInvocations, double max5xxRate, Integer p99LatencyMs,
+      Duration recheckInterval) {
+    this(alarmNames, bake, minInvocations, maxWaitForInvocations, max5xxRate, p99LatencyMs,
+        recheckInterval, Verdict.ROLL_BACK);
+  }
+
+  /**
+   * Invocations an instance type that served must have served to be judged on its own: a tenth
+   * of the step's minimum, so a fallback pool holding a quarter of the instances is judged in
+   * the same step, while one that served a handful of requests is not passed on them.
+   */
+  public long minInvocationsPerType() {
+    return Math.max(1, minInvocations / 10);
+  }
 
   public GatePolicy {
     alarmNames = List.copyOf(new LinkedHashSet<>(alarmNames));
@@ -43,6 +65,8 @@ public record GatePolicy(
     alarms.addAll(profile.gateAlarmNames());
     return new GatePolicy(alarms, Duration.ofSeconds(profile.bakeSeconds()),
         profile.minInvocationsPerStep(), Duration.ofSeconds(profile.maxWaitForInvocationsSeconds()),
-        profile.thresholds().max5xxRate(), profile.thresholds().p99LatencyMs(), DEFAULT_RECHECK);
+        profile.thresholds().max5xxRate(), profile.thresholds().p99LatencyMs(), DEFAULT_RECHECK,
+        profile.fallbackPolicy() == FallbackPolicy.PAUSE ? Verdict.INCONCLUSIVE
+            : Verdict.ROLL_BACK);
   }
 }

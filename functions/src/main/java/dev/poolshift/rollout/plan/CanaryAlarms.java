@@ -66,13 +66,72 @@ public final class CanaryAlarms {
           + variant + ": p99 model latency above " + p99 + " ms", List.of(latency),
           "GreaterThanThreshold", p99 * 1000.0, enhanced ? 6 : 5, 3, "notBreaching"));
     }
+    requireNameLengths(alarms);
+    return alarms;
+  }
+
+  /**
+   * The alarms that guard the promoted fleet (the final variant, under the baseline's name): its
+   * 5xx rate and p99 latency overall and per pool type. Created at promotion, watched by
+   * SageMaker while it keeps the canary fleet (auto-rollback) and by the promoted fleet's gate.
+   */
+  public static List<AlarmSpec> forPromotion(String prefix, RolloutPlan plan) {
+    requirePrefix(prefix);
+    String endpoint = plan.endpointName();
+    String variant = plan.baselineVariantName();
+    DeploymentProfile profile = plan.profile();
+    boolean enhanced = profile.enhancedMetrics();
+    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
+    int evaluation = enhanced ? 6 : 3;
+    int toAlarm = enhanced ? 3 : 2;
+    String base = prefix + endpoint + "-" + plan.canaryVariantName().replaceFirst("^canary-", "")
+        + "-promoted";
+    double rate = profile.thresholds().max5xxRate();
+    String percent = String.format(Locale.ROOT, "%.3f%%", rate * 100);
+    Integer p99 = profile.thresholds().p99LatencyMs();
+    List<AlarmSpec> alarms = new ArrayList<>();
+    alarms.add(rateAlarm(base + "-5xx-rate", "Poolshift promoted " + endpoint + "/" + variant
+        + ": 5xx rate above " + percent, dimensions(endpoint, variant, null), rate, period,
+        evaluation, toAlarm));
+    if (p99 != null) {
+      alarms.add(latencyAlarm(base + "-p99-latency", "Poolshift promoted " + endpoint + "/"
+          + variant + ": p99 model latency above " + p99 + " ms",
+          dimensions(endpoint, variant, null), p99, period, enhanced));
+    }
+    for (InstancePool pool : plan.requestedPools()) {
+      String label = SageMakerNames.instanceTypeLabel(pool.instanceType());
+      alarms.add(rateAlarm(base + "-5xx-rate-" + label, "Poolshift promoted " + endpoint + "/"
+          + variant + " on " + pool.instanceType() + ": 5xx rate above " + percent,
+          dimensions(endpoint, variant, pool.instanceType()), rate, period, evaluation, toAlarm));
+      if (p99 != null) {
+        alarms.add(latencyAlarm(base + "-p99-latency-" + label, "Poolshift promoted " + endpoint
+            + "/" + variant + " on " + pool.instanceType() + ": p99 model latency above " + p99
+            + " ms", dimensions(endpoint, variant, pool.instanceType()), p99, period, enhanced));
+      }
+    }
+    requireNameLengths(alarms);
+    return alarms;
+  }
+
+  public static List<String> promotionNames(String prefix, RolloutPlan plan) {
+    return forPromotion(prefix, plan).stream().map(AlarmSpec::name).toList();
+  }
+
+  private static AlarmSpec latencyAlarm(String name, String description,
+      Map<String, String> dimensions, int p99Ms, int period, boolean enhanced) {
+    AlarmSpec.Query latency = AlarmSpec.Query.metric("latency", "ModelLatency", dimensions, "p99",
+        period).returningData();
+    return new AlarmSpec(name, description, List.of(latency), "GreaterThanThreshold",
+        p99Ms * 1000.0, enhanced ? 6 : 5, 3, "notBreaching");
+  }
+
+  private static void requireNameLengths(List<AlarmSpec> alarms) {
     for (AlarmSpec a : alarms) {
       if (a.name().length() > MAX_NAME) {
         throw new InvalidInputException(null, "MANAGED_ALARM_PREFIX", "alarm name " + a.name()
             + " is longer than " + MAX_NAME + " characters; use a shorter prefix");
       }
     }
-    return alarms;
   }
 
   /**

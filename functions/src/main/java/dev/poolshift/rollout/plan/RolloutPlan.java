@@ -73,12 +73,21 @@ public record RolloutPlan(
    * the retained baseline weight is 0 once the canary took all traffic.
    */
   public EndpointUpdate finalUpdate(List<String> autoRollbackAlarms) {
+    return finalUpdate(autoRollbackAlarms, null);
+  }
+
+  /**
+   * As {@link #finalUpdate(List)}, baked by SageMaker: the canary fleet is kept for
+   * {@code terminationWaitSeconds} after the switch, under {@code autoRollbackAlarms}.
+   */
+  public EndpointUpdate finalUpdate(List<String> autoRollbackAlarms,
+      Integer terminationWaitSeconds) {
     List<String> exclude = new ArrayList<>(List.of(EndpointUpdate.DESIRED_WEIGHT));
     if (profile.instanceCount() != null) {
       exclude.add(EndpointUpdate.DESIRED_INSTANCE_COUNT);
     }
     return new EndpointUpdate(endpointName, finalConfig.name(), true, exclude,
-        autoRollbackAlarms);
+        autoRollbackAlarms, terminationWaitSeconds);
   }
 
   /** Back onto the config the endpoint ran before (after the weights are restored). */

@@ -20,6 +20,8 @@ public final class WaitBounds {
   public static final int WEIGHTS_SECONDS = 900;
   /** How long an inconclusive step waits for a person before it rolls back. */
   public static final int OPERATOR_SECONDS = 3600;
+  /** SageMaker's longest BlueGreenUpdatePolicy.TerminationWaitInSeconds. */
+  public static final int MAX_TERMINATION_WAIT_SECONDS = 3600;
   /**
    * How long a console promote or abort waits to report the outcome of the rollout it acted on:
    * a final fleet or a way back of large GPU instances fits, with room to spare. Past it the

@@ -11,4 +11,11 @@ public interface Metrics {
    */
   VariantMetrics variant(String endpointName, String variantName, Instant start, Instant end,
       boolean withP99);
+
+  /**
+   * As {@link #variant}, with the same read per {@code InstanceType} for each of
+   * {@code instanceTypes}, in one request.
+   */
+  VariantMetrics variant(String endpointName, String variantName, java.util.List<String> instanceTypes,
+      Instant start, Instant end, boolean withP99);
 }

@@ -106,6 +106,14 @@ public final class FakePorts {
     public VariantMetrics variant(String endpointName, String variantName, Instant start,
         Instant end, boolean withP99) {
       windows.add(variantName + " " + start + ".." + end + (withP99 ? " p99" : ""));
+      return new VariantMetrics(next.invocations(), next.errors5xx(), next.p99LatencyMicros());
+    }
+
+    @Override
+    public VariantMetrics variant(String endpointName, String variantName,
+        List<String> instanceTypes, Instant start, Instant end, boolean withP99) {
+      windows.add(variantName + " " + start + ".." + end + (withP99 ? " p99" : "")
+          + " by " + instanceTypes);
       return next;
     }
   }

@@ -217,7 +217,9 @@ class RolloutStepsTest {
     assertThat(world.store.rollouts.get(ENDPOINT).phase()).isEqualTo(RolloutPhase.LOCKED);
     assertThat(world.store.rollouts.get(ENDPOINT).baselineConfigName())
         .isEqualTo(BASELINE_CONFIG);
-    assertThat(world.store.alarms.keySet()).containsExactlyInAnyOrderElementsOf(plan.alarms());
+    assertThat(world.store.alarms.keySet()).as("the canary's, the profile's and the promoted"
+        + " fleet's alarms").containsExactlyInAnyOrderElementsOf(plan.allAlarms())
+        .containsAll(plan.alarms()).containsAll(plan.promotion().alarms());
     assertThat(world.store.alarms.get(GATE_ALARM).endpointName()).isEqualTo(ENDPOINT);
   }
 
@@ -545,7 +547,8 @@ class RolloutStepsTest {
 
     // Bake began 12:00:05; judged at 12:10:35 → minutes 12:01 .. 12:10.
     assertThat(world.metrics.windows).containsExactly(
-        "canary-v42 2026-06-01T12:01:00Z..2026-06-01T12:10:00Z p99");
+        "canary-v42 2026-06-01T12:01:00Z..2026-06-01T12:10:00Z p99"
+            + " by [ml.g5.2xlarge, ml.g5.4xlarge, ml.g6.2xlarge]");
   }
 
   @Test

@@ -19,6 +19,7 @@ import dev.poolshift.rollout.canary.GatePolicy;
 import dev.poolshift.rollout.canary.GateReadings;
 import dev.poolshift.rollout.canary.Verdict;
 import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.VariantWeight;
 import dev.poolshift.rollout.plan.CanaryAlarms;
 import dev.poolshift.rollout.plan.RolloutPlan;
@@ -179,13 +180,18 @@ final class CanarySteps {
       start = start.plus(1, ChronoUnit.MINUTES);
     }
     Instant end = now.truncatedTo(ChronoUnit.MINUTES);
+    List<String> types = rollout.requestedPools().stream().map(InstancePool::instanceType)
+        .toList();
     VariantMetrics m = end.isAfter(start)
-        ? ports.metrics().variant(ep, plan.canaryVariantName(), start, end,
+        ? ports.metrics().variant(ep, plan.canaryVariantName(), types, start, end,
             policy.p99LatencyMs() != null)
         : new VariantMetrics(0, 0, null);
-    Double p99Ms = m.p99LatencyMicros() == null ? null : m.p99LatencyMicros() / 1000.0;
+    Double p99Ms = millis(m.p99LatencyMicros());
+    Map<String, GateReadings.TypeReading> byType = new LinkedHashMap<>();
+    m.byType().forEach((type, t) -> byType.put(type,
+        new GateReadings.TypeReading(t.invocations(), t.errors5xx(), millis(t.p99LatencyMicros()))));
     GateOutcome outcome = CanaryGate.evaluate(policy, step, bakeStartedAt, now,
-        new GateReadings(states, m.invocations(), m.errors5xx(), p99Ms));
+        new GateReadings(states, m.invocations(), m.errors5xx(), p99Ms, byType));
 
     Judgement judgement = switch (outcome) {
       case GateOutcome.KeepBaking k -> new Judgement(Call.KEEP_BAKING, k.reason(),
@@ -251,5 +257,9 @@ final class CanarySteps {
         entry("percent", step.percent()), entry("operatorWaitSeconds", plan.operatorWaitSeconds()),
         entry("reason", reason));
     return Done.INSTANCE;
+  }
+
+  private static Double millis(Double micros) {
+    return micros == null ? null : micros / 1000.0;
   }
 }

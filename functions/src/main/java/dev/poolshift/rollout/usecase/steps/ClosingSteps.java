@@ -183,6 +183,6 @@ final class ClosingSteps {
   private static Release.Target target(PlanDocument plan, ExecutionRef exec) {
     return new Release.Target(plan.endpointName(), exec.name(),
         plan.baseline().endpointConfigName(), plan.canaryConfigName(), plan.finalConfigName(),
-        plan.models(), plan.alarms(), plan.managedAlarms());
+        plan.models(), plan.allAlarms(), plan.allManagedAlarms());
   }
 }

@@ -78,12 +78,12 @@ final class FleetSteps {
         : new ActiveRollout(plan.endpointName(), exec.name(), exec.id(),
             plan.modelPackageArn(), plan.baseline().endpointConfigName(),
             plan.baseline().variantName(), plan.baseline().weight(), plan.canaryConfigName(),
-            plan.canaryVariantName(), plan.finalConfigName(), plan.models(), plan.alarms(),
-            plan.managedAlarms(), plan.trigger(), startedAt(exec, now), RolloutPhase.LOCKED,
+            plan.canaryVariantName(), plan.finalConfigName(), plan.models(), plan.allAlarms(),
+            plan.allManagedAlarms(), plan.trigger(), startedAt(exec, now), RolloutPhase.LOCKED,
             null, null, List.of(locked));
     try {
       ports.store().lock(new EndpointLock(plan.endpointName(), exec.name(), exec.id(),
-          plan.modelPackageArn(), now), active, plan.alarms().stream()
+          plan.modelPackageArn(), now), active, plan.allAlarms().stream()
           .map(a -> new AlarmMapping(a, plan.endpointName(), exec.name())).toList());
     } catch (EndpointLockedException e) {
       LOG.info("endpoint locked by another rollout since the plan; planning again",
@@ -164,7 +164,9 @@ final class FleetSteps {
     TaskToken token = in.taskToken();
     String ep = plan.endpointName();
     long bound = phase == RolloutPhase.CANARY_WEIGHTS || phase == RolloutPhase.BASELINE_WEIGHTS
-        ? plan.weightsWaitSeconds() : plan.fleetWaitSeconds();
+        ? plan.weightsWaitSeconds()
+        : phase == RolloutPhase.FINAL_FLEET && plan.promotion() != null
+            ? plan.promotion().waitSeconds() : plan.fleetWaitSeconds();
     ports.store().register(new TokenRegistration(ep, TokenKind.WAIT, owner, token, phase, null,
         now, null, now.plusSeconds(bound + StepSupport.TOKEN_TTL_SLACK_SECONDS)));
     if (phase.forward()) {

@@ -166,7 +166,8 @@ final class PlanSteps {
         rollout.schedule().steps(), profile.bakeSeconds(), fleetWait,
         WaitBounds.WEIGHTS_SECONDS, WaitBounds.OPERATOR_SECONDS, alarms, managed,
         request.trigger(), risks, review.configDiff(), rollout, request.reason(),
-        request.overrides().fields(), false, null, null, null, 0);
+        request.overrides().fields(), false, null, null, null, 0,
+        promotion(rollout, fleetWait));
     LOG.info("rollout planned", entry("action", plan.action()),
         entry("baselineConfig", current.name()), entry("canaryConfig", plan.canaryConfigName()),
         entry("pools", rollout.requestedPools().stream()
@@ -188,6 +189,16 @@ final class PlanSteps {
     }
     VariantSpec v = current.variant(variantName);
     return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
+  }
+
+  /**
+   * The promoted fleet's guard: its alarms, SageMaker's termination wait (the profile's bake,
+   * at most the 3600 s SageMaker allows) and the bound of the whole promotion.
+   */
+  private PlanDocument.Promotion promotion(RolloutPlan rollout, int fleetWait) {
+    int bake = Math.min(rollout.profile().bakeSeconds(), WaitBounds.MAX_TERMINATION_WAIT_SECONDS);
+    return new PlanDocument.Promotion(CanaryAlarms.promotionNames(settings.managedAlarmPrefix(),
+        rollout), bake, fleetWait + bake);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.endpoint.Observation;
+import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.usecase.support.ExecutionRef;
 import dev.poolshift.rollout.usecase.support.Failure;
 import dev.poolshift.rollout.usecase.support.PlanDocument;
@@ -14,6 +15,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the workflow sends each step ({@code Arguments.Payload} of its Task states, minus
@@ -88,6 +90,19 @@ public final class StepInputs {
   /** {@code judgeCanary}: the step and when its bake began (the gate's metric window). */
   public record Judging(Instant now, PlanDocument plan, ExecutionRef execution, Integer stepIndex,
       Instant bakeStartedAt) implements Planned {
+  }
+
+  /**
+   * {@code judgePromoted}: when the promoted fleet's bake began (its switch) and the pools it
+   * runs on, as the promotion's check read them.
+   */
+  public record JudgingPromoted(Instant now, PlanDocument plan, ExecutionRef execution,
+      Instant bakeStartedAt, List<PoolCount> poolMix) implements Planned {
+  }
+
+  /** {@code bakePromoted}: the token one of the promoted fleet's alarms fails. */
+  public record BakingPromoted(Instant now, PlanDocument plan, ExecutionRef execution,
+      TaskToken taskToken) implements Planned {
   }
 
   /** {@code holdForOperator}: the held step, why the gate could not decide, the token. */

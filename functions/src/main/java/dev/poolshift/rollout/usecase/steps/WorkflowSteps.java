@@ -4,9 +4,11 @@ import dev.poolshift.rollout.endpoint.Observation;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AtStep;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AwaitingEndpoint;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Baking;
+import dev.poolshift.rollout.usecase.steps.StepInputs.BakingPromoted;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Escalating;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Holding;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Judging;
+import dev.poolshift.rollout.usecase.steps.StepInputs.JudgingPromoted;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Notifying;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Observing;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
@@ -56,7 +58,7 @@ public final class WorkflowSteps {
     PlanSteps plan = new PlanSteps(settings, ports, queue, operators, returns);
     FleetSteps fleet = new FleetSteps(ports, guard, moves);
     CanarySteps canary = new CanarySteps(settings, ports, guard);
-    PromotionSteps promotion = new PromotionSteps(ports, guard, moves);
+    PromotionSteps promotion = new PromotionSteps(settings, ports, guard, moves);
     RollbackSteps rollback = new RollbackSteps(ports);
     ClosingSteps closing = new ClosingSteps(settings, ports, guard, release);
     return List.of(
@@ -88,6 +90,8 @@ public final class WorkflowSteps {
         // promotion
         Step.of("promote", OnPlan.class, ConfigCreated.class, promotion::promote),
         Step.of("verifyPromoted", OnPlan.class, Verification.class, promotion::verifyPromoted),
+        Step.of("judgePromoted", JudgingPromoted.class, Judgement.class, promotion::judgePromoted),
+        Step.waiting("bakePromoted", BakingPromoted.class, BakeCut.class, promotion::bakePromoted),
         // rollback of the rollout
         Step.of("restoreBaselineTraffic", TurningBack.class, Done.class, rollback::restoreBaselineTraffic),
         Step.of("restoreBaselineConfig", OnPlan.class, Done.class, rollback::restoreBaselineConfig),

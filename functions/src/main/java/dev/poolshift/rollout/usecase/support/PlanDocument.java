@@ -39,6 +39,7 @@ import java.util.List;
  * @param restore rollback: the release the endpoint goes back to
  * @param watchSeconds promote and abort: how long the action waits to report the rollout's
  *     outcome
+ * @param promotion a deploy or migrate: how its promoted fleet is guarded; null otherwise
  */
 public record PlanDocument(
     String action,
@@ -69,7 +70,8 @@ public record PlanDocument(
     Contention contention,
     Target target,
     Restore restore,
-    int watchSeconds) {
+    int watchSeconds,
+    Promotion promotion) {
 
   public PlanDocument {
     models = models == null ? List.of() : List.copyOf(models);
@@ -86,7 +88,7 @@ public record PlanDocument(
       String modelPackageArn, Trigger trigger, String reason) {
     return new PlanDocument(action, deploymentId, endpointName, modelPackageArn, null, 0, null,
         null, null, null, List.of(), List.of(), 0, 0, 0, 0, List.of(), List.of(), trigger,
-        List.of(), List.of(), null, reason, List.of(), false, null, null, null, 0);
+        List.of(), List.of(), null, reason, List.of(), false, null, null, null, 0, null);
   }
 
   public PlanDocument withRisks(List<String> more) {
@@ -96,7 +98,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, all, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, restore, watchSeconds);
+        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion);
   }
 
   public PlanDocument waitingFor(Contention c) {
@@ -104,7 +106,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, true, c, target, restore, watchSeconds);
+        overridden, true, c, target, restore, watchSeconds, promotion);
   }
 
   public PlanDocument forTarget(Target t, int watch) {
@@ -112,7 +114,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, t, restore, watch);
+        overridden, waitForEndpoint, contention, t, restore, watch, promotion);
   }
 
   /** A rollback to {@code r}: leaves {@code b}, waits up to {@code fleetWait} for the fleet. */
@@ -121,7 +123,19 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, b, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWait, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, r, watchSeconds);
+        overridden, waitForEndpoint, contention, target, r, watchSeconds, promotion);
+  }
+
+  /** Every alarm mapped to the rollout: the canary's, the profile's and the promoted fleet's. */
+  public List<String> allAlarms() {
+    return promotion == null ? alarms : java.util.stream.Stream.concat(alarms.stream(),
+        promotion.alarms().stream()).distinct().toList();
+  }
+
+  /** Every alarm the rollout creates and deletes: the canary's and the promoted fleet's. */
+  public List<String> allManagedAlarms() {
+    return promotion == null ? managedAlarms : java.util.stream.Stream.concat(
+        managedAlarms.stream(), promotion.alarms().stream()).distinct().toList();
   }
 
   public boolean isRollback() {
@@ -160,5 +174,20 @@ public record PlanDocument(
    */
   public record Baseline(String endpointConfigName, String variantName, double weight,
       String modelPackageArn) {
+  }
+
+  /**
+   * How the promoted fleet is guarded: blue/green with SageMaker holding the canary fleet for
+   * {@code bakeSeconds} while {@code alarms} (and the profile's gate alarms) may roll it back at
+   * once, then judged per instance type before the rollout is PROMOTED.
+   *
+   * @param alarms the promoted fleet's own alarms (created at promotion, deleted at the end)
+   * @param bakeSeconds SageMaker's TerminationWaitInSeconds: the post-promotion bake
+   * @param waitSeconds bound for the promotion's update, its bake included
+   */
+  public record Promotion(List<String> alarms, int bakeSeconds, int waitSeconds) {
+    public Promotion {
+      alarms = alarms == null ? List.of() : List.copyOf(alarms);
+    }
   }
 }
