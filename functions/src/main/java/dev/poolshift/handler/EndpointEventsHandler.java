@@ -54,6 +54,7 @@ public final class EndpointEventsHandler implements RequestStreamHandler {
   }
 
   private static EndpointEventResponder wire(AwsAdapters aws) {
-    return new EndpointEventResponder(aws.rolloutStore(), aws.endpoints(), aws.taskCallbacks());
+    return new EndpointEventResponder(aws.rolloutStore(), aws.endpoints(), aws.trafficShifter(),
+        aws.taskCallbacks());
   }
 }

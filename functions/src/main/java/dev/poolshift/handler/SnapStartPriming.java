@@ -71,6 +71,7 @@ final class SnapStartPriming implements Resource {
   /** The endpoint-events function: the registered wait, then DescribeEndpoint. */
   static SnapStartPriming forEndpointEvents(AwsAdapters aws) {
     return register(
+        () -> aws.rolloutStore().rollout(NOTHING),
         () -> aws.rolloutStore().registration(NOTHING, TokenKind.WAIT),
         () -> aws.endpoints().describe(NOTHING));
   }

@@ -199,7 +199,7 @@ class HandlersTest {
     world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
     world.sageMaker.completeUpdate(ENDPOINT);
     EndpointEventsHandler handler = new EndpointEventsHandler(
-        new EndpointEventResponder(world.store, world.sageMaker, world.callbacks));
+        new EndpointEventResponder(world.store, world.sageMaker, world.sageMaker, world.callbacks));
 
     Object out = invoke(handler, sample("endpoint/in-service.json"));
     Object again = invoke(handler, sample("endpoint/in-service.json"));
@@ -221,7 +221,7 @@ class HandlersTest {
     world.sageMaker.status(ENDPOINT, "Failed", "InsufficientInstanceCapacity");
 
     Object out = invoke(new EndpointEventsHandler(new EndpointEventResponder(world.store,
-        world.sageMaker, world.callbacks)), sample("endpoint/failed.json"));
+        world.sageMaker, world.sageMaker, world.callbacks)), sample("endpoint/failed.json"));
 
     assertThat(out).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
         .containsEntry("outcome", "COMPLETED");

@@ -58,7 +58,7 @@ class RolloutWorkflowTest {
   private final RolloutWorld world = new RolloutWorld();
   private final RolloutStepsHandler handler = new RolloutStepsHandler(world.steps);
   private final EndpointEventResponder endpointEvents =
-      new EndpointEventResponder(world.store, world.sageMaker, world.callbacks);
+      new EndpointEventResponder(world.store, world.sageMaker, world.sageMaker, world.callbacks);
   private final AlarmResponder alarmEvents =
       new AlarmResponder(world.store, world.sageMaker, world.sageMaker, world.callbacks);
   private final List<String> stepsRun = new ArrayList<>();

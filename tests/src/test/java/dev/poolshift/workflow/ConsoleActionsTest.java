@@ -114,7 +114,7 @@ class ConsoleActionsTest {
       assertThat(endpoint.variants()).singleElement().satisfies(v -> assertThat(v.servingInstances())
           .allSatisfy(i -> assertThat(i.modelPackageArn()).isEqualTo(V1)));
       List<SageMakerMutation> byRollback = r.runtime().sageMaker().mutations().stream()
-          .filter(m -> !m.time().isBefore(java.time.Instant.parse("2026-06-01T13:00:00Z"))).toList();
+          .filter(m -> !m.time().isBefore(java.time.Instant.parse("2026-06-01T13:15:00Z"))).toList();
       assertThat(operations(byRollback)).as("one blue/green update, nothing created or deleted")
           .containsExactly("UpdateEndpoint");
 

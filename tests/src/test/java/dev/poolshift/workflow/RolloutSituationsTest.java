@@ -1051,7 +1051,8 @@ class RolloutSituationsTest {
       assertThat(TemplatePolicies.functionsAllowed(statements, "sagemaker:UpdateEndpoint"))
           .containsExactlyInAnyOrder("RolloutStepsFunction", "ReconcilerFunction");
       assertThat(TemplatePolicies.functionsAllowed(statements, "sagemaker:UpdateEndpointWeightsAndCapacities"))
-          .containsExactlyInAnyOrder("RolloutStepsFunction", "AlarmEventsFunction", "ReconcilerFunction");
+          .containsExactlyInAnyOrder("RolloutStepsFunction", "AlarmEventsFunction", "EndpointEventsFunction",
+              "ReconcilerFunction");
       statements.forEach((fn, list) -> {
         for (String action : List.of("sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities")) {
           assertThat(TemplatePolicies.ungatedEndpointGrants(fn, list, action)).as(fn + " " + action).isEmpty();

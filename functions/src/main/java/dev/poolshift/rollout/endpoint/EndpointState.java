@@ -70,4 +70,16 @@ public record EndpointState(
     }
     return true;
   }
+
+  /** True when every named variant's DesiredWeight is already the one given. */
+  public boolean desires(List<VariantWeight> weights) {
+    for (VariantWeight w : weights) {
+      VariantState v = variant(w.variantName());
+      if (v == null || v.desiredWeight() == null
+          || Math.abs(v.desiredWeight() - w.weight()) > WEIGHT_TOLERANCE) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

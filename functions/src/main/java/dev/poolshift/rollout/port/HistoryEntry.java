@@ -24,6 +24,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = HistoryEntry.Judged.class, name = "verdict"),
     @JsonSubTypes.Type(value = HistoryEntry.PromotedFleet.class, name = "promoted-fleet"),
     @JsonSubTypes.Type(value = HistoryEntry.AlarmFired.class, name = "alarm"),
+    @JsonSubTypes.Type(value = HistoryEntry.WeightsRestored.class, name = "weights-restored"),
     @JsonSubTypes.Type(value = HistoryEntry.Superseded.class, name = "superseded"),
     @JsonSubTypes.Type(value = HistoryEntry.OperatorAction.class, name = "operator"),
     @JsonSubTypes.Type(value = HistoryEntry.Restore.class, name = "restore"),
@@ -49,6 +50,7 @@ public sealed interface HistoryEntry {
       case Judged e -> "verdict";
       case PromotedFleet e -> "promoted-fleet";
       case AlarmFired e -> "alarm";
+      case WeightsRestored e -> "weights-restored";
       case Superseded e -> "superseded";
       case OperatorAction e -> "operator";
       case Restore e -> "restore";
@@ -86,6 +88,13 @@ public sealed interface HistoryEntry {
   /** A canary alarm went to ALARM; {@code weightsRestored}: the baseline weights were set at once. */
   record AlarmFired(Instant at, String alarm, String reason, boolean weightsRestored)
       implements HistoryEntry {
+  }
+
+  /**
+   * The baseline weights were set as soon as the endpoint accepted calls again, after a
+   * turnaround ({@code why}) met it busy.
+   */
+  record WeightsRestored(Instant at, String why) implements HistoryEntry {
   }
 
   /** A newer rollout asked this one to return to its baseline. */

@@ -2,14 +2,22 @@ package dev.poolshift.rollout.usecase;
 
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
+import dev.poolshift.rollout.EndpointBusyException;
+import dev.poolshift.rollout.RolloutPhase;
+import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.Observation;
+import dev.poolshift.rollout.endpoint.VariantWeight;
 import dev.poolshift.rollout.event.EndpointStateChange;
+import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
+import dev.poolshift.rollout.port.TrafficShifter;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,20 +40,28 @@ public final class EndpointEventResponder {
   public static final String COMPLETED = "COMPLETED";
   public static final String ALREADY_CLOSED = "ALREADY_CLOSED";
 
+  public static final String WEIGHTS_RESTORED = "WEIGHTS_RESTORED";
+
   private final RolloutStore store;
   private final Endpoints endpoints;
+  private final TrafficShifter traffic;
   private final TaskCallbacks callbacks;
 
-  public EndpointEventResponder(RolloutStore store, Endpoints endpoints,
+  public EndpointEventResponder(RolloutStore store, Endpoints endpoints, TrafficShifter traffic,
       TaskCallbacks callbacks) {
     this.store = store;
     this.endpoints = endpoints;
+    this.traffic = traffic;
     this.callbacks = callbacks;
   }
 
   public Result handle(EndpointStateChange event) {
     MDC.put("endpointName", event.endpointName());
     MDC.put("eventId", event.envelope().id());
+    Optional<Result> restored = finishTurnaround(event);
+    if (restored.isPresent()) {
+      return restored.get();
+    }
     Optional<TokenRegistration> parked = store.registration(event.endpointName(), TokenKind.WAIT);
     if (parked.isEmpty()) {
       LOG.info("no rollout waits on this endpoint; event ignored",
@@ -72,5 +88,44 @@ public final class EndpointEventResponder {
         ? new Result(COMPLETED, "endpoint " + observation.status() + " on "
             + observation.endpointConfigName())
         : new Result(ALREADY_CLOSED, "wait had already ended (" + result.name() + ")");
+  }
+
+  /**
+   * A rollout asked to turn around (a canary alarm, an abort, a rejection) while its endpoint
+   * was busy could not get its baseline weights set then: SageMaker refuses a weight change while
+   * an update or another weight change runs. The endpoint's state change to a state that accepts
+   * calls is the moment to set them: here, at once, rather than at the rollback step's next
+   * retry (which stays as the backstop and finds the weights already desired). Only on the
+   * canary config, only when the baseline does not already get everything.
+   */
+  private Optional<Result> finishTurnaround(EndpointStateChange event) {
+    Optional<ActiveRollout> found = store.rollout(event.endpointName())
+        .filter(r -> r.stop() != null && r.canaryConfigName() != null
+            && (r.phase().forward() || r.phase() == RolloutPhase.BASELINE_WEIGHTS));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    ActiveRollout rollout = found.get();
+    MDC.put("executionName", rollout.executionName());
+    EndpointState s = endpoints.describe(event.endpointName());
+    List<VariantWeight> baseline = rollout.baselineWeights();
+    if (s.inProgress() || !rollout.canaryConfigName().equals(s.endpointConfigName())
+        || EndpointState.NEEDS_A_PERSON.contains(s.status()) || s.desires(baseline)) {
+      return Optional.empty();
+    }
+    try {
+      traffic.setWeights(s, baseline);
+    } catch (EndpointBusyException e) {
+      LOG.info("endpoint busy again; the rollback step retries the weights",
+          entry("cause", e.getMessage()));
+      return Optional.empty();
+    }
+    store.appendHistory(event.endpointName(), rollout.executionName(),
+        new HistoryEntry.WeightsRestored(event.envelope().time(), rollout.stop().cause()));
+    LOG.info("turnaround: baseline weights set as soon as the endpoint accepted calls",
+        entry("eventStatus", event.status()), entry("weights", baseline),
+        entry("stopCause", rollout.stop().cause()));
+    return Optional.of(new Result(WEIGHTS_RESTORED, "baseline weights set on "
+        + event.endpointName() + " after " + rollout.stop().cause()));
   }
 }

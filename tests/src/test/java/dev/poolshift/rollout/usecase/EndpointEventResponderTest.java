@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class EndpointEventResponderTest {
   private final RolloutWorld world = new RolloutWorld();
   private final EndpointEventResponder responder =
-      new EndpointEventResponder(world.store, world.sageMaker, world.callbacks);
+      new EndpointEventResponder(world.store, world.sageMaker, world.sageMaker, world.callbacks);
 
   private EndpointEventResponder.Result inService() {
     return responder.handle(EndpointStateChange.parse(Events.envelope("endpoint/in-service.json")));
