@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -13,7 +14,17 @@ import java.util.function.Predicate;
  */
 public final class History {
   private final List<HistoryEvent> events = new ArrayList<>();
+  private final Consumer<HistoryEvent> listener;
   private boolean frozen;
+
+  public History() {
+    this(event -> { });
+  }
+
+  /** A history that tells {@code listener} each event as it is written (under the history's lock). */
+  public History(Consumer<HistoryEvent> listener) {
+    this.listener = listener;
+  }
 
   /** Appends an event; returns its id, or -1 when the history is frozen. */
   synchronized long append(long previousEventId, Instant at, String type, ObjectNode details) {
@@ -21,7 +32,9 @@ public final class History {
       return -1;
     }
     long id = events.size() + 1;
-    events.add(new HistoryEvent(id, previousEventId, at, type, details));
+    HistoryEvent event = new HistoryEvent(id, previousEventId, at, type, details);
+    events.add(event);
+    listener.accept(event);
     return id;
   }
 
