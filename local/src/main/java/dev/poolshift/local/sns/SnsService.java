@@ -82,6 +82,15 @@ public final class SnsService implements AwsService {
     return arn;
   }
 
+  /**
+   * DeleteTopic: the topic and its subscriptions go; deleting a topic that does not exist succeeds,
+   * as SNS documents the action to be idempotent. Published messages stay for reports.
+   */
+  private synchronized void deleteTopic(String topicArn) {
+    topics.remove(topicArn);
+    subscriptions.values().removeIf(sub -> sub.topicArn().equals(topicArn));
+  }
+
   /** Every message published so far, oldest first. */
   public synchronized List<Message> published() {
     return List.copyOf(published);
@@ -96,6 +105,10 @@ public final class SnsService implements AwsService {
     return switch (action) {
       case "Publish" -> Doc.struct().put("MessageId", publish(params));
       case "CreateTopic" -> Doc.struct().put("TopicArn", createTopic(required(params, "Name")));
+      case "DeleteTopic" -> {
+        deleteTopic(required(params, "TopicArn"));
+        yield null;
+      }
       case "ListTopics" -> listTopics(params);
       case "Subscribe" -> Doc.struct().put("SubscriptionArn", subscribe(params));
       case "GetTopicAttributes" -> Doc.struct().put("Attributes", topicAttributes(required(params, "TopicArn")));
