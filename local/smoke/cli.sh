@@ -109,4 +109,31 @@ expect "events put-rule" "$arn" "arn:aws:events:us-east-1:111122223333:rule/$run
 buses="$(aws events list-event-buses --query 'EventBuses[].Name' --output text)"
 expect_match "events list-event-buses" "$buses" 'default'
 
+# --- CloudWatch Logs: the execution started above ran the steps function, whose lines land in
+# its log group as Lambda writes them. Wait (wall time) for the execution to end first.
+for _ in $(seq 60); do
+  status="$(aws stepfunctions describe-execution --execution-arn "$execution" --query status --output text)"
+  [ "$status" != RUNNING ] && break
+  sleep 1
+done
+group="$(aws logs describe-log-groups --log-group-name-prefix /aws/lambda/ \
+  --query 'logGroups[?contains(logGroupName, `RolloutSteps`)].logGroupName | [0]' --output text)"
+expect_match "logs describe-log-groups" "$group" '^/aws/lambda/.*RolloutSteps'
+stream="$(aws logs describe-log-streams --log-group-name "$group" --order-by LastEventTime --descending \
+  --max-items 1 --query 'logStreams[0].logStreamName' --output text)"
+expect_match "logs describe-log-streams (Lambda's stream names)" "$stream" '^[0-9]{4}/[0-9]{2}/[0-9]{2}/\[.+\][0-9a-f]{32}$'
+first="$(aws logs get-log-events --log-group-name "$group" --log-stream-name "$stream" --start-from-head \
+  --limit 1 --query 'events[0].message' --output text)"
+expect_match "logs get-log-events" "$first" '.'
+reports="$(aws logs filter-log-events --log-group-name "$group" --filter-pattern REPORT --query 'length(events)')"
+expect_match "logs filter-log-events --filter-pattern REPORT" "$reports" '^[1-9]'
+starts="$(aws logs filter-log-events --log-group-name "$group" --filter-pattern '"START RequestId"' \
+  --query 'events[].message' --output text)"
+expect_match "logs filter-log-events with a quoted phrase" "$starts" '^START RequestId'
+tailed="$(aws logs tail "$group" --since 1h --format short)"
+expect_match "logs tail" "$tailed" 'START RequestId: [0-9a-f-]+'
+# --follow polls FilterLogEvents until interrupted: stop it after its first answers.
+followed="$(timeout 8 "$AWS_BIN" --endpoint-url "$ENDPOINT" logs tail "$group" --since 1h --follow --format short || true)"
+expect_match "logs tail --follow" "$followed" 'REPORT RequestId'
+
 printf 'cli smoke: all checks passed\n'

@@ -1,5 +1,5 @@
 // Smoke test of `poolshift serve` with the current AWS SDK for JavaScript v3 clients (CloudWatch
-// speaks AWS JSON 1.0 here, the others their own protocols): per service a read and a write round
+// speaks AWS JSON 1.0 here, the others their own protocols, CloudWatch Logs AWS JSON 1.1): per service a read and a write round
 // trip. Usage, from this folder after `npm ci`:
 //
 //   node smoke.mjs [ENDPOINT]     (default $POOLSHIFT_ENDPOINT, else http://127.0.0.1:4566)
@@ -13,6 +13,7 @@ import * as ddb from "@aws-sdk/client-dynamodb";
 import * as ssm from "@aws-sdk/client-ssm";
 import * as sns from "@aws-sdk/client-sns";
 import * as eb from "@aws-sdk/client-eventbridge";
+import * as logs from "@aws-sdk/client-cloudwatch-logs";
 
 const endpoint = process.argv[2] ?? process.env.POOLSHIFT_ENDPOINT ?? "http://127.0.0.1:4566";
 const config = {
@@ -85,12 +86,15 @@ async function sageMaker() {
   expect("sagemaker DescribeEndpoint", d.EndpointStatus, (v) => v === "InService", "InService");
 }
 
+let startedExecution;
+
 async function stepFunctions() {
   const c = new sfn.SFNClient(config);
   const machines = await c.send(new sfn.ListStateMachinesCommand({}));
   const machine = machines.stateMachines?.[0]?.stateMachineArn;
   expect("stepfunctions ListStateMachines", machine, (v) => v?.startsWith("arn:aws:states:"), "a state machine ARN");
   const started = await c.send(new sfn.StartExecutionCommand({ stateMachineArn: machine, name: run, input: "{}" }));
+  startedExecution = started.executionArn;
   expect("stepfunctions StartExecution", started.executionArn, (v) => v?.endsWith(`:${run}`), `an ARN ending :${run}`);
   const d = await c.send(new sfn.DescribeExecutionCommand({ executionArn: started.executionArn }));
   expect("stepfunctions DescribeExecution", d.status, (v) => ["RUNNING", "SUCCEEDED", "FAILED"].includes(v), "a status");
@@ -151,9 +155,31 @@ async function eventBridge() {
   expect("events ListEventBuses", buses.EventBuses?.map((b) => b.Name), (v) => v?.includes("default"), "default among them");
 }
 
+// The execution started above ran the steps function; its lines land in the function's log group.
+async function cloudWatchLogs() {
+  const states = new sfn.SFNClient(config);
+  for (let i = 0; i < 60; i++) {
+    const d = await states.send(new sfn.DescribeExecutionCommand({ executionArn: startedExecution }));
+    if (d.status !== "RUNNING") break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const c = new logs.CloudWatchLogsClient(config);
+  const groups = await c.send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: "/aws/lambda/" }));
+  const group = groups.logGroups?.map((g) => g.logGroupName).find((n) => n.includes("RolloutSteps"));
+  expect("logs DescribeLogGroups", group, (v) => v?.startsWith("/aws/lambda/"), "the steps function's group");
+  const events = await c.send(new logs.FilterLogEventsCommand({
+    logGroupName: group, filterPattern: '"START RequestId"', startTime: Date.now() - 3_600_000 }));
+  expect("logs FilterLogEvents with a quoted phrase", events.events?.[0]?.message,
+    (v) => v?.startsWith("START RequestId"), "a START line");
+  const stream = events.events[0].logStreamName;
+  const read = await c.send(new logs.GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: true }));
+  expect("logs GetLogEvents", read.events?.length, (v) => v >= 1, ">= 1 event");
+}
+
 try {
   console.log(`AWS SDK for JavaScript v3 against ${endpoint}`);
-  for (const step of [cloudWatch, sageMaker, stepFunctions, dynamoDb, parameterStore, notifications, eventBridge]) {
+  for (const step of [cloudWatch, sageMaker, stepFunctions, dynamoDb, parameterStore, notifications, eventBridge,
+    cloudWatchLogs]) {
     await step();
   }
   console.log("js smoke: all checks passed");

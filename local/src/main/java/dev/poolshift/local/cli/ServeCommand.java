@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * {@code serve [--port N] [--speed X] [--start ISO|now] [SCENARIO.json]}: keeps the local services
@@ -27,9 +28,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Virtual time starts at the wall clock's now (whole seconds), so "3 hours ago" and a metric
  * stamped now mean what the user thinks, unless the scenario sets {@code start} or {@code
  * --start} picks one. The virtual time is printed with the banner and once a minute of wall time.
+ *
+ * <p>After the banner it prints what happens as it happens ({@link EventPrinter}): executions
+ * starting, entering states and ending, every line the functions log, every SNS message. {@code
+ * --quiet} keeps only the banner and the clock lines.
  */
 final class ServeCommand {
-  static final String USAGE = "usage: serve [--port N] [--speed X] [--start ISO-8601|now] [--template FILE] [SCENARIO.json]";
+  static final String USAGE = "usage: serve [--port N] [--speed X] [--start ISO-8601|now] [--template FILE] [--quiet] "
+      + "[SCENARIO.json]";
   /** How often (wall time) {@code serve} prints the virtual time. */
   static final long REPORT_EVERY_SECONDS = 60;
 
@@ -46,6 +52,15 @@ final class ServeCommand {
    * if it sets one, else the wall clock's now), and the scenario's world and timeline if one is given.
    */
   static LocalRuntime start(int port, double speed, Path template, Path scenarioFile, Instant start) {
+    return start(port, speed, template, scenarioFile, start, runtime -> { });
+  }
+
+  /**
+   * As {@link #start(int, double, Path, Path, Instant)}; {@code beforeClock} sees the runtime once
+   * its world is seeded and before virtual time starts, so a watcher misses nothing.
+   */
+  static LocalRuntime start(int port, double speed, Path template, Path scenarioFile, Instant start,
+      Consumer<LocalRuntime> beforeClock) {
     Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
     if (scenarioFile != null) {
       if (!Files.isRegularFile(scenarioFile)) {
@@ -59,8 +74,14 @@ final class ServeCommand {
       }
       LocalRuntime runtime = ScenarioRunner.start(scenario,
           LocalRuntime.Options.of(scenario.template()).withPort(port).withRealTime(speed));
-      ScenarioRunner.play(scenario, runtime);
-      runtime.startClock();
+      try {
+        ScenarioRunner.play(scenario, runtime);
+        beforeClock.accept(runtime);
+        runtime.startClock();
+      } catch (RuntimeException e) {
+        runtime.close();
+        throw e;
+      }
       return runtime;
     }
     if (!Files.isRegularFile(template)) {
@@ -71,7 +92,13 @@ final class ServeCommand {
         .withStart(start != null ? start : now)
         .withParameters(java.util.Map.of("SageMakerExecutionRoleArn",
             "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution")));
-    runtime.startClock();
+    try {
+      beforeClock.accept(runtime);
+      runtime.startClock();
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
     return runtime;
   }
 
@@ -94,11 +121,21 @@ final class ServeCommand {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return serve(args, out, err, new CountDownLatch(1), true);
+  }
+
+  /**
+   * Serves until {@code stop} counts down; with {@code onCtrlC} a JVM shutdown hook counts it
+   * down (the command line's way), else the caller does (a test's). Everything is closed before
+   * it returns.
+   */
+  static int serve(String[] args, PrintStream out, PrintStream err, CountDownLatch stop, boolean onCtrlC) {
     int port = 4566;
     double speed = 1.0;
     Path scenarioFile = null;
     Path template = Path.of("template.yaml");
     Instant start = null;
+    boolean quiet = false;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -106,6 +143,7 @@ final class ServeCommand {
           case "--speed" -> speed = Double.parseDouble(args[++i]);
           case "--template" -> template = Path.of(args[++i]);
           case "--start" -> start = parseStart(args[++i]);
+          case "--quiet" -> quiet = true;
           default -> {
             if (args[i].startsWith("--") || scenarioFile != null) {
               err.println("serve: unexpected argument " + args[i] + "\n" + USAGE);
@@ -124,19 +162,24 @@ final class ServeCommand {
       return 2;
     }
     LocalRuntime runtime;
+    EventPrinter[] printer = new EventPrinter[1];
+    boolean watch = !quiet;
     try {
-      runtime = start(port, speed, template, scenarioFile, start);
+      runtime = start(port, speed, template, scenarioFile, start, r -> {
+        if (watch) {
+          printer[0] = new EventPrinter(r.runtimeEvents(), out);
+        }
+      });
     } catch (ScenarioException e) {
       err.println("serve: invalid scenario " + e.getMessage());
       return 2;
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | dev.poolshift.local.template.TemplateException e) {
       err.println("serve: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
       err.println("serve: " + e.getMessage());
       return 1;
     }
-    CountDownLatch stop = new CountDownLatch(1);
     LocalRuntime running = runtime;
     double x = speed;
     ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -144,19 +187,35 @@ final class ServeCommand {
       t.setDaemon(true);
       return t;
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      reporter.shutdownNow();
-      running.close();
-      stop.countDown();
-    }));
+    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (closed.compareAndSet(false, true)) {
+        reporter.shutdownNow();
+        if (printer[0] != null) {
+          printer[0].close();
+        }
+        running.close();
+      }
+    };
+    if (onCtrlC) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        shutdown.run();
+        stop.countDown();
+      }));
+    }
     out.printf("Poolshift local AWS ready on %s (virtual time x%s, starting %s)%n", runtime.gateway().endpoint(),
         speed, runtime.simulation().start());
     out.printf("  %s%n", clockLine(runtime.simulation(), speed));
     out.printf("  aws --endpoint-url %s --region us-east-1 sagemaker list-endpoints%n", runtime.gateway().endpoint());
     out.printf("  state machine: %s%n", runtime.template().stateMachines().values().iterator().next().arn());
     out.println("  CloudWatch takes datapoints stamped up to two weeks before and two hours after the virtual time.");
-    out.println("Ctrl-C to stop.");
+    out.printf("  aws --endpoint-url %s --region us-east-1 logs tail --follow /aws/lambda/%s%n",
+        runtime.gateway().endpoint(), tailExample(runtime));
+    out.println("Ctrl-C to stop." + (quiet ? "" : " What happens is printed below (--quiet turns it off)."));
     out.flush();
+    if (printer[0] != null) {
+      printer[0].start();
+    }
     reporter.scheduleAtFixedRate(() -> {
       out.println(clockLine(running.simulation(), x));
       out.flush();
@@ -166,6 +225,14 @@ final class ServeCommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    shutdown.run();
     return 0;
+  }
+
+  /** The function whose log group the banner suggests tailing: the rollout's steps, if the template has them. */
+  private static String tailExample(LocalRuntime runtime) {
+    var functions = runtime.template().functions();
+    var steps = functions.get("RolloutStepsFunction");
+    return (steps != null ? steps : functions.values().iterator().next()).name();
   }
 }

@@ -87,6 +87,7 @@ public final class LambdaService {
   private final Map<String, LocalFunction> byLogicalId = new HashMap<>();
   private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
   private final List<LogLine> logs = new CopyOnWriteArrayList<>();
+  private final List<Consumer<LogLine>> logListeners = new CopyOnWriteArrayList<>();
   private final List<DeadLetterMessage> deadLetters = new CopyOnWriteArrayList<>();
   private final List<DestinationRecord> destinationRecords = new CopyOnWriteArrayList<>();
   private final Map<String, AsyncEvent> asyncEvents = new LinkedHashMap<>();
@@ -185,6 +186,19 @@ public final class LambdaService {
 
   public List<LogLine> logs() {
     return List.copyOf(logs);
+  }
+
+  /**
+   * Tells {@code listener} each log line as it is written, on the writing thread (an invocation's
+   * activity): it must be quick and never wait on the simulation.
+   */
+  public void addLogListener(Consumer<LogLine> listener) {
+    logListeners.add(listener);
+  }
+
+  private void log(LogLine line) {
+    logs.add(line);
+    logListeners.forEach(l -> l.accept(line));
   }
 
   public List<DeadLetterMessage> deadLetterMessages() {
@@ -420,8 +434,10 @@ public final class LambdaService {
     Invocation.Outcome outcome = Invocation.Outcome.FUNCTION_ERROR;
     String errorType = null;
     List<String> tail = new ArrayList<>();
+    // A new environment gets its stream before INIT_START, which Lambda writes to that stream.
+    String logStream = env != null ? env.logStream() : newLogStream(q.version);
     Consumer<String> log = line -> {
-      logs.add(new LogLine(sim.now(), def.name(), requestId, line));
+      log(new LogLine(sim.now(), def.name(), requestId, line, logStream));
       if (logTail) {
         tail.add(line);
       }
@@ -439,7 +455,7 @@ public final class LambdaService {
             + runtimeName(def));
         sleep(initCost);
         try {
-          env = createEnvironment(fn, q.version, snapStart, log);
+          env = createEnvironment(fn, q.version, snapStart, log, logStream);
         } catch (Throwable t) {
           initError = t;
         }
@@ -549,19 +565,23 @@ public final class LambdaService {
     for (LocalFunction fn : functions()) {
       String version = fn.definition().autoPublishAlias() != null ? "1" : "$LATEST";
       boolean snapStart = fn.definition().snapStart() && !version.equals("$LATEST");
-      Consumer<String> log = line -> logs.add(new LogLine(sim.now(), fn.definition().name(), "prewarm", line));
+      String logStream = newLogStream(version);
+      Consumer<String> log = line -> log(new LogLine(sim.now(), fn.definition().name(), "prewarm", line, logStream));
       try {
-        fn.release(fn.adoptWarm(createEnvironment(fn, version, snapStart, log)), true);
+        fn.release(fn.adoptWarm(createEnvironment(fn, version, snapStart, log, logStream)), true);
       } catch (Throwable e) {
         throw new IllegalStateException("function " + fn.definition().name() + " failed to initialise: " + e, e);
       }
     }
   }
 
-  private Environment createEnvironment(LocalFunction fn, String version, boolean snapStart, Consumer<String> log)
-      throws Throwable {
+  private String newLogStream(String version) {
+    return STREAM_DATE.format(sim.now()) + "/[" + version + "]" + hex32();
+  }
+
+  private Environment createEnvironment(LocalFunction fn, String version, boolean snapStart, Consumer<String> log,
+      String logStream) throws Throwable {
     FunctionDef def = fn.definition();
-    String logStream = STREAM_DATE.format(sim.now()) + "/[" + version + "]" + hex32();
     Map<String, String> env = new LinkedHashMap<>(def.environment());
     env.put("AWS_REGION", aws.region());
     env.put("AWS_DEFAULT_REGION", aws.region());

@@ -17,6 +17,10 @@ import dev.poolshift.local.integrations.AwsSdkResource;
 import dev.poolshift.local.integrations.LambdaInvokeResource;
 import dev.poolshift.local.lambda.LambdaService;
 import dev.poolshift.local.lambda.LambdaSettings;
+import dev.poolshift.local.logs.CloudWatchLogs;
+import dev.poolshift.local.logs.CloudWatchLogsService;
+import dev.poolshift.local.observe.RuntimeEvent;
+import dev.poolshift.local.observe.RuntimeEvents;
 import dev.poolshift.local.sagemaker.SageMakerService;
 import dev.poolshift.local.sagemaker.SageMakerWorld;
 import dev.poolshift.local.sfn.StepFunctions;
@@ -27,6 +31,7 @@ import dev.poolshift.local.autoscaling.ApplicationAutoScalingService;
 import dev.poolshift.local.servicequotas.ServiceQuotasService;
 import dev.poolshift.local.ssm.SsmService;
 import dev.poolshift.local.template.StateMachineDef;
+import dev.poolshift.local.template.TemplateException;
 import dev.poolshift.local.template.SamTemplate;
 import dev.poolshift.local.template.TemplateOptions;
 import java.nio.file.Path;
@@ -95,6 +100,8 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   private final Simulation sim;
+  private final RuntimeEvents runtimeEvents = new RuntimeEvents();
+  private final CloudWatchLogs logs = new CloudWatchLogs();
   private final Gateway gateway;
   private final SamTemplate template;
   private final LambdaService lambda;
@@ -122,22 +129,26 @@ public final class LocalRuntime implements AutoCloseable {
       template = SamTemplate.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
       AwsContext aws = template.aws();
       lambda = LambdaService.fromTemplate(sim, template, options.lambda());
+      // Every line a function writes goes to its log group, as Lambda sends it to CloudWatch Logs.
+      lambda.addLogListener(line -> runtimeEvents.publish(new RuntimeEvent.LambdaLog(line.time(), line.functionName(),
+          "/aws/lambda/" + line.functionName(), line.logStream(), line.requestId(), line.text())));
+      runtimeEvents.subscribe(logs::record);
       List<String> badHandlers = lambda.verifyHandlers();
       if (!badHandlers.isEmpty()) {
-        throw new IllegalStateException("template functions cannot be run: " + String.join("; ", badHandlers));
+        throw new TemplateException("template functions cannot be run: " + String.join("; ", badHandlers));
       }
       AtomicReference<StepFunctions> sfn = new AtomicReference<>();
       events = EventBus.fromTemplate(sim, template, lambda,
           (arn, input) -> sfn.get().startExecution(arn, null, input).executionArn(), options.events());
       stepFunctions = new StepFunctions(sim,
           TaskResources.of(new LambdaInvokeResource(lambda), new AwsSdkResource(gateway::service, aws, ACCESS_KEY_ID)),
-          events, aws);
+          events, aws, runtimeEvents);
       sfn.set(stepFunctions);
       dynamoDb = new DynamoDbService(sim, aws);
       dynamoDb.createTables(template.tables().values());
       sageMaker = SageMakerService.create(sim, aws, events);
       ssm = new SsmService(sim, aws);
-      sns = new SnsService(sim, aws);
+      sns = new SnsService(sim, aws, runtimeEvents);
       template.topics().values().forEach(t -> sns.createTopic(t.name()));
       cloudWatch = new CloudWatch(sim, events, aws);
       SageMakerWorld world = sageMaker.world();
@@ -153,6 +164,7 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.register(ssm);
       gateway.register(sns);
       gateway.register(new CloudWatchService(cloudWatch));
+      gateway.register(new CloudWatchLogsService(logs, aws));
       // Each side asks the other through one narrow question: SageMaker whether a variant is
       // registered (refusing instance-type changes), Application Auto Scaling whether a variant
       // exists (refusing to register a missing one).
@@ -166,7 +178,7 @@ public final class LocalRuntime implements AutoCloseable {
         try {
           stepFunctions.registerStateMachine(machine.name(), machine.definition(), machine.roleArn());
         } catch (InvalidDefinitionException e) {
-          throw new IllegalStateException("state machine " + machine.logicalId() + " ("
+          throw new TemplateException("state machine " + machine.logicalId() + " ("
               + machine.definitionFile() + ") is invalid: " + e.getMessage(), e);
         }
       }
@@ -220,6 +232,19 @@ public final class LocalRuntime implements AutoCloseable {
     return gateway;
   }
 
+  /**
+   * What the runtime does as it happens (executions, states, function log lines, SNS messages),
+   * for whoever watches: {@code serve} prints it.
+   */
+  public RuntimeEvents runtimeEvents() {
+    return runtimeEvents;
+  }
+
+  /** The functions' log groups, as the CloudWatch Logs API serves them. */
+  public CloudWatchLogs logs() {
+    return logs;
+  }
+
   public SamTemplate template() {
     return template;
   }
@@ -254,7 +279,7 @@ public final class LocalRuntime implements AutoCloseable {
     return serviceQuotas;
   }
 
-    public SsmService ssm() {
+  public SsmService ssm() {
     return ssm;
   }
 

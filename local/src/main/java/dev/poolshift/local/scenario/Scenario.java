@@ -256,7 +256,12 @@ public record Scenario(
             r.problem(at, "file " + value.asText() + " not found");
             return;
           }
-          value = LocalJson.read(file);
+          try {
+            value = LocalJson.read(file);
+          } catch (IllegalArgumentException bad) {
+            r.problem(at, "file " + value.asText() + " is not JSON: " + jsonError(bad));
+            return;
+          }
         }
         if (!value.isObject()) {
           r.problem(at, "must be a profile object or the path of a profile file");
@@ -343,10 +348,78 @@ public record Scenario(
     }
     // Double.compare puts NaN (entries waiting for a moment) last.
     timeline.sort(java.util.Comparator.comparingDouble(Event::at));
+    checkReferences(r, groups, endpoints, timeline, baseDir);
+    if (!Files.isRegularFile(template)) {
+      r.problem("template", "file " + obj.path("template").asText("template.yaml") + " not found (looked in "
+          + baseDir + ")");
+    }
 
     r.throwIfAny(source);
     return new Scenario(name, description, template, parameters, start, seed, limit, groups, endpoints, profiles,
         alarms, capacity, quotas, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
+  }
+
+  /**
+   * What can be checked before a runtime starts, so a typo is one line at once rather than a
+   * failure minutes into the rehearsal: every {@code group/version} an endpoint or a timeline
+   * entry names is declared in {@code world.modelPackageGroups}, and every console input a
+   * {@code startExecution} names is a JSON file.
+   */
+  private static void checkReferences(Reader r, List<Group> groups, List<Endpoint> endpoints, List<Event> timeline,
+      Path baseDir) {
+    Map<String, Integer> versions = new LinkedHashMap<>();
+    groups.forEach(g -> versions.put(String.valueOf(g.name()).toLowerCase(java.util.Locale.ROOT), g.versions().size()));
+    java.util.function.BiConsumer<String, String> known = (at, pkg) -> {
+      if (pkg == null || !pkg.matches("[A-Za-z0-9-]+/[0-9]+")) {
+        return; // the format is checked where the field is read
+      }
+      String group = pkg.substring(0, pkg.indexOf('/')).toLowerCase(java.util.Locale.ROOT);
+      int version = Integer.parseInt(pkg.substring(pkg.indexOf('/') + 1));
+      Integer have = versions.get(group);
+      if (have == null) {
+        r.problem(at, "no model package group " + pkg.substring(0, pkg.indexOf('/')) + " in world.modelPackageGroups");
+      } else if (version < 1 || version > have) {
+        r.problem(at, "group " + pkg.substring(0, pkg.indexOf('/')) + " has versions 1–" + have + ", not " + version);
+      }
+    };
+    for (int e = 0; e < endpoints.size(); e++) {
+      for (int v = 0; v < endpoints.get(e).variants().size(); v++) {
+        known.accept("world.endpoints[" + e + "].variants[" + v + "].modelPackage",
+            endpoints.get(e).variants().get(v).modelPackage());
+      }
+    }
+    for (Event event : timeline) {
+      String at = "timeline[" + event.index() + "]." + event.action();
+      JsonNode spec = event.spec();
+      switch (event.action()) {
+        case "approve", "reject" -> known.accept(spec.isTextual() ? at : at + ".modelPackage",
+            spec.isTextual() ? spec.asText() : spec.path("modelPackage").asText(null));
+        case "updatePackageMetadata" -> known.accept(at + ".modelPackage", spec.path("modelPackage").asText(null));
+        case "startExecution" -> {
+          JsonNode input = spec.path("input");
+          if (input.isTextual()) {
+            Path file = baseDir.resolve(input.asText());
+            if (!Files.isRegularFile(file)) {
+              r.problem(at + ".input", "file " + input.asText() + " not found");
+            } else {
+              try {
+                LocalJson.read(file);
+              } catch (IllegalArgumentException e) {
+                r.problem(at + ".input", "file " + input.asText() + " is not JSON: " + jsonError(e));
+              }
+            }
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+
+  /** A JSON parser's complaint without the file name the caller already gave. */
+  private static String jsonError(IllegalArgumentException e) {
+    String m = String.valueOf(e.getMessage());
+    int at = m.indexOf("invalid JSON: ");
+    return (at >= 0 ? m.substring(at + "invalid JSON: ".length()) : m).lines().findFirst().orElse(m);
   }
 
   /**

@@ -91,9 +91,14 @@ public final class ScenarioRunner {
   public static LocalRuntime start(Scenario scenario, LocalRuntime.Options base) {
     Map<String, String> parameters = new HashMap<>(LOCAL_PARAMETER_DEFAULTS);
     parameters.putAll(scenario.parameters());
-    LocalRuntime runtime = LocalRuntime.start(base.withParameters(parameters).withStart(scenario.start())
-        .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed()))
-        .withTraffic(traffic(scenario)));
+    LocalRuntime runtime;
+    try {
+      runtime = LocalRuntime.start(base.withParameters(parameters).withStart(scenario.start())
+          .withEvents(EventBusSettings.DEFAULT.withSeed(scenario.seed()))
+          .withTraffic(traffic(scenario)));
+    } catch (dev.poolshift.local.template.TemplateException e) {
+      throw new ScenarioException("template", List.of(scenario.template() + ": " + e.getMessage()));
+    }
     try {
       List<String> names = new ArrayList<>(TimelineFaults.checkNames(scenario, runtime));
       names.addAll(TimelineTrigger.checkNames(scenario, runtime));
@@ -164,43 +169,69 @@ public final class ScenarioRunner {
       world.setDefaultInstanceQuota(0);
       scenario.quotas().forEach(world::setInstanceQuota);
     }
-    for (Scenario.Group group : scenario.modelPackageGroups()) {
-      world.seedModelPackageGroup(group.name());
-      for (Scenario.Version v : group.versions()) {
-        world.seedModelPackageVersion(group.name(), v.approval(), v.image(), v.additionalInferenceSpecifications());
+    List<String> worldProblems = new ArrayList<>();
+    for (int g = 0; g < scenario.modelPackageGroups().size(); g++) {
+      Scenario.Group group = scenario.modelPackageGroups().get(g);
+      try {
+        world.seedModelPackageGroup(group.name());
+        for (Scenario.Version v : group.versions()) {
+          world.seedModelPackageVersion(group.name(), v.approval(), v.image(), v.additionalInferenceSpecifications());
+        }
+      } catch (IllegalArgumentException e) {
+        // SageMaker refused what the scenario declares: the message is its error code and text.
+        worldProblems.add("world.modelPackageGroups[" + g + "] (" + group.name() + "): " + e.getMessage());
       }
     }
-    for (Scenario.Endpoint endpoint : scenario.endpoints()) {
-      ObjectNode config = endpoint.configExtras().deepCopy();
-      config.put("EndpointConfigName", endpoint.configName());
-      ArrayNode variants = config.putArray("ProductionVariants");
-      for (Scenario.Variant v : endpoint.variants()) {
-        String packageArn = packageArn(runtime, v.modelPackage());
-        String modelName = (endpoint.name() + "-" + v.modelPackage().replace('/', '-') + "-" + v.variantName())
-            .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-        modelName = modelName.length() > 63 ? modelName.substring(0, 63) : modelName;
-        world.seedModelFromPackage(modelName, packageArn, null);
-        ObjectNode variant = v.extras().deepCopy();
-        variant.put("VariantName", v.variantName());
-        variant.put("ModelName", modelName);
-        variant.put("InitialInstanceCount", v.instanceCount());
-        variant.put("InitialVariantWeight", v.weight());
-        if (v.instanceType() != null) {
-          variant.put("InstanceType", v.instanceType());
-        } else {
-          ArrayNode pools = variant.putArray("InstancePools");
-          v.instancePools().forEach(p -> pools.addObject().put("InstanceType", p.instanceType()).put("Priority", p.priority()));
-          variant.putObject("RoutingConfig").put("RoutingStrategy", "LEAST_OUTSTANDING_REQUESTS");
-        }
-        if (v.provisionTimeoutSeconds() != null) {
-          variant.put("VariantInstanceProvisionTimeoutInSeconds", v.provisionTimeoutSeconds());
-        }
-        variants.add(variant);
-      }
-      world.seedEndpointConfig(config);
-      world.seedEndpoint(endpoint.name(), endpoint.configName(), endpoint.tags());
-      seedAutoscaling(runtime, endpoint);
+    if (!worldProblems.isEmpty()) {
+      throw new ScenarioException("world.modelPackageGroups", worldProblems);
     }
+    for (int i = 0; i < scenario.endpoints().size(); i++) {
+      Scenario.Endpoint endpoint = scenario.endpoints().get(i);
+      try {
+        seedEndpoint(runtime, world, endpoint);
+      } catch (IllegalArgumentException e) {
+        worldProblems.add("world.endpoints[" + i + "] (" + endpoint.name() + "): " + e.getMessage());
+      }
+    }
+    if (!worldProblems.isEmpty()) {
+      throw new ScenarioException("world.endpoints", worldProblems);
+    }
+    seedAlarmsAndProfiles(scenario, runtime);
+  }
+
+  private static void seedEndpoint(LocalRuntime runtime, SageMakerWorld world, Scenario.Endpoint endpoint) {
+    ObjectNode config = endpoint.configExtras().deepCopy();
+    config.put("EndpointConfigName", endpoint.configName());
+    ArrayNode variants = config.putArray("ProductionVariants");
+    for (Scenario.Variant v : endpoint.variants()) {
+      String packageArn = packageArn(runtime, v.modelPackage());
+      String modelName = (endpoint.name() + "-" + v.modelPackage().replace('/', '-') + "-" + v.variantName())
+          .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+      modelName = modelName.length() > 63 ? modelName.substring(0, 63) : modelName;
+      world.seedModelFromPackage(modelName, packageArn, null);
+      ObjectNode variant = v.extras().deepCopy();
+      variant.put("VariantName", v.variantName());
+      variant.put("ModelName", modelName);
+      variant.put("InitialInstanceCount", v.instanceCount());
+      variant.put("InitialVariantWeight", v.weight());
+      if (v.instanceType() != null) {
+        variant.put("InstanceType", v.instanceType());
+      } else {
+        ArrayNode pools = variant.putArray("InstancePools");
+        v.instancePools().forEach(p -> pools.addObject().put("InstanceType", p.instanceType()).put("Priority", p.priority()));
+        variant.putObject("RoutingConfig").put("RoutingStrategy", "LEAST_OUTSTANDING_REQUESTS");
+      }
+      if (v.provisionTimeoutSeconds() != null) {
+        variant.put("VariantInstanceProvisionTimeoutInSeconds", v.provisionTimeoutSeconds());
+      }
+      variants.add(variant);
+    }
+    world.seedEndpointConfig(config);
+    world.seedEndpoint(endpoint.name(), endpoint.configName(), endpoint.tags());
+    seedAutoscaling(runtime, endpoint);
+  }
+
+  private static void seedAlarmsAndProfiles(Scenario scenario, LocalRuntime runtime) {
     List<String> alarmProblems = new ArrayList<>();
     for (int i = 0; i < scenario.alarms().size(); i++) {
       var definition = ScenarioAlarms.definition(scenario.alarms().get(i), "world.alarms[" + i + "]", alarmProblems);
@@ -399,6 +430,12 @@ public final class ScenarioRunner {
         try {
           ran.add(new Ran(event, runtime.simulation().now()));
           perform(scenario, runtime, event);
+        } catch (ScenarioException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // Named for the entry, so the person who wrote it sees which one the world refused.
+          throw new ScenarioException("timeline[" + event.index() + "]", List.of(event.action() + " "
+              + (event.when() == null ? "at " + event.at() + " s" : label) + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())));
         } finally {
           remaining.decrementAndGet();
         }

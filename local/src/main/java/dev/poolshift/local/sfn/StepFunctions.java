@@ -17,6 +17,8 @@ import dev.poolshift.local.aws.EventPublisher;
 import dev.poolshift.local.aws.InjectedErrors;
 import dev.poolshift.local.aws.ServiceEvent;
 import dev.poolshift.local.json.LocalJson;
+import dev.poolshift.local.observe.RuntimeEvent;
+import dev.poolshift.local.observe.RuntimeEvents;
 import dev.poolshift.local.sim.ActivityCancelledException;
 import dev.poolshift.local.sim.Simulation;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,7 @@ public final class StepFunctions {
   private final DefinitionLoader loader;
   private final EventPublisher events;
   private final AwsContext aws;
+  private final RuntimeEvents watchers;
   private final TaskTokens tokens = new TaskTokens();
   private final Map<String, StateMachine> machines = new LinkedHashMap<>();
   private final Map<String, Execution> executions = new LinkedHashMap<>();
@@ -69,10 +72,17 @@ public final class StepFunctions {
   }
 
   public StepFunctions(Simulation sim, TaskResources resources, EventPublisher events, AwsContext aws) {
+    this(sim, resources, events, aws, new RuntimeEvents());
+  }
+
+  /** As the four-argument constructor, telling {@code watchers} each execution's start, states and end. */
+  public StepFunctions(Simulation sim, TaskResources resources, EventPublisher events, AwsContext aws,
+      RuntimeEvents watchers) {
     this.sim = sim;
     this.loader = new DefinitionLoader(resources);
     this.events = events;
     this.aws = aws;
+    this.watchers = watchers;
   }
 
   public Simulation simulation() {
@@ -193,7 +203,13 @@ public final class StepFunctions {
         }
         executions.remove(arn);
       }
-      History history = new History(event -> historyListeners.forEach(l -> l.appended(arn, executionName, event)));
+      History history = new History(event -> {
+        historyListeners.forEach(l -> l.appended(arn, executionName, event));
+        if (event.type().endsWith("StateEntered") && event.details() != null) {
+          watchers.publish(new RuntimeEvent.StateEntered(event.timestamp(), arn, executionName,
+              event.details().path("name").asText()));
+        }
+      });
       execution = new Execution(arn, machine, executionName, inputText, sim.now(), history);
       executions.put(arn, execution);
     }
@@ -220,6 +236,8 @@ public final class StepFunctions {
           () -> timeOut(execution));
     }
     execution.start(interpreter, timer);
+    watchers.publish(new RuntimeEvent.ExecutionStarted(execution.startDate(), execution.arn(), execution.name(),
+        machine.name(), execution.input()));
     publish(execution);
     sim.spawn("execution/" + machine.name() + "/" + execution.name(), () -> run(execution, interpreter));
   }
@@ -279,6 +297,8 @@ public final class StepFunctions {
       interpreter.cancel();
     }
     tokens.closeAll(execution.arn());
+    watchers.publish(new RuntimeEvent.ExecutionEnded(now, execution.arn(), execution.name(), status.name(), output,
+        error, cause));
     publish(execution);
   }
 

@@ -10,6 +10,8 @@ import dev.poolshift.local.http.Paging;
 import dev.poolshift.local.http.QueryProtocol;
 import dev.poolshift.local.http.RequestParams;
 import dev.poolshift.local.http.UnknownOperationException;
+import dev.poolshift.local.observe.RuntimeEvent;
+import dev.poolshift.local.observe.RuntimeEvents;
 import dev.poolshift.local.sim.Simulation;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -48,14 +50,21 @@ public final class SnsService implements AwsService {
 
   private final Simulation sim;
   private final AwsContext aws;
+  private final RuntimeEvents watchers;
   private final Map<String, String> topics = new LinkedHashMap<>();
   private final List<Message> published = new ArrayList<>();
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
   private long sequence;
 
   public SnsService(Simulation sim, AwsContext aws) {
+    this(sim, aws, new RuntimeEvents());
+  }
+
+  /** As the two-argument constructor, telling {@code watchers} each message accepted. */
+  public SnsService(Simulation sim, AwsContext aws, RuntimeEvents watchers) {
     this.sim = sim;
     this.aws = aws;
+    this.watchers = watchers;
   }
 
   @Override
@@ -73,6 +82,15 @@ public final class SnsService implements AwsService {
     return arn;
   }
 
+  /**
+   * DeleteTopic: the topic and its subscriptions go; deleting a topic that does not exist succeeds,
+   * as SNS documents the action to be idempotent. Published messages stay for reports.
+   */
+  private synchronized void deleteTopic(String topicArn) {
+    topics.remove(topicArn);
+    subscriptions.values().removeIf(sub -> sub.topicArn().equals(topicArn));
+  }
+
   /** Every message published so far, oldest first. */
   public synchronized List<Message> published() {
     return List.copyOf(published);
@@ -87,6 +105,10 @@ public final class SnsService implements AwsService {
     return switch (action) {
       case "Publish" -> Doc.struct().put("MessageId", publish(params));
       case "CreateTopic" -> Doc.struct().put("TopicArn", createTopic(required(params, "Name")));
+      case "DeleteTopic" -> {
+        deleteTopic(required(params, "TopicArn"));
+        yield null;
+      }
       case "ListTopics" -> listTopics(params);
       case "Subscribe" -> Doc.struct().put("SubscriptionArn", subscribe(params));
       case "GetTopicAttributes" -> Doc.struct().put("Attributes", topicAttributes(required(params, "TopicArn")));
@@ -234,14 +256,16 @@ public final class SnsService implements AwsService {
     if (subject != null && (subject.length() > 100 || subject.chars().anyMatch(c -> c < 0x20))) {
       throw AwsServiceException.client("InvalidParameter", "Invalid parameter: Subject");
     }
+    Message accepted;
     synchronized (this) {
       if (!topics.containsKey(topicArn)) {
         throw new AwsServiceException(404, "NotFound", "Topic does not exist");
       }
-      String id = UUID.randomUUID().toString();
-      published.add(new Message(id, topicArn, subject, message, sim.now()));
-      return id;
+      accepted = new Message(UUID.randomUUID().toString(), topicArn, subject, message, sim.now());
+      published.add(accepted);
     }
+    watchers.publish(new RuntimeEvent.SnsPublished(accepted.at(), topicArn, subject, message, accepted.messageId()));
+    return accepted.messageId();
   }
 
   private static String required(RequestParams params, String name) {

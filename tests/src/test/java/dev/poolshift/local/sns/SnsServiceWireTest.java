@@ -54,6 +54,18 @@ class SnsServiceWireTest {
   }
 
   @Test
+  void deleteTopicRemovesTheTopicAndItsSubscriptionsAndMayBeRepeated() {
+    client.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint("arn:aws:sqs:us-east-1:111122223333:q"));
+
+    client.deleteTopic(b -> b.topicArn(topic));
+    client.deleteTopic(b -> b.topicArn(topic));
+
+    assertThat(client.listTopics().topics()).extracting(Topic::topicArn).doesNotContain(topic);
+    assertThat(service.subscriptions(topic)).isEmpty();
+    assertThatThrownBy(() -> client.publish(b -> b.topicArn(topic).message("x"))).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
   void anEmailSubscriptionWaitsForAConfirmationThatNeverComesLocally() {
     String arn = client.subscribe(b -> b.topicArn(topic).protocol("email").endpoint("oncall@example.com"))
         .subscriptionArn();
