@@ -33,7 +33,7 @@ public final class Main {
   static final String USAGE = """
       usage: poolshift <command> [options]
         asl   --definition FILE --input FILE [--mocks FILE] [--json]   run a state machine definition
-        run   SCENARIO.json [--json]                                   run a rollout scenario
+        run   SCENARIO.json [--json] [--html REPORT.html]              run a rollout scenario (--html: a page of charts)
         serve [--port N] [--speed X] [SCENARIO.json]                   keep the local AWS services up
         smoke --state-machine-arn ARN --model-package-group NAME       after sam deploy: a synthetic approval
               [--endpoint-url URL] [--region R] [--timeout-seconds 60] must start a rollout (exit 0 PASS, 1 FAIL)

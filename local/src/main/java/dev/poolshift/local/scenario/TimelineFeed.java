@@ -147,7 +147,7 @@ final class TimelineFeed {
         b.append(String.format(" (%.1f s after the first 5xx)", RollbackReport.seconds(r.firstErrorAt(), r.baselineRestoredAt())));
       }
     } else {
-      b.append(" traffic is not back on the baseline");
+      b.append(" the version that served when it started is not serving all traffic");
     }
     return b.toString();
   }
