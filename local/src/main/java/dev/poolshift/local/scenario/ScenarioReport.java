@@ -11,7 +11,6 @@ import dev.poolshift.local.sagemaker.VariantView;
 import dev.poolshift.local.sfn.Execution;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
