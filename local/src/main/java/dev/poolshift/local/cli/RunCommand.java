@@ -2,7 +2,7 @@ package dev.poolshift.local.cli;
 
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.report.HtmlReport;
-import dev.poolshift.local.report.Rehearsal;
+import dev.poolshift.local.report.ReportData;
 import dev.poolshift.local.report.RunRecorder;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.scenario.RunListener;
@@ -99,7 +99,7 @@ final class RunCommand {
         progress.finish();
       }
       if (recorder != null) {
-        page = HtmlReport.render(Rehearsal.collect(scenario, runtime, report, recorder));
+        page = HtmlReport.render(ReportData.collect(scenario, runtime, report, recorder));
       }
     } catch (ScenarioException e) {
       err.println("run: invalid scenario " + e.getMessage());

@@ -42,10 +42,10 @@ final class Charts {
   private static final double TOP = 8;
 
   private final Svg svg;
-  private final List<Rehearsal.Marker> guides;
+  private final List<ReportData.Marker> guides;
   private final Map<String, String> colours = new LinkedHashMap<>();
 
-  Charts(Svg svg, List<Rehearsal.Marker> markers) {
+  Charts(Svg svg, List<ReportData.Marker> markers) {
     this.svg = svg;
     // Guide lines through every chart for the instants that explain a change; alarm transitions
     // other than into ALARM would only add noise.
@@ -68,7 +68,7 @@ final class Charts {
     return DASHES.get(rank % DASHES.size());
   }
 
-  static String markerColour(Rehearsal.Marker m) {
+  static String markerColour(ReportData.Marker m) {
     return switch (m.kind()) {
       case "approval" -> "#2563eb";
       case "execution-start" -> "#374151";
@@ -93,7 +93,7 @@ final class Charts {
   }
 
   /** A glyph per kind, centred on 0,0, about 12 px across. */
-  static String glyph(Rehearsal.Marker m) {
+  static String glyph(ReportData.Marker m) {
     String c = markerColour(m);
     return switch (m.kind()) {
       case "approval" -> "<path d=\"M0 -6 L6 0 L0 6 L-6 0 Z\" fill=\"" + c + "\"/>";
@@ -109,7 +109,7 @@ final class Charts {
   }
 
   /** The events chart: one lane per kind of instant, a glyph with a hover title per marker. */
-  String events(List<Rehearsal.Marker> markers) {
+  String events(List<ReportData.Marker> markers) {
     double height = TOP + LANES.size() * LANE + Svg.AXIS + 6;
     double bottom = TOP + LANES.size() * LANE;
     StringBuilder b = new StringBuilder(svg.open("chart-events", height, "Events over virtual time"));
@@ -124,9 +124,9 @@ final class Charts {
           .append("\" y1=\"").append(n(y)).append("\" y2=\"").append(n(y)).append("\"/>");
       List<double[]> placed = new ArrayList<>();
       // Alarms into ALARM last, so they are on top where transitions coincide.
-      List<Rehearsal.Marker> mine = markers.stream().filter(m -> lane.kinds().contains(m.kind()))
-          .sorted(java.util.Comparator.comparing((Rehearsal.Marker m) -> "ALARM".equals(m.state()))).toList();
-      for (Rehearsal.Marker m : mine) {
+      List<ReportData.Marker> mine = markers.stream().filter(m -> lane.kinds().contains(m.kind()))
+          .sorted(java.util.Comparator.comparing((ReportData.Marker m) -> "ALARM".equals(m.state()))).toList();
+      for (ReportData.Marker m : mine) {
         double x = svg.x(m.at());
         double dy = stackOffset(placed, x);
         b.append("<g class=\"marker kind-").append(esc(m.kind())).append("\" data-kind=\"").append(esc(m.kind()))
@@ -157,7 +157,7 @@ final class Charts {
 
   private void guideLines(StringBuilder b, double top, double bottom) {
     b.append("<g class=\"guides\">");
-    for (Rehearsal.Marker m : guides) {
+    for (ReportData.Marker m : guides) {
       double x = svg.x(m.at());
       b.append("<line class=\"guide kind-").append(esc(m.kind())).append("\" data-kind=\"").append(esc(m.kind()))
           .append("\" data-t=\"").append(Svg.value(m.at())).append("\" x1=\"").append(n(x)).append("\" x2=\"").append(n(x))
@@ -202,8 +202,8 @@ final class Charts {
    * instances holding capacity under those serving). {@code strip}: bands drawn in a strip under
    * the plot (the endpoint's status under its weights).
    */
-  String lines(String id, String label, List<Rehearsal.Series> series, List<Rehearsal.Series> wide, YAxis y,
-      Map<String, Integer> priorities, List<Rehearsal.Band> strip, String stripLabel) {
+  String lines(String id, String label, List<ReportData.Series> series, List<ReportData.Series> wide, YAxis y,
+      Map<String, Integer> priorities, List<ReportData.Band> strip, String stripLabel) {
     double plotBottom = TOP + PLOT_HEIGHT;
     double bottom = strip == null ? plotBottom : plotBottom + 22;
     double height = bottom + Svg.AXIS + 6;
@@ -224,24 +224,24 @@ final class Charts {
           .append("\" text-anchor=\"end\">").append(esc(stripLabel)).append("</text>");
       bands(b, strip, plotBottom + 6, 12, "status");
     }
-    for (Rehearsal.Series s : wide) {
+    for (ReportData.Series s : wide) {
       b.append(path(s, y, plotBottom, priorities, "series held", 7, 0.22));
     }
-    for (Rehearsal.Series s : series) {
+    for (ReportData.Series s : series) {
       b.append(path(s, y, plotBottom, priorities, "series", 2, 1));
     }
     b.append(Svg.crosshair(TOP, bottom)).append("</svg>");
     return b.toString();
   }
 
-  private String path(Rehearsal.Series s, YAxis y, double plotBottom, Map<String, Integer> priorities, String cls,
+  private String path(ReportData.Series s, YAxis y, double plotBottom, Map<String, Integer> priorities, String cls,
       double width, double opacity) {
     StringBuilder d = new StringBuilder();
     StringBuilder data = new StringBuilder();
-    List<Rehearsal.Point> pts = s.points();
+    List<ReportData.Point> pts = s.points();
     boolean open = false;
     for (int i = 0; i < pts.size(); i++) {
-      Rehearsal.Point p = pts.get(i);
+      ReportData.Point p = pts.get(i);
       data.append(data.isEmpty() ? "" : ";").append(Svg.value(p.t())).append(':').append(Svg.value(p.v()));
       if (Double.isNaN(p.v())) {
         open = false;
@@ -279,7 +279,7 @@ final class Charts {
    * vary: standard metrics come every 60 s and enhanced ones every 10 s, often in one series when a
    * rollout turns enhanced metrics on.
    */
-  static boolean joins(List<Rehearsal.Point> pts, int i) {
+  static boolean joins(List<ReportData.Point> pts, int i) {
     double gap = pts.get(i).t() - pts.get(i - 1).t();
     double before = i >= 2 ? pts.get(i - 1).t() - pts.get(i - 2).t() : 0;
     double after = i + 1 < pts.size() ? pts.get(i + 1).t() - pts.get(i).t() : 0;
@@ -288,7 +288,7 @@ final class Charts {
   }
 
   /** The alarms chart: one row per alarm, its name above a band coloured by state. */
-  String alarms(List<Rehearsal.AlarmRow> rows) {
+  String alarms(List<ReportData.AlarmRow> rows) {
     double row = 30;
     double bottom = TOP + Math.max(1, rows.size()) * row;
     double height = bottom + Svg.AXIS + 6;
@@ -296,7 +296,7 @@ final class Charts {
     b.append(svg.timeAxis(TOP, bottom));
     guideLines(b, TOP, bottom);
     for (int i = 0; i < rows.size(); i++) {
-      Rehearsal.AlarmRow r = rows.get(i);
+      ReportData.AlarmRow r = rows.get(i);
       double y = TOP + i * row;
       b.append("<g class=\"alarm-row\" data-alarm=\"").append(esc(r.name())).append("\"><text class=\"alarm-name\" x=\"")
           .append(n(Svg.LEFT + 2)).append("\" y=\"").append(n(y + 10)).append("\">").append(esc(r.name())).append("</text>");
@@ -311,8 +311,8 @@ final class Charts {
     return b.toString();
   }
 
-  private void bands(StringBuilder b, List<Rehearsal.Band> bands, double y, double h, String cls) {
-    for (Rehearsal.Band band : bands) {
+  private void bands(StringBuilder b, List<ReportData.Band> bands, double y, double h, String cls) {
+    for (ReportData.Band band : bands) {
       double x1 = svg.x(band.from());
       double x2 = Math.max(svg.x(band.to()), x1 + 0.5);
       b.append("<rect class=\"band ").append(cls).append(" state-").append(esc(band.state())).append("\" data-state=\"")
@@ -325,9 +325,9 @@ final class Charts {
   }
 
   /** The legend of a chart's series: colour (variant), dash (instance type), name, and what the variant ran. */
-  String legend(List<Rehearsal.Series> series, Map<String, Integer> priorities, Map<String, List<String>> models) {
+  String legend(List<ReportData.Series> series, Map<String, Integer> priorities, Map<String, List<String>> models) {
     StringBuilder b = new StringBuilder("<ul class=\"legend\">");
-    for (Rehearsal.Series s : series) {
+    for (ReportData.Series s : series) {
       String dash = dash(s.instanceType(), priorities);
       List<String> ran = models.getOrDefault(s.variant(), List.of());
       b.append("<li><svg width=\"28\" height=\"10\" aria-hidden=\"true\"><line x1=\"1\" y1=\"5\" x2=\"27\" y2=\"5\" stroke=\"")
@@ -351,7 +351,7 @@ final class Charts {
         {"fault", null, "injected fault"}};
     StringBuilder b = new StringBuilder("<ul class=\"legend\">");
     for (String[] k : kinds) {
-      Rehearsal.Marker m = new Rehearsal.Marker(0, k[0], k[1], k[2], k[2]);
+      ReportData.Marker m = new ReportData.Marker(0, k[0], k[1], k[2], k[2]);
       b.append("<li><svg width=\"14\" height=\"14\" viewBox=\"-7 -7 14 14\" aria-hidden=\"true\">").append(glyph(m))
           .append("</svg>").append(esc(k[2])).append("</li>");
     }

@@ -29,7 +29,7 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
-  public static String render(Rehearsal r) {
+  public static String render(ReportData r) {
     Svg svg = new Svg(r.endSeconds());
     Charts charts = new Charts(svg, r.markers());
     // Colours in the order variants first appear, so the baseline is the first colour everywhere.
@@ -37,14 +37,14 @@ public final class HtmlReport {
     StringBuilder b = new StringBuilder(64 * 1024);
     b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>Rehearsal ").append(esc(r.scenario())).append(" — Poolshift</title><style>").append(CSS)
+        .append("<title>ReportData ").append(esc(r.scenario())).append(" — Poolshift</title><style>").append(CSS)
         .append("</style></head>\n<body data-scenario=\"").append(esc(r.scenario())).append("\" data-end-seconds=\"")
         .append(Svg.value(r.endSeconds())).append("\">\n");
     header(b, r);
     b.append("<main>\n");
     section(b, "events", "Events", "Hover a marker for what happened. Guide lines carry the instants into every chart below.",
         Charts.markerLegend(), charts.events(r.markers()));
-    for (Rehearsal.EndpointCharts e : r.endpoints()) {
+    for (ReportData.EndpointCharts e : r.endpoints()) {
       String id = slug(e.name());
       section(b, "weights-" + id, "Traffic weights — " + e.name(),
           "Each variant's CurrentWeight as DescribeEndpoint showed it, as a share of the endpoint's total weight; "
@@ -63,7 +63,7 @@ public final class HtmlReport {
     }
     section(b, "alarms", "Alarms", "One band per alarm from its creation to its deletion: green OK, red ALARM, grey "
         + "INSUFFICIENT_DATA. Hover a band for CloudWatch's reason.", "", charts.alarms(r.alarms()));
-    for (Rehearsal.EndpointCharts e : r.endpoints()) {
+    for (ReportData.EndpointCharts e : r.endpoints()) {
       String id = slug(e.name());
       metric(b, charts, e, "errors-variant-" + id, "5xx rate by variant — " + e.name(), e.errorsByVariant(), "%");
       metric(b, charts, e, "errors-type-" + id, "5xx rate by instance type — " + e.name(), e.errorsByInstanceType(), "%");
@@ -75,9 +75,9 @@ public final class HtmlReport {
     return b.toString();
   }
 
-  private static void metric(StringBuilder b, Charts charts, Rehearsal.EndpointCharts e, String id, String title,
-      List<Rehearsal.Series> series, String unit) {
-    double max = series.stream().flatMap(s -> s.points().stream()).mapToDouble(Rehearsal.Point::v)
+  private static void metric(StringBuilder b, Charts charts, ReportData.EndpointCharts e, String id, String title,
+      List<ReportData.Series> series, String unit) {
+    double max = series.stream().flatMap(s -> s.points().stream()).mapToDouble(ReportData.Point::v)
         .filter(v -> !Double.isNaN(v)).max().orElse(1);
     section(b, id, title, "From the CloudWatch datapoints the simulated traffic produced; a gap is a period "
             + "without invocations.", charts.legend(series, e.priorities(), e.models()),
@@ -89,14 +89,14 @@ public final class HtmlReport {
         .append(esc(help)).append("</p>").append(legend).append(chart).append("</section>\n");
   }
 
-  private static void header(StringBuilder b, Rehearsal r) {
-    b.append("<header><h1>Rehearsal <code>").append(esc(r.scenario())).append("</code></h1>");
+  private static void header(StringBuilder b, ReportData r) {
+    b.append("<header><h1>ReportData <code>").append(esc(r.scenario())).append("</code></h1>");
     if (r.description() != null) {
       b.append("<p class=\"description\">").append(esc(r.description())).append("</p>");
     }
     b.append("<table class=\"runs\"><thead><tr><th>Execution</th><th>Outcome</th><th>Endpoint</th><th>Started</th>")
         .append("<th>Ended</th><th>Took</th><th>Cause</th></tr></thead><tbody>");
-    for (Rehearsal.Run x : r.executions()) {
+    for (ReportData.Run x : r.executions()) {
       b.append("<tr class=\"run\" data-outcome=\"").append(esc(x.outcome())).append("\"><td><code>").append(esc(x.name()))
           .append("</code></td><td><span class=\"badge outcome-").append(esc(x.outcome())).append("\">").append(esc(x.outcome()))
           .append("</span></td><td>").append(esc(x.endpoint() == null ? "—" : x.endpoint())).append("</td><td>")
@@ -109,7 +109,7 @@ public final class HtmlReport {
       b.append("<tr><td colspan=\"7\">no execution ran</td></tr>");
     }
     b.append("</tbody></table>");
-    for (Rehearsal.RollbackFacts f : r.rollbacks()) {
+    for (ReportData.RollbackFacts f : r.rollbacks()) {
       b.append("<p class=\"rollback\" data-execution=\"").append(esc(f.execution())).append("\"");
       if (f.tActSeconds() != null) {
         b.append(" data-t-act=\"").append(Svg.value(f.tActSeconds())).append('"');
@@ -137,7 +137,7 @@ public final class HtmlReport {
       b.append(String.join("; ", facts)).append(".</p>");
     }
     b.append("<dl class=\"facts\">");
-    for (Rehearsal.EndpointCharts e : r.endpoints()) {
+    for (ReportData.EndpointCharts e : r.endpoints()) {
       b.append("<dt>Endpoint <code>").append(esc(e.name())).append("</code> at the end</dt><dd>").append(endpointState(e.finalState()))
           .append("</dd>");
     }
@@ -154,7 +154,7 @@ public final class HtmlReport {
     for (JsonNode v : ep.path("variants")) {
       b.append("; <code>").append(esc(v.path("variantName").asText())).append("</code> weight ")
           .append(esc(v.path("currentWeight").asText())).append(", ")
-          .append(esc(v.path("modelPackageArn").isNull() ? "no single model" : Rehearsal.shortVersion(v.path("modelPackageArn").asText())));
+          .append(esc(v.path("modelPackageArn").isNull() ? "no single model" : ReportData.shortVersion(v.path("modelPackageArn").asText())));
       for (JsonNode p : v.path("instancePools")) {
         b.append(", ").append(esc(p.path("instanceType").asText())).append(" ×").append(p.path("currentInstanceCount").asInt());
       }
@@ -162,7 +162,7 @@ public final class HtmlReport {
     return b.toString();
   }
 
-  private static void timeline(StringBuilder b, Rehearsal r) {
+  private static void timeline(StringBuilder b, ReportData r) {
     b.append("<section class=\"text\" id=\"timeline\"><details><summary>Timeline (").append(r.timeline().size())
         .append(" lines, as <code>./poolshift run</code> printed them)</summary><pre>");
     for (TimelineLine l : r.timeline()) {

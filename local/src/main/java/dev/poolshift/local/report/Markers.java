@@ -44,57 +44,57 @@ final class Markers {
 
   private Markers() {}
 
-  static List<Rehearsal.Marker> collect(Scenario scenario, LocalRuntime runtime, List<Rehearsal.RollbackFacts> rollbacks) {
+  static List<ReportData.Marker> collect(Scenario scenario, LocalRuntime runtime, List<ReportData.RollbackFacts> rollbacks) {
     Instant t0 = scenario.start();
-    List<Rehearsal.Marker> out = new ArrayList<>();
+    List<ReportData.Marker> out = new ArrayList<>();
     approvals(runtime, t0, out);
     List<Execution> executions = runtime.stepFunctions().executions();
     Map<String, String> endpoints = planEndpoints(runtime);
     for (Execution e : executions) {
       Execution.Snapshot s = e.snapshot();
-      double start = Rehearsal.seconds(t0, s.startDate());
+      double start = ReportData.seconds(t0, s.startDate());
       JsonNode input = s.input() == null ? null : LocalJson.parse(s.input());
       JsonNode trigger = input == null ? LocalJson.object() : input.path("trigger");
       String action = input == null ? "" : input.path("action").asText("");
-      out.add(new Rehearsal.Marker(start, "execution-start", null, "started " + s.name(),
+      out.add(new ReportData.Marker(start, "execution-start", null, "started " + s.name(),
           TimelineLine.clock(start) + " execution " + s.name() + " started" + (action.isEmpty() ? "" : ": " + action)
               + (endpoints.containsKey(s.name()) ? " on " + endpoints.get(s.name()) : "")));
       if (!trigger.path("source").asText(REGISTRY_APPROVAL).equals(REGISTRY_APPROVAL)) {
-        out.add(new Rehearsal.Marker(start, "operator", action, action + " (" + trigger.path("source").asText() + ")",
+        out.add(new ReportData.Marker(start, "operator", action, action + " (" + trigger.path("source").asText() + ")",
             TimelineLine.clock(start) + " operator action " + action + " by " + trigger.path("by").asText("?")
                 + " from the " + trigger.path("source").asText() + (input.hasNonNull("reason") ? ": " + input.get("reason").asText() : "")));
       }
       if (s.stopDate() != null) {
-        double stop = Rehearsal.seconds(t0, s.stopDate());
+        double stop = ReportData.seconds(t0, s.stopDate());
         String outcome = ScenarioReport.outcome(s);
-        out.add(new Rehearsal.Marker(stop, "execution-end", outcome, s.name() + " " + outcome,
+        out.add(new ReportData.Marker(stop, "execution-end", outcome, s.name() + " " + outcome,
             TimelineLine.clock(stop) + " execution " + s.name() + " ended " + outcome + (s.cause() != null ? ": " + s.cause() : "")));
       }
     }
     sageMakerCalls(runtime, t0, executions, endpoints, rollbacks, out);
     for (AlarmTransition t : runtime.cloudWatch().transitions()) {
-      double at = Rehearsal.seconds(t0, t.at());
-      out.add(new Rehearsal.Marker(at, "alarm", t.to().name(), t.alarmName() + " → " + t.to().name(),
+      double at = ReportData.seconds(t0, t.at());
+      out.add(new ReportData.Marker(at, "alarm", t.to().name(), t.alarmName() + " → " + t.to().name(),
           TimelineLine.clock(at) + " alarm " + t.alarmName() + ": " + t.from().name() + " → " + t.to().name()
               + (t.reason() == null ? "" : " — " + t.reason())));
     }
     for (Scenario.Event ev : scenario.timeline()) {
       switch (ev.action()) {
-        case "fault", "setAlarmState" -> out.add(new Rehearsal.Marker(ev.at(), "fault", ev.action(), ev.action(),
+        case "fault", "setAlarmState" -> out.add(new ReportData.Marker(ev.at(), "fault", ev.action(), ev.action(),
             TimelineLine.clock(ev.at()) + " scenario " + ev.action() + " " + LocalJson.write(ev.spec())));
-        case "stopExecution", "updatePackageMetadata" -> out.add(new Rehearsal.Marker(ev.at(), "operator", ev.action(),
+        case "stopExecution", "updatePackageMetadata" -> out.add(new ReportData.Marker(ev.at(), "operator", ev.action(),
             ev.action(), TimelineLine.clock(ev.at()) + " operator " + ev.action() + " " + LocalJson.write(ev.spec())));
         default -> {
           // approvals show as the registry's event; console inputs as the execution they start
         }
       }
     }
-    out.sort(Comparator.comparingDouble(Rehearsal.Marker::at));
+    out.sort(Comparator.comparingDouble(ReportData.Marker::at));
     return out;
   }
 
   /** Approvals and rejections as the Model Registry announced them (one marker for its duplicate events). */
-  private static void approvals(LocalRuntime runtime, Instant t0, List<Rehearsal.Marker> out) {
+  private static void approvals(LocalRuntime runtime, Instant t0, List<ReportData.Marker> out) {
     Set<String> seen = new HashSet<>();
     for (BusEvent be : runtime.events().events()) {
       JsonNode ev = be.event();
@@ -108,18 +108,18 @@ final class Markers {
         changed |= f.asText().equals("ModelApprovalStatus");
       }
       String version = d.path("ModelPackageGroupName").asText() + "/" + d.path("ModelPackageVersion").asText();
-      double at = Rehearsal.seconds(t0, be.receivedAt());
+      double at = ReportData.seconds(t0, be.receivedAt());
       if (!changed || !(status.equals("Approved") || status.equals("Rejected")) || !seen.add(at + version + status)) {
         continue;
       }
-      out.add(new Rehearsal.Marker(at, "approval", status, status.toLowerCase(java.util.Locale.ROOT) + " " + version,
+      out.add(new ReportData.Marker(at, "approval", status, status.toLowerCase(java.util.Locale.ROOT) + " " + version,
           TimelineLine.clock(at) + " model package " + version + " " + status
               + (d.hasNonNull("ApprovalDescription") ? ": " + d.get("ApprovalDescription").asText() : "")));
     }
   }
 
   private static void sageMakerCalls(LocalRuntime runtime, Instant t0, List<Execution> executions,
-      Map<String, String> endpoints, List<Rehearsal.RollbackFacts> rollbacks, List<Rehearsal.Marker> out) {
+      Map<String, String> endpoints, List<ReportData.RollbackFacts> rollbacks, List<ReportData.Marker> out) {
     Map<String, List<HistoryEvent>> histories = new HashMap<>();
     executions.forEach(e -> histories.put(e.name(), e.history()));
     Set<Double> restoreCalls = new HashSet<>();
@@ -132,7 +132,7 @@ final class Markers {
       if (!m.accepted() || !(m.operation().equals(WEIGHTS_CALL) || m.operation().equals(UPDATE_CALL))) {
         continue;
       }
-      double at = Rehearsal.seconds(t0, m.time());
+      double at = ReportData.seconds(t0, m.time());
       String[] who = attribute(m, executions, endpoints, histories);
       boolean weights = m.operation().equals(WEIGHTS_CALL);
       String kind;
@@ -153,7 +153,7 @@ final class Markers {
       String by = who == null ? "outside any running execution (the reconciler)"
           : restoreCalls.contains(at) && weights ? "by the alarm function, while " + who[0] + " was in '" + who[1] + "'"
           : "while " + who[0] + " was in '" + who[1] + "'";
-      out.add(new Rehearsal.Marker(at, kind, m.operation(), label, TimelineLine.clock(at) + " " + m.operation() + " on "
+      out.add(new ReportData.Marker(at, kind, m.operation(), label, TimelineLine.clock(at) + " " + m.operation() + " on "
           + m.endpointName() + " accepted, " + by + settled(runtime, m, t0)));
     }
   }
@@ -166,7 +166,7 @@ final class Markers {
         double total = moment.currentWeights().values().stream().mapToDouble(Double::doubleValue).sum();
         new java.util.TreeMap<>(moment.currentWeights()).forEach((v, w) -> b.append(b.isEmpty() ? "" : ", ").append(v).append(' ')
             .append(total > 0 ? Math.round(100 * w / total) : 0).append('%'));
-        return "; InService again " + TimelineLine.clock(Rehearsal.seconds(t0, moment.at())) + " on "
+        return "; InService again " + TimelineLine.clock(ReportData.seconds(t0, moment.at())) + " on "
             + moment.configName() + " with weights " + b;
       }
     }

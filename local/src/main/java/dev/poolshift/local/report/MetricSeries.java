@@ -52,20 +52,20 @@ final class MetricSeries {
   }
 
   /** The 5xx rate in percent, per variant or per variant and instance type. */
-  List<Rehearsal.Series> errorRate(boolean perInstanceType) {
+  List<ReportData.Series> errorRate(boolean perInstanceType) {
     return series("Invocation5XXErrors", perInstanceType, List.of("Average"), List.of(), 100);
   }
 
   /** The p99 model latency in milliseconds (SageMaker publishes microseconds). */
-  List<Rehearsal.Series> p99(boolean perInstanceType) {
+  List<ReportData.Series> p99(boolean perInstanceType) {
     return series("ModelLatency", perInstanceType, List.of(), List.of("p99"), 0.001);
   }
 
-  private List<Rehearsal.Series> series(String metric, boolean perInstanceType, List<String> statistics,
+  private List<ReportData.Series> series(String metric, boolean perInstanceType, List<String> statistics,
       List<String> extended, double scale) {
     Set<String> wanted = perInstanceType ? Set.of("EndpointName", "VariantName", "InstanceType")
         : Set.of("EndpointName", "VariantName");
-    List<Rehearsal.Series> out = new ArrayList<>();
+    List<ReportData.Series> out = new ArrayList<>();
     if (end <= 0) {
       return out;
     }
@@ -78,16 +78,16 @@ final class MetricSeries {
     for (MetricKey k : matching) {
       Map<String, String> d = k.dimensionMap();
       var result = cloudWatch.getMetricStatistics(k, t0, until, period, statistics, extended, null);
-      List<Rehearsal.Point> points = new ArrayList<>();
+      List<ReportData.Point> points = new ArrayList<>();
       for (var p : result.datapoints()) {
         Double v = statistics.isEmpty() ? p.extendedStatistics().get(extended.get(0)) : p.statistics().get(statistics.get(0));
         if (v != null) {
-          points.add(new Rehearsal.Point(Rehearsal.seconds(t0, p.timestamp()), v * scale));
+          points.add(new ReportData.Point(ReportData.seconds(t0, p.timestamp()), v * scale));
         }
       }
       String variant = d.get("VariantName");
       String type = d.get("InstanceType");
-      out.add(new Rehearsal.Series(type == null ? variant : variant + " · " + type, variant, type, points, false));
+      out.add(new ReportData.Series(type == null ? variant : variant + " · " + type, variant, type, points, false));
     }
     return out;
   }

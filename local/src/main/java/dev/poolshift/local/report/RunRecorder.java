@@ -79,7 +79,7 @@ public final class RunRecorder implements RunListener {
           }
           priority.merge(i.instanceType(), i.priority(), Math::min);
           models.computeIfAbsent(ep.name(), k -> new LinkedHashMap<>()).computeIfAbsent(v.name(), k -> new LinkedHashSet<>())
-              .add(Rehearsal.shortVersion(i.modelVersionKey()));
+              .add(ReportData.shortVersion(i.modelVersionKey()));
         }
       }
       List<FleetSample> samples = fleets.computeIfAbsent(ep.name(), k -> new ArrayList<>());

@@ -9,7 +9,7 @@ class ChartsTest {
 
   @Test
   void aMeasuredLineJoinsSixtySecondAndTenSecondPeriodsButBreaksAtAMissingPeriod() {
-    List<Rehearsal.Point> pts = List.of(p(0), p(60), p(120), p(130), p(140), p(160), p(170), p(300), p(360));
+    List<ReportData.Point> pts = List.of(p(0), p(60), p(120), p(130), p(140), p(160), p(170), p(300), p(360));
 
     assertThat(Charts.joins(pts, 1)).as("60 s periods").isTrue();
     assertThat(Charts.joins(pts, 3)).as("60 s data, then enhanced 10 s").isTrue();
@@ -44,7 +44,7 @@ class ChartsTest {
     assertThat(new Svg(6 * 3600).tickSeconds()).isEqualTo(1800);
   }
 
-  private static Rehearsal.Point p(double t) {
-    return new Rehearsal.Point(t, 1);
+  private static ReportData.Point p(double t) {
+    return new ReportData.Point(t, 1);
   }
 }

@@ -146,9 +146,9 @@ class HtmlReportTest {
 
   @Test
   void textThatLooksLikeMarkupIsShownNotRun() {
-    Rehearsal r = new Rehearsal("a\"b<c>", "<script>alert(1)</script> & more", 60, 10, true,
-        List.of(new Rehearsal.Run("x", "FAILED", "FAILED", 0, 60.0, "</td><script>bad()</script>", null)), List.of(),
-        List.of(), List.of(), List.of(new Rehearsal.Marker(1, "fault", "fault", "<b>", "<img src=x onerror=y>")),
+    ReportData r = new ReportData("a\"b<c>", "<script>alert(1)</script> & more", 60, 10, true,
+        List.of(new ReportData.Run("x", "FAILED", "FAILED", 0, 60.0, "</td><script>bad()</script>", null)), List.of(),
+        List.of(), List.of(), List.of(new ReportData.Marker(1, "fault", "fault", "<b>", "<img src=x onerror=y>")),
         List.of(new TimelineLine(1, "<i>line</i>")), 10);
 
     String html = HtmlReport.render(r);

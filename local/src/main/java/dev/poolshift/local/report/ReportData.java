@@ -24,7 +24,7 @@ import java.util.Set;
  * alarm transitions and the metrics the traffic model published, the SageMaker calls accepted, the
  * events on the bus, and the run's {@link ScenarioReport}.
  */
-public record Rehearsal(String scenario, String description, double endSeconds, long wallMillis, boolean finished,
+public record ReportData(String scenario, String description, double endSeconds, long wallMillis, boolean finished,
     List<Run> executions, List<RollbackFacts> rollbacks, List<EndpointCharts> endpoints, List<AlarmRow> alarms,
     List<Marker> markers, List<TimelineLine> timeline, int metricPeriodSeconds) {
 
@@ -78,7 +78,7 @@ public record Rehearsal(String scenario, String description, double endSeconds, 
       JsonNode finalState) {}
 
   /** Reads a finished run; the runtime must still be open. */
-  public static Rehearsal collect(Scenario scenario, LocalRuntime runtime, ScenarioReport report, RunRecorder recorder) {
+  public static ReportData collect(Scenario scenario, LocalRuntime runtime, ScenarioReport report, RunRecorder recorder) {
     Instant t0 = scenario.start();
     JsonNode json = report.json();
     double end = json.path("virtualSeconds").asDouble();
@@ -108,7 +108,7 @@ public record Rehearsal(String scenario, String description, double endSeconds, 
           fleet(fleet, variants, recorder.priorities(name), true), fleet(fleet, variants, recorder.priorities(name), false), metrics.errorRate(false), metrics.errorRate(true),
           metrics.p99(false), metrics.p99(true), recorder.models(name), recorder.priorities(name), e.getValue()));
     }
-    return new Rehearsal(scenario.name(), scenario.description(), end, json.path("wallMillis").asLong(),
+    return new ReportData(scenario.name(), scenario.description(), end, json.path("wallMillis").asLong(),
         json.path("finished").asBoolean(), runs, rollbacks, endpoints, alarms(runtime, recorder, t0, end),
         Markers.collect(scenario, runtime, rollbacks), report.timeline(), period);
   }
