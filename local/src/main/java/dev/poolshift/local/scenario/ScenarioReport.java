@@ -47,12 +47,6 @@ public final class ScenarioReport {
     return lines;
   }
 
-  static ScenarioReport of(Scenario scenario, LocalRuntime runtime, boolean finished, long wallMillis) {
-    TimelineFeed feed = new TimelineFeed(scenario);
-    feed.poll(runtime);
-    return of(scenario, runtime, finished, wallMillis, feed.lines());
-  }
-
   static ScenarioReport of(Scenario scenario, LocalRuntime runtime, boolean finished, long wallMillis,
       List<TimelineLine> lines) {
     Instant t0 = scenario.start();
