@@ -76,7 +76,7 @@ public final class Main {
   static final String USAGE = """
       usage: poolshift <command> [options]
         asl   --definition FILE --input FILE [--mocks FILE] [--json]   run a state machine definition
-        run   SCENARIO.json [--json]                                   run a rollout scenario
+        run   SCENARIO.json [--json] [--html REPORT.html]              run a rollout scenario (--html: a page of charts)
         serve [--port N] [--speed X] [--quiet] [SCENARIO.json]         keep the local AWS services up, printing
                                                                        what runs (--quiet: only the clock)
         smoke --state-machine-arn ARN --model-package-group NAME       after sam deploy: a synthetic approval

@@ -85,12 +85,13 @@ final class RollbackReport {
   static List<Rollback> of(LocalRuntime runtime) {
     List<Rollback> out = new ArrayList<>();
     for (Execution e : runtime.stepFunctions().executions()) {
-      rollback(runtime, e).ifPresent(out::add);
+      of(runtime, e).ifPresent(out::add);
     }
     return out;
   }
 
-  private static Optional<Rollback> rollback(LocalRuntime runtime, Execution e) {
+  /** The rollback {@code e} was, measured as things stand; empty while it runs or when it was none. */
+  static Optional<Rollback> of(LocalRuntime runtime, Execution e) {
     Execution.Snapshot s = e.snapshot();
     if (s.stopDate() == null) {
       return Optional.empty();

@@ -3,18 +3,14 @@ package dev.poolshift.local.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.poolshift.local.asl.HistoryEvent;
-import dev.poolshift.local.events.BusEvent;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.EndpointView;
 import dev.poolshift.local.sagemaker.InstanceView;
-import dev.poolshift.local.sagemaker.SageMakerMutation;
 import dev.poolshift.local.sagemaker.VariantView;
 import dev.poolshift.local.sfn.Execution;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +19,8 @@ import java.util.Set;
 
 /**
  * What a scenario run did: every execution with its outcome, where each endpoint's traffic ended,
- * the SageMaker mutations made, and a readable timeline. {@link #json()} is the {@code run
- * --json} document; {@link #text()} the human one.
+ * the SageMaker mutations made, and the timeline ({@link TimelineFeed}). {@link #json()} is the
+ * {@code run --json} document; {@link #text()} the human one.
  */
 public final class ScenarioReport {
   /** Failures of the plan or lock steps: the request was refused and nothing changed. */
@@ -35,11 +31,9 @@ public final class ScenarioReport {
       "dev.poolshift.rollout.EndpointLockedException");
 
   private final ObjectNode json;
-  private final List<Line> lines;
+  private final List<TimelineLine> lines;
 
-  private record Line(double at, String text) {}
-
-  private ScenarioReport(ObjectNode json, List<Line> lines) {
+  private ScenarioReport(ObjectNode json, List<TimelineLine> lines) {
     this.json = json;
     this.lines = lines;
   }
@@ -48,12 +42,17 @@ public final class ScenarioReport {
     return json;
   }
 
-  static ScenarioReport of(Scenario scenario, LocalRuntime runtime, boolean finished, long wallMillis) {
+  /** The timeline, in the order {@code run} printed it. */
+  public List<TimelineLine> timeline() {
+    return lines;
+  }
+
+  static ScenarioReport of(Scenario scenario, LocalRuntime runtime, boolean finished, long wallMillis,
+      List<TimelineLine> lines) {
     Instant t0 = scenario.start();
     ObjectNode out = LocalJson.object();
     out.put("scenario", scenario.name());
     out.put("finished", finished);
-    List<Line> lines = new ArrayList<>();
 
     ArrayNode executions = out.putArray("executions");
     for (Execution e : runtime.stepFunctions().executions()) {
@@ -73,16 +72,6 @@ public final class ScenarioReport {
       if (s.output() != null) {
         x.set("output", LocalJson.parse(s.output()));
       }
-      lines.add(new Line(seconds(t0, s.startDate()), "execution " + s.name() + " started"));
-      for (HistoryEvent h : e.history()) {
-        if (h.type().endsWith("StateEntered") && !h.type().startsWith("Choice") && !h.type().startsWith("Pass")) {
-          lines.add(new Line(seconds(t0, h.timestamp()), "  " + s.name() + " > " + h.details().path("name").asText()));
-        }
-      }
-      if (s.stopDate() != null) {
-        lines.add(new Line(seconds(t0, s.stopDate()), "execution " + s.name() + " " + s.status().name()
-            + " (" + outcome(s) + ")" + (s.cause() != null ? ": " + s.cause() : "")));
-      }
     }
 
     ObjectNode endpoints = out.putObject("endpoints");
@@ -99,71 +88,15 @@ public final class ScenarioReport {
     ArrayNode mutations = runtime.sageMaker().mutationsJson();
     out.set("sagemakerMutations", mutations);
     out.put("sagemakerMutationCount", mutations.size());
-    for (SageMakerMutation m : runtime.sageMaker().mutations()) {
-      if (m.accepted()) {
-        lines.add(new Line(seconds(t0, m.time()), "  sagemaker " + m.operation()
-            + (m.endpointName() != null ? " " + m.endpointName() : "") + (m.resource() != null ? " (" + m.resource() + ")" : "")));
-      }
-    }
-    for (var c : runtime.autoScaling().changes()) {
-      lines.add(new Line(seconds(t0, c.time()), "  application-autoscaling " + c.operation()
-          + (c.resourceId() != null ? " " + c.resourceId() : "") + (c.name() != null ? " (" + c.name() + ")" : "")));
-    }
-    String lastStatus = null;
-    for (BusEvent be : runtime.events().events()) {
-      JsonNode ev = be.event();
-      String type = ev.path("detail-type").asText();
-      JsonNode d = ev.path("detail");
-      String line = switch (type) {
-        case "SageMaker Endpoint State Change" -> "endpoint " + d.path("EndpointName").asText() + " "
-            + d.path("EndpointStatus").asText() + (d.hasNonNull("FailureReason") ? " — " + d.get("FailureReason").asText() : "");
-        case "SageMaker Model Package State Change" -> "model package " + d.path("ModelPackageGroupName").asText() + "/"
-            + d.path("ModelPackageVersion").asText() + " " + d.path("ModelApprovalStatus").asText()
-            + " (changed: " + d.path("UpdatedModelPackageFields") + ")";
-        case "CloudWatch Alarm State Change" -> "alarm " + d.path("alarmName").asText() + " → " + d.path("state").path("value").asText();
-        default -> null;
-      };
-      // SageMaker sends several events per change; one line is enough.
-      if (line != null && !line.equals(lastStatus)) {
-        lines.add(new Line(seconds(t0, be.receivedAt()), line));
-      }
-      lastStatus = line;
-    }
-    for (Scenario.Event ev : scenario.timeline()) {
-      lines.add(new Line(ev.at(), "timeline: " + ev.action() + " " + LocalJson.write(ev.spec())));
-    }
 
     ArrayNode rollbacks = out.putArray("rollbacks");
     for (RollbackReport.Rollback r : RollbackReport.of(runtime)) {
       rollbacks.add(r.json(t0));
-      rollbackLines(r, t0, lines);
     }
 
     out.put("virtualSeconds", seconds(t0, runtime.simulation().now()));
     out.put("wallMillis", wallMillis);
-    lines.sort(Comparator.comparingDouble(Line::at));
-    return new ScenarioReport(out, lines);
-  }
-
-  private static void rollbackLines(RollbackReport.Rollback r, Instant t0, List<Line> lines) {
-    String who = "rollback of " + r.execution() + ": ";
-    if (r.firstErrorAt() != null) {
-      lines.add(new Line(seconds(t0, r.firstErrorAt()), who + "first 5xx served by " + r.modelPackageArn()));
-    }
-    if (r.alarmAt() != null) {
-      lines.add(new Line(seconds(t0, r.alarmAt()), who + "alarm " + r.alarmName() + " in ALARM"));
-    }
-    if (r.restoreCallAt() != null) {
-      String tAct = r.alarmAt() == null ? ""
-          : String.format(" (T_act %.3f s after the alarm)", RollbackReport.seconds(r.alarmAt(), r.restoreCallAt()));
-      lines.add(new Line(seconds(t0, r.restoreCallAt()), who + "weights back to the baseline accepted" + tAct));
-    }
-    if (r.baselineRestoredAt() != null) {
-      String since = r.firstErrorAt() == null ? ""
-          : String.format(" (%.1f s after the first 5xx)", RollbackReport.seconds(r.firstErrorAt(), r.baselineRestoredAt()));
-      lines.add(new Line(seconds(t0, r.baselineRestoredAt()), who + "DescribeEndpoint shows all traffic on the baseline"
-          + since));
-    }
+    return new ScenarioReport(out, List.copyOf(lines));
   }
 
   static ObjectNode endpoint(EndpointView ep) {
@@ -194,7 +127,8 @@ public final class ScenarioReport {
     return e;
   }
 
-  static String outcome(Execution.Snapshot s) {
+  /** What an execution came to: PROMOTED, ROLLED_BACK, REJECTED, NEEDS_A_PERSON, ... (its output's outcome when it succeeded). */
+  public static String outcome(Execution.Snapshot s) {
     return switch (s.status()) {
       case RUNNING -> "RUNNING";
       case ABORTED -> "ABORTED";
@@ -220,13 +154,23 @@ public final class ScenarioReport {
     return Duration.between(t0, t).toMillis() / 1000.0;
   }
 
-  /** The human-readable timeline and summary. */
+  /** The human-readable report: {@link #header()}, the timeline, then {@link #summary()}. */
   public String text() {
-    StringBuilder b = new StringBuilder();
-    b.append("scenario ").append(json.path("scenario").asText()).append('\n');
-    for (Line l : lines) {
-      b.append(String.format("%10s  %s%n", clock(l.at()), l.text()));
+    StringBuilder b = new StringBuilder(header());
+    for (TimelineLine l : lines) {
+      b.append(l.formatted()).append('\n');
     }
+    return b.append(summary()).toString();
+  }
+
+  /** The first line of {@link #text()}. */
+  public String header() {
+    return "scenario " + json.path("scenario").asText() + "\n";
+  }
+
+  /** What {@link #text()} prints after the timeline: outcomes, rollbacks, where traffic ended. */
+  public String summary() {
+    StringBuilder b = new StringBuilder();
     b.append('\n');
     for (JsonNode x : json.path("executions")) {
       b.append(String.format("execution %s: %s, %d state transitions, %d Lambda invocations%n", x.path("name").asText(),
@@ -258,10 +202,5 @@ public final class ScenarioReport {
         json.path("sagemakerMutationCount").asInt(), json.path("virtualSeconds").asDouble(), json.path("wallMillis").asLong(),
         json.path("finished").asBoolean() ? "" : " — STOPPED AT THE LIMIT before everything ended"));
     return b.toString();
-  }
-
-  private static String clock(double seconds) {
-    long s = (long) Math.floor(seconds);
-    return String.format("+%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
   }
 }

@@ -54,7 +54,12 @@ public final class ScenarioRunner {
    * {@link System#nanoTime()} reading the report's {@code wallMillis} counts from.
    */
   public static ScenarioReport runToEnd(Scenario scenario, LocalRuntime runtime, long wallStart) {
-    return finish(scenario, runtime, play(scenario, runtime), wallStart);
+    return runToEnd(scenario, runtime, wallStart, RunListener.NONE);
+  }
+
+  /** {@link #runToEnd(Scenario, LocalRuntime, long)}, telling {@code listener} as the run progresses. */
+  public static ScenarioReport runToEnd(Scenario scenario, LocalRuntime runtime, long wallStart, RunListener listener) {
+    return finish(scenario, runtime, play(scenario, runtime), wallStart, listener);
   }
 
   /**
@@ -63,15 +68,41 @@ public final class ScenarioRunner {
    * reports. Called again later, it reports the run as it is then.
    */
   public static ScenarioReport finish(Scenario scenario, LocalRuntime runtime, Playback playback, long wallStart) {
+    return finish(scenario, runtime, playback, wallStart, RunListener.NONE);
+  }
+
+  /**
+   * {@link #finish(Scenario, LocalRuntime, Playback, long)}, telling {@code listener} as the run
+   * progresses. The listener is called from the simulation's stop condition, which the simulation
+   * checks each time nothing is running (after every timer's consequences have settled): the one
+   * place where the runtime can be read whole while virtual time moves.
+   */
+  public static ScenarioReport finish(Scenario scenario, LocalRuntime runtime, Playback playback, long wallStart,
+      RunListener listener) {
     Instant limit = scenario.start().plusMillis((long) (scenario.limitSeconds() * 1000));
+    TimelineFeed feed = new TimelineFeed(scenario, () -> playback.asPlayed(scenario).timeline());
+    Instant[] polledAt = {null};
     boolean finished;
     try {
-      finished = runtime.simulation().runUntil(() -> playback.done() && runtime.settled(), limit);
+      finished = runtime.simulation().runUntil(() -> {
+        // Timeline sources are read once per virtual instant: same-instant lines only wait for the
+        // next instant, and a run checks its condition more often than time moves.
+        Instant now = runtime.simulation().now();
+        if (!now.equals(polledAt[0])) {
+          polledAt[0] = now;
+          feed.poll(runtime).forEach(listener::line);
+        }
+        listener.observed(runtime);
+        return playback.done() && runtime.settled();
+      }, limit);
     } catch (IllegalStateException e) {
       throw scenarioProblem(e).orElseThrow(() -> e);
     }
+    feed.poll(runtime).forEach(listener::line);
+    listener.observed(runtime);
     // Entries that waited for a workflow moment are reported at the time they ran.
-    return ScenarioReport.of(playback.asPlayed(scenario), runtime, finished, (System.nanoTime() - wallStart) / 1_000_000);
+    return ScenarioReport.of(playback.asPlayed(scenario), runtime, finished, (System.nanoTime() - wallStart) / 1_000_000,
+        feed.lines());
   }
 
   /**

@@ -98,7 +98,8 @@ class BrokenScenarioExitTest {
     assertThat(code).as(err.toString()).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING)
         .startsWith("run: ").contains(broken.expected()).doesNotContain("Exception");
-    assertThat(out.size()).isZero();
+    // What ran before the refusal was already streamed; no summary pretends the run ended.
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("state transitions");
     assertThat(took).isLessThan(BOUND);
   }
 
