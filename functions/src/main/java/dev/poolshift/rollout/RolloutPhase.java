@@ -28,6 +28,13 @@ public enum RolloutPhase {
   PROMOTED("promoted"),
   ROLLED_BACK("rolled-back"),
   FAILED("failed"),
+  /**
+   * The rollout ended with all traffic on the baseline variant, but the endpoint still runs the
+   * canary config: its baseline config could not be provisioned again (a shortage of the
+   * baseline's own instance type). The canary variant serves nothing. The lock stays, and the
+   * reconciler returns the endpoint to its baseline config when capacity allows.
+   */
+  CLEANUP_PENDING("cleanup-pending"),
   /** The way back failed or the endpoint is Failed: no further automated writes. */
   NEEDS_A_PERSON("needs-a-person");
 

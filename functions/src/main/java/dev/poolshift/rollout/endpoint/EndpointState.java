@@ -71,6 +71,15 @@ public record EndpointState(
     return true;
   }
 
+  /**
+   * True when the endpoint is settled on {@code configName} (InService, no deployment in flight)
+   * and serves exactly these weights.
+   */
+  public boolean servesFrom(String configName, List<VariantWeight> weights) {
+    return configName != null && configName.equals(endpointConfigName) && pendingConfigName == null
+        && serves(weights);
+  }
+
   /** True when every named variant's DesiredWeight is already the one given. */
   public boolean desires(List<VariantWeight> weights) {
     for (VariantWeight w : weights) {

@@ -29,6 +29,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = HistoryEntry.OperatorAction.class, name = "operator"),
     @JsonSubTypes.Type(value = HistoryEntry.Restore.class, name = "restore"),
     @JsonSubTypes.Type(value = HistoryEntry.Verified.class, name = "verified"),
+    @JsonSubTypes.Type(value = HistoryEntry.CleanupPending.class, name = "cleanup-pending"),
     @JsonSubTypes.Type(value = HistoryEntry.AutoscalingSuspended.class,
         name = "autoscaling-suspended")})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -55,6 +56,7 @@ public sealed interface HistoryEntry {
       case OperatorAction e -> "operator";
       case Restore e -> "restore";
       case Verified e -> "verified";
+      case CleanupPending e -> "cleanup-pending";
       case AutoscalingSuspended e -> "autoscaling-suspended";
       case Other e -> e.kind();
     };
@@ -116,6 +118,15 @@ public sealed interface HistoryEntry {
   /** The return to the previous release was checked; instances per type, per variant. */
   record Verified(Instant at, boolean live, String reason,
       Map<String, Map<String, Integer>> poolMix) implements HistoryEntry {
+  }
+
+  /**
+   * The endpoint could not return to its baseline config ({@code reason}: SageMaker's
+   * FailureReason); all traffic stays on the baseline variant in the canary config. {@code by}:
+   * the workflow (the first attempt) or the reconciler (each later one); {@code attempt}: 1, 2, …
+   */
+  record CleanupPending(Instant at, String by, int attempt, String reason)
+      implements HistoryEntry {
   }
 
   /**

@@ -24,6 +24,8 @@ import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TrafficShifter;
+import dev.poolshift.rollout.port.HistoryEntry;
+import dev.poolshift.rollout.usecase.support.CleanupPending;
 import dev.poolshift.rollout.usecase.support.LedgerEntries;
 import dev.poolshift.rollout.usecase.support.Notifications;
 import dev.poolshift.rollout.usecase.support.Release;
@@ -188,6 +190,18 @@ public final class Reconciler {
     if (s.inProgress()) {
       return outcome(lock, WAITING, "endpoint is " + s.status() + "; looked at again next pass");
     }
+    boolean cleanup = rollout.phase() == RolloutPhase.CLEANUP_PENDING;
+    if (cleanup && onBaseline(s, rollout)) {
+      Outcome notRestored = releaseOrEscalate(lock, rollout, status, s, now);
+      if (notRestored != null) {
+        return notRestored;
+      }
+      int attempts = CleanupPending.attempts(rollout.history());
+      ledger.put(cleanupFinished(rollout, s, attempts, now));
+      notifier.publish(Notifications.cleanupFinished(rollout, s, attempts));
+      return outcome(lock, RESTORED, "cleanup finished: endpoint serves its baseline "
+          + rollout.baselineConfigName() + " after " + attempts + " attempt(s); released");
+    }
     if (onBaseline(s, rollout)) {
       ledger.put(LedgerEntries.fromRollout(rollout, dev.poolshift.rollout.Outcome.ROLLED_BACK,
           "execution " + status + " ended off its workflow; the reconciler verified the"
@@ -209,6 +223,25 @@ public final class Reconciler {
       traffic.setWeights(s, rollout.baselineWeights());
       return outcome(lock, RESTORING_TRAFFIC, "execution " + status + "; canary weights reset,"
           + " all traffic to " + rollout.baselineVariantName());
+    }
+    if (cleanup) {
+      // Traffic is safe; the fleet waits for capacity. Each attempt is a blue/green update that
+      // fails after SageMaker gives up provisioning, and its InService event brings us back
+      // here: back off rather than retry at once.
+      java.time.Instant next = CleanupPending.nextAttempt(rollout.history());
+      if (next != null && now.isBefore(next)) {
+        return outcome(lock, WAITING, "cleanup pending (traffic on the baseline variant); next"
+            + " attempt to return to " + rollout.baselineConfigName() + " at " + next
+            + " (last: " + (s.failureReason() == null ? "no FailureReason" : s.failureReason())
+            + ")");
+      }
+      int attempt = CleanupPending.attempts(rollout.history()) + 1;
+      store.appendHistory(ep, rollout.executionName(), new HistoryEntry.CleanupPending(now,
+          "reconciler", attempt, s.failureReason()));
+      endpoints.update(new EndpointUpdate(ep, rollout.baselineConfigName(), true, List.of(),
+          List.of()));
+      return outcome(lock, RESTORING_CONFIG, "cleanup pending; attempt " + attempt
+          + ": update back to " + rollout.baselineConfigName());
     }
     store.setPhase(ep, rollout.executionName(), RolloutPhase.BASELINE_FLEET, null);
     endpoints.update(new EndpointUpdate(ep, rollout.baselineConfigName(), true, List.of(),
@@ -249,6 +282,30 @@ public final class Reconciler {
     VariantState v = s.variant(r.baselineVariantName());
     return v != null && v.currentWeight() != null
         && Math.abs(v.currentWeight() - r.baselineWeight()) <= EndpointState.WEIGHT_TOLERANCE;
+  }
+
+  /**
+   * The rollout's ledger record, completed: the workflow wrote it when traffic was back (with
+   * the failure and the evidence); now its fleet is back too.
+   */
+  private dev.poolshift.rollout.port.LedgerRecord cleanupFinished(ActiveRollout r,
+      EndpointState s, int attempts, Instant now) {
+    java.util.Map<String, Object> cleanup = new java.util.LinkedHashMap<>();
+    cleanup.put("finishedAt", now.toString());
+    cleanup.put("attempts", attempts);
+    cleanup.put("endpointConfigName", s.endpointConfigName());
+    return ledger.latest(r.endpointName(), 20).stream()
+        .filter(l -> l.executionName().equals(r.executionName())).findFirst()
+        .map(l -> {
+          java.util.Map<String, Object> details = new java.util.LinkedHashMap<>(l.details());
+          details.put("history", r.history());
+          details.put("cleanup", cleanup);
+          return new dev.poolshift.rollout.port.LedgerRecord(l.endpointName(), l.startedAt(),
+              l.executionName(), l.executionArn(), l.outcome(), l.modelPackageArn(),
+              l.configBefore(), s.endpointConfigName(), now, details);
+        })
+        .orElseGet(() -> LedgerEntries.fromRollout(r, dev.poolshift.rollout.Outcome.ROLLED_BACK,
+            "cleanup finished after " + attempts + " attempt(s)", s.endpointConfigName(), now));
   }
 
   private static Release.Target target(ActiveRollout r) {

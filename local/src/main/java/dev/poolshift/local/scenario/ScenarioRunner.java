@@ -93,7 +93,7 @@ public final class ScenarioRunner {
           feed.poll(runtime).forEach(listener::line);
         }
         listener.observed(runtime);
-        return playback.done() && runtime.settled();
+        return playback.done() && runtime.settled() && !reconcilerHasWork(runtime);
       }, limit);
     } catch (IllegalStateException e) {
       throw scenarioProblem(e).orElseThrow(() -> e);
@@ -103,6 +103,40 @@ public final class ScenarioRunner {
     // Entries that waited for a workflow moment are reported at the time they ran.
     return ScenarioReport.of(playback.asPlayed(scenario), runtime, finished, (System.nanoTime() - wallStart) / 1_000_000,
         feed.lines());
+  }
+
+  /**
+   * True while an endpoint is locked by an execution that has ended, unless the rollout needs a
+   * person: the reconciler still has work there (a stopped execution's endpoint, a rollback whose
+   * fleet waits for capacity), so the rehearsal runs on, sweeps included, until it is done or the
+   * limit passes.
+   */
+  static boolean reconcilerHasWork(LocalRuntime runtime) {
+    var table = runtime.template().tables().get("StateTable");
+    if (table == null) {
+      return false;
+    }
+    Map<String, String> phases = new HashMap<>();
+    List<JsonNode> locks = new ArrayList<>();
+    for (JsonNode item : runtime.dynamoDb().call("Scan", LocalJson.object().put("TableName", table.name()))
+        .path("Items")) {
+      String sk = item.path("sk").path("S").asText();
+      if (sk.equals("LOCK")) {
+        locks.add(item);
+      } else if (sk.equals("ROLLOUT")) {
+        phases.put(item.path("pk").path("S").asText(), item.path("phase").path("S").asText());
+      }
+    }
+    for (JsonNode lock : locks) {
+      String arn = lock.path("executionArn").path("S").asText();
+      var execution = runtime.stepFunctions().executions().stream()
+          .filter(e -> e.snapshot().executionArn().equals(arn)).findFirst();
+      boolean ended = execution.isEmpty() || execution.get().snapshot().stopDate() != null;
+      if (ended && !"needs-a-person".equals(phases.get(lock.path("pk").path("S").asText()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

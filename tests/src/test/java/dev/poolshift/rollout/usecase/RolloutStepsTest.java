@@ -675,7 +675,7 @@ class RolloutStepsTest {
 
     assertThat(world.sageMaker.mutations).last()
         .isEqualTo("UpdateEndpoint " + ENDPOINT + " " + BASELINE_CONFIG);
-    assertThat(verdict).isEqualTo(new StepResults.ReturnCheck(true, false, null,
+    assertThat(verdict).isEqualTo(new StepResults.ReturnCheck(true, false, false, null,
         "endpoint fraud-scoring-prod serves all traffic from its baseline config "
             + BASELINE_CONFIG));
   }

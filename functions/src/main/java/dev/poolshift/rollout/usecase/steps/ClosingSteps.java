@@ -67,12 +67,32 @@ final class ClosingSteps {
     List<HistoryEntry> history = history(plan, exec);
     boolean trafficMoved = history.stream().anyMatch(HistoryEntry.Shifted.class::isInstance);
     String summary = outcome.name();
+    EndpointState held = null;
+    if (outcome == Outcome.ROLLED_BACK && !plan.isRollback()) {
+      EndpointState s = guard.describeForMessage(plan.endpointName());
+      held = plan.heldOnBaselineVariant(s) ? s : null;
+      summary = held != null ? plan.heldReason(held)
+          : "all traffic is back on the baseline of " + plan.endpointName() + " ("
+              + plan.baseline().endpointConfigName() + "): "
+              + (in.failure() == null ? "no cause recorded" : in.failure().message());
+    }
     if (outcome == Outcome.ROLLED_BACK && !plan.isRollback() && !trafficMoved) {
       outcome = Outcome.FAILED;
       summary = "no traffic moved to canary " + plan.canaryVariantName() + ": its fleet did not"
-          + " come up where the profile allows; endpoint " + plan.endpointName() + " is back on"
-          + " " + plan.baseline().endpointConfigName() + " ("
+          + " come up where the profile allows; " + (held != null ? plan.heldReason(held)
+              : "endpoint " + plan.endpointName() + " is back on " + plan.baseline()
+                  .endpointConfigName()) + " ("
           + (in.failure() == null ? "no cause recorded" : in.failure().message()) + ")";
+    }
+    if (held != null) {
+      // The lock stays for the reconciler: the fleet is not back, and nothing else may start
+      // on an endpoint whose config is the canary's.
+      ports.store().appendHistory(plan.endpointName(), exec.name(), new HistoryEntry
+          .CleanupPending(now, "workflow", 1, held.failureReason()));
+      LOG.warn("traffic is on the baseline variant but the baseline config could not be"
+          + " provisioned again; cleanup left to the reconciler",
+          entry("endpointConfigName", held.endpointConfigName()),
+          entry("failureReason", held.failureReason()));
     }
     RolloutPhase phase = switch (outcome) {
       case PROMOTED -> RolloutPhase.PROMOTED;
@@ -82,7 +102,8 @@ final class ClosingSteps {
           "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate records that)");
     };
     writeRecord(plan, exec, outcome, in.failure(), in.observation(), now);
-    ports.store().setPhase(plan.endpointName(), exec.name(), phase, null);
+    ports.store().setPhase(plan.endpointName(), exec.name(),
+        held != null ? RolloutPhase.CLEANUP_PENDING : phase, null);
     return new Recorded(outcome, summary);
   }
 
@@ -100,9 +121,21 @@ final class ClosingSteps {
         entry("failure", failure == null ? null : failure.error()));
   }
 
+  /**
+   * Lets go of the endpoint; a rollback whose fleet is not back (cleanup pending) hands it to the
+   * reconciler instead: what only the workflow used goes, the lock and what the endpoint still
+   * runs stay.
+   */
   Done unlock(OnPlan in) {
     PlanDocument plan = in.plan();
-    release.release(target(plan, in.execution()), in.now());
+    boolean cleanupPending = ports.store().rollout(plan.endpointName())
+        .filter(r -> r.ownedBy(in.execution().name()))
+        .map(r -> r.phase() == RolloutPhase.CLEANUP_PENDING).orElse(false);
+    if (cleanupPending) {
+      release.handOver(target(plan, in.execution()));
+    } else {
+      release.release(target(plan, in.execution()), in.now());
+    }
     return Done.INSTANCE;
   }
 
@@ -115,10 +148,14 @@ final class ClosingSteps {
       case PROMOTED -> Notifications.promoted(plan, exec, now);
       case ROLLED_BACK -> plan.isRollback()
           ? Notifications.returnedToPrevious(plan, exec, now)
-          : Notifications.rolledBack(plan, exec, in.failure(), now);
+          : plan.heldOnBaselineVariant(now)
+              ? Notifications.rolledBackCleanupPending(plan, exec, in.failure(), now)
+              : Notifications.rolledBack(plan, exec, in.failure(), now);
       case FAILED -> plan.isRollback()
           ? Notifications.returnFailed(plan, exec, in.failure(), now)
-          : Notifications.failedBeforeTraffic(plan, exec, in.failure(), now);
+          : plan.heldOnBaselineVariant(now)
+              ? Notifications.rolledBackCleanupPending(plan, exec, in.failure(), now)
+              : Notifications.failedBeforeTraffic(plan, exec, in.failure(), now);
       case NEEDS_A_PERSON -> throw new InvalidInputException("rollout step notify", "outcome",
           "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate pages)");
     };

@@ -215,7 +215,7 @@ final class ReturnSteps {
     LOG.info("return to the previous release verified", entry("live", live),
         entry("status", s.status()), entry("endpointConfigName", s.endpointConfigName()),
         entry("reason", reason));
-    return new ReturnCheck(live, needsAPerson,
+    return new ReturnCheck(live, needsAPerson, false,
         live ? null : DeploymentFailedException.class.getName(), reason);
   }
 

@@ -81,11 +81,20 @@ final class RollbackSteps {
         : s.variant(plan.canaryVariantName()) != null ? "canary variant still present"
         : null;
     boolean live = problem == null;
+    // The way back to the baseline config is a blue/green update too: in a shortage of the
+    // baseline's own type SageMaker cannot provision it and keeps the canary config, whose
+    // baseline copy (on the ranked pools) already serves all traffic. That is a rollback as far
+    // as traffic goes; the fleet is the reconciler's to finish. Retrying here would loop on the
+    // shortage.
+    boolean held = !live && plan.heldOnBaselineVariant(s);
     String reason = live ? "endpoint " + plan.endpointName() + " serves all traffic from its"
-        + " baseline config " + baseline : problem;
-    LOG.info("baseline verified", entry("live", live), entry("status", s.status()),
-        entry("endpointConfigName", s.endpointConfigName()), entry("reason", reason));
-    return new ReturnCheck(live, EndpointState.NEEDS_A_PERSON.contains(s.status()),
+        + " baseline config " + baseline
+        : held ? plan.heldReason(s)
+        : problem;
+    LOG.info("baseline verified", entry("live", live), entry("held", held),
+        entry("status", s.status()), entry("endpointConfigName", s.endpointConfigName()),
+        entry("reason", reason));
+    return new ReturnCheck(live, EndpointState.NEEDS_A_PERSON.contains(s.status()), held,
         live ? null : DeploymentFailedException.class.getName(), reason);
   }
 }

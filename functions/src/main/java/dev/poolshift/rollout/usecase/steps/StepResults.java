@@ -53,9 +53,12 @@ public final class StepResults {
   /**
    * {@code verifyBaseline} and {@code verifyRestored}: back where the rollback was going, or not;
    * {@code needsAPerson} when the endpoint is Failed or UpdateRollbackFailed (nothing automated
-   * may write to it).
+   * may write to it). {@code held}: not back on the baseline config, but all traffic is on the
+   * baseline variant in the canary config, because the baseline config could not be provisioned
+   * again: the rollback is done as far as traffic goes and the reconciler finishes the fleet.
    */
-  public record ReturnCheck(boolean live, boolean needsAPerson, String error, String reason) {
+  public record ReturnCheck(boolean live, boolean needsAPerson, boolean held, String error,
+      String reason) {
   }
 
   /** {@code judgeCanary}: the gate's call; {@code waitSeconds} only with KEEP_BAKING. */

@@ -51,6 +51,30 @@ public final class Notifications {
   }
 
   /**
+   * Rolled back as far as traffic goes: every request is served by the baseline version, from
+   * its copy in the canary config, because SageMaker could not provision the baseline config
+   * again. The reconciler finishes (and says so) when capacity returns; the endpoint stays
+   * locked until then.
+   */
+  public static Notification rolledBackCleanupPending(PlanDocument plan, ExecutionRef exec,
+      Failure failure, EndpointState now) {
+    String subject = "Poolshift: " + plan.endpointName() + " rolled back, cleanup pending ("
+        + plan.modelPackageGroup() + " v" + plan.modelPackageVersion() + " not deployed)";
+    String held = plan.heldReason(now);
+    String body = header(plan, exec)
+        + "Outcome: ROLLED BACK as far as traffic goes. "
+        + Character.toUpperCase(held.charAt(0)) + held.substring(1) + ".\n"
+        + "Why it rolled back: " + why(failure) + "\n"
+        + traffic(now)
+        + "\nNothing to do to restore service: the new version serves no request. The endpoint"
+        + " stays locked (new rollouts wait) until the reconciler has moved it back to "
+        + plan.baseline().endpointConfigName() + "; it tries every few minutes, backing off to"
+        + " once an hour, and notifies when it is done. To end the wait sooner, add instance"
+        + " pools to the baseline's profile or free capacity of its instance type.\n";
+    return new Notification(subject(subject), body);
+  }
+
+  /**
    * The canary never served: its fleet did not come up (or came up where the fallback policy
    * refuses), no traffic moved, and the endpoint is back on its baseline.
    */
@@ -188,6 +212,23 @@ public final class Notifications {
         + "\nThe rollout's execution ended " + executionStatus + " without cleaning up. The"
         + " reconciler put the endpoint back on its baseline config "
         + rollout.baselineConfigName() + " and released the lock.\n"
+        + traffic(now);
+    return new Notification(subject(subject), body);
+  }
+
+  /** A rollback's fleet is back on its baseline config: the endpoint is free again. */
+  public static Notification cleanupFinished(ActiveRollout rollout, EndpointState now,
+      int attempts) {
+    String subject = "Poolshift: " + rollout.endpointName() + " back on its baseline config,"
+        + " rollback cleanup finished";
+    String body = "Endpoint: " + rollout.endpointName() + "\n"
+        + "Model package (rolled back): " + rollout.modelPackageArn() + "\n"
+        + "Execution: " + rollout.executionName() + "\n"
+        + console(rollout.executionArn())
+        + "\nThe rollback had put all traffic on the baseline variant, but the baseline config "
+        + rollout.baselineConfigName() + " could not be provisioned then. The reconciler has now"
+        + " moved the endpoint back to it (attempt " + attempts + "), removed the canary"
+        + " variant with its config, and released the lock: new rollouts may start.\n"
         + traffic(now);
     return new Notification(subject(subject), body);
   }

@@ -138,6 +138,21 @@ public record PlanDocument(
         managedAlarms.stream(), promotion.alarms().stream()).distinct().toList();
   }
 
+  /**
+   * A canary rollout whose way back could not re-provision the baseline config: the endpoint is
+   * on the canary config with all traffic on the baseline variant. See {@link CleanupPending}.
+   */
+  public boolean heldOnBaselineVariant(dev.poolshift.rollout.endpoint.EndpointState s) {
+    return rollout != null && baseline != null && CleanupPending.held(s, canaryConfigName,
+        baseline.endpointConfigName(), rollout.baselineWeights());
+  }
+
+  /** {@link CleanupPending#reason} for this plan. */
+  public String heldReason(dev.poolshift.rollout.endpoint.EndpointState s) {
+    return CleanupPending.reason(s, baseline.variantName(), canaryVariantName, canaryConfigName,
+        baseline.endpointConfigName());
+  }
+
   public boolean isRollback() {
     return ExecutionRequest.ROLLBACK.equals(action);
   }

@@ -78,6 +78,28 @@ public final class Release {
   }
 
   /**
+   * Hands the endpoint to the reconciler when a rollback's traffic is back but its fleet is not
+   * (see {@link CleanupPending}): the workflow's parked tokens, alarm mappings, canary alarms and
+   * promotion request go; the lock (with any auto scaling setup kept on it), the active-rollout
+   * record and the configs and models the endpoint still runs stay. Waiters are woken: an
+   * operator action watching the rollout hears that it ended; a queued rollout plans again and
+   * finds the lock.
+   */
+  public void handOver(Target t) {
+    for (TokenKind kind : TokenKind.values()) {
+      store.deregisterOwned(t.endpointName(), kind, t.owner());
+    }
+    store.deleteAlarmMappings(t.alarmNames(), t.owner());
+    if (!t.managedAlarmNames().isEmpty()) {
+      alarms.delete(t.managedAlarmNames());
+    }
+    store.deletePromotion(t.endpointName(), t.owner());
+    LOG.info("rollout handed the endpoint to the reconciler; lock kept until its fleet is back",
+        entry("alarmsDeleted", t.managedAlarmNames()));
+    wakeWaiters(t.endpointName(), t.owner());
+  }
+
+  /**
    * Lets go without putting auto scaling back: the endpoint is gone, and SageMaker deregistered
    * its variants' targets with it.
    */
