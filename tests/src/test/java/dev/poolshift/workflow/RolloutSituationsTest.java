@@ -1036,9 +1036,15 @@ class RolloutSituationsTest {
               .contains("application-autoscaling:scalable-dimension=sagemaker:variant:DesiredInstanceCount");
         });
       }
-      for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:StartExecution")) {
-        assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st ->
-            assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:RolloutStateMachine"));
+      assertThat(TemplatePolicies.statementsAllowing(statements, "states:StartExecution")).allSatisfy(st ->
+          assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:RolloutStateMachine"));
+      // SendTask* have no resource-level permissions: "*" is the only grant that works, and the
+      // statements grant nothing else with it.
+      for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure")) {
+        assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st -> {
+          assertThat(TemplatePolicies.resources(st)).containsExactly("*");
+          assertThat(TemplatePolicies.actions(st)).allMatch(a -> a.startsWith("states:SendTask"));
+        });
       }
     }
 
@@ -1322,7 +1328,8 @@ class RolloutSituationsTest {
       endpoint.putArray("variants").addObject()
           .put("modelPackage", group + "/1").put("instanceType", "ml.c6i.xlarge");
       ObjectNode p = profiles.putObject(group);
-      p.put("endpointName", ep).put("executionRoleArn", "arn:aws:iam::111122223333:role/sagemaker-" + group);
+      // The stack passes one execution role to SageMaker (SageMakerExecutionRoleArn); IAM denies any other.
+      p.put("endpointName", ep).put("executionRoleArn", "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution");
       p.putArray("instancePools").addObject().put("instanceType", "ml.c6i.xlarge").put("priority", 1);
       ((ArrayNode) p.get("instancePools")).addObject()
           .put("instanceType", "ml.c6i.2xlarge").put("priority", 2);
