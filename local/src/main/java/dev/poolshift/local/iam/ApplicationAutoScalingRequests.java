@@ -1,6 +1,8 @@
 package dev.poolshift.local.iam;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Application Auto Scaling's request contexts (JSON 1.1; Service Authorization Reference,
@@ -16,15 +18,9 @@ import java.util.List;
  * scenario registered the target before the rollout).
  */
 final class ApplicationAutoScalingRequests implements ServiceRequests {
-  /** The ARN of the target for (namespace, resource id, dimension). */
-  @FunctionalInterface
-  interface Targets {
-    String arn(String namespace, String resourceId, String dimension);
-  }
+  private final Iam.ScalableTargets targets;
 
-  private final Targets targets;
-
-  ApplicationAutoScalingRequests(Targets targets) {
+  ApplicationAutoScalingRequests(Iam.ScalableTargets targets) {
     this.targets = targets;
   }
 
@@ -46,7 +42,7 @@ final class ApplicationAutoScalingRequests implements ServiceRequests {
         a.context().put("application-autoscaling:service-namespace", ns)
             .put("application-autoscaling:scalable-dimension", dimension);
         if (op.equals("RegisterScalableTarget") && r.document().has("Tags")) {
-          java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+          Map<String, String> tags = new LinkedHashMap<>();
           r.document().get("Tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
           a.context().merge(Keys.requestTags(tags, true));
         }

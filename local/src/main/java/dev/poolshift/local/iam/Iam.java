@@ -8,12 +8,13 @@ import dev.poolshift.local.http.RequestAuthorizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -79,7 +80,8 @@ public final class Iam implements RequestAuthorizer {
   private final Supplier<Instant> clock;
   private final Instant credentialsIssued;
   private final Map<String, ServiceRequests> services = new HashMap<>();
-  private final List<Evaluation> evaluations = new CopyOnWriteArrayList<>();
+  /** Appended on every call (thousands per rehearsal): a synchronized list, not a copy-on-write one. */
+  private final List<Evaluation> evaluations = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong nanos = new AtomicLong();
   private final AtomicInteger declaredDenials = new AtomicInteger();
   private volatile Mode mode = Mode.ENFORCE;
@@ -92,7 +94,7 @@ public final class Iam implements RequestAuthorizer {
     this.credentialsIssued = clock.get();
     for (ServiceRequests s : List.of(new SageMakerRequests(aws, lookups.sageMakerTags()),
         new CloudWatchRequests(aws, lookups.alarmTags()), new DynamoDbRequests(aws, lookups.partitionKeyOf()),
-        new ApplicationAutoScalingRequests(lookups.scalableTargets()::arn), new StepFunctionsRequests(),
+        new ApplicationAutoScalingRequests(lookups.scalableTargets()), new StepFunctionsRequests(),
         new SnsRequests(aws), new SsmRequests(aws), new ServiceQuotasRequests(aws), new EventsRequests(aws))) {
       services.put(s.signingName(), s);
     }
@@ -134,12 +136,16 @@ public final class Iam implements RequestAuthorizer {
 
   /** Every verdict so far, oldest first. */
   public List<Evaluation> evaluations() {
-    return List.copyOf(evaluations);
+    synchronized (evaluations) {
+      return List.copyOf(evaluations);
+    }
   }
 
   /** The checks that refused (or, in report mode, would have refused) a request. */
   public List<Evaluation> denials() {
-    return evaluations.stream().filter(Evaluation::denied).toList();
+    synchronized (evaluations) {
+      return evaluations.stream().filter(Evaluation::denied).toList();
+    }
   }
 
   /** Wall time spent deciding, for measuring what IAM costs a rehearsal. */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,9 +38,9 @@ public final class LambdaInvokeResource implements TaskResource {
    */
   @FunctionalInterface
   public interface InvokePermission {
-    InvokePermission ANY = (executionArn, functionArn) -> java.util.Optional.empty();
+    InvokePermission ANY = (executionArn, functionArn) -> Optional.empty();
 
-    java.util.Optional<String> refusal(String executionArn, String functionArn);
+    Optional<String> refusal(String executionArn, String functionArn);
   }
 
   private final LambdaService lambda;
@@ -95,7 +96,7 @@ public final class LambdaInvokeResource implements TaskResource {
     }
     byte[] body = (payload.isTextual() ? payload.asText() : LocalJson.write(payload)).getBytes(StandardCharsets.UTF_8);
     InvokeRequest request = new InvokeRequest(functionName, qualifier, body, context.executionArn(), tail);
-    java.util.Optional<String> refused = permission.refusal(context.executionArn(),
+    Optional<String> refused = permission.refusal(context.executionArn(),
         functionArn(functionName, qualifier));
     if (refused.isPresent()) {
       // Lambda models no AccessDeniedException, so Step Functions reports it as the generic one.

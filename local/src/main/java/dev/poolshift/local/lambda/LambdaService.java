@@ -29,6 +29,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * AWS Lambda, in process: every {@code AWS::Serverless::Function} of the template runs through
@@ -91,7 +92,7 @@ public final class LambdaService {
   private final List<DestinationRecord> destinationRecords = new CopyOnWriteArrayList<>();
   private final Map<String, AsyncEvent> asyncEvents = new LinkedHashMap<>();
   private final Random random;
-  private volatile java.util.function.Function<FunctionDef, LambdaSettings.Credentials> credentials;
+  private volatile Function<FunctionDef, LambdaSettings.Credentials> credentials;
 
   public LambdaService(Simulation sim, AwsContext aws, Collection<FunctionDef> functions, LambdaSettings settings) {
     LogCapture.install();
@@ -132,7 +133,7 @@ public final class LambdaService {
    * {@link LambdaSettings#credentials()}: what lets the gateway tell which function signed a
    * request. Applies to execution environments created from now on.
    */
-  public void useCredentials(java.util.function.Function<FunctionDef, LambdaSettings.Credentials> perFunction) {
+  public void useCredentials(Function<FunctionDef, LambdaSettings.Credentials> perFunction) {
     this.credentials = perFunction;
   }
 

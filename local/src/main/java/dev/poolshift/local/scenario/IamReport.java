@@ -7,6 +7,7 @@ import dev.poolshift.local.iam.Iam;
 import dev.poolshift.local.json.LocalJson;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The {@code iam} part of a run's report: how many checks IAM made, every one that refused a call
@@ -44,6 +45,6 @@ final class IamReport {
   static String line(Evaluation e, Iam.Mode mode) {
     return (mode == Iam.Mode.ENFORCE ? "IAM denied " : "IAM would deny ") + e.caller() + " "
         + (e.action() != null ? e.action() + " on " + e.resource() : e.service() + " " + e.operation())
-        + " (" + e.verdict().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
+        + " (" + e.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
   }
 }

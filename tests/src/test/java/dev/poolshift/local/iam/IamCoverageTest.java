@@ -1,6 +1,7 @@
 package dev.poolshift.local.iam;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.aws.AwsContext;
@@ -93,7 +94,7 @@ class IamCoverageTest {
   void anOperationNobodyDescribedIsUnmapped() {
     ObjectNode empty = LocalJson.object();
 
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> DESCRIBED.get("sagemaker").authorizations(
+    assertThat(catchThrowable(() -> DESCRIBED.get("sagemaker").authorizations(
         new WireRequest(WireRequest.Protocol.JSON, "CreateTrainingJob", NodeParams.of(empty), empty, "x"))))
         .isInstanceOf(UnmappedOperationException.class);
   }

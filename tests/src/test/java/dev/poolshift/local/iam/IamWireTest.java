@@ -2,6 +2,7 @@ package dev.poolshift.local.iam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.LocalClients;
@@ -94,9 +95,9 @@ class IamWireTest {
           .tags(t -> t.key("poolshift:deployment").value("fraud-scoring-v2-abc")));
     }
     assertThat(runtime.iam().evaluations()).extracting(Evaluation::action, Evaluation::verdict).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("sagemaker:CreateModel", Evaluation.Verdict.ALLOWED),
-        org.assertj.core.groups.Tuple.tuple("iam:PassRole", Evaluation.Verdict.ALLOWED),
-        org.assertj.core.groups.Tuple.tuple("sagemaker:AddTags", Evaluation.Verdict.ALLOWED));
+        tuple("sagemaker:CreateModel", Evaluation.Verdict.ALLOWED),
+        tuple("iam:PassRole", Evaluation.Verdict.ALLOWED),
+        tuple("sagemaker:AddTags", Evaluation.Verdict.ALLOWED));
   }
 
   @Test

@@ -8,7 +8,9 @@ import dev.poolshift.local.template.TemplateOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,8 +67,8 @@ class IdentitiesTest {
     Principal steps = identities.principal("RolloutStepsFunction");
     assertThat(PolicyEvaluator.evaluate(steps.policies(), "iam:PassRole", role, toSageMaker).allowed()).isTrue();
 
-    Iam iam = new Iam(identities, () -> java.time.Instant.EPOCH, new Iam.Lookups(arn -> Map.of(),
-        name -> java.util.Optional.empty(), table -> null, (ns, id, dim) -> "arn"));
+    Iam iam = new Iam(identities, () -> Instant.EPOCH, new Iam.Lookups(arn -> Map.of(),
+        name -> Optional.empty(), table -> null, (ns, id, dim) -> "arn"));
     iam.deny("RolloutStepsFunction", "iam:PassRole", null);
 
     PolicyEvaluator.Decision d = PolicyEvaluator.evaluate(identities.principal("RolloutStepsFunction").policies(),
