@@ -105,7 +105,8 @@ class IamRehearsalTest {
       r.finish();
 
       JsonNode execution = r.onlyExecution();
-      assertThat(execution.path("outcome").asText()).isIn("ROLLED_BACK", "FAILED");
+      assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(execution.path("cause").asText()).contains("is not authorized to perform: cloudwatch:PutMetricAlarm");
       assertThat(r.entered("Bake under alarms")).as("bakes started").isPositive();
       assertThat(r.entered("Judge the canary")).as("no step was judged").isZero();
       assertThat(r.runtime().iam().denials()).isNotEmpty()
