@@ -17,9 +17,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds the SDK clients: explicit region, the one light HTTP client (URL connection), the
- * default credentials chain. Endpoint overrides are left to the SDK's standard
- * {@code AWS_ENDPOINT_URL[_<SERVICE>]} variables and {@code aws.endpointUrl*} properties, which
- * is how the local runtime points the functions at itself; there is no local-mode code here.
+ * role's credentials from the function's environment. Endpoint overrides are left to the SDK's
+ * standard {@code AWS_ENDPOINT_URL[_<SERVICE>]} variables and {@code aws.endpointUrl*}
+ * properties, which is how the local runtime points the functions at itself; there is no
+ * local-mode code here.
  *
  * <p>Nothing here calls AWS or reads the clock, so clients may be built during SnapStart's init
  * phase.
@@ -31,7 +32,8 @@ public final class AwsClients {
 
     /**
      * From the Lambda environment: {@code AWS_REGION} (set by Lambda), falling back to
-     * {@code AWS_DEFAULT_REGION}.
+     * {@code AWS_DEFAULT_REGION}; the role's credentials from the same environment, else the
+     * default chain (see {@link EnvironmentCredentials}).
      */
     public static Settings fromEnvironment(Map<String, String> env) {
       String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
@@ -39,7 +41,7 @@ public final class AwsClients {
         throw new IllegalStateException("AWS_REGION is not set: clients need an explicit region");
       }
       return new Settings(Region.of(region), UrlConnectionHttpClient.builder().build(),
-          DefaultCredentialsProvider.builder().build());
+          new EnvironmentCredentials(Map.copyOf(env), DefaultCredentialsProvider.builder().build()));
     }
   }
 

@@ -171,6 +171,12 @@ public final class SageMakerEndpoints implements Endpoints {
 
   @Override
   public boolean deleteConfig(String endpointConfigName) {
+    // Read first: the delete is allowed only on configs tagged poolshift:deployment, and IAM sees
+    // no tag on a config that does not exist, so deleting one that was never created (a rollout
+    // that failed before its final config) is refused rather than answered "not found".
+    if (!configExists(endpointConfigName)) {
+      return false;
+    }
     try {
       sageMaker.deleteEndpointConfig(b -> b.endpointConfigName(endpointConfigName));
       return true;
@@ -179,6 +185,20 @@ public final class SageMakerEndpoints implements Endpoints {
         return false;
       }
       throw SageMakerErrors.translate("DeleteEndpointConfig " + endpointConfigName, e,
+          EndpointConfigNotFoundException::new);
+    }
+  }
+
+  /** Whether the config exists. */
+  private boolean configExists(String endpointConfigName) {
+    try {
+      sageMaker.describeEndpointConfig(b -> b.endpointConfigName(endpointConfigName));
+      return true;
+    } catch (SdkException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return false;
+      }
+      throw SageMakerErrors.translate("DescribeEndpointConfig " + endpointConfigName, e,
           EndpointConfigNotFoundException::new);
     }
   }

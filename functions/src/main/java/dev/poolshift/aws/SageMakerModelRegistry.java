@@ -87,6 +87,11 @@ public final class SageMakerModelRegistry implements ModelRegistry {
 
   @Override
   public boolean deleteModel(String modelName) {
+    // Read first: IAM refuses the tag-conditioned delete of a model that was never created
+    // (see SageMakerEndpoints.deleteConfig).
+    if (!modelExists(modelName)) {
+      return false;
+    }
     try {
       sageMaker.deleteModel(b -> b.modelName(modelName));
       return true;
@@ -95,6 +100,19 @@ public final class SageMakerModelRegistry implements ModelRegistry {
         return false;
       }
       throw SageMakerErrors.translate("DeleteModel " + modelName, e, ModelNotFoundException::new);
+    }
+  }
+
+  /** Whether the model exists. */
+  private boolean modelExists(String modelName) {
+    try {
+      sageMaker.describeModel(b -> b.modelName(modelName));
+      return true;
+    } catch (SdkException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return false;
+      }
+      throw SageMakerErrors.translate("DescribeModel " + modelName, e, ModelNotFoundException::new);
     }
   }
 

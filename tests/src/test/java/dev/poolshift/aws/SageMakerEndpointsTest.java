@@ -370,13 +370,29 @@ class SageMakerEndpointsTest {
   }
 
   @Test
-  void deletingAConfigThatIsAlreadyGoneCountsAsDeleted() {
-    http.then(Reply.error(400, "ValidationException", "Could not find endpoint configuration \"c\"."),
-        Reply.ok("{}"));
+  void deletingAConfigThatIsAlreadyGoneCountsAsDeletedWithoutADelete() {
+    // IAM refuses the tag-conditioned delete of a config that does not exist: it is not attempted.
+    http.then(Reply.error(400, "ValidationException", "Could not find endpoint configuration \"c\"."));
 
     assertThat(endpoints.deleteConfig("c")).isFalse();
+    assertThat(http.operations()).containsExactly("DescribeEndpointConfig");
+  }
+
+  @Test
+  void anExistingConfigIsReadThenDeleted() {
+    http.then(Reply.ok(DESCRIBED_CONFIG), Reply.ok("{}"));
+
     assertThat(endpoints.deleteConfig("d")).isTrue();
-    assertThat(http.sent().get(1).json()).isEqualTo(Map.of("EndpointConfigName", "d"));
+    assertThat(http.operations()).containsExactly("DescribeEndpointConfig", "DeleteEndpointConfig");
+    assertThat(http.only("DeleteEndpointConfig").json()).isEqualTo(Map.of("EndpointConfigName", "d"));
+  }
+
+  @Test
+  void aConfigDeletedBetweenTheReadAndTheDeleteCountsAsDeleted() {
+    http.then(Reply.ok(DESCRIBED_CONFIG),
+        Reply.error(400, "ValidationException", "Could not find endpoint configuration \"d\"."));
+
+    assertThat(endpoints.deleteConfig("d")).isFalse();
   }
 
   private static EndpointConfigSpec described() {

@@ -94,10 +94,20 @@ class SageMakerModelRegistryTest {
   }
 
   @Test
-  void deletingAModelThatIsAlreadyGoneCountsAsDeleted() {
+  void deletingAModelThatIsAlreadyGoneCountsAsDeletedWithoutADelete() {
+    // IAM refuses the tag-conditioned delete of a model that does not exist: it is not attempted.
     http.then(Reply.error(400, "ValidationException", "Could not find model \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"."));
 
     assertThat(registry.deleteModel("m")).isFalse();
+    assertThat(http.operations()).containsExactly("DescribeModel");
+  }
+
+  @Test
+  void anExistingModelIsReadThenDeleted() {
+    http.then(Reply.ok(describedModel(ARN, null, ROLE)), Reply.ok("{}"));
+
+    assertThat(registry.deleteModel("m")).isTrue();
+    assertThat(http.operations()).containsExactly("DescribeModel", "DeleteModel");
   }
 
   private static String describedModel(String packageArn, String spec, String role) {

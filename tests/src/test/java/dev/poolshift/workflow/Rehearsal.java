@@ -120,6 +120,12 @@ final class Rehearsal implements AutoCloseable {
     WorkflowInvariants.assertAutoscalingAsBefore(runtime, autoscalingBefore);
   }
 
+  /** {@link #assertInvariants()} for a rehearsal that declares a permission a role lacks. */
+  void assertInvariantsDespiteDenials() {
+    WorkflowInvariants.assertHoldDespiteDenials(runtime, report());
+    WorkflowInvariants.assertAutoscalingAsBefore(runtime, autoscalingBefore);
+  }
+
   // ---------------------------------------------------------------- reading the run
 
   JsonNode executions() {

@@ -710,7 +710,8 @@ class RolloutSituationsTest {
         r.runUntil("the 10% weights wait parked", () -> r.entered("Wait for the endpoint to settle") >= 3,
             Duration.ofMinutes(1));
         stop(r);
-        r.finish();
+        r.runUntil("the stopped execution ended", () -> r.runtime().stepFunctions().allExecutionsEnded(),
+            Duration.ofMinutes(1));
         assertThat(r.runtime().autoScaling().isVariantRegistered(ENDPOINT, VARIANT)).as("before the reconciler").isFalse();
         r.runUntilUnlocked(Duration.ofMinutes(20));
         r.reportAgain();
@@ -1037,9 +1038,15 @@ class RolloutSituationsTest {
               .contains("application-autoscaling:scalable-dimension=sagemaker:variant:DesiredInstanceCount");
         });
       }
-      for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:StartExecution")) {
-        assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st ->
-            assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:RolloutStateMachine"));
+      assertThat(TemplatePolicies.statementsAllowing(statements, "states:StartExecution")).allSatisfy(st ->
+          assertThat(TemplatePolicies.resources(st)).containsExactly("Ref:RolloutStateMachine"));
+      // SendTask* have no resource-level permissions: "*" is the only grant that works, and the
+      // statements grant nothing else with it.
+      for (String action : List.of("states:SendTaskSuccess", "states:SendTaskFailure")) {
+        assertThat(TemplatePolicies.statementsAllowing(statements, action)).allSatisfy(st -> {
+          assertThat(TemplatePolicies.resources(st)).containsExactly("*");
+          assertThat(TemplatePolicies.actions(st)).allMatch(a -> a.startsWith("states:SendTask"));
+        });
       }
     }
 
@@ -1324,7 +1331,8 @@ class RolloutSituationsTest {
       endpoint.putArray("variants").addObject()
           .put("modelPackage", group + "/1").put("instanceType", "ml.c6i.xlarge");
       ObjectNode p = profiles.putObject(group);
-      p.put("endpointName", ep).put("executionRoleArn", "arn:aws:iam::111122223333:role/sagemaker-" + group);
+      // The stack passes one execution role to SageMaker (SageMakerExecutionRoleArn); IAM denies any other.
+      p.put("endpointName", ep).put("executionRoleArn", "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution");
       p.putArray("instancePools").addObject().put("instanceType", "ml.c6i.xlarge").put("priority", 1);
       ((ArrayNode) p.get("instancePools")).addObject()
           .put("instanceType", "ml.c6i.2xlarge").put("priority", 2);

@@ -3,6 +3,7 @@ package dev.poolshift.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.poolshift.local.iam.Evaluation;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.LogLine;
 import dev.poolshift.local.runtime.LocalRuntime;
@@ -19,12 +20,20 @@ import java.util.TreeSet;
  * What must hold after every workflow run, whatever happened in it: every endpoint InService
  * with all its traffic on exactly one model version, no lock or registered wait left in the state
  * table, every rollout that took the lock recorded in the ledger with its outcome, no task token
- * outstanding, and no task token in any log line.
+ * outstanding, no task token in any log line, and IAM evaluated every call the functions and the
+ * state machine made and refused none.
  */
 final class WorkflowInvariants {
   private WorkflowInvariants() {}
 
   static void assertHold(LocalRuntime runtime, ScenarioReport report) {
+    assertHoldDespiteDenials(runtime, report);
+    assertThat(runtime.iam().denials()).as("calls IAM refused").isEmpty();
+  }
+
+  /** {@link #assertHold}, for a run that declares a permission its roles lack: IAM refusals are expected. */
+  static void assertHoldDespiteDenials(LocalRuntime runtime, ScenarioReport report) {
+    assertEveryCallEvaluated(runtime);
     assertThat(report.json().path("finished").asBoolean()).as("the run settled before its limit").isTrue();
     for (EndpointView endpoint : runtime.sageMaker().endpoints()) {
       assertThat(endpoint.status()).as("status of " + endpoint.name()).isEqualTo("InService");
@@ -42,11 +51,25 @@ final class WorkflowInvariants {
    * outstanding or logged, and the ledger says so.
    */
   static void assertHoldForAPerson(LocalRuntime runtime, ScenarioReport report) {
+    assertEveryCallEvaluated(runtime);
+    assertThat(runtime.iam().denials()).as("calls IAM refused").isEmpty();
     assertThat(report.json().path("finished").asBoolean()).as("the run settled before its limit").isTrue();
     assertThat(stateItems(runtime)).as("state items: the lock, its rollout record and alarm mappings, no registered wait")
         .allSatisfy(i -> assertThat(i).matches(".*/(LOCK|ROLLOUT|ALARM)"));
     assertNoTaskTokenLeft(runtime);
     assertLedgered(runtime, report, Set.of("NEEDS_A_PERSON"));
+  }
+
+  /**
+   * Every call that reached a simulated service was signed by a function or the state machine and
+   * evaluated by IAM: none by an unknown signer (a client not using its function's credentials),
+   * none of an operation IAM cannot describe, none unreadable.
+   */
+  static void assertEveryCallEvaluated(LocalRuntime runtime) {
+    assertThat(runtime.iam().evaluations()).as("IAM verdicts")
+        .allSatisfy(e -> assertThat(e.verdict()).as(e.caller() + " " + e.service() + " " + e.operation())
+            .isIn(Evaluation.Verdict.ALLOWED, Evaluation.Verdict.IMPLICITLY_DENIED,
+                Evaluation.Verdict.EXPLICITLY_DENIED));
   }
 
   /** No task token outstanding, and none in any function's log line. */

@@ -229,8 +229,7 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
         + "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"));
     if (existing == null) {
       t.put("CreationTime", sim.now().toEpochMilli() / 1000.0);
-      t.put("ScalableTargetARN", aws.arn("application-autoscaling", "scalable-target/"
-          + UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      t.put("ScalableTargetARN", targetArn(key));
       targets.put(key, t);
       if (isVariantTarget(t)) {
         registeredVariants.add(t.get("ResourceId").asText());
@@ -504,6 +503,21 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
   private static boolean isVariantTarget(ObjectNode t) {
     return "sagemaker".equals(t.path("ServiceNamespace").asText())
         && VARIANT_DIMENSION.equals(t.path("ScalableDimension").asText());
+  }
+
+  /**
+   * The ARN of the scalable target for this namespace, resource and dimension: the registered
+   * one's, or the one registering it would give (IAM authorizes a registration against it).
+   */
+  public synchronized String scalableTargetArn(String namespace, String resourceId, String dimension) {
+    String key = namespace + "|" + resourceId + "|" + dimension;
+    ObjectNode existing = targets.get(key);
+    return existing != null ? existing.get("ScalableTargetARN").asText() : targetArn(key);
+  }
+
+  private String targetArn(String key) {
+    return aws.arn("application-autoscaling", "scalable-target/"
+        + UUID.nameUUIDFromBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   private static String targetKey(ObjectNode r) {

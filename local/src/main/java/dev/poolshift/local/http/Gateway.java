@@ -32,6 +32,7 @@ public final class Gateway implements AutoCloseable {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, AwsService> byTarget = new ConcurrentHashMap<>();
   private final Map<String, AwsService> bySigningName = new ConcurrentHashMap<>();
+  private volatile RequestAuthorizer authorizer = RequestAuthorizer.ALLOW_ALL;
 
   private Gateway(HttpServer server) {
     this.server = server;
@@ -59,6 +60,40 @@ public final class Gateway implements AutoCloseable {
   /** The service registered under a SigV4 signing name, or null. */
   public AwsService service(String signingName) {
     return bySigningName.get(signingName);
+  }
+
+  /** Asks {@code authorizer} about every request before its service runs it (IAM). */
+  public void authorizeWith(RequestAuthorizer authorizer) {
+    this.authorizer = authorizer;
+  }
+
+  /**
+   * The service registered under a signing name, behind the same authorization as requests over
+   * the wire: for callers inside the runtime that sign as someone (a state machine's SDK
+   * integrations). Null when there is no such service.
+   */
+  public AwsService authorizedService(String signingName) {
+    AwsService service = bySigningName.get(signingName);
+    if (service == null) {
+      return null;
+    }
+    return new AwsService() {
+      @Override
+      public String signingName() {
+        return service.signingName();
+      }
+
+      @Override
+      public String targetPrefix() {
+        return service.targetPrefix();
+      }
+
+      @Override
+      public HttpReply handle(HttpCall call) throws IOException {
+        HttpReply refused = authorizer.authorize(service, call);
+        return refused != null ? refused : service.handle(call);
+      }
+    };
   }
 
   public int port() {
@@ -97,7 +132,8 @@ public final class Gateway implements AutoCloseable {
                 + call.header("x-amz-target") + ")\"}");
       } else {
         try {
-          reply = service.handle(call);
+          HttpReply refused = authorizer.authorize(service, call);
+          reply = refused != null ? refused : service.handle(call);
         } catch (AwsServiceException e) {
           reply = HttpReply.of(e.status(), "application/json",
               "{\"__type\":\"" + e.code() + "\",\"message\":" + quote(e.getMessage()) + "}");

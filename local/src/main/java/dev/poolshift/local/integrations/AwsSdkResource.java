@@ -67,16 +67,24 @@ public final class AwsSdkResource implements TaskResource {
 
   private final Function<String, AwsService> services;
   private final AwsContext aws;
-  private final String accessKeyId;
+  private final Function<String, String> accessKeyIds;
 
   /**
    * @param services finds the local service by signing name (the gateway's registry)
    * @param accessKeyId the identity the state machine's role calls with
    */
   public AwsSdkResource(Function<String, AwsService> services, AwsContext aws, String accessKeyId) {
+    this(services, aws, executionArn -> accessKeyId);
+  }
+
+  /**
+   * @param accessKeyIds the access key id of the role of the state machine an execution (by ARN)
+   *     belongs to: each state machine calls as its own role
+   */
+  public AwsSdkResource(Function<String, AwsService> services, AwsContext aws, Function<String, String> accessKeyIds) {
     this.services = services;
     this.aws = aws;
-    this.accessKeyId = accessKeyId;
+    this.accessKeyIds = accessKeyIds;
   }
 
   @Override
@@ -105,7 +113,8 @@ public final class AwsSdkResource implements TaskResource {
     HttpCall call = new HttpCall("POST", "/", null, Map.of(
         "x-amz-target", List.of(service.target() + "." + operation),
         "content-type", List.of("application/x-amz-json-1.0"),
-        "authorization", List.of("AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/" + date + "/" + aws.region() + "/"
+        "authorization", List.of("AWS4-HMAC-SHA256 Credential=" + accessKeyIds.apply(context.executionArn()) + "/"
+            + date + "/" + aws.region() + "/"
             + service.signingName() + "/aws4_request, SignedHeaders=host;x-amz-target, Signature=local")),
         LocalJson.write(body).getBytes(StandardCharsets.UTF_8));
     HttpReply reply;

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,10 +32,27 @@ public final class LambdaInvokeResource implements TaskResource {
   /** Members of the Lambda Invoke API that the integration accepts in Arguments. */
   private static final Set<String> ARGUMENTS = Set.of("FunctionName", "Payload", "InvocationType", "Qualifier", "LogType", "ClientContext");
 
+  /**
+   * Whether the state machine's role may invoke a function ({@code lambda:InvokeFunction}): the
+   * AccessDenied message when it may not.
+   */
+  @FunctionalInterface
+  public interface InvokePermission {
+    InvokePermission ANY = (executionArn, functionArn) -> Optional.empty();
+
+    Optional<String> refusal(String executionArn, String functionArn);
+  }
+
   private final LambdaService lambda;
+  private final InvokePermission permission;
 
   public LambdaInvokeResource(LambdaService lambda) {
+    this(lambda, InvokePermission.ANY);
+  }
+
+  public LambdaInvokeResource(LambdaService lambda, InvokePermission permission) {
     this.lambda = lambda;
+    this.permission = permission;
   }
 
   @Override
@@ -78,6 +96,13 @@ public final class LambdaInvokeResource implements TaskResource {
     }
     byte[] body = (payload.isTextual() ? payload.asText() : LocalJson.write(payload)).getBytes(StandardCharsets.UTF_8);
     InvokeRequest request = new InvokeRequest(functionName, qualifier, body, context.executionArn(), tail);
+    Optional<String> refused = permission.refusal(context.executionArn(),
+        functionArn(functionName, qualifier));
+    if (refused.isPresent()) {
+      // Lambda models no AccessDeniedException, so Step Functions reports it as the generic one.
+      throw new TaskFailure("Lambda.AWSLambdaException", refused.get() + " (Service: AWSLambda; Status Code: 403;"
+          + " Error Code: AccessDeniedException; Request ID: " + java.util.UUID.randomUUID() + "; Proxy: null)");
+    }
     try {
       if ("Event".equals(invocationType)) {
         String requestId = lambda.invokeAsync(request);
@@ -98,6 +123,26 @@ public final class LambdaInvokeResource implements TaskResource {
       throw new TaskFailure("Lambda." + e.code(), e.getMessage() + " (Service: AWSLambda; Status Code: " + e.status()
           + "; Error Code: " + e.code() + "; Request ID: " + java.util.UUID.randomUUID() + "; Proxy: null)");
     }
+  }
+
+  /**
+   * The ARN IAM authorizes an invocation against: the function's ARN with the qualifier it was
+   * called with (a name, partial ARN or ARN as the Invoke API takes it). A function that does not
+   * exist keeps the name it was called by; the invocation fails on its own afterwards.
+   */
+  private String functionArn(String functionName, String qualifier) {
+    String arn = functionName;
+    if (!arn.startsWith("arn:")) {
+      String[] parts = arn.split(":");
+      boolean partial = parts.length >= 3 && parts[1].equals("function");
+      String name = partial ? parts[2] : parts[0];
+      String inlineQualifier = partial ? (parts.length == 4 ? parts[3] : null) : (parts.length == 2 ? parts[1] : null);
+      if (!lambda.exists(name)) {
+        return functionName;
+      }
+      arn = lambda.function(name).definition().arn() + (inlineQualifier == null ? "" : ":" + inlineQualifier);
+    }
+    return qualifier != null && arn.split(":").length == 7 ? arn + ":" + qualifier : arn;
   }
 
   /** The task fails with the runtime's errorType; the cause is the error object, members in AWS's order. */

@@ -29,6 +29,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * AWS Lambda, in process: every {@code AWS::Serverless::Function} of the template runs through
@@ -92,6 +93,7 @@ public final class LambdaService {
   private final List<DestinationRecord> destinationRecords = new CopyOnWriteArrayList<>();
   private final Map<String, AsyncEvent> asyncEvents = new LinkedHashMap<>();
   private final Random random;
+  private volatile Function<FunctionDef, LambdaSettings.Credentials> credentials;
 
   public LambdaService(Simulation sim, AwsContext aws, Collection<FunctionDef> functions, LambdaSettings settings) {
     LogCapture.install();
@@ -125,6 +127,15 @@ public final class LambdaService {
 
   public Simulation simulation() {
     return sim;
+  }
+
+  /**
+   * Gives each function credentials of its own (its role's session), in place of
+   * {@link LambdaSettings#credentials()}: what lets the gateway tell which function signed a
+   * request. Applies to execution environments created from now on.
+   */
+  public void useCredentials(Function<FunctionDef, LambdaSettings.Credentials> perFunction) {
+    this.credentials = perFunction;
   }
 
   // ------------------------------------------------------------------ functions
@@ -600,11 +611,14 @@ public final class LambdaService {
     env.put("LANG", "en_US.UTF-8");
     env.put("PATH", "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin");
     env.put("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib");
-    if (settings.credentials() != null) {
-      env.put("AWS_ACCESS_KEY_ID", settings.credentials().accessKeyId());
-      env.put("AWS_SECRET_ACCESS_KEY", settings.credentials().secretAccessKey());
-      if (settings.credentials().sessionToken() != null) {
-        env.put("AWS_SESSION_TOKEN", settings.credentials().sessionToken());
+    // Lambda hands a SnapStart function's credentials to the Java runtime through the container
+    // credentials endpoint instead; the environment variables carry the same role session.
+    LambdaSettings.Credentials keys = credentials != null ? credentials.apply(def) : settings.credentials();
+    if (keys != null) {
+      env.put("AWS_ACCESS_KEY_ID", keys.accessKeyId());
+      env.put("AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
+      if (keys.sessionToken() != null) {
+        env.put("AWS_SESSION_TOKEN", keys.sessionToken());
       }
     }
     HandlerAdapter adapter = fn.adapter();

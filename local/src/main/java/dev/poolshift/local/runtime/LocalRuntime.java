@@ -13,6 +13,9 @@ import dev.poolshift.local.events.EventBus;
 import dev.poolshift.local.events.EventBusSettings;
 import dev.poolshift.local.events.EventsService;
 import dev.poolshift.local.http.Gateway;
+import dev.poolshift.local.iam.Iam;
+import dev.poolshift.local.iam.Identities;
+import dev.poolshift.local.iam.Principal;
 import dev.poolshift.local.integrations.AwsSdkResource;
 import dev.poolshift.local.integrations.LambdaInvokeResource;
 import dev.poolshift.local.lambda.LambdaService;
@@ -115,6 +118,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final TrafficModel traffic;
   private final ApplicationAutoScalingService autoScaling;
   private final ServiceQuotasService serviceQuotas;
+  private final Iam iam;
   private final Map<String, String> previousProperties;
 
   private LocalRuntime(Options options) {
@@ -128,20 +132,28 @@ public final class LocalRuntime implements AutoCloseable {
     try {
       template = SamTemplate.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
       AwsContext aws = template.aws();
+      // Each function and state machine signs as its own role, so IAM can tell who is calling.
+      Identities identities = Identities.fromTemplate(template);
       lambda = LambdaService.fromTemplate(sim, template, options.lambda());
       // Every line a function writes goes to its log group, as Lambda sends it to CloudWatch Logs.
       lambda.addLogListener(line -> runtimeEvents.publish(new RuntimeEvent.LambdaLog(line.time(), line.functionName(),
           "/aws/lambda/" + line.functionName(), line.logStream(), line.requestId(), line.text())));
       runtimeEvents.subscribe(logs::record);
+      lambda.useCredentials(f -> lambdaCredentials(identities.principal(f.logicalId()).credentials()));
       List<String> badHandlers = lambda.verifyHandlers();
       if (!badHandlers.isEmpty()) {
         throw new TemplateException("template functions cannot be run: " + String.join("; ", badHandlers));
       }
       AtomicReference<StepFunctions> sfn = new AtomicReference<>();
+      AtomicReference<Iam> iamRef = new AtomicReference<>();
       events = EventBus.fromTemplate(sim, template, lambda,
           (arn, input) -> sfn.get().startExecution(arn, null, input).executionArn(), options.events());
       stepFunctions = new StepFunctions(sim,
-          TaskResources.of(new LambdaInvokeResource(lambda), new AwsSdkResource(gateway::service, aws, ACCESS_KEY_ID)),
+          TaskResources.of(
+              new LambdaInvokeResource(lambda, (execution, function) ->
+                  iamRef.get().invokeRefusal(stateMachineOf(execution), function)),
+              new AwsSdkResource(gateway::authorizedService, aws, execution ->
+                  identities.principal(stateMachineOf(execution)).credentials().accessKeyId())),
           events, aws, runtimeEvents);
       sfn.set(stepFunctions);
       dynamoDb = new DynamoDbService(sim, aws);
@@ -174,6 +186,14 @@ public final class LocalRuntime implements AutoCloseable {
       // The quotas SageMaker enforces, as Service Quotas lists them.
       serviceQuotas = new ServiceQuotasService(aws, world);
       gateway.register(serviceQuotas);
+      iam = new Iam(identities, sim::now, new Iam.Lookups(world::tagsOf,
+          name -> cloudWatch.alarm(name).map(a -> a.definition().tags()),
+          table -> template.tables().values().stream().filter(t -> t.name().equals(table)).findFirst()
+              .flatMap(t -> t.keySchema().stream().filter(k -> k.keyType().equals("HASH")).findFirst())
+              .map(k -> k.attributeName()).orElse(null),
+          autoScaling::scalableTargetArn));
+      iamRef.set(iam);
+      gateway.authorizeWith(iam);
       for (StateMachineDef machine : template.stateMachines().values()) {
         try {
           stepFunctions.registerStateMachine(machine.name(), machine.definition(), machine.roleArn());
@@ -199,6 +219,16 @@ public final class LocalRuntime implements AutoCloseable {
   public void startClock() {
     lambda.prewarm();
     sim.startClock();
+  }
+
+  /** The state machine an execution belongs to: {@code ...:execution:<machine>:<name>} → {@code ...:stateMachine:<machine>}. */
+  private static String stateMachineOf(String executionArn) {
+    String[] p = executionArn.split(":");
+    return String.join(":", p[0], p[1], p[2], p[3], p[4]) + ":stateMachine:" + p[6];
+  }
+
+  private static LambdaSettings.Credentials lambdaCredentials(Principal.Credentials c) {
+    return new LambdaSettings.Credentials(c.accessKeyId(), c.secretAccessKey(), c.sessionToken());
   }
 
   /** Starts a runtime for the template in {@code options}. */
@@ -293,6 +323,14 @@ public final class LocalRuntime implements AutoCloseable {
 
   public TrafficModel traffic() {
     return traffic;
+  }
+
+  /**
+   * IAM: every request a function or state machine makes is evaluated against its role's
+   * policies; declare denials, switch to report-only, read the verdicts here.
+   */
+  public Iam iam() {
+    return iam;
   }
 
   /** The ARN of the template's state machine with this logical id. */

@@ -210,6 +210,14 @@ public final class SageMakerWorld {
     mutations.add(new SageMakerMutation(now, operation, endpoint, resource, errorCode));
   }
 
+  /**
+   * The tags of a taggable resource by ARN (any case), in the order they were added; empty when it
+   * has none or does not exist. What IAM puts in the request context as {@code aws:ResourceTag}.
+   */
+  public Map<String, String> tagsOf(String arn) {
+    return locked(() -> tags.ordered(arn));
+  }
+
   private ObjectNode addTags(ObjectNode req) {
     String arn = requireTaggable(req);
     var added = Tags.read(req, "");

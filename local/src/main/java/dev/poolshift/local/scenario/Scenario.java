@@ -40,7 +40,8 @@ public record Scenario(
     JsonNode timings,
     JsonNode traffic,
     List<Event> timeline,
-    Path baseDir) {
+    Path baseDir,
+    IamSettings iam) {
 
   /** A model package group; versions are created in order, so the first is version 1. */
   public record Group(String name, List<Version> versions) {}
@@ -72,6 +73,25 @@ public record Scenario(
   public record Pool(String instanceType, int priority) {}
 
   public record CapacityStep(long at, int available) {}
+
+  /**
+   * How the rehearsal evaluates IAM.
+   *
+   * @param mode {@code enforce} (a denied call fails as in AWS) or {@code report} (only recorded)
+   * @param unknownCredentials {@code admin} (calls signed by keys that are not a function's or
+   *     state machine's are let through unevaluated) or {@code reject} (refused as an unknown key)
+   * @param deny explicit denials added to roles of the template
+   */
+  public record IamSettings(String mode, String unknownCredentials, List<Denial> deny) {
+    public static final IamSettings DEFAULT = new IamSettings("enforce", "admin", List.of());
+  }
+
+  /**
+   * A permission a role lacks in this rehearsal: an explicit Deny of {@code action} on
+   * {@code resource} ({@code *} when null) added to the role of {@code function} (a function's
+   * or state machine's logical id).
+   */
+  public record Denial(String function, String action, String resource) {}
 
   /**
    * Something that happens at {@code at} seconds, or at a workflow moment ({@code when}): exactly
@@ -126,7 +146,7 @@ public record Scenario(
       throw new ScenarioException(source, List.of("(root): must be a JSON object"));
     }
     r.allowOnly("", obj, "name", "description", "template", "parameters", "start", "seed", "limitSeconds", "world",
-        "capacity", "quotas", "timings", "traffic", "timeline", "$schema");
+        "capacity", "quotas", "timings", "traffic", "timeline", "iam", "$schema");
     String name = r.requiredText("name", obj.get("name"));
     String description = r.optionalText("description", obj.get("description"));
     Path template = baseDir.resolve(obj.path("template").asText("template.yaml"));
@@ -354,9 +374,41 @@ public record Scenario(
           + baseDir + ")");
     }
 
+    IamSettings iam = obj.has("iam") ? iam(r, obj.get("iam")) : IamSettings.DEFAULT;
+
     r.throwIfAny(source);
     return new Scenario(name, description, template, parameters, start, seed, limit, groups, endpoints, profiles,
-        alarms, capacity, quotas, obj.get("timings"), obj.get("traffic"), timeline, baseDir);
+        alarms, capacity, quotas, obj.get("timings"), obj.get("traffic"), timeline, baseDir, iam);
+  }
+
+  private static IamSettings iam(Reader r, JsonNode node) {
+    ObjectNode o = r.object("iam", node).orElse(LocalJson.object());
+    r.allowOnly("iam", o, "mode", "unknownCredentials", "deny");
+    String mode = o.path("mode").asText("enforce");
+    if (!Set.of("enforce", "report").contains(mode)) {
+      r.problem("iam.mode", "must be enforce or report (got " + mode + ")");
+    }
+    String unknown = o.path("unknownCredentials").asText("admin");
+    if (!Set.of("admin", "reject").contains(unknown)) {
+      r.problem("iam.unknownCredentials", "must be admin or reject (got " + unknown + ")");
+    }
+    List<Denial> deny = new ArrayList<>();
+    int i = 0;
+    for (JsonNode d : r.array("iam.deny", o.get("deny"))) {
+      String at = "iam.deny[" + i++ + "]";
+      if (!(d instanceof ObjectNode dob)) {
+        r.problem(at, "must be an object");
+        continue;
+      }
+      r.allowOnly(at, dob, "function", "action", "resource");
+      String function = r.requiredText(at + ".function", dob.get("function"));
+      String action = r.requiredText(at + ".action", dob.get("action"));
+      if (action != null && !action.equals("*") && !action.matches("[A-Za-z0-9-]+:[A-Za-z0-9*?]+")) {
+        r.problem(at + ".action", "must be <service>:<action>, wildcards allowed, e.g. iam:PassRole (got " + action + ")");
+      }
+      deny.add(new Denial(function, action, r.optionalText(at + ".resource", dob.get("resource"))));
+    }
+    return new IamSettings(mode, unknown, List.copyOf(deny));
   }
 
   /**
@@ -428,13 +480,13 @@ public record Scenario(
    */
   public Scenario withStart(Instant at) {
     return new Scenario(name, description, template, parameters, at, seed, limitSeconds, modelPackageGroups, endpoints,
-        profiles, alarms, capacity, quotas, timings, traffic, timeline, baseDir);
+        profiles, alarms, capacity, quotas, timings, traffic, timeline, baseDir, iam);
   }
 
   /** This scenario with another timeline (e.g. the entries as they were played). */
   public Scenario withTimeline(List<Event> entries) {
     return new Scenario(name, description, template, parameters, start, seed, limitSeconds, modelPackageGroups,
-        endpoints, profiles, alarms, capacity, quotas, timings, traffic, List.copyOf(entries), baseDir);
+        endpoints, profiles, alarms, capacity, quotas, timings, traffic, List.copyOf(entries), baseDir, iam);
   }
 
   /** Whether the scenario file sets {@code start} itself (else it starts at 2026-06-01T12:00:00Z). */

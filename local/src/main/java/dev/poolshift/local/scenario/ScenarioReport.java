@@ -94,6 +94,8 @@ public final class ScenarioReport {
       rollbacks.add(r.json(t0));
     }
 
+    out.set("iam", IamReport.json(runtime.iam(), t0));
+
     out.put("virtualSeconds", seconds(t0, runtime.simulation().now()));
     out.put("wallMillis", wallMillis);
     return new ScenarioReport(out, List.copyOf(lines));
@@ -198,6 +200,10 @@ public final class ScenarioReport {
             v.path("currentWeight").asText(), v.path("modelPackageArn").asText(), pools));
       }
     });
+    JsonNode iam = json.path("iam");
+    b.append(String.format("IAM (%s): %d checks evaluated, %d denied, %d calls not evaluated%n",
+        iam.path("mode").asText().toLowerCase(java.util.Locale.ROOT), iam.path("evaluatedChecks").asLong(),
+        iam.path("denied").size(), iam.path("callsNotEvaluated").asLong()));
     b.append(String.format("%d SageMaker mutations; %.0f s of virtual time in %d ms of wall time%s%n",
         json.path("sagemakerMutationCount").asInt(), json.path("virtualSeconds").asDouble(), json.path("wallMillis").asLong(),
         json.path("finished").asBoolean() ? "" : " — STOPPED AT THE LIMIT before everything ended"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.cloudwatch.TrafficScenario;
 import dev.poolshift.local.events.EventBusSettings;
+import dev.poolshift.local.iam.Iam;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.CapacityPoint;
@@ -171,11 +172,31 @@ public final class ScenarioRunner {
       if (!names.isEmpty()) {
         throw new ScenarioException("timeline", names);
       }
+      applyIam(scenario.iam(), runtime);
       seed(scenario, runtime);
       return runtime;
     } catch (RuntimeException e) {
       runtime.close();
       throw e;
+    }
+  }
+
+  /** The scenario's {@code iam} settings on the runtime's IAM; a denial naming no function is an error. */
+  private static void applyIam(Scenario.IamSettings settings, LocalRuntime runtime) {
+    runtime.iam().setMode(settings.mode().equals("report") ? Iam.Mode.REPORT : Iam.Mode.ENFORCE);
+    runtime.iam().setUnknownCallers(settings.unknownCredentials().equals("reject") ? Iam.UnknownCallers.REJECT
+        : Iam.UnknownCallers.ADMIN);
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < settings.deny().size(); i++) {
+      Scenario.Denial d = settings.deny().get(i);
+      try {
+        runtime.iam().deny(d.function(), d.action(), d.resource());
+      } catch (IllegalArgumentException | dev.poolshift.local.iam.PolicyException e) {
+        problems.add("iam.deny[" + i + "]: " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ScenarioException("iam", problems);
     }
   }
 

@@ -37,6 +37,7 @@ final class TimelineFeed {
   private int autoscalingSeen;
   private int busSeen;
   private String lastBusLine;
+  private int iamSeen;
   /** Timeline entries already printed, by their index in the file. */
   private final java.util.Set<Integer> timelineSeen = new java.util.HashSet<>();
   /** The timeline as played so far: entries waiting for a workflow moment appear when they ran. */
@@ -76,6 +77,11 @@ final class TimelineFeed {
     }
     autoscalingSeen = changes.size();
     busEvents(runtime, out);
+    var denials = runtime.iam().denials();
+    for (var denial : denials.subList(iamSeen, denials.size())) {
+      out.add(line(denial.at(), IamReport.line(denial, runtime.iam().mode())));
+    }
+    iamSeen = denials.size();
     Instant now = runtime.simulation().now();
     for (Scenario.Event ev : played.get()) {
       if (ev.when() == null && t0.plusMillis(Math.round(ev.at() * 1000)).isAfter(now)) {

@@ -191,6 +191,21 @@ public final class SamTemplate {
     return lookup(rules, logicalId, "rule");
   }
 
+  /**
+   * A property of a created resource as CloudFormation would see it (Globals merged, intrinsic
+   * functions resolved), or null when the resource does not set it. For properties the typed
+   * views leave out, such as a function's {@code Policies} and {@code Role}.
+   */
+  public Object resolvedProperty(String logicalId, String property) {
+    Resource r = resources.get(logicalId);
+    if (r == null || !r.included) {
+      throw new IllegalArgumentException("the template creates no resource '" + logicalId + "'");
+    }
+    Object raw = r.properties.get(property);
+    Object value = raw == null ? null : intrinsics.resolve(raw, r.path + ".Properties." + property);
+    return value == Intrinsics.NO_VALUE ? null : value;
+  }
+
   /** Logical ids of every resource that is created (declared and SAM-generated), with its type. */
   public Map<String, String> resourceTypes() {
     Map<String, String> out = new LinkedHashMap<>();
