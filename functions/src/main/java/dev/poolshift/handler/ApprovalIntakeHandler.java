@@ -57,6 +57,6 @@ public final class ApprovalIntakeHandler implements RequestStreamHandler {
     return new ApprovalIntake(
         ApprovalIntake.Settings.fromStateMachineArn(aws.required("STATE_MACHINE_ARN")),
         aws.profileStore(), aws.modelRegistry(), aws.executionStarter(), aws.rolloutStore(),
-        aws.taskCallbacks());
+        aws.taskCallbacks(), aws.endpoints(), aws.ledger());
   }
 }

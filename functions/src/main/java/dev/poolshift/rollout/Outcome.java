@@ -12,5 +12,10 @@ public enum Outcome {
   /** It ended before it moved any traffic; the endpoint is as it was. */
   FAILED,
   /** The way back could not be verified: the lock is kept and a person was paged. */
-  NEEDS_A_PERSON
+  NEEDS_A_PERSON,
+  /**
+   * Refused before it started (bad input, no profile, a package not approved, a schedule that
+   * cannot finish, the endpoint held): nothing was changed.
+   */
+  REJECTED
 }

@@ -289,7 +289,8 @@ class HandlersTest {
   private ApprovalIntake intake() {
     return new ApprovalIntake(ApprovalIntake.Settings.fromStateMachineArn(
         "arn:aws:states:us-east-1:111122223333:stateMachine:poolshift-rollout"),
-        world.profiles, world.sageMaker, world.executions, world.store, world.callbacks);
+        world.profiles, world.sageMaker, world.executions, world.store, world.callbacks,
+        world.sageMaker, world.ledger);
   }
 
   private byte[] payload(String step, PlanDocument plan, Map<String, Object> fields) {

@@ -34,8 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadConsoleInputTest {
   static final Path CASES = RolloutScenarioTest.ROOT.resolve("tests/src/test/resources/console/bad-inputs");
-  /** The states a refused input may pass through: the plan step, then the Fail state. */
-  static final Set<String> FIRST_STATES = Set.of("Begin the rollout", "Resolve the rollout plan", "Rollout rejected");
+  /**
+   * The states a refused input may pass through: the plan step, the report of the refusal (the
+   * ledger and on-call hear of it; it changes no endpoint), then the Fail state.
+   */
+  static final Set<String> FIRST_STATES = Set.of("Begin the rollout", "Resolve the rollout plan",
+      "Report the rejection", "Rollout rejected");
 
   record Case(String name, String description, JsonNode input, String error, String message) {
     @Override

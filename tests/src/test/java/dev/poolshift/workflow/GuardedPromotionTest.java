@@ -84,4 +84,18 @@ class GuardedPromotionTest {
         .forEach(v -> types.addAll(v.servingByInstanceType().keySet()));
     return types;
   }
+
+  @Test
+  void aFallbackPoolWhoseLatencyRegressesIsRolledBackThoughNoRequestFails() {
+    try (Rehearsal r = Rehearsal.of("fallback-latency-regression.json", s -> { })) {
+      r.finish();
+
+      JsonNode execution = r.onlyExecution();
+      assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(execution.path("cause").asText()).contains("p99-latency is in ALARM");
+      assertThat(r.entered("Promote onto instance pools")).isZero();
+      assertThat(r.onlyRollback().path("tActSeconds").asDouble()).isLessThan(5);
+      r.assertInvariants();
+    }
+  }
 }

@@ -1002,9 +1002,11 @@ class RolloutSituationsTest {
       });
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:StartExecution"))
           .containsExactly("ApprovalIntakeFunction");
-      // The reconciler wakes the rollout queued behind a lock it releases (concurrency policy queue).
+      // The reconciler wakes the rollout queued behind a lock it releases (concurrency policy
+      // queue); the intake wakes a queued rollout of a version rejected in the registry.
       assertThat(TemplatePolicies.functionsAllowed(statements, "states:SendTaskSuccess"))
-          .containsExactlyInAnyOrder("RolloutStepsFunction", "EndpointEventsFunction", "ReconcilerFunction");
+          .containsExactlyInAnyOrder("RolloutStepsFunction", "EndpointEventsFunction", "ReconcilerFunction",
+              "ApprovalIntakeFunction");
       // Only the plan reads quotas and lists the account's endpoints (quota headroom); nobody asks
       // for a single quota by code.
       assertThat(TemplatePolicies.functionsAllowed(statements, "servicequotas:ListServiceQuotas"))

@@ -27,6 +27,7 @@ public record ModelPackage(
 
   public static final String COMPLETED = "Completed";
   public static final String APPROVED = "Approved";
+  public static final String REJECTED = "Rejected";
 
   public ModelPackage {
     additionalInferenceSpecificationNames = additionalInferenceSpecificationNames == null

@@ -21,6 +21,16 @@ public final class ExecutionNames {
 
   private ExecutionNames() {}
 
+  /**
+   * The rollback a rejection of {@code arn} starts: deterministic like an approval's, so a
+   * redelivered rejection meets the first one.
+   */
+  public static String forRejection(ModelPackageArn arn) {
+    String hash = SageMakerNames.shortHash(HASH, "rejection", arn.canonical());
+    return SageMakerNames.compose(MAX_LENGTH, arn.group().toLowerCase(java.util.Locale.ROOT),
+        "v" + arn.version() + "-rejected", hash);
+  }
+
   public static String forApproval(ModelPackageArn arn) {
     String hash = SageMakerNames.shortHash(HASH, "approval", arn.canonical());
     return SageMakerNames.compose(MAX_LENGTH, arn.group().toLowerCase(java.util.Locale.ROOT),

@@ -52,6 +52,11 @@ public record ExecutionRequest(
   public static final List<String> ACTIONS =
       List.of(DEPLOY, PLAN, MIGRATE, ROLLBACK, PROMOTE, CONTINUE, ABORT);
   public static final String REGISTRY_APPROVAL = "registry-approval";
+  /**
+   * A version the endpoint serves was rejected in the Model Registry: a rollback whose
+   * {@code modelPackageArn} names the rejected version to leave.
+   */
+  public static final String REGISTRY_REJECTION = "registry-rejection";
   public static final String CONSOLE = "console";
   /**
    * Far above any real console input (five pools and a reason are well under 2 KB); far below
@@ -152,6 +157,15 @@ public record ExecutionRequest(
   }
 
   /**
+   * A rollback the Model Registry asked for: {@code modelPackageArn} was rejected while the
+   * endpoint served it (or was about to return to it).
+   */
+  public boolean leavesRejectedVersion() {
+    return ROLLBACK.equals(action) && trigger != null
+        && REGISTRY_REJECTION.equals(trigger.source()) && modelPackageArn != null;
+  }
+
+  /**
    * {@code promote}, {@code continue} and {@code abort} act on a running rollout; they never take
    * the lock.
    */
@@ -197,8 +211,15 @@ public record ExecutionRequest(
           + ")");
     }
 
+    boolean rejection = REGISTRY_REJECTION.equals(trigger.source());
+    if (rejection && action != null && !ROLLBACK.equals(action)) {
+      errors.add("trigger.source", "registry-rejection starts rollbacks only (got action "
+          + action + ")");
+    }
+
     ModelPackageArn arn = null;
-    boolean needsPackage = DEPLOY.equals(action) || PLAN.equals(action);
+    boolean needsPackage = DEPLOY.equals(action) || PLAN.equals(action)
+        || (rejection && ROLLBACK.equals(action));
     boolean takesPackage = needsPackage || MIGRATE.equals(action) || action == null;
     if (takesPackage) {
       String rawArn = f.string("modelPackageArn", needsPackage);
@@ -211,7 +232,8 @@ public record ExecutionRequest(
       }
     } else {
       notUsed(f, errors, "modelPackageArn", action, ROLLBACK.equals(action)
-          ? "it returns to the release before the current one, as the ledger records it"
+          ? "it returns to the release before the current one, as the ledger records it (only"
+              + " a registry-rejection rollback names the rejected version it leaves)"
           : "it acts on the rollout running on endpointName");
     }
 

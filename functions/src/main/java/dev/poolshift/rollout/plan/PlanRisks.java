@@ -33,6 +33,48 @@ public final class PlanRisks {
   }
 
   /**
+   * What the schedule needs with no hold and no wait for invocations, its fleets at their bounds:
+   * the canary fleet, every step's weight change and bake, the final fleet and the promoted
+   * fleet's bake, and the way back (weights, then the baseline fleet) kept in reserve so a check
+   * failing at the end can still put the endpoint back inside the execution.
+   */
+  public static long scheduleSeconds(DeploymentProfile profile, int fleetWaitSeconds,
+      int weightsWaitSeconds, int promotionBakeSeconds) {
+    int steps = profile.canarySteps().size();
+    return 2L * fleetWaitSeconds + (long) steps * (weightsWaitSeconds + profile.bakeSeconds())
+        + promotionBakeSeconds + weightsWaitSeconds + fleetWaitSeconds;
+  }
+
+  /**
+   * The fields that make a schedule too long for the execution, or none when it fits. A rollout
+   * that starts anyway times out part-way (at 100% perhaps) and the clean-up returns a healthy
+   * version: refusing it at plan time, before anything changes, is the only safe answer.
+   */
+  public static List<dev.poolshift.rollout.FieldError> scheduleTooLong(DeploymentProfile profile,
+      int fleetWaitSeconds, int weightsWaitSeconds, int promotionBakeSeconds) {
+    long needed = scheduleSeconds(profile, fleetWaitSeconds, weightsWaitSeconds,
+        promotionBakeSeconds);
+    if (needed <= EXECUTION_TIMEOUT_SECONDS) {
+      return List.of();
+    }
+    int steps = profile.canarySteps().size();
+    long fixed = needed - (long) steps * profile.bakeSeconds();
+    long maxBake = Math.max(0, (EXECUTION_TIMEOUT_SECONDS - fixed) / Math.max(1, steps));
+    String why = String.format(Locale.ROOT, "the schedule needs %s (%d steps × (%d s bake + %d s"
+        + " weight change), promoted-fleet bake %d s, canary, final and way-back fleets up to %d s"
+        + " each) but a rollout execution ends after %s", hours(needed), steps,
+        profile.bakeSeconds(), weightsWaitSeconds, promotionBakeSeconds, fleetWaitSeconds,
+        hours(EXECUTION_TIMEOUT_SECONDS));
+    List<dev.poolshift.rollout.FieldError> errors = new ArrayList<>();
+    errors.add(new dev.poolshift.rollout.FieldError("bakeSeconds", why + "; with " + steps
+        + " steps at most " + maxBake + " s fits"));
+    errors.add(new dev.poolshift.rollout.FieldError("canarySteps", "has " + steps + " steps "
+        + profile.canarySteps() + ": fewer steps, or a shorter bakeSeconds, must fit the"
+        + " execution"));
+    return errors;
+  }
+
+  /**
    * @param fleetWaitSeconds bound for one fleet (canary, final, or back to the baseline)
    * @param weightsWaitSeconds bound for one weight change
    * @param operatorWaitSeconds how long an inconclusive step holds for a person

@@ -151,6 +151,13 @@ public final class QuotaHeadroom {
     return Optional.empty();
   }
 
+  /** Quota minus every endpoint's usage, for each type with a quota listed. */
+  public Map<String, Integer> headroomByType() {
+    Map<String, Integer> out = new TreeMap<>();
+    quotas.keySet().forEach(type -> out.put(type, headroom(type)));
+    return out;
+  }
+
   /** Quota minus usage, or null when no quota is listed. */
   private Integer headroom(String type) {
     Integer quota = quotas.get(type);

@@ -4,7 +4,12 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.EndpointNotFoundException;
 import dev.poolshift.rollout.PackageRejectedException;
+import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.Ledger;
+import dev.poolshift.rollout.port.LedgerRecord;
+import dev.poolshift.rollout.port.Waiter;
 import dev.poolshift.rollout.ProfileNotFoundException;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
@@ -65,6 +70,12 @@ public final class ApprovalIntake {
   public static final String DUPLICATE = "DUPLICATE";
   public static final String IGNORED = "IGNORED";
   public static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
+  /** The rejected version is the endpoint's release: a rollback execution was started. */
+  public static final String ROLLBACK_STARTED = "ROLLBACK_STARTED";
+  /** Executions of the rejected version queued for the endpoint were told to look again. */
+  public static final String QUEUED_WOKEN = "QUEUED_WOKEN";
+  /** How far back the ledger is read for the release an endpoint serves. */
+  private static final int LEDGER_DEPTH = 100;
 
   private final Settings settings;
   private final ProfileStore profiles;
@@ -72,15 +83,20 @@ public final class ApprovalIntake {
   private final ExecutionStarter starter;
   private final RolloutStore store;
   private final TaskCallbacks callbacks;
+  private final Endpoints endpoints;
+  private final Ledger ledger;
 
   public ApprovalIntake(Settings settings, ProfileStore profiles, ModelRegistry registry,
-      ExecutionStarter starter, RolloutStore store, TaskCallbacks callbacks) {
+      ExecutionStarter starter, RolloutStore store, TaskCallbacks callbacks, Endpoints endpoints,
+      Ledger ledger) {
     this.settings = settings;
     this.profiles = profiles;
     this.registry = registry;
     this.starter = starter;
     this.store = store;
     this.callbacks = callbacks;
+    this.endpoints = endpoints;
+    this.ledger = ledger;
   }
 
   /**
@@ -190,7 +206,17 @@ public final class ApprovalIntake {
             && arn.canonical().equals(r.modelPackageArn().toLowerCase(java.util.Locale.ROOT)))
         .filter(r -> r.phase() != null && r.phase().forward());
     if (live.isEmpty()) {
-      return ignored("no live canary of " + arn + " on " + endpoint);
+      List<String> woken = wakeQueued(endpoint, arn);
+      Optional<Result> rollback = rollBackIfServed(event, arn, endpoint);
+      if (rollback.isPresent()) {
+        return rollback.get();
+      }
+      if (!woken.isEmpty()) {
+        return new Result(QUEUED_WOKEN, "queued rollout(s) " + woken + " of rejected " + arn
+            + " woken: each plans again and is refused", woken.getFirst());
+      }
+      return ignored("no live canary of " + arn + " on " + endpoint + ", and it is not the"
+          + " release the endpoint serves");
     }
     ActiveRollout rollout = live.get();
     MDC.put("executionName", rollout.executionName());
@@ -204,6 +230,91 @@ public final class ApprovalIntake {
         entry("waitsFailed", failed.stream().map(Enum::name).toList()),
         entry("phase", rollout.phase().wire()));
     return new Result(ROLLBACK_REQUESTED, stop.cause(), rollout.executionName());
+  }
+
+  /**
+   * An execution of the rejected version queued for the endpoint (its approval's, by name)
+   * would wait its whole bound for a version nobody wants: it is woken now, plans again, and
+   * the plan refuses the rejected package, with a notification and a ledger entry.
+   */
+  private List<String> wakeQueued(String endpoint, ModelPackageArn arn) {
+    String name = ExecutionNames.forApproval(arn);
+    List<String> woken = new java.util.ArrayList<>();
+    for (Waiter w : store.waiters(endpoint)) {
+      if (Waiter.FOR_LOCK.equals(w.purpose()) && w.owner().equals(name)) {
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("endpointName", endpoint);
+        output.put("releasedBy", "model package " + arn + " rejected");
+        callbacks.succeed(w.token(), output);
+        store.deregisterWaiter(endpoint, w.owner());
+        woken.add(w.owner());
+      }
+    }
+    if (!woken.isEmpty()) {
+      LOG.info("queued rollout of the rejected package woken to plan again",
+          entry("woken", woken));
+    }
+    return woken;
+  }
+
+  /**
+   * When the rejected version is the endpoint's release (what it serves, or the baseline a
+   * running rollout returns to), a rollback to the release before it starts: deterministic name,
+   * so a redelivered rejection finds it. The rollback skips releases rejected since, queues
+   * behind a rollout holding the endpoint, and changes nothing if the endpoint no longer serves
+   * the version by the time it plans.
+   */
+  private Optional<Result> rollBackIfServed(ModelPackageStateChange event, ModelPackageArn arn,
+      String endpoint) {
+    String config;
+    Optional<ActiveRollout> running = store.rollout(endpoint);
+    if (running.isPresent()) {
+      config = running.get().baselineConfigName();
+    } else {
+      try {
+        config = endpoints.describe(endpoint).endpointConfigName();
+      } catch (EndpointNotFoundException e) {
+        return Optional.empty();
+      }
+    }
+    Optional<LedgerRecord> release = ledger.latest(endpoint, LEDGER_DEPTH).stream()
+        .filter(r -> r.outcome() == dev.poolshift.rollout.Outcome.PROMOTED
+            && config != null && config.equals(r.configAfter()))
+        .findFirst();
+    if (release.isEmpty() || release.get().modelPackageArn() == null
+        || !arn.canonical().equals(release.get().modelPackageArn()
+            .toLowerCase(java.util.Locale.ROOT))) {
+      return Optional.empty();
+    }
+    String name = ExecutionNames.forRejection(arn);
+    MDC.put("executionName", name);
+    Map<String, Object> trigger = new LinkedHashMap<>();
+    trigger.put("source", ExecutionRequest.REGISTRY_REJECTION);
+    trigger.put("eventId", event.envelope().id());
+    if (event.by() != null) {
+      trigger.put("by", event.by());
+    }
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("action", ExecutionRequest.ROLLBACK);
+    input.put("endpointName", endpoint);
+    input.put("modelPackageArn", arn.toString());
+    input.put("reason", "model package " + arn + " was rejected in the Model Registry"
+        + (event.by() == null ? "" : " by " + event.by()) + " while " + endpoint
+        + " served it (release " + release.get().executionName() + ")");
+    input.put("trigger", trigger);
+    Optional<String> existing = starter.statusOf(name);
+    if (existing.isPresent()) {
+      return Optional.of(duplicate(name, existing.get()));
+    }
+    StartResult started = starter.start(name, input);
+    if (!started.started()) {
+      return Optional.of(duplicate(name, "ExecutionAlreadyExists"));
+    }
+    LOG.info("served version rejected; rollback to the release before it started",
+        entry("executionArn", started.executionArn()),
+        entry("release", release.get().executionName()), entry("rejectedBy", event.by()));
+    return Optional.of(new Result(ROLLBACK_STARTED, "rollback " + name + " started: " + endpoint
+        + " served rejected " + arn, name));
   }
 
   private static Result notConfirmed(ModelPackageArn arn, String why) {

@@ -117,6 +117,45 @@ class CanaryGateTest {
   }
 
   @Test
+  void aFallbackTypeOverTheLatencySlaRollsBackEvenWhenTheVariantAsAWholeIsWithinIt() {
+    GateReadings readings = new GateReadings(alarms(AlarmState.OK, AlarmState.OK), 10_000, 0, 88.0,
+        Map.of("ml.g5.2xlarge", new GateReadings.TypeReading(9_500, 0, 64.0),
+            "ml.g6.2xlarge", new GateReadings.TypeReading(500, 0, 140.0)));
+
+    GateOutcome outcome = at(BAKE_END, readings, 0);
+
+    assertThat(((GateOutcome.Decision) outcome).verdict()).isEqualTo(Verdict.ROLL_BACK);
+    assertThat(outcome.reason()).contains("p99 latency on ml.g6.2xlarge 140.0 ms above SLA 100 ms");
+  }
+
+  @Test
+  void underFallbackPolicyPauseAFallbackTypesLatencyRegressionHoldsForAPerson() {
+    GatePolicy pause = new GatePolicy(policy.alarmNames(), policy.bake(), policy.minInvocations(),
+        policy.maxWaitForInvocations(), policy.max5xxRate(), policy.p99LatencyMs(),
+        policy.recheckInterval(), Verdict.INCONCLUSIVE);
+    GateReadings readings = new GateReadings(alarms(AlarmState.OK, AlarmState.OK), 10_000, 0, 88.0,
+        Map.of("ml.g5.2xlarge", new GateReadings.TypeReading(9_500, 0, 64.0),
+            "ml.g6.2xlarge", new GateReadings.TypeReading(500, 0, 140.0)));
+
+    GateOutcome outcome = CanaryGate.evaluate(pause, schedule.step(0), BAKE_START, BAKE_END, readings);
+
+    assertThat(((GateOutcome.Decision) outcome).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(outcome.reason()).contains("ml.g6.2xlarge").contains("a person decides");
+  }
+
+  @Test
+  void aFallbackTypeThatServedTooLittleToJudgeKeepsTheStepBakingThenIsInconclusive() {
+    GateReadings readings = new GateReadings(alarms(AlarmState.OK, AlarmState.OK), 10_000, 0, 64.0,
+        Map.of("ml.g5.2xlarge", new GateReadings.TypeReading(9_960, 0, 64.0),
+            "ml.g6.2xlarge", new GateReadings.TypeReading(40, 0, 140.0)));
+
+    assertThat(at(BAKE_END, readings, 0)).isInstanceOf(GateOutcome.KeepBaking.class)
+        .satisfies(o -> assertThat(o.reason()).contains("ml.g6.2xlarge served 40 < 100"));
+    GateOutcome after = at(BOUND, readings, 0);
+    assertThat(((GateOutcome.Decision) after).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+  }
+
+  @Test
   void aGateAlarmThatDoesNotExistCannotBeTrusted() {
     GateReadings readings = new GateReadings(Map.of(FIVE_XX, AlarmState.OK), 10_000, 0, 60.0);
 

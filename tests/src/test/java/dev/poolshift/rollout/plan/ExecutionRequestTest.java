@@ -152,4 +152,24 @@ class ExecutionRequestTest {
       assertThat(err.message()).startsWith("must be at most 8192 bytes of JSON (got about 8");
     });
   }
+
+  @Test
+  void aRegistryRejectionStartsOnlyARollbackThatNamesTheRejectedVersion() {
+    String arn = "arn:aws:sagemaker:us-east-1:111122223333:model-package/fraud-scoring/42";
+    ExecutionRequest ok = ExecutionRequest.parse(Map.of("action", "rollback", "endpointName",
+        "fraud-scoring-prod", "modelPackageArn", arn, "reason", "rejected",
+        "trigger", Map.of("source", "registry-rejection")));
+
+    assertThat(ok.leavesRejectedVersion()).isTrue();
+    assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "deploy", "endpointName",
+        "fraud-scoring-prod", "modelPackageArn", arn, "trigger",
+        Map.of("source", "registry-rejection"))))
+        .hasMessageContaining("trigger.source: registry-rejection starts rollbacks only");
+    assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "rollback", "endpointName",
+        "fraud-scoring-prod", "reason", "rejected", "trigger",
+        Map.of("source", "registry-rejection"))))
+        .hasMessageContaining("modelPackageArn");
+    assertThat(ExecutionRequest.parse(Map.of("action", "rollback", "endpointName",
+        "fraud-scoring-prod", "reason", "console")).leavesRejectedVersion()).isFalse();
+  }
 }

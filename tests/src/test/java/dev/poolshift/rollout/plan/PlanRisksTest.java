@@ -44,6 +44,28 @@ class PlanRisksTest {
   }
 
   @Test
+  void aScheduleThatFitsTheExecutionToTheSecondIsAccepted() {
+    // 2 × 3300 + 3 × (900 + bake) + 3600 + 900 + 3300 = 86400  →  bake = 23100
+    DeploymentProfile exact = PROFILE.toBuilder().bakeSeconds(23_100)
+        .canarySteps(List.of(10, 50, 100)).build();
+
+    assertThat(PlanRisks.scheduleSeconds(exact, 3300, 900, 3600)).isEqualTo(86_400);
+    assertThat(PlanRisks.scheduleTooLong(exact, 3300, 900, 3600)).isEmpty();
+  }
+
+  @Test
+  void aScheduleOneSecondTooLongIsRefusedNamingBakeSecondsAndCanarySteps() {
+    DeploymentProfile over = PROFILE.toBuilder().bakeSeconds(23_101)
+        .canarySteps(List.of(10, 50, 100)).build();
+
+    assertThat(PlanRisks.scheduleTooLong(over, 3300, 900, 3600))
+        .extracting(dev.poolshift.rollout.FieldError::path)
+        .containsExactly("bakeSeconds", "canarySteps");
+    assertThat(PlanRisks.scheduleTooLong(over, 3300, 900, 3600).getFirst().message())
+        .contains("with 3 steps at most 23100 s fits").contains("ends after 24 h");
+  }
+
+  @Test
   void aBakeShorterThanAnAlarmsWindowIsARisk() {
     AlarmSpec fiveMinutes = new AlarmSpec("poolshift-x-5xx-rate", "d",
         List.of(AlarmSpec.Query.metric("m", "Invocation5XXErrors", Map.of(), "Sum", 60),

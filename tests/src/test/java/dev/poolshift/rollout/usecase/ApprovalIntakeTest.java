@@ -17,6 +17,8 @@ import dev.poolshift.rollout.PackageRejectedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.event.ModelPackageStateChange;
 import dev.poolshift.rollout.port.TokenKind;
+import dev.poolshift.rollout.Outcome;
+import dev.poolshift.rollout.port.LedgerRecord;
 import dev.poolshift.rollout.port.TokenRegistration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,8 @@ class ApprovalIntakeTest {
   private final ApprovalIntake intake = new ApprovalIntake(
       ApprovalIntake.Settings.fromStateMachineArn(
           "arn:aws:states:us-east-1:111122223333:stateMachine:poolshift-rollout"),
-      world.profiles, world.sageMaker, world.executions, world.store, world.callbacks);
+      world.profiles, world.sageMaker, world.executions, world.store, world.callbacks,
+        world.sageMaker, world.ledger);
 
   private ApprovalIntake.Result handle(String sample) {
     return intake.handle(ModelPackageStateChange.parse(Events.envelope(sample)));
@@ -180,5 +183,39 @@ class ApprovalIntakeTest {
 
     assertThat(r.outcome()).isEqualTo("IGNORED");
     assertThat(r.reason()).contains("no live canary");
+  }
+
+  @Test
+  void aRejectionOfTheVersionTheEndpointServesStartsOneRollbackAwayFromIt() {
+    world.ledger.put(new LedgerRecord(ENDPOINT, java.time.Instant.parse("2026-06-01T10:00:00Z"),
+        "fraud-scoring-v42-0123456789ab", null, Outcome.PROMOTED, ARN, "fraud-scoring-prod-cfg-v40",
+        RolloutWorld.BASELINE_CONFIG, java.time.Instant.parse("2026-06-01T11:00:00Z"), Map.of()));
+
+    ApprovalIntake.Result r = handle("model-package/rejected.json");
+    ApprovalIntake.Result again = handle("model-package/rejected.json");
+
+    String name = ExecutionNames.forRejection(ModelPackageArn.parse(ARN));
+    assertThat(r.outcome()).isEqualTo("ROLLBACK_STARTED");
+    assertThat(r.executionName()).isEqualTo(name);
+    assertThat(world.executions.started.get(name)).containsEntry("action", "rollback")
+        .containsEntry("endpointName", ENDPOINT).containsEntry("modelPackageArn", ARN)
+        .hasEntrySatisfying("trigger", t -> assertThat(t.toString())
+            .contains("source=registry-rejection"));
+    assertThat(again.outcome()).as("a redelivered rejection meets the first rollback")
+        .isEqualTo("DUPLICATE");
+    assertThat(world.executions.started).hasSize(1);
+  }
+
+  @Test
+  void aRejectionOfAVersionTheEndpointNoLongerServesStartsNothing() {
+    world.ledger.put(new LedgerRecord(ENDPOINT, java.time.Instant.parse("2026-06-01T10:00:00Z"),
+        "fraud-scoring-v42-0123456789ab", null, Outcome.PROMOTED, ARN, "fraud-scoring-prod-cfg-v40",
+        "fraud-scoring-prod-cfg-v42", java.time.Instant.parse("2026-06-01T11:00:00Z"), Map.of()));
+
+    ApprovalIntake.Result r = handle("model-package/rejected.json");
+
+    assertThat(r.outcome()).isEqualTo("IGNORED");
+    assertThat(r.reason()).contains("not the release the endpoint serves");
+    assertThat(world.executions.started).isEmpty();
   }
 }

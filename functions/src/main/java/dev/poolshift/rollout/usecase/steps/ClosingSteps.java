@@ -19,7 +19,10 @@ import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Escalating;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Notifying;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Recording;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Refusing;
+import dev.poolshift.rollout.usecase.support.Refusal;
 import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.Recorded;
@@ -98,8 +101,9 @@ final class ClosingSteps {
       case PROMOTED -> RolloutPhase.PROMOTED;
       case ROLLED_BACK -> RolloutPhase.ROLLED_BACK;
       case FAILED -> RolloutPhase.FAILED;
-      case NEEDS_A_PERSON -> throw new InvalidInputException("rollout step record", "outcome",
-          "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate records that)");
+      case NEEDS_A_PERSON, REJECTED -> throw new InvalidInputException("rollout step record",
+          "outcome", "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate and"
+              + " refused record those)");
     };
     writeRecord(plan, exec, outcome, in.failure(), in.observation(), now);
     ports.store().setPhase(plan.endpointName(), exec.name(),
@@ -156,20 +160,50 @@ final class ClosingSteps {
           : plan.heldOnBaselineVariant(now)
               ? Notifications.rolledBackCleanupPending(plan, exec, in.failure(), now)
               : Notifications.failedBeforeTraffic(plan, exec, in.failure(), now);
-      case NEEDS_A_PERSON -> throw new InvalidInputException("rollout step notify", "outcome",
-          "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate pages)");
+      case NEEDS_A_PERSON, REJECTED -> throw new InvalidInputException("rollout step notify",
+          "outcome", "must be PROMOTED, ROLLED_BACK or FAILED (got " + outcome + "; escalate"
+              + " and refused notify those)");
     };
     ports.notifier().publish(n);
     LOG.info("on-call notified", entry("outcome", outcome), entry("subject", n.subject()));
     return Done.INSTANCE;
   }
 
-  /** A start that failed before the endpoint was touched: record it and let go. */
+  /** A start that failed before the endpoint was touched: record it, let go, tell on-call. */
   Done abandon(TurningBack in) {
     PlanDocument plan = in.plan();
     ExecutionRef exec = in.execution();
     writeRecord(plan, exec, Outcome.FAILED, in.failure(), null, in.now());
     release.release(target(plan, exec), in.now());
+    ports.notifier().publish(Notifications.failedStart(plan, exec, in.failure()));
+    return Done.INSTANCE;
+  }
+
+  /**
+   * A start refused or failed before it held the endpoint (the plan or the lock said no, a
+   * queue wait ran out, the plan failed on errors that outlasted its retries): nothing was
+   * changed, but an approval must never vanish. The ledger gets the attempt under the endpoint
+   * (when it can be told from the request or the group's profile), and on-call gets the reason
+   * and the console input that tries again (a console start is not blocked by the approval's
+   * execution name). Dry runs and operator actions are answered in the console and left out.
+   */
+  Done refused(Refusing in) {
+    ExecutionRef exec = in.execution();
+    Refusal r = Refusal.of(in.plan(), in.request(), ports.profiles());
+    if (r.action() == null || ExecutionRequest.PLAN.equals(r.action())
+        || ExecutionRequest.PROMOTE.equals(r.action()) || ExecutionRequest.CONTINUE.equals(r.action())
+        || ExecutionRequest.ABORT.equals(r.action())) {
+      LOG.info("refused request answered in the console only", entry("action", r.action()));
+      return Done.INSTANCE;
+    }
+    Outcome outcome = in.outcome() == Outcome.REJECTED ? Outcome.REJECTED : Outcome.FAILED;
+    if (r.endpointName() != null) {
+      ports.ledger().put(LedgerEntries.refused(r, exec, outcome, in.failure(), in.now()));
+    }
+    ports.notifier().publish(Notifications.refused(r, exec, outcome, in.failure()));
+    LOG.info("refused start recorded and notified", entry("outcome", outcome),
+        entry("failure", in.failure() == null ? null : in.failure().error()),
+        entry("ledgered", r.endpointName() != null));
     return Done.INSTANCE;
   }
 

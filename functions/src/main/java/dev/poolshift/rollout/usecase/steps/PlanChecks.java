@@ -118,7 +118,11 @@ public final class PlanChecks {
    * what could not be read is itself the risk. A rollout (not a dry run) whose canary config
    * certainly cannot be provisioned is refused here, before anything is created.
    */
-  List<String> quotaRisks(ExecutionRequest request, RolloutPlan rollout,
+  /** The quota risks and each listed type's headroom (for the plan's fleet forecast). */
+  record QuotaCheck(List<String> risks, Map<String, Integer> headroom) {
+  }
+
+  QuotaCheck quotaRisks(ExecutionRequest request, RolloutPlan rollout,
       Map<String, Integer> serving) {
     Map<String, Integer> quotas;
     try {
@@ -127,8 +131,8 @@ public final class PlanChecks {
     } catch (RolloutException e) {
       LOG.warn("Service Quotas not readable; reported as a risk",
           entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
-      return List.of(QuotaHeadroom.unreadable(e.getMessage(), serving, rollout.canaryConfig(),
-          rollout.finalConfig()));
+      return new QuotaCheck(List.of(QuotaHeadroom.unreadable(e.getMessage(), serving,
+          rollout.canaryConfig(), rollout.finalConfig())), Map.of());
     }
     InstanceUsage.Usage usage;
     if (quotas.isEmpty()) {
@@ -158,7 +162,7 @@ public final class PlanChecks {
     List<String> risks = new ArrayList<>(headroom.risks());
     refusal.ifPresent(r -> risks.add("a deploy now would be refused before touching the endpoint: "
         + r));
-    return risks;
+    return new QuotaCheck(risks, headroom.headroomByType());
   }
 
   /** The rollout's alarms (gate and canary) in ALARM now, with their reasons: a bake would roll back at once. */

@@ -16,6 +16,7 @@ import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.pool.FleetForecast;
 import dev.poolshift.rollout.plan.CanaryAlarms;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.PlanReview;
@@ -134,7 +135,17 @@ final class PlanSteps {
     PlanReview review = PlanReview.of(rollout, current, endpoint,
         settings.stackExecutionRoleArn());
     int fleetWait = WaitBounds.fleetSeconds(rollout);
+    PlanDocument.Promotion promotion = promotion(rollout, fleetWait);
+    List<dev.poolshift.rollout.FieldError> tooLong = PlanRisks.scheduleTooLong(profile, fleetWait,
+        WaitBounds.WEIGHTS_SECONDS, promotion.bakeSeconds());
+    if (!tooLong.isEmpty() && !request.dryRun()) {
+      LOG.info("rollout refused: schedule longer than the execution",
+          entry("bakeSeconds", profile.bakeSeconds()), entry("steps", profile.canarySteps()));
+      throw new InvalidInputException("deployment profile " + pkg.groupName()
+          + (request.overrides().isEmpty() ? "" : " with this rollout's overrides"), tooLong);
+    }
     List<String> risks = new ArrayList<>(notManaged);
+    tooLong.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
     risks.addAll(review.risks());
     // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
     // until its first bake, after the endpoint was changed. Refuse before touching anything; a
@@ -148,7 +159,12 @@ final class PlanSteps {
           + endpointName + " was not started and nothing was changed; start it again once the"
           + " alarm is OK");
     }
-    risks.addAll(checks.quotaRisks(request, rollout, PlanChecks.serving(endpoint, current)));
+    Map<String, Integer> serving = PlanChecks.serving(endpoint, current);
+    PlanChecks.QuotaCheck quota = checks.quotaRisks(request, rollout, serving);
+    risks.addAll(quota.risks());
+    List<FleetForecast.Fleet> fleets = FleetForecast.of(rollout.canaryConfig(),
+        rollout.baselineVariantName(), rollout.canaryVariantName(), rollout.finalConfig(),
+        quota.headroom(), serving);
     risks.addAll(PlanRisks.alarmsInAlarm(inAlarm));
     risks.addAll(checks.autoscalingRisks(endpointName, rollout, current));
     risks.addAll(PlanRisks.timing(profile, fleetWait, WaitBounds.WEIGHTS_SECONDS,
@@ -166,13 +182,14 @@ final class PlanSteps {
         rollout.schedule().steps(), profile.bakeSeconds(), fleetWait,
         WaitBounds.WEIGHTS_SECONDS, WaitBounds.OPERATOR_SECONDS, alarms, managed,
         request.trigger(), risks, review.configDiff(), rollout, request.reason(),
-        request.overrides().fields(), false, null, null, null, 0,
-        promotion(rollout, fleetWait));
+        request.overrides().fields(), false, null, null, null, 0, promotion, fleets);
     LOG.info("rollout planned", entry("action", plan.action()),
         entry("baselineConfig", current.name()), entry("canaryConfig", plan.canaryConfigName()),
         entry("pools", rollout.requestedPools().stream()
             .map(p -> p.priority() + ":" + p.instanceType()).toList()),
         entry("steps", plan.steps()), entry("risks", risks.size()),
+        entry("fleets", fleets.stream().map(f -> f.fleet() + ": " + f.instances() + " on "
+            + f.likely()).toList()),
         entry("overridden", plan.overridden()));
     return plan;
   }

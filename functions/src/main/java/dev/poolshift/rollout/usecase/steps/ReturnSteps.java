@@ -22,7 +22,13 @@ import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.WaitBounds;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.EndpointLock;
+import dev.poolshift.rollout.InvalidInputException;
+import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.ModelRegistry;
+import dev.poolshift.rollout.port.ProfileStore;
 import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.LedgerRecord;
@@ -60,25 +66,44 @@ final class ReturnSteps {
   /** Enough ledger records to find the current release behind failed and rolled-back tries. */
   private static final int LEDGER_DEPTH = 100;
 
+  /** How many releases a rollback walks back over rejected versions before it gives up. */
+  private static final int MAX_SKIPPED = 10;
+
   private final RolloutStore store;
   private final Endpoints endpoints;
   private final Ledger ledger;
   private final ScalingHold scaling;
+  private final ModelRegistry registry;
+  private final ProfileStore profiles;
 
-  ReturnSteps(RolloutStore store, Endpoints endpoints, Ledger ledger, ScalingHold scaling) {
+  ReturnSteps(RolloutStore store, Endpoints endpoints, Ledger ledger, ScalingHold scaling,
+      ModelRegistry registry, ProfileStore profiles) {
     this.store = store;
     this.endpoints = endpoints;
     this.ledger = ledger;
     this.scaling = scaling;
+    this.registry = registry;
+    this.profiles = profiles;
   }
 
-  /** Read-only: finds the previous release in the ledger and checks it can come back. */
+  /**
+   * Read-only: finds the previous release in the ledger and checks it can come back. Releases
+   * whose version was since rejected in the Model Registry are walked over: a rollback never
+   * lands on a rejected version. A rollback the registry asked for (a rejection of the version
+   * the endpoint serves) waits for a rollout holding the endpoint, as the profile's queue does,
+   * and ends without a change when the endpoint no longer serves that version.
+   */
   PlanDocument plan(ExecutionRef exec, ExecutionRequest request) {
     String ep = request.endpointName();
     Optional<EndpointLock> held = store.lockOf(ep).filter(l -> !l.owner().equals(exec.name()));
     if (held.isPresent()) {
-      String phase = store.rollout(ep).filter(r -> r.ownedBy(held.get().owner()))
-          .map(r -> r.phase().wire()).orElse("unknown");
+      Optional<ActiveRollout> holder = store.rollout(ep)
+          .filter(r -> r.ownedBy(held.get().owner()));
+      String phase = holder.map(r -> r.phase().wire()).orElse("unknown");
+      if (request.leavesRejectedVersion()
+          && holder.map(r -> r.phase() != RolloutPhase.NEEDS_A_PERSON).orElse(true)) {
+        return queueBehind(exec, request, held.get().owner(), phase);
+      }
       throw new EndpointLockedException(ep, held.get().owner(), "endpoint " + ep
           + " locked by execution " + held.get().owner() + " (phase " + phase + "): a rollout"
           + " is running; to roll it back, abort it: {\"action\": \"abort\", \"endpointName\": \""
@@ -97,14 +122,37 @@ final class ReturnSteps {
     }
     String current = endpoint.endpointConfigName();
     List<LedgerRecord> records = ledger.latest(ep, LEDGER_DEPTH);
-    LedgerRecord release = records.stream()
-        .filter(r -> r.outcome() == Outcome.PROMOTED && current.equals(r.configAfter()))
-        .findFirst()
+    LedgerRecord release = promotionTo(records, current)
         .orElseThrow(() -> new IncompatibleEndpointException("endpoint " + ep + " runs config "
             + current + " and the ledger records no promotion that put it there, so there is no"
-            + " recorded release before it (" + records.size() + " records read); to go back to"
-            + " a known version, deploy its package: {\"action\": \"deploy\", \"endpointName\": \""
-            + ep + "\", \"modelPackageArn\": \"...\"}"));
+            + " recorded release before it (" + records.size() + " records read)"
+            + (request.leavesRejectedVersion() ? "; it does not serve the rejected "
+                + request.modelPackageArn() + " as a Poolshift release, so nothing was changed"
+                : "; to go back to a known version, deploy its package: {\"action\": \"deploy\","
+                    + " \"endpointName\": \"" + ep + "\", \"modelPackageArn\": \"...\"}")));
+    if (request.leavesRejectedVersion()
+        && !request.modelPackageArn().canonical().equals(canonical(release.modelPackageArn()))) {
+      throw new IncompatibleEndpointException("nothing to roll back: endpoint " + ep
+          + " serves " + release.modelPackageArn() + " (config " + current + "), not the"
+          + " rejected " + request.modelPackageArn() + "; nothing was changed");
+    }
+    List<String> skipped = new ArrayList<>();
+    while (previousPackage(release).map(this::rejected).orElse(false)) {
+      String rejectedPackage = previousPackage(release).orElseThrow();
+      String before = release.configBefore();
+      LedgerRecord earlier = skipped.size() >= MAX_SKIPPED ? null
+          : promotionTo(records, before).orElse(null);
+      if (earlier == null) {
+        throw new IncompatibleEndpointException("the release before " + current + " ("
+            + rejectedPackage + ", config " + before + ") was rejected in the Model Registry,"
+            + " and the ledger records no release before it that was not"
+            + (skipped.isEmpty() ? "" : " (also skipped: " + String.join(", ", skipped) + ")")
+            + "; nothing was changed. Deploy an approved version: {\"action\": \"deploy\","
+            + " \"endpointName\": \"" + ep + "\", \"modelPackageArn\": \"...\"}");
+      }
+      skipped.add(rejectedPackage + " (config " + before + ")");
+      release = earlier;
+    }
     String target = release.configBefore();
     EndpointConfigSpec targetConfig;
     try {
@@ -125,6 +173,9 @@ final class ReturnSteps {
         previousPackage(release).orElse(null), release.executionName(),
         release.endedAt() == null ? null : release.endedAt().toString());
     List<String> risks = new ArrayList<>(notManaged);
+    for (String s : skipped) {
+      risks.add("skips " + s + ": rejected in the Model Registry since it served");
+    }
     risks.add("not canaried: one blue/green UpdateEndpoint from " + current + " ("
         + release.modelPackageArn() + ") back to " + target + " ("
         + (restore.modelPackageArn() == null ? "package not recorded" : restore.modelPackageArn())
@@ -229,6 +280,47 @@ final class ReturnSteps {
   }
 
   /** The package the previous release served, when the ledger recorded it. */
+  /** The latest promotion that put {@code config} on the endpoint. */
+  private static Optional<LedgerRecord> promotionTo(List<LedgerRecord> records, String config) {
+    return records.stream()
+        .filter(r -> r.outcome() == Outcome.PROMOTED && config != null
+            && config.equals(r.configAfter()))
+        .findFirst();
+  }
+
+  /** True when DescribeModelPackage says the version was rejected; unknown ones are not. */
+  private boolean rejected(String packageArn) {
+    try {
+      return ModelPackage.REJECTED.equals(registry.describePackage(
+          ModelPackageArn.parse("ledger baseline.modelPackageArn", packageArn)).approvalStatus());
+    } catch (ModelPackageNotFoundException | InvalidInputException e) {
+      // A deleted package cannot be told apart from an approved one here; its config decides.
+      return false;
+    }
+  }
+
+  private static String canonical(String arn) {
+    return arn == null ? null : arn.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * A registry-rejection rollback meets a rollout holding the endpoint: it waits its turn (the
+   * group's queueWaitSeconds), then plans again; the endpoint may by then serve something else.
+   */
+  private PlanDocument queueBehind(ExecutionRef exec, ExecutionRequest request, String holder,
+      String phase) {
+    ModelPackageArn arn = request.modelPackageArn();
+    int wait = profiles.load(arn.group()).queueWaitSeconds();
+    LOG.info("rollback for a rejected version waits for the rollout holding the endpoint",
+        entry("holder", holder), entry("holderPhase", phase), entry("waitSeconds", wait));
+    return PlanDocument.bare(request.action(), exec.name(), request.endpointName(),
+        arn.toString(), request.trigger(), request.reason())
+        .withRisks(List.of("endpoint " + request.endpointName() + " locked by execution "
+            + holder + " (phase " + phase + "): the rollback away from rejected " + arn
+            + " waits for it to end, then plans again"))
+        .waitingFor(new PlanDocument.Contention(holder, phase, "queue", wait));
+  }
+
   private static Optional<String> previousPackage(LedgerRecord release) {
     return Optional.ofNullable(map(release.details().get("baseline")).get("modelPackageArn"))
         .filter(String.class::isInstance).map(String.class::cast);

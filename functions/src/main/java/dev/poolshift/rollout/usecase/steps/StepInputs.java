@@ -120,6 +120,15 @@ public final class StepInputs {
       @MayBeAbsent Failure failure) implements Planned {
   }
 
+  /**
+   * {@code refused}: a start that never held the endpoint. {@code request} is the execution's
+   * input; {@code plan} the last plan made, when one was; {@code outcome} REJECTED or FAILED.
+   */
+  public record Refusing(Instant now, ExecutionRef execution, Object request,
+      @MayBeAbsent PlanDocument plan, Outcome outcome, @MayBeAbsent Failure failure)
+      implements Input {
+  }
+
   /** {@code record}: the outcome, why, and the last wait's DescribeEndpoint. */
   public record Recording(Instant now, PlanDocument plan, ExecutionRef execution, Outcome outcome,
       @MayBeAbsent Failure failure, @MayBeAbsent Observation observation) implements Planned {

@@ -15,6 +15,7 @@ import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Parking;
 import dev.poolshift.rollout.usecase.steps.StepInputs.PlanRequest;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Recording;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Refusing;
 import dev.poolshift.rollout.usecase.steps.StepInputs.ToConfig;
 import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
 import dev.poolshift.rollout.usecase.steps.StepResults.ActionReport;
@@ -54,7 +55,7 @@ public final class WorkflowSteps {
     QueueSteps queue = new QueueSteps(ports.store(), ports.callbacks());
     OperatorSteps operators = new OperatorSteps(ports.store(), ports.callbacks(), ports.ledger());
     ReturnSteps returns = new ReturnSteps(ports.store(), ports.endpoints(), ports.ledger(),
-        scalingHold);
+        scalingHold, ports.registry(), ports.profiles());
     PlanSteps plan = new PlanSteps(settings, ports, queue, operators, returns);
     FleetSteps fleet = new FleetSteps(ports, guard, moves);
     CanarySteps canary = new CanarySteps(settings, ports, guard);
@@ -101,6 +102,7 @@ public final class WorkflowSteps {
         Step.of("unlock", OnPlan.class, Done.class, closing::unlock),
         Step.of("notify", Notifying.class, Done.class, closing::notifyOutcome),
         Step.of("abandon", TurningBack.class, Done.class, closing::abandon),
+        Step.of("refused", Refusing.class, Done.class, closing::refused),
         Step.of("escalate", Escalating.class, Done.class, closing::escalate));
   }
 }

@@ -109,6 +109,23 @@ public final class LedgerEntries {
         rollout.baselineConfigName(), configAfter, now, details);
   }
 
+  /** A start refused or failed before it held the endpoint: no configs, the reason. */
+  public static LedgerRecord refused(Refusal r, ExecutionRef exec, Outcome outcome,
+      Failure failure, Instant now) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("action", r.action());
+    details.put("trigger", trigger(r.trigger().source(), r.trigger().by(),
+        r.trigger().eventId()));
+    if (r.reason() != null) {
+      details.put("reason", r.reason());
+    }
+    if (failure != null) {
+      details.put("failure", failure(failure));
+    }
+    return new LedgerRecord(r.endpointName(), startedAt(exec, now), exec.name(), exec.id(),
+        outcome, r.modelPackageArn(), null, null, now, details);
+  }
+
   static Map<String, Object> failure(Failure failure) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("error", failure.error());

@@ -4,6 +4,7 @@ import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.endpoint.VariantState;
+import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.Notification;
 import java.util.List;
@@ -92,6 +93,47 @@ public final class Notifications {
         + " start a rollout from the console with {\"action\": \"deploy\", \"modelPackageArn\": \""
         + plan.modelPackageArn() + "\", \"endpointName\": \"" + plan.endpointName() + "\"}.\n";
     return new Notification(subject(subject), body);
+  }
+
+  /**
+   * A start refused (REJECTED) or failed (FAILED) before it held the endpoint. Says why, that
+   * nothing changed, and how to try again from the console: the approval's own execution name
+   * is taken, a console start is not.
+   */
+  public static Notification refused(Refusal r, ExecutionRef exec,
+      Outcome outcome, Failure failure) {
+    String what = (r.action() == null ? "rollout" : r.action())
+        + (r.modelPackageArn() == null ? "" : " of " + shortPackage(r.modelPackageArn()))
+        + (r.endpointName() == null ? "" : " to " + r.endpointName());
+    String subject = "Poolshift: " + what + (outcome == Outcome.REJECTED
+        ? " rejected" : " did not start");
+    StringBuilder body = new StringBuilder()
+        .append(r.endpointName() == null ? "" : "Endpoint: " + r.endpointName() + "\n")
+        .append(r.modelPackageArn() == null ? "" : "Model package: " + r.modelPackageArn() + "\n")
+        .append("Action: ").append(r.action())
+        .append(r.reason() == null ? "" : " (" + r.reason() + ")").append("\n")
+        .append("Triggered by: ").append(r.trigger().source())
+        .append(r.trigger().by() == null ? "" : " (" + r.trigger().by() + ")").append("\n")
+        .append("Execution: ").append(exec.name()).append("\n")
+        .append(console(exec.id())).append("\n")
+        .append("Outcome: ").append(outcome).append(outcome == Outcome
+            .REJECTED ? ", refused before anything changed" : ", failed before the endpoint was"
+                + " changed").append(".\n")
+        .append("Why: ").append(why(failure)).append("\n");
+    if (r.modelPackageArn() != null && r.endpointName() != null
+        && !ExecutionRequest.ROLLBACK.equals(r.action())) {
+      body.append("\nOnce the cause is fixed, start it again from the console with {\"action\": \"")
+          .append(ExecutionRequest.MIGRATE.equals(r.action()) ? "migrate" : "deploy")
+          .append("\", \"modelPackageArn\": \"").append(r.modelPackageArn())
+          .append("\", \"endpointName\": \"").append(r.endpointName()).append("\"}.\n");
+    }
+    return new Notification(subject(subject), body.toString());
+  }
+
+  private static String shortPackage(String arn) {
+    int slash = arn.indexOf("model-package/");
+    return slash < 0 ? arn : arn.substring(slash + "model-package/".length()).replace('/', ' ')
+        .replaceFirst(" (\\d+)$", " v$1");
   }
 
   public static Notification failedStart(PlanDocument plan, ExecutionRef exec, Failure failure) {

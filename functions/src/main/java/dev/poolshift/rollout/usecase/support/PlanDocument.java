@@ -3,6 +3,7 @@ package dev.poolshift.rollout.usecase.support;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.Trigger;
 import dev.poolshift.rollout.plan.ExecutionRequest;
+import dev.poolshift.rollout.pool.FleetForecast;
 import dev.poolshift.rollout.plan.PlanReview;
 import dev.poolshift.rollout.plan.RolloutPlan;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ import java.util.List;
  * @param watchSeconds promote and abort: how long the action waits to report the rollout's
  *     outcome
  * @param promotion a deploy or migrate: how its promoted fleet is guarded; null otherwise
+ * @param fleets a deploy or migrate: per fleet (baseline copy, canary, promoted) the instances it
+ *     needs and where it will likely land; empty otherwise
  */
 public record PlanDocument(
     String action,
@@ -71,7 +74,8 @@ public record PlanDocument(
     Target target,
     Restore restore,
     int watchSeconds,
-    Promotion promotion) {
+    Promotion promotion,
+    List<FleetForecast.Fleet> fleets) {
 
   public PlanDocument {
     models = models == null ? List.of() : List.copyOf(models);
@@ -81,6 +85,7 @@ public record PlanDocument(
     risks = risks == null ? List.of() : List.copyOf(risks);
     configDiff = configDiff == null ? List.of() : List.copyOf(configDiff);
     overridden = overridden == null ? List.of() : List.copyOf(overridden);
+    fleets = fleets == null ? List.of() : List.copyOf(fleets);
   }
 
   /** A plan that changes nothing and names no canary: rollback, promote, abort, waiting. */
@@ -88,7 +93,7 @@ public record PlanDocument(
       String modelPackageArn, Trigger trigger, String reason) {
     return new PlanDocument(action, deploymentId, endpointName, modelPackageArn, null, 0, null,
         null, null, null, List.of(), List.of(), 0, 0, 0, 0, List.of(), List.of(), trigger,
-        List.of(), List.of(), null, reason, List.of(), false, null, null, null, 0, null);
+        List.of(), List.of(), null, reason, List.of(), false, null, null, null, 0, null, null);
   }
 
   public PlanDocument withRisks(List<String> more) {
@@ -98,7 +103,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, all, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion);
+        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets);
   }
 
   public PlanDocument waitingFor(Contention c) {
@@ -106,7 +111,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, true, c, target, restore, watchSeconds, promotion);
+        overridden, true, c, target, restore, watchSeconds, promotion, fleets);
   }
 
   public PlanDocument forTarget(Target t, int watch) {
@@ -114,7 +119,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, t, restore, watch, promotion);
+        overridden, waitForEndpoint, contention, t, restore, watch, promotion, fleets);
   }
 
   /** A rollback to {@code r}: leaves {@code b}, waits up to {@code fleetWait} for the fleet. */
@@ -123,7 +128,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, b, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWait, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, r, watchSeconds, promotion);
+        overridden, waitForEndpoint, contention, target, r, watchSeconds, promotion, fleets);
   }
 
   /** Every alarm mapped to the rollout: the canary's, the profile's and the promoted fleet's. */
