@@ -130,10 +130,15 @@ expect_match "logs filter-log-events --filter-pattern REPORT" "$reports" '^[1-9]
 starts="$(aws logs filter-log-events --log-group-name "$group" --filter-pattern '"START RequestId"' \
   --query 'events[].message' --output text)"
 expect_match "logs filter-log-events with a quoted phrase" "$starts" '^START RequestId'
-tailed="$(aws logs tail "$group" --since 1h --format short)"
-expect_match "logs tail" "$tailed" 'START RequestId: [0-9a-f-]+'
-# --follow polls FilterLogEvents until interrupted: stop it after its first answers.
-followed="$(timeout 8 "$AWS_BIN" --endpoint-url "$ENDPOINT" logs tail "$group" --since 1h --follow --format short || true)"
-expect_match "logs tail --follow" "$followed" 'REPORT RequestId'
+# `logs tail` exists in AWS CLI v2 only; Debian ships v1 or v2 depending on the release.
+if [[ "$("$AWS_BIN" --version 2>&1)" == aws-cli/1.* ]]; then
+  printf 'skip logs tail (AWS CLI v1 has no logs tail)\n'
+else
+  tailed="$(aws logs tail "$group" --since 1h --format short)"
+  expect_match "logs tail" "$tailed" 'START RequestId: [0-9a-f-]+'
+  # --follow polls FilterLogEvents until interrupted: stop it after its first answers.
+  followed="$(timeout 8 "$AWS_BIN" --endpoint-url "$ENDPOINT" logs tail "$group" --since 1h --follow --format short || true)"
+  expect_match "logs tail --follow" "$followed" 'REPORT RequestId'
+fi
 
 printf 'cli smoke: all checks passed\n'
