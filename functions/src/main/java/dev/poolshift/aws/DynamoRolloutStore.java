@@ -55,6 +55,8 @@ public final class DynamoRolloutStore implements RolloutStore {
   private static final String ROLLOUT = RolloutStoreItems.ROLLOUT;
   private static final String WAITER = "WAITER#";
   private static final String PROMOTE = "PROMOTE";
+  /** The settle note: an endpoint event that found no wait parked (see markSettled). */
+  private static final String SETTLED = "SETTLED";
   private static final String OWNED = "#owner = :owner";
   private final DynamoDbClient dynamo;
   private final String table;
@@ -261,6 +263,33 @@ public final class DynamoRolloutStore implements RolloutStore {
   @Override
   public boolean deregisterOwned(String endpointName, TokenKind kind, String owner) {
     return deleteIf(endpointKey(endpointName), kind.name(), OWNED, ":owner", owner);
+  }
+
+  @Override
+  public void markSettled(String endpointName, Instant at, Instant expiresAt) {
+    try {
+      dynamo.updateItem(b -> b.tableName(table)
+          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(SETTLED)))
+          .updateExpression("SET settledAt = :at, expiresAt = :exp")
+          .expressionAttributeValues(Map.of(":at", of(at.toString()),
+              ":exp", of(expiresAt.getEpochSecond()))));
+    } catch (SdkException e) {
+      throw AwsErrors.translate("UpdateItem " + SETTLED + " of " + endpointName, e);
+    }
+  }
+
+  @Override
+  public Optional<Instant> takeSettled(String endpointName) {
+    try {
+      var r = dynamo.deleteItem(b -> b.tableName(table)
+          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(SETTLED)))
+          .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD));
+      return r.hasAttributes() && r.attributes().containsKey("settledAt")
+          ? Optional.of(RolloutStoreItems.instant(DynamoValues.string(r.attributes(), "settledAt")))
+          : Optional.empty();
+    } catch (SdkException e) {
+      throw AwsErrors.translate("DeleteItem " + SETTLED + " of " + endpointName, e);
+    }
   }
 
   // ------------------------------------------------------------------ waiters and promotions

@@ -131,7 +131,11 @@ public final class SageMakerEndpoints implements Endpoints {
    */
   @Override
   public void update(EndpointUpdate update) {
-    EndpointState now = describe(update.endpointName());
+    update(update, describe(update.endpointName()));
+  }
+
+  @Override
+  public void update(EndpointUpdate update, EndpointState now) {
     if (update.endpointConfigName().equals(now.pendingConfigName())
         || (update.endpointConfigName().equals(now.endpointConfigName()) && now.inService())) {
       LOG.info("endpoint already on or moving to the requested config; UpdateEndpoint skipped",
@@ -177,16 +181,40 @@ public final class SageMakerEndpoints implements Endpoints {
     if (!configExists(endpointConfigName)) {
       return false;
     }
+    return deleteExistingConfig(endpointConfigName);
+  }
+
+  @Override
+  public boolean deleteExistingConfig(String endpointConfigName) {
     try {
       sageMaker.deleteEndpointConfig(b -> b.endpointConfigName(endpointConfigName));
       return true;
     } catch (SdkException e) {
-      if (SageMakerErrors.isNotFound(e)) {
+      // Gone after all (deleted by an earlier attempt): IAM refuses the tag-conditioned delete
+      // of a config that does not exist, so only then is the config read.
+      if (SageMakerErrors.isNotFound(e)
+          || SageMakerErrors.isAccessDenied(e) && !configExists(endpointConfigName)) {
         return false;
       }
       throw SageMakerErrors.translate("DeleteEndpointConfig " + endpointConfigName, e,
           EndpointConfigNotFoundException::new);
     }
+  }
+
+  @Override
+  public java.util.Set<String> modelNamesOf(String endpointConfigName) {
+    // Through the wire patch: the per-hardware builds of a pooled variant (its pools'
+    // ModelNameOverride) are models in use too, and the SDK's typed answer has no pools.
+    DescribeEndpointConfigRequest.Builder request =
+        DescribeEndpointConfigRequest.builder().endpointConfigName(endpointConfigName);
+    InstancePoolsWirePatch.Exchange exchange = InstancePoolsWirePatch.attach(request, null);
+    try {
+      sageMaker.describeEndpointConfig(request.build());
+    } catch (SdkException e) {
+      throw SageMakerErrors.translate("DescribeEndpointConfig " + endpointConfigName, e,
+          EndpointConfigNotFoundException::new);
+    }
+    return SageMakerJson.config(exchange.responseJson(), Map.of()).modelNames();
   }
 
   /** Whether the config exists. */

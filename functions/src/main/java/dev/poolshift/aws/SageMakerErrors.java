@@ -55,6 +55,16 @@ final class SageMakerErrors {
     return m.contains("could not find") || m.contains("does not exist");
   }
 
+  /** Is this IAM's refusal (AccessDenied / AccessDeniedException)? */
+  static boolean isAccessDenied(SdkException e) {
+    if (!(e instanceof AwsServiceException ase) || ase.awsErrorDetails() == null) {
+      return false;
+    }
+    String code = ase.awsErrorDetails().errorCode();
+    return "AccessDeniedException".equals(code) || "AccessDenied".equals(code)
+        || ase.statusCode() == 403 && code == null;
+  }
+
   /**
    * @param call what was attempted, e.g. {@code UpdateEndpoint fraud-scoring-prod}
    * @param notFound the exception for a "not found" this call cannot attribute by its message

@@ -59,6 +59,24 @@ class DynamoRolloutStoreTest {
   }
 
   @Test
+  void aSettleNoteIsOneItemWithAnExpiryAndIsTakenByOneDeleteThatReturnsIt() {
+    http.then(Reply.ok("{}"), Reply.ok("""
+        {"Attributes": {"pk": {"S": "ENDPOINT#ep"}, "sk": {"S": "SETTLED"},
+          "settledAt": {"S": "2026-06-01T12:00:05Z"}, "expiresAt": {"N": "1780318805"}}}
+        """), Reply.ok("{}"));
+
+    store.markSettled("ep", T, T.plusSeconds(3600));
+    assertThat(store.takeSettled("ep")).contains(T);
+    assertThat(store.takeSettled("ep")).isEmpty();
+
+    Map<String, Object> update = http.sent().get(0).json();
+    assertThat(update).containsEntry("Key", Map.of("pk", Map.of("S", "ENDPOINT#ep"),
+        "sk", Map.of("S", "SETTLED")));
+    assertThat(update.get("UpdateExpression")).isEqualTo("SET settledAt = :at, expiresAt = :exp");
+    assertThat(http.sent().get(1).json()).containsEntry("ReturnValues", "ALL_OLD");
+  }
+
+  @Test
   void theKeptAutoScalingSetupIsOneJsonStringOnTheOwnersLockAndReadsBackExactly() {
     ScalingTargets.ScalingSetup setup = new ScalingTargets.ScalingSetup("ep", "AllTraffic", 2, 6,
         Map.of("ScheduledScalingSuspended", true), List.of(new ScalingTargets.ScalingPolicySetup("p",

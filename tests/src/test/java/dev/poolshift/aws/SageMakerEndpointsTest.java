@@ -388,6 +388,36 @@ class SageMakerEndpointsTest {
   }
 
   @Test
+  void aConfigKnownToExistIsDeletedWithOneCall() {
+    http.then(Reply.ok("{}"));
+
+    assertThat(endpoints.deleteExistingConfig("d")).isTrue();
+    assertThat(http.operations()).containsExactly("DeleteEndpointConfig");
+  }
+
+  @Test
+  void aConfigKnownToExistButGoneAfterAllIsRefusedByIamThenFoundGone() {
+    // An earlier attempt deleted it: IAM sees no tag on a config that does not exist.
+    http.then(Reply.error(400, "AccessDeniedException",
+            "User is not authorized to perform: sagemaker:DeleteEndpointConfig"),
+        Reply.error(400, "ValidationException", "Could not find endpoint configuration \"d\"."));
+
+    assertThat(endpoints.deleteExistingConfig("d")).isFalse();
+    assertThat(http.operations()).containsExactly("DeleteEndpointConfig", "DescribeEndpointConfig");
+  }
+
+  @Test
+  void aConfigThatExistsButIamRefusesToDeleteIsAnError() {
+    http.then(Reply.error(400, "AccessDeniedException",
+            "User is not authorized to perform: sagemaker:DeleteEndpointConfig"),
+        Reply.ok(DESCRIBED_CONFIG));
+
+    assertThatThrownBy(() -> endpoints.deleteExistingConfig("d"))
+        .isInstanceOf(ServiceCallException.class)
+        .hasMessageContaining("AccessDeniedException");
+  }
+
+  @Test
   void aConfigDeletedBetweenTheReadAndTheDeleteCountsAsDeleted() {
     http.then(Reply.ok(DESCRIBED_CONFIG),
         Reply.error(400, "ValidationException", "Could not find endpoint configuration \"d\"."));

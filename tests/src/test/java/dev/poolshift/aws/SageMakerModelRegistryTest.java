@@ -103,6 +103,17 @@ class SageMakerModelRegistryTest {
   }
 
   @Test
+  void aModelKnownToExistIsDeletedWithOneCallAndCountsAsDeletedIfGoneAfterAll() {
+    http.then(Reply.ok("{}"),
+        Reply.error(400, "AccessDeniedException", "User is not authorized to perform: sagemaker:DeleteModel"),
+        Reply.error(400, "ValidationException", "Could not find model \"m2\"."));
+
+    assertThat(registry.deleteExistingModel("m")).isTrue();
+    assertThat(registry.deleteExistingModel("m2")).isFalse();
+    assertThat(http.operations()).containsExactly("DeleteModel", "DeleteModel", "DescribeModel");
+  }
+
+  @Test
   void anExistingModelIsReadThenDeleted() {
     http.then(Reply.ok(describedModel(ARN, null, ROLE)), Reply.ok("{}"));
 

@@ -74,7 +74,7 @@ class HandlersTest {
         .containsEntry("modelPackageArn", RolloutWorld.ARN));
     assertThat(lines).anySatisfy(line -> assertThat(line)
         .containsEntry("message", "waiting for the endpoint-state event")
-        .containsEntry("status", "Updating").containsEntry("level", "INFO"));
+        .containsEntry("phase", "canary-fleet").containsEntry("level", "INFO"));
   }
 
   @Test

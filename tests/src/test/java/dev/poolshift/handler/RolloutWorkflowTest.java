@@ -167,7 +167,8 @@ class RolloutWorkflowTest {
     String definition = Files.readString(Path.of("statemachine/rollout.asl.json"))
         .replace("${RolloutStepsFunctionArn}",
             "arn:aws:lambda:us-east-1:111122223333:function:poolshift-RolloutSteps:live")
-        .replace("${EndpointWaitBackstopSeconds}", "300");
+        .replace("${EndpointWaitBackstopSeconds}", "300")
+        .replace("${FleetWaitBackstopSeconds}", "900");
     String machine = sfn.registerStateMachine("poolshift-rollout", definition,
         "arn:aws:iam::111122223333:role/rollout").arn();
     Map<String, Object> input = new LinkedHashMap<>();

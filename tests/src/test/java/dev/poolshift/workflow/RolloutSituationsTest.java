@@ -323,7 +323,8 @@ class RolloutSituationsTest {
     void anExecutionStoppedDuringTheCanaryIsPutBackByTheReconciler() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {})) {
         r.runUntilState("Shift traffic to the canary weight");
-        r.runUntil("the 10% weights wait parked", () -> r.entered("Wait for the endpoint to settle") >= 3,
+        long waits = r.entered("Wait for the endpoint to settle");
+        r.runUntil("the 10% weights wait parked", () -> r.entered("Wait for the endpoint to settle") > waits,
             Duration.ofMinutes(1));
         Instant stoppedAt = stop(r);
         r.finish();
@@ -391,8 +392,9 @@ class RolloutSituationsTest {
         Instant fleetLive = firstVisible(r, m -> m.configName().startsWith(ENDPOINT + "-v2-canary")
             && m.status().equals("InService"));
         Instant noticed = r.enteredAt("Check the canary fleet").get(0);
+        // A new fleet's backstop is the template's FleetWaitBackstopSeconds (900 by default).
         assertThat(Duration.between(fleetLive, noticed)).as("canary fleet InService → noticed")
-            .isLessThanOrEqualTo(Duration.ofSeconds(300 + 5));
+            .isLessThanOrEqualTo(Duration.ofSeconds(900 + 5));
         r.assertInvariants();
       }
     }
@@ -707,7 +709,8 @@ class RolloutSituationsTest {
     void theReconcilerPutsAStoppedRolloutsAutoScalingBack() {
       try (Rehearsal r = Rehearsal.of("happy-path.json", RolloutSituationsTest::autoscaled)) {
         r.runUntilState("Shift traffic to the canary weight");
-        r.runUntil("the 10% weights wait parked", () -> r.entered("Wait for the endpoint to settle") >= 3,
+        long waits = r.entered("Wait for the endpoint to settle");
+        r.runUntil("the 10% weights wait parked", () -> r.entered("Wait for the endpoint to settle") > waits,
             Duration.ofMinutes(1));
         stop(r);
         r.runUntil("the stopped execution ended", () -> r.runtime().stepFunctions().allExecutionsEnded(),

@@ -34,9 +34,39 @@ public interface Endpoints {
    */
   void createConfig(EndpointConfigSpec config);
 
-  /** @throws dev.poolshift.rollout.EndpointBusyException when the endpoint is mid-update */
+  /**
+   * UpdateEndpoint, idempotent for retries: reads the endpoint first and does not repeat an
+   * update it already runs or deploys.
+   *
+   * @throws dev.poolshift.rollout.EndpointBusyException when the endpoint is mid-update
+   */
   void update(EndpointUpdate update);
+
+  /**
+   * As {@link #update(EndpointUpdate)}, judged against {@code current}: the DescribeEndpoint the
+   * caller has just made, so the endpoint is not read twice for one move.
+   */
+  default void update(EndpointUpdate update, EndpointState current) {
+    update(update);
+  }
+
+  /**
+   * The models a config references (DescribeEndpointConfig alone: no tags).
+   *
+   * @throws dev.poolshift.rollout.EndpointConfigNotFoundException when there is no such config
+   */
+  default java.util.Set<String> modelNamesOf(String endpointConfigName) {
+    return describeConfig(endpointConfigName).modelNames();
+  }
 
   /** Deletes the config; one that is already gone counts as deleted. Returns whether it existed. */
   boolean deleteConfig(String endpointConfigName);
+
+  /**
+   * As {@link #deleteConfig}, for a config the caller knows was created (one call instead of a
+   * read and a delete); one found gone after all still counts as deleted.
+   */
+  default boolean deleteExistingConfig(String endpointConfigName) {
+    return deleteConfig(endpointConfigName);
+  }
 }

@@ -28,4 +28,12 @@ public interface ModelRegistry {
 
   /** Deletes the model; one that is already gone counts as deleted. Returns whether it existed. */
   boolean deleteModel(String modelName);
+
+  /**
+   * As {@link #deleteModel}, for a model the caller knows was created (one call instead of a
+   * read and a delete); one found gone after all still counts as deleted.
+   */
+  default boolean deleteExistingModel(String modelName) {
+    return deleteModel(modelName);
+  }
 }

@@ -4,6 +4,7 @@ import dev.poolshift.rollout.EndpointLockedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingSetup;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,6 +60,16 @@ public interface RolloutStore {
 
   /** Deletes the registration only if {@code owner} parked it; false otherwise. */
   boolean deregisterOwned(String endpointName, TokenKind kind, String owner);
+
+  /**
+   * Notes that the endpoint settled while no wait was parked on it (an endpoint event that found
+   * no token, or a move that sent nothing), so the next wait looks at the endpoint itself
+   * instead of waiting for an event that already came. Replaces an earlier note.
+   */
+  void markSettled(String endpointName, Instant at, Instant expiresAt);
+
+  /** Takes the settle note (reads and removes it in one step): when it was noted, if any. */
+  Optional<Instant> takeSettled(String endpointName);
 
   /** Parks an execution until the endpoint is let go of; replaces the owner's earlier one. */
   void registerWaiter(Waiter waiter);

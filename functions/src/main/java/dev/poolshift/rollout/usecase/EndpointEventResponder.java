@@ -17,6 +17,7 @@ import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.port.TokenRegistration;
 import dev.poolshift.rollout.port.TrafficShifter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -58,19 +59,71 @@ public final class EndpointEventResponder {
   public Result handle(EndpointStateChange event) {
     MDC.put("endpointName", event.endpointName());
     MDC.put("eventId", event.envelope().id());
-    Optional<Result> restored = finishTurnaround(event);
+    Optional<ActiveRollout> rollout = store.rollout(event.endpointName());
+    Optional<Result> restored = finishTurnaround(event, rollout);
     if (restored.isPresent()) {
       return restored.get();
     }
-    Optional<TokenRegistration> parked = store.registration(event.endpointName(), TokenKind.WAIT);
-    if (parked.isEmpty()) {
-      LOG.info("no rollout waits on this endpoint; event ignored",
-          entry("eventStatus", event.status()));
-      return new Result(IGNORED, "no wait registered for endpoint " + event.endpointName());
+    // A wait is parked just after the move it waits for: an event that comes before the token
+    // is parked would be lost. The event notes the endpoint settled, then looks for a wait once
+    // more; the wait takes the note after parking its token. Whichever comes second sees the
+    // other, so neither has to poll DescribeEndpoint to be safe.
+    boolean noted = false;
+    Result last = null;
+    for (int look = 0; look < 2; look++) {
+      Optional<TokenRegistration> parked = store.registration(event.endpointName(),
+          TokenKind.WAIT);
+      if (parked.isPresent()) {
+        last = complete(event, parked.get());
+        if (!ALREADY_CLOSED.equals(last.outcome())) {
+          return last;
+        }
+      }
+      if (noted || !note(event, rollout)) {
+        break;
+      }
+      noted = true;
     }
-    TokenRegistration wait = parked.get();
+    if (last != null) {
+      return last;
+    }
+    LOG.info("no rollout waits on this endpoint; event ignored",
+        entry("eventStatus", event.status()), entry("settleNoted", noted));
+    return new Result(IGNORED, "no wait registered for endpoint " + event.endpointName());
+  }
+
+  /**
+   * Event statuses of an endpoint in the middle of a change, spelled without separators: events
+   * send UPPER_SNAKE ({@code SYSTEM_UPDATING}), DescribeEndpoint sends {@code SystemUpdating}.
+   */
+  private static final java.util.Set<String> MOVING = java.util.Set.of("CREATING", "UPDATING",
+      "SYSTEMUPDATING", "ROLLINGBACK", "DELETING");
+
+  /**
+   * Notes a settled endpoint for the next wait, when a rollout holds the endpoint (no one else
+   * waits on it) and the event says it settled (a status it does not send counts as settled:
+   * the wait then looks once more than it needed to).
+   */
+  private boolean note(EndpointStateChange event, Optional<ActiveRollout> rollout) {
+    Instant at = event.envelope().time();
+    String status = event.status() == null ? null
+        : event.status().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z]", "");
+    // Only a forward wait relies on the note (a rollback's wait always looks).
+    if (rollout.isEmpty() || !rollout.get().phase().forward() || at == null
+        || (status != null && MOVING.contains(status))) {
+      return false;
+    }
+    store.markSettled(event.endpointName(), at, at.plus(SETTLE_NOTE_TTL));
+    return true;
+  }
+
+  /** How long a settle note is kept when no wait takes it. */
+  private static final java.time.Duration SETTLE_NOTE_TTL = java.time.Duration.ofHours(1);
+
+  private Result complete(EndpointStateChange event, TokenRegistration wait) {
     MDC.put("executionName", wait.owner());
-    Observation observation = Observation.of(endpoints.describe(event.endpointName()));
+    Observation observation = Observation.of(endpoints.describe(event.endpointName()),
+        event.envelope().time());
     if (!observation.settled()) {
       LOG.info("endpoint still in progress; wait stays parked", entry("eventStatus", event.status()),
           entry("status", observation.status()),
@@ -98,8 +151,9 @@ public final class EndpointEventResponder {
    * retry (which stays as the backstop and finds the weights already desired). Only on the
    * canary config, only when the baseline does not already get everything.
    */
-  private Optional<Result> finishTurnaround(EndpointStateChange event) {
-    Optional<ActiveRollout> found = store.rollout(event.endpointName())
+  private Optional<Result> finishTurnaround(EndpointStateChange event,
+      Optional<ActiveRollout> active) {
+    Optional<ActiveRollout> found = active
         .filter(r -> r.stop() != null && r.canaryConfigName() != null
             && (r.phase().forward() || r.phase() == RolloutPhase.BASELINE_WEIGHTS));
     if (found.isEmpty()) {

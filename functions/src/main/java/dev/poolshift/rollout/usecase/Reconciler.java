@@ -155,6 +155,7 @@ public final class Reconciler {
     }
     ActiveRollout rollout = store.rollout(ep).filter(r -> r.ownedBy(lock.owner())).orElse(null);
     if (rollout == null) {
+      store.takeSettled(ep);
       store.unlock(ep, lock.owner());
       release.wakeWaiters(ep, lock.owner());
       return outcome(lock, RELEASED, "execution " + status + " left a lock without a rollout"
@@ -180,6 +181,7 @@ public final class Reconciler {
     }
     if (EndpointState.NEEDS_A_PERSON.contains(s.status())) {
       store.setPhase(ep, rollout.executionName(), RolloutPhase.NEEDS_A_PERSON, null);
+      store.takeSettled(ep);
       ledger.put(LedgerEntries.fromRollout(rollout, dev.poolshift.rollout.Outcome.NEEDS_A_PERSON,
           "execution " + status + "; endpoint " + s.status() + ": " + s.failureReason(),
           s.endpointConfigName(), now));

@@ -638,6 +638,19 @@ public final class SageMakerWorld {
     return locked(() -> new java.util.TreeMap<>(callsPerSecond.getOrDefault(operation, new java.util.TreeMap<>())));
   }
 
+  /**
+   * How many calls of each operation reached the wire so far, throttled and refused ones included
+   * (what an account's API quota counts), in operation-name order.
+   */
+  public java.util.SortedMap<String, Integer> callsByOperation() {
+    return locked(() -> {
+      java.util.TreeMap<String, Integer> out = new java.util.TreeMap<>();
+      callsPerSecond.forEach((op, perSecond) ->
+          out.put(op, perSecond.values().stream().mapToInt(Integer::intValue).sum()));
+      return out;
+    });
+  }
+
   /** Every mutating call that reached the wire, in order, accepted or not. */
   public List<SageMakerMutation> mutations() {
     return locked(() -> List.copyOf(mutations));

@@ -27,6 +27,44 @@ class EndpointEventResponderTest {
   }
 
   @Test
+  void anEventThatComesBeforeTheWaitParksItsTokenIsNotLost() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.sageMaker.completeUpdate(ENDPOINT);
+
+    EndpointEventResponder.Result early = inService();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+
+    assertThat(early.outcome()).isEqualTo("IGNORED");
+    assertThat(world.callbacks.sent).singleElement().satisfies(c -> {
+      assertThat(c.token()).isEqualTo(WAIT_TOKEN);
+      assertThat(((Observation) c.output()).endpointConfigName())
+          .isEqualTo(plan.canaryConfigName());
+    });
+  }
+
+  @Test
+  void aLateCopyOfAnEarlierEventDoesNotMakeTheNextWaitReadTheEndpoint() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.sageMaker.completeUpdate(ENDPOINT);
+    inService(); // the event, then a copy of it: EventBridge delivers at least once
+    world.run(world.call("shiftTraffic").plan(plan).stepIndex(0));
+    int describes = world.sageMaker.describes;
+
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-weights").token(WAIT_TOKEN)
+        .movedAt(world.now.plusSeconds(3600)));
+
+    assertThat(world.sageMaker.describes).as("DescribeEndpoint calls").isEqualTo(describes);
+    assertThat(world.callbacks.sent).isEmpty();
+  }
+
+  @Test
+  void anEventForAnEndpointNoRolloutHoldsLeavesNoNote() {
+    inService();
+
+    assertThat(world.store.settled).isEmpty();
+  }
+
+  @Test
   void theEventsStatusIsNotTrustedDescribeEndpointDecides() {
     PlanDocument plan = world.canaryLiveUpdating();
     world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));

@@ -28,6 +28,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
   public final Map<String, AlarmMapping> alarms = new LinkedHashMap<>();
   public final Map<String, Waiter> waiters = new LinkedHashMap<>();
   public final Map<String, Promotion> promotions = new LinkedHashMap<>();
+  public final Map<String, java.time.Instant> settled = new LinkedHashMap<>();
 
   @Override
   public void lock(EndpointLock lock, ActiveRollout rollout, List<AlarmMapping> mappings) {
@@ -111,6 +112,16 @@ public final class InMemoryRolloutStore implements RolloutStore {
   @Override
   public void register(TokenRegistration registration) {
     tokens.put(key(registration.endpointName(), registration.kind()), registration);
+  }
+
+  @Override
+  public void markSettled(String endpointName, java.time.Instant at, java.time.Instant expiresAt) {
+    settled.put(endpointName, at);
+  }
+
+  @Override
+  public Optional<java.time.Instant> takeSettled(String endpointName) {
+    return Optional.ofNullable(settled.remove(endpointName));
   }
 
   @Override

@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import dev.poolshift.rollout.event.EndpointStateChange;
 import org.junit.jupiter.api.Test;
 
 class RolloutStepsTest {
@@ -237,15 +238,20 @@ class RolloutStepsTest {
   }
 
   @Test
-  void anEndpointChangedBetweenPlanAndLockIsNotRolledOutFromAStaleBaseline() {
+  void anEndpointChangedSinceThePlanIsNotRolledOutFromAStaleBaseline() {
     PlanDocument plan = world.plan();
+    world.run(world.call("lock").plan(plan));
+    world.run(world.call("createModels").plan(plan));
+    world.run(world.call("createCanaryConfig").plan(plan));
     world.sageMaker.configs.put("someone-elses", world.sageMaker.configs.get(BASELINE_CONFIG));
     world.sageMaker.endpointOn(ENDPOINT, "someone-elses");
 
-    assertThatThrownBy(() -> world.run(world.call("lock").plan(plan)))
+    assertThatThrownBy(() -> world.run(world.call("updateEndpoint").plan(plan)
+        .endpointConfigName(plan.canaryConfigName())))
         .isInstanceOf(IncompatibleEndpointException.class)
         .hasMessageContaining("runs config someone-elses but the plan was made from "
             + BASELINE_CONFIG);
+    assertThat(world.sageMaker.describe(ENDPOINT).endpointConfigName()).isEqualTo("someone-elses");
   }
 
   // ------------------------------------------------------------------ resources
@@ -308,8 +314,25 @@ class RolloutStepsTest {
   }
 
   @Test
-  void aWaitOnAnEndpointThatAlreadySettledCompletesItselfWithTheObservation() {
+  void aForwardWaitAfterItsOwnMoveWaitsForTheEventWithoutReadingTheEndpoint() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    int describes = world.sageMaker.describes;
+
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+
+    assertThat(world.sageMaker.describes).as("DescribeEndpoint calls").isEqualTo(describes);
+    assertThat(world.callbacks.sent).isEmpty();
+  }
+
+  @Test
+  void aWaitParkedAfterTheEndpointsEventCameCompletesItselfWithTheObservation() {
     PlanDocument plan = world.canaryLive();
+    // The fleet settled and its event was handled before the wait parked its token: the event
+    // found no one waiting and noted the endpoint settled.
+    EndpointEventResponder events = new EndpointEventResponder(world.store, world.sageMaker,
+        world.sageMaker, world.callbacks);
+    assertThat(events.handle(EndpointStateChange.parse(
+        Events.envelope("endpoint/in-service.json"))).outcome()).isEqualTo("IGNORED");
 
     world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
 
@@ -321,6 +344,30 @@ class RolloutStepsTest {
       assertThat(o.endpointConfigName()).isEqualTo(plan.canaryConfigName());
     });
     assertThat(world.store.tokens).isEmpty();
+    assertThat(world.store.settled).as("the note is taken").isEmpty();
+  }
+
+  @Test
+  void aMoveThatFindsNothingToChangeLetsItsWaitLookForItself() {
+    PlanDocument plan = world.canaryLive();
+    // A retry of the move after the first attempt's update had already finished: nothing is
+    // sent, so no event will come.
+    world.run(world.call("updateEndpoint").plan(plan).endpointConfigName(plan.canaryConfigName()));
+
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+
+    assertThat(world.callbacks.sent).singleElement()
+        .satisfies(c -> assertThat(c.token()).isEqualTo(WAIT_TOKEN));
+  }
+
+  @Test
+  void aRollbackWaitAlwaysLooksAtTheEndpoint() {
+    PlanDocument plan = world.canaryLive();
+
+    world.run(world.call("awaitEndpoint").plan(plan).phase("baseline-fleet").token(WAIT_TOKEN));
+
+    assertThat(world.callbacks.sent).singleElement()
+        .satisfies(c -> assertThat(c.token()).isEqualTo(WAIT_TOKEN));
   }
 
   @Test

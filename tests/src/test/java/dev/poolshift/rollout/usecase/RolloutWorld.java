@@ -185,6 +185,7 @@ public final class RolloutWorld {
     private Failure failure;
     private String outcome;
     private Object observation;
+    private Instant movedAt;
 
     Call(String step) {
       this.step = step;
@@ -255,6 +256,11 @@ public final class RolloutWorld {
       return this;
     }
 
+    public Call movedAt(Instant t) {
+      movedAt = t;
+      return this;
+    }
+
     /** The step's name, for running this call on other steps (a second wiring under test). */
     public String name() {
       return step;
@@ -283,6 +289,7 @@ public final class RolloutWorld {
       put(p, "failure", failure);
       put(p, "outcome", outcome);
       put(p, "observation", observation);
+      put(p, "movedAt", movedAt == null ? null : movedAt.toString());
       return p;
     }
 

@@ -79,7 +79,10 @@ final class CanarySteps {
     CanaryStep step = rollout.schedule().step(in.stepIndex());
     String ep = plan.endpointName();
     guard.requireNoStop(ep, owner);
-    EndpointState s = ports.endpoints().describe(ep);
+    // The first step follows the canary fleet's check at once: the read that ended its wait
+    // stands; later steps follow a bake and read the endpoint again. A retried attempt gets no
+    // observation from the workflow: its own earlier attempt may have shifted since.
+    EndpointState s = StepSupport.endpointNow(ports.endpoints(), ep, in.observation(), now);
     if (!plan.canaryConfigName().equals(s.endpointConfigName())) {
       throw new DeploymentFailedException("endpoint " + ep + " runs config "
           + s.endpointConfigName() + ", not the canary config " + plan.canaryConfigName()
@@ -88,6 +91,10 @@ final class CanarySteps {
     ports.store().setPhase(ep, owner, RolloutPhase.CANARY_WEIGHTS, step.index());
     List<VariantWeight> weights = rollout.weightsAt(step);
     ports.traffic().setWeights(s, weights);
+    if (s.inService() && s.desires(weights)) {
+      // Nothing was sent (a retry after the weights were set and served): no event will come.
+      ports.store().markSettled(ep, now, now.plus(java.time.Duration.ofHours(1)));
+    }
     ports.store().appendHistory(ep, owner, new HistoryEntry.Shifted(now, step.index(),
         step.percent(), weightMap(weights)));
     LOG.info("canary weights set", entry("stepIndex", step.index()),
@@ -132,7 +139,7 @@ final class CanarySteps {
             + step.index() + " (" + step.percent() + "%): " + status.reason());
       }
     }
-    EndpointState s = ports.endpoints().describe(ep);
+    EndpointState s = StepSupport.endpointNow(ports.endpoints(), ep, in.observation(), now);
     List<VariantWeight> weights = rollout.weightsAt(step);
     if (!s.serves(weights)) {
       ports.store().deregister(ep, TokenKind.BAKE, token);

@@ -147,7 +147,11 @@ final class ClosingSteps {
     PlanDocument plan = in.plan();
     ExecutionRef exec = in.execution();
     Outcome outcome = in.outcome();
-    EndpointState now = guard.describeForMessage(plan.endpointName());
+    EndpointState now = in.observation() == null ? null
+        : in.observation().freshAt(plan.endpointName(), in.now()).orElse(null);
+    if (now == null) {
+      now = guard.describeForMessage(plan.endpointName());
+    }
     Notification n = switch (outcome) {
       case PROMOTED -> Notifications.promoted(plan, exec, now);
       case ROLLED_BACK -> plan.isRollback()
@@ -221,9 +225,10 @@ final class ClosingSteps {
     for (TokenKind kind : TokenKind.values()) {
       ports.store().deregisterOwned(ep, kind, exec.name());
     }
+    ports.store().takeSettled(ep);
     EndpointState s = guard.describeForMessage(ep);
     writeRecord(plan, exec, Outcome.NEEDS_A_PERSON, in.failure(),
-        s == null ? null : Observation.of(s), now);
+        s == null ? null : Observation.of(s, now), now);
     boolean scalingOnly = in.failure() != null
         && ScalingNotRestoredException.class.getName().equals(in.failure().error());
     ports.notifier().publish(scalingOnly
@@ -254,6 +259,8 @@ final class ClosingSteps {
   private static Release.Target target(PlanDocument plan, ExecutionRef exec) {
     return new Release.Target(plan.endpointName(), exec.name(),
         plan.baseline().endpointConfigName(), plan.canaryConfigName(), plan.finalConfigName(),
-        plan.models(), plan.allAlarms(), plan.allManagedAlarms());
+        plan.models(), plan.allAlarms(), plan.allManagedAlarms(),
+        plan.rollout() == null || plan.rollout().finalConfig() == null ? null
+            : plan.rollout().finalConfig().modelNames());
   }
 }

@@ -2,6 +2,7 @@ package dev.poolshift.rollout.usecase.steps;
 
 import dev.poolshift.rollout.EndpointConfigNotFoundException;
 import dev.poolshift.rollout.TransientServiceException;
+import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.RolloutStore;
@@ -31,10 +32,27 @@ final class EndpointMoves {
         .ifPresent(entry -> store.appendHistory(plan.endpointName(), owner, entry));
   }
 
+  /**
+   * A move that found nothing to change sends no call, so no endpoint event will end the wait
+   * that follows: note the endpoint settled for that wait to look for itself.
+   */
+  void noteSettled(String endpointName, Instant now) {
+    store.markSettled(endpointName, now, now.plus(java.time.Duration.ofHours(1)));
+  }
+
   /** UpdateEndpoint to a config this rollout just created. */
   void apply(EndpointUpdate update) {
+    apply(update, null);
+  }
+
+  /** As {@link #apply(EndpointUpdate)}, judged against a DescribeEndpoint the step just made. */
+  void apply(EndpointUpdate update, EndpointState current) {
     try {
-      endpoints.update(update);
+      if (current == null) {
+        endpoints.update(update);
+      } else {
+        endpoints.update(update, current);
+      }
     } catch (EndpointConfigNotFoundException e) {
       // The config was created by an earlier step; "not found" now is SageMaker's eventual
       // consistency right after CreateEndpointConfig, and goes away on a retry.

@@ -32,6 +32,7 @@ import dev.poolshift.rollout.port.TokenRegistration;
 import dev.poolshift.rollout.usecase.steps.StepInputs.AwaitingEndpoint;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Observing;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Verifying;
 import dev.poolshift.rollout.usecase.steps.StepInputs.ToConfig;
 import dev.poolshift.rollout.usecase.steps.StepResults.ConfigCreated;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
@@ -41,6 +42,7 @@ import dev.poolshift.rollout.usecase.support.ExecutionRef;
 import dev.poolshift.rollout.usecase.support.PlanDocument;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +65,12 @@ final class FleetSteps {
   }
 
   /**
-   * Takes the endpoint (lock + active-rollout record + alarm mappings, atomically), then checks
-   * the endpoint still runs the config the plan was made from. Another execution holding it
-   * throws {@link EndpointLockedException}: the workflow plans again, and the plan applies the
-   * profile's concurrency policy.
+   * Takes the endpoint (lock + active-rollout record + alarm mappings, atomically). Another
+   * execution holding it throws {@link EndpointLockedException}: the workflow plans again, and
+   * the plan applies the profile's concurrency policy. Whether the endpoint still runs the
+   * config the plan was made from is checked where it matters, right before the move onto the
+   * canary config (see {@link #updateEndpoint}): that check covers the whole gap since the
+   * plan, with the DescribeEndpoint the move needs anyway.
    */
   Done lock(OnPlan in) {
     PlanDocument plan = in.plan();
@@ -89,17 +93,6 @@ final class FleetSteps {
       LOG.info("endpoint locked by another rollout since the plan; planning again",
           entry("holder", e.holder()));
       throw e;
-    }
-    EndpointState endpoint = ports.endpoints().describe(plan.endpointName());
-    String baseline = plan.baseline().endpointConfigName();
-    if (!baseline.equals(endpoint.endpointConfigName())
-        || (endpoint.pendingConfigName() != null
-            && !baseline.equals(endpoint.pendingConfigName()))) {
-      // Someone changed the endpoint between plan and lock: the plan's baseline is stale.
-      throw new IncompatibleEndpointException("endpoint " + plan.endpointName() + " runs config "
-          + endpoint.endpointConfigName() + (endpoint.pendingConfigName() == null ? ""
-              : " (deploying " + endpoint.pendingConfigName() + ")") + " but the plan was made"
-          + " from " + baseline + "; nothing was changed, start the rollout again");
     }
     LOG.info("endpoint locked for the rollout", entry("alarms", plan.alarms()));
     return Done.INSTANCE;
@@ -143,18 +136,51 @@ final class FleetSteps {
           "must be the plan's canary or final config (got " + target + ")");
     }
     guard.requireNoStop(plan.endpointName(), owner);
+    EndpointState before = ports.endpoints().describe(plan.endpointName());
+    if (phase == RolloutPhase.CANARY_FLEET) {
+      requireBaseline(plan, before);
+    }
     ports.store().setPhase(plan.endpointName(), owner, phase, null);
     moves.suspendScaling(plan, owner, in.now());
-    moves.apply(update);
+    moves.apply(update, before);
+    if (before.inService() && target.equals(before.endpointConfigName())) {
+      moves.noteSettled(plan.endpointName(), in.now());
+    }
     LOG.info("endpoint update to the new config requested", entry("endpointConfigName", target),
         entry("phase", phase.wire()));
     return Done.INSTANCE;
   }
+  /**
+   * The endpoint still runs the config the plan was made from (or, on a retry, already moves to
+   * or runs the canary config): someone who changed it since the plan made the plan's baseline
+   * stale, and nothing of the endpoint has been touched yet.
+   */
+  private static void requireBaseline(PlanDocument plan, EndpointState endpoint) {
+    String baseline = plan.baseline().endpointConfigName();
+    String canary = plan.canaryConfigName();
+    String running = endpoint.endpointConfigName();
+    String pending = endpoint.pendingConfigName();
+    boolean fromBaseline = baseline.equals(running)
+        && (pending == null || baseline.equals(pending) || canary.equals(pending));
+    if (fromBaseline || canary.equals(running)) {
+      return;
+    }
+    throw new IncompatibleEndpointException("endpoint " + plan.endpointName() + " runs config "
+        + running + (pending == null ? "" : " (deploying " + pending + ")")
+        + " but the plan was made from " + baseline + "; nothing was changed, start the rollout"
+        + " again");
+  }
+
   // ------------------------------------------------------------------ waits
 
   /**
    * Parks the wait's token, then looks: when the endpoint has already settled (the event came
    * before the token was parked, or there was nothing to wait for), completes the wait itself.
+   *
+   * <p>A forward wait follows the rollout's own move, which SageMaker answers with an endpoint
+   * event when it ends; it looks only when the endpoint was noted settled since (an event that
+   * found no token parked, or a move that sent nothing): one DescribeEndpoint fewer per move,
+   * with no event lost. A rollback's wait always looks: it may follow a move it did not make.
    */
   Done awaitEndpoint(AwaitingEndpoint in) {
     PlanDocument plan = in.plan();
@@ -172,7 +198,14 @@ final class FleetSteps {
     if (phase.forward()) {
       guard.requireNoStopOr(ep, owner, () -> ports.store().deregister(ep, TokenKind.WAIT, token));
     }
-    Observation observation = Observation.of(ports.endpoints().describe(ep));
+    Optional<Instant> noted = ports.store().takeSettled(ep);
+    boolean sinceTheMove = noted.isPresent()
+        && (in.movedAt() == null || !noted.get().isBefore(in.movedAt()));
+    if (phase.forward() && !sinceTheMove) {
+      LOG.info("waiting for the endpoint-state event", entry("phase", phase.wire()));
+      return Done.INSTANCE;
+    }
+    Observation observation = Observation.of(ports.endpoints().describe(ep), now);
     if (observation.settled()) {
       CallbackResult result = ports.callbacks().succeed(token, observation);
       ports.store().deregister(ep, TokenKind.WAIT, token);
@@ -193,7 +226,8 @@ final class FleetSteps {
     PlanDocument plan = in.plan();
     String owner = in.execution().name();
     RolloutPhase phase = in.phase();
-    Observation observation = Observation.of(ports.endpoints().describe(plan.endpointName()));
+    Observation observation = Observation.of(ports.endpoints().describe(plan.endpointName()),
+        in.now());
     if (observation.settled()) {
       ports.store().deregisterOwned(plan.endpointName(), TokenKind.WAIT, owner);
     }
@@ -210,12 +244,13 @@ final class FleetSteps {
    * rolls a failed update back on its own, sometimes without a FailureReason), with both
    * variants at the weights asked and the fleet on hardware the fallback policy accepts.
    */
-  Verification verifyCanaryFleet(OnPlan in) {
+  Verification verifyCanaryFleet(Verifying in) {
     PlanDocument plan = in.plan();
     String owner = in.execution().name();
     Instant now = in.now();
     RolloutPlan rollout = plan.rollout();
-    EndpointState s = ports.endpoints().describe(plan.endpointName());
+    EndpointState s = StepSupport.endpointNow(ports.endpoints(), plan.endpointName(),
+        in.observation(), now);
     Verification v = verifyCanary(plan, rollout, s);
     ports.store().appendHistory(plan.endpointName(), owner,
         new HistoryEntry.FleetChecked(now, v.live(), v.reason(), poolMix(v.poolMix())));

@@ -33,6 +33,7 @@ import dev.poolshift.rollout.port.VariantMetrics;
 import dev.poolshift.rollout.usecase.steps.StepInputs.BakingPromoted;
 import dev.poolshift.rollout.usecase.steps.StepInputs.JudgingPromoted;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Verifying;
 import dev.poolshift.rollout.usecase.steps.StepResults.Call;
 import dev.poolshift.rollout.usecase.steps.StepResults.ConfigCreated;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
@@ -96,14 +97,18 @@ final class PromotionSteps {
     }
     PlanDocument.Promotion guarded = plan.promotion();
     if (guarded == null) {
-      moves.apply(rollout.finalUpdate(List.of()));
+      moves.apply(rollout.finalUpdate(List.of()), s);
     } else {
       // The promoted fleet's alarms exist before the switch: SageMaker watches them while it
       // keeps the canary fleet, and rolls back to it at once when one goes to ALARM.
       List<AlarmSpec> specs = CanaryAlarms.forPromotion(settings.managedAlarmPrefix(), rollout);
       specs.forEach(ports.alarms()::put);
       moves.apply(rollout.finalUpdate(autoRollbackAlarms(specs, rollout),
-          guarded.bakeSeconds()));
+          guarded.bakeSeconds()), s);
+    }
+    if (already && s.inService() && plan.finalConfigName().equals(s.endpointConfigName())) {
+      // A retry after the promotion finished: no call was sent, no event will come.
+      moves.noteSettled(ep, in.now());
     }
     LOG.info("promotion to the final config requested",
         entry("endpointConfigName", plan.finalConfigName()),
@@ -216,10 +221,11 @@ final class PromotionSteps {
     return judged;
   }
 
-  Verification verifyPromoted(OnPlan in) {
+  Verification verifyPromoted(Verifying in) {
     PlanDocument plan = in.plan();
     RolloutPlan rollout = plan.rollout();
-    EndpointState s = ports.endpoints().describe(plan.endpointName());
+    EndpointState s = StepSupport.endpointNow(ports.endpoints(), plan.endpointName(),
+        in.observation(), in.now());
     Verification v = verifyFinal(plan, rollout, s);
     ports.store().appendHistory(plan.endpointName(), in.execution().name(),
         new HistoryEntry.PromotedFleet(in.now(), v.live(), v.reason(), poolMix(v.poolMix())));

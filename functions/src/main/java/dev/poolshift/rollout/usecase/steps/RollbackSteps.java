@@ -58,8 +58,9 @@ final class RollbackSteps {
     String owner = in.execution().name();
     String ep = plan.endpointName();
     ports.store().setPhase(ep, owner, RolloutPhase.BASELINE_FLEET, null);
-    StepGuard.requireWritable(ports.endpoints().describe(ep), ep);
-    ports.endpoints().update(plan.rollout().restoreBaselineUpdate());
+    EndpointState s = ports.endpoints().describe(ep);
+    StepGuard.requireWritable(s, ep);
+    ports.endpoints().update(plan.rollout().restoreBaselineUpdate(), s);
     LOG.info("endpoint update back to the baseline config requested",
         entry("endpointConfigName", plan.baseline().endpointConfigName()));
     return Done.INSTANCE;

@@ -67,9 +67,20 @@ public final class StepInputs {
       String endpointConfigName) implements Planned {
   }
 
-  /** {@code awaitEndpoint}: which wait (its bound) and the token the endpoint event completes. */
+  /**
+   * {@code verifyCanaryFleet} and {@code verifyPromoted}: the read that ended the wait, judged
+   * when still fresh instead of a second DescribeEndpoint.
+   */
+  public record Verifying(Instant now, PlanDocument plan, ExecutionRef execution,
+      @MayBeAbsent Observation observation) implements Planned {
+  }
+
+  /**
+   * {@code awaitEndpoint}: which wait (its bound), the token the endpoint event completes, and
+   * when the move it waits for began (a settle note older than that is about an earlier move).
+   */
   public record AwaitingEndpoint(Instant now, PlanDocument plan, ExecutionRef execution,
-      RolloutPhase phase, TaskToken taskToken) implements Planned {
+      RolloutPhase phase, TaskToken taskToken, @MayBeAbsent Instant movedAt) implements Planned {
   }
 
   /** {@code observeEndpoint}: the backstop's read, for the wait of {@code phase}. */
@@ -78,13 +89,14 @@ public final class StepInputs {
   }
 
   /** {@code shiftTraffic}: the canary step (0-based index into the plan's steps). */
-  public record AtStep(Instant now, PlanDocument plan, ExecutionRef execution, Integer stepIndex)
-      implements Planned {
+  public record AtStep(Instant now, PlanDocument plan, ExecutionRef execution, Integer stepIndex,
+      @MayBeAbsent Observation observation) implements Planned {
   }
 
   /** {@code startBake}: the step, when its bake began, and the token a canary alarm fails. */
   public record Baking(Instant now, PlanDocument plan, ExecutionRef execution, Integer stepIndex,
-      Instant bakeStartedAt, TaskToken taskToken) implements Planned {
+      Instant bakeStartedAt, TaskToken taskToken, @MayBeAbsent Observation observation)
+      implements Planned {
   }
 
   /** {@code judgeCanary}: the step and when its bake began (the gate's metric window). */
@@ -136,7 +148,7 @@ public final class StepInputs {
 
   /** {@code notify}: the outcome and why. */
   public record Notifying(Instant now, PlanDocument plan, ExecutionRef execution, Outcome outcome,
-      @MayBeAbsent Failure failure) implements Planned {
+      @MayBeAbsent Failure failure, @MayBeAbsent Observation observation) implements Planned {
   }
 
   /** {@code escalate}: why the way back failed, and in which phase. */

@@ -11,6 +11,8 @@ import static dev.poolshift.rollout.usecase.steps.StepSupport.weightMap;
 
 import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.Observation;
+import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.endpoint.VariantWeight;
 import dev.poolshift.rollout.usecase.support.ExecutionRef;
@@ -63,6 +65,22 @@ final class StepSupport {
   }
 
   /** SageMaker's FailureReason, or "(none given)". */
+  /**
+   * The endpoint now: the read that ended the workflow's last wait when it is still fresh (see
+   * {@link Observation#freshAt}), else DescribeEndpoint. Verifications right after a wait judge
+   * that read rather than ask SageMaker again milliseconds later.
+   */
+  static EndpointState endpointNow(Endpoints endpoints, String endpointName,
+      Observation observation, Instant now) {
+    if (observation != null) {
+      java.util.Optional<EndpointState> fresh = observation.freshAt(endpointName, now);
+      if (fresh.isPresent()) {
+        return fresh.get();
+      }
+    }
+    return endpoints.describe(endpointName);
+  }
+
   static String reason(EndpointState s) {
     return s.failureReason() == null || s.failureReason().isBlank() ? "(none given)"
         : s.failureReason();

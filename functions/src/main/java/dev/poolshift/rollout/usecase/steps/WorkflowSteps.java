@@ -12,6 +12,7 @@ import dev.poolshift.rollout.usecase.steps.StepInputs.JudgingPromoted;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Notifying;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Observing;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
+import dev.poolshift.rollout.usecase.steps.StepInputs.Verifying;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Parking;
 import dev.poolshift.rollout.usecase.steps.StepInputs.PlanRequest;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Recording;
@@ -82,7 +83,7 @@ public final class WorkflowSteps {
         Step.of("updateEndpoint", ToConfig.class, Done.class, fleet::updateEndpoint),
         Step.waiting("awaitEndpoint", AwaitingEndpoint.class, Observation.class, fleet::awaitEndpoint),
         Step.of("observeEndpoint", Observing.class, Observation.class, fleet::observeEndpoint),
-        Step.of("verifyCanaryFleet", OnPlan.class, Verification.class, fleet::verifyCanaryFleet),
+        Step.of("verifyCanaryFleet", Verifying.class, Verification.class, fleet::verifyCanaryFleet),
         // canary
         Step.of("shiftTraffic", AtStep.class, WeightsSet.class, canary::shiftTraffic),
         Step.waiting("startBake", Baking.class, BakeCut.class, canary::startBake),
@@ -90,7 +91,7 @@ public final class WorkflowSteps {
         Step.waiting("holdForOperator", Holding.class, OperatorDecision.class, canary::holdForOperator),
         // promotion
         Step.of("promote", OnPlan.class, ConfigCreated.class, promotion::promote),
-        Step.of("verifyPromoted", OnPlan.class, Verification.class, promotion::verifyPromoted),
+        Step.of("verifyPromoted", Verifying.class, Verification.class, promotion::verifyPromoted),
         Step.of("judgePromoted", JudgingPromoted.class, Judgement.class, promotion::judgePromoted),
         Step.waiting("bakePromoted", BakingPromoted.class, BakeCut.class, promotion::bakePromoted),
         // rollback of the rollout

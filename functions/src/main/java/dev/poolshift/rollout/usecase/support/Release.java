@@ -41,9 +41,21 @@ public final class Release {
   private static final Logger LOG = LoggerFactory.getLogger(Release.class);
 
   /** What a rollout holds and created; from the plan, or from the active-rollout record. */
+  /**
+   * @param finalConfigModels the models the final config references, when the caller knows its
+   *     spec (the workflow created it from the plan; configs never change): cleanup then need
+   *     not read it back. Null: read it.
+   */
   public record Target(String endpointName, String owner, String baselineConfigName,
       String canaryConfigName, String finalConfigName, List<String> models,
-      List<String> alarmNames, List<String> managedAlarmNames) {
+      List<String> alarmNames, List<String> managedAlarmNames, Set<String> finalConfigModels) {
+
+    public Target(String endpointName, String owner, String baselineConfigName,
+        String canaryConfigName, String finalConfigName, List<String> models,
+        List<String> alarmNames, List<String> managedAlarmNames) {
+      this(endpointName, owner, baselineConfigName, canaryConfigName, finalConfigName, models,
+          alarmNames, managedAlarmNames, null);
+    }
   }
 
   private final RolloutStore store;
@@ -121,6 +133,9 @@ public final class Release {
     store.deletePromotion(t.endpointName(), t.owner());
     List<String> deleted = cleanUp(t);
     store.deleteRollout(t.endpointName(), t.owner());
+    // A settle note no wait took (a copy of an event that already ended one) is about this
+    // rollout only.
+    store.takeSettled(t.endpointName());
     boolean released = store.unlock(t.endpointName(), t.owner());
     LOG.info("rollout released the endpoint", entry("lockReleased", released),
         entry("alarmsDeleted", t.managedAlarmNames()), entry("resourcesDeleted", deleted));
@@ -169,19 +184,28 @@ public final class Release {
     List<String> referenced = new ArrayList<>();
     referenced.add(now.endpointConfigName());
     referenced.add(now.pendingConfigName());
+    // On its final config the rollout went through every step: its canary config and every
+    // model it created exist (unless an earlier attempt of this cleanup removed them), so they
+    // are deleted without reading each first. Otherwise some may never have been created.
+    boolean promoted = t.finalConfigName() != null
+        && t.finalConfigName().equals(now.endpointConfigName());
     try {
       for (String config : Arrays.asList(t.canaryConfigName(), t.finalConfigName())) {
         // A rollback to the previous release created no config of its own.
-        if (config != null && !referenced.contains(config) && endpoints.deleteConfig(config)) {
+        if (config != null && !referenced.contains(config) && (promoted
+            ? endpoints.deleteExistingConfig(config) : endpoints.deleteConfig(config))) {
           deleted.add(config);
         }
       }
       // The new version's models run in the final config once promoted; the baseline copy's
       // per-hardware builds never outlive the canary config. Whatever the config the endpoint
       // runs now does not reference is unused.
-      Set<String> inUse = endpoints.describeConfig(now.endpointConfigName()).modelNames();
+      Set<String> inUse = t.finalConfigModels() != null
+          && now.endpointConfigName().equals(t.finalConfigName())
+          ? t.finalConfigModels() : endpoints.modelNamesOf(now.endpointConfigName());
       for (String model : t.models()) {
-        if (!inUse.contains(model) && registry.deleteModel(model)) {
+        if (!inUse.contains(model) && (promoted
+            ? registry.deleteExistingModel(model) : registry.deleteModel(model))) {
           deleted.add(model);
         }
       }
