@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * ENDPOINT#&lt;ep&gt; / WAIT|BAKE|HOLD   owner, token, phase|stepIndex|reason, registeredAt, expiresAt
  * ENDPOINT#&lt;ep&gt; / WAITER#&lt;owner&gt;   purpose, waitingFor, token, registeredAt, expiresAt
  * ENDPOINT#&lt;ep&gt; / PROMOTE   owner, requestedBy, by, reason, at
+ * ENDPOINT#&lt;ep&gt; / SETTLED   settledAt, expiresAt (see {@link DynamoSettleNotes})
  * ALARM#&lt;name&gt; / ALARM     endpointName, owner
  * </pre>
  * Every change to an item owned by a rollout is conditional on the owner, so a late or
@@ -55,15 +56,15 @@ public final class DynamoRolloutStore implements RolloutStore {
   private static final String ROLLOUT = RolloutStoreItems.ROLLOUT;
   private static final String WAITER = "WAITER#";
   private static final String PROMOTE = "PROMOTE";
-  /** The settle note: an endpoint event that found no wait parked (see markSettled). */
-  private static final String SETTLED = "SETTLED";
   private static final String OWNED = "#owner = :owner";
   private final DynamoDbClient dynamo;
   private final String table;
+  private final DynamoSettleNotes notes;
 
   public DynamoRolloutStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
+    this.notes = new DynamoSettleNotes(dynamo, table);
   }
 
   static String endpointKey(String endpointName) {
@@ -147,7 +148,7 @@ public final class DynamoRolloutStore implements RolloutStore {
   public boolean keepScaling(String endpointName, String owner, ScalingTargets.ScalingSetup setup) {
     try {
       dynamo.updateItem(b -> b.tableName(table)
-          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(LOCK)))
+          .key(key(endpointName, LOCK))
           .updateExpression("SET #scaling = :scaling").conditionExpression(OWNED)
           .expressionAttributeNames(Map.of("#owner", "owner", "#scaling", "scaling"))
           .expressionAttributeValues(Map.of(":owner", of(owner),
@@ -267,29 +268,12 @@ public final class DynamoRolloutStore implements RolloutStore {
 
   @Override
   public void markSettled(String endpointName, Instant at, Instant expiresAt) {
-    try {
-      dynamo.updateItem(b -> b.tableName(table)
-          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(SETTLED)))
-          .updateExpression("SET settledAt = :at, expiresAt = :exp")
-          .expressionAttributeValues(Map.of(":at", of(at.toString()),
-              ":exp", of(expiresAt.getEpochSecond()))));
-    } catch (SdkException e) {
-      throw AwsErrors.translate("UpdateItem " + SETTLED + " of " + endpointName, e);
-    }
+    notes.mark(endpointName, at, expiresAt);
   }
 
   @Override
   public Optional<Instant> takeSettled(String endpointName) {
-    try {
-      var r = dynamo.deleteItem(b -> b.tableName(table)
-          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(SETTLED)))
-          .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD));
-      return r.hasAttributes() && r.attributes().containsKey("settledAt")
-          ? Optional.of(RolloutStoreItems.instant(DynamoValues.string(r.attributes(), "settledAt")))
-          : Optional.empty();
-    } catch (SdkException e) {
-      throw AwsErrors.translate("DeleteItem " + SETTLED + " of " + endpointName, e);
-    }
+    return notes.take(endpointName);
   }
 
   // ------------------------------------------------------------------ waiters and promotions
@@ -400,6 +384,10 @@ public final class DynamoRolloutStore implements RolloutStore {
 
   // ------------------------------------------------------------------ calls
 
+  private static Map<String, AttributeValue> key(String endpointName, String sk) {
+    return Map.of("pk", of(endpointKey(endpointName)), "sk", of(sk));
+  }
+
   private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
     try {
       var r = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
@@ -416,7 +404,7 @@ public final class DynamoRolloutStore implements RolloutStore {
     names.put("#owner", "owner");
     try {
       dynamo.updateItem(b -> b.tableName(table)
-          .key(Map.of("pk", of(endpointKey(endpointName)), "sk", of(ROLLOUT)))
+          .key(key(endpointName, ROLLOUT))
           .updateExpression(update).conditionExpression(OWNED)
           .expressionAttributeNames(names).expressionAttributeValues(values));
       return true;

@@ -1,0 +1,54 @@
+package dev.poolshift.aws;
+
+import static dev.poolshift.aws.DynamoValues.of;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * The settle note of an endpoint ({@code ENDPOINT#<ep> / SETTLED}): written by an endpoint event
+ * that found no wait parked (or a move that sent nothing), taken by the next wait in one
+ * {@code DeleteItem} that returns what it deleted, so a note is seen by exactly one wait. Kept
+ * under the state table's TTL ({@code expiresAt}) when no wait takes it.
+ */
+final class DynamoSettleNotes {
+  private static final String SETTLED = "SETTLED";
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  DynamoSettleNotes(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  void mark(String endpointName, Instant at, Instant expiresAt) {
+    try {
+      dynamo.updateItem(b -> b.tableName(table).key(key(endpointName))
+          .updateExpression("SET settledAt = :at, expiresAt = :exp").expressionAttributeValues(
+              Map.of(":at", of(at.toString()), ":exp", of(expiresAt.getEpochSecond()))));
+    } catch (SdkException e) {
+      throw AwsErrors.translate("UpdateItem " + SETTLED + " of " + endpointName, e);
+    }
+  }
+
+  Optional<Instant> take(String endpointName) {
+    try {
+      Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table)
+          .key(key(endpointName)).returnValues(ReturnValue.ALL_OLD)).attributes();
+      return old.containsKey("settledAt")
+          ? Optional.of(RolloutStoreItems.instant(DynamoValues.string(old, "settledAt")))
+          : Optional.empty();
+    } catch (SdkException e) {
+      throw AwsErrors.translate("DeleteItem " + SETTLED + " of " + endpointName, e);
+    }
+  }
+
+  private static Map<String, AttributeValue> key(String endpointName) {
+    return Map.of("pk", of(DynamoRolloutStore.endpointKey(endpointName)), "sk", of(SETTLED));
+  }
+}
