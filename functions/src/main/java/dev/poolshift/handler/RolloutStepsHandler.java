@@ -71,7 +71,7 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
         new Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
             aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
-            aws.instanceUsage()));
+            aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards()));
   }
 
   /** The payload's {@code step}: which step's input record the rest of the payload is. */
