@@ -113,12 +113,12 @@ public final class AwsAdapters {
   }
 
   /**
-   * The per-endpoint dashboards. The account for the alarm widgets' ARNs is read from the
-   * notification topic's ARN when the function has it.
+   * The per-endpoint dashboards. The partition and account for the alarm widgets' ARNs are read
+   * from the notification topic's ARN when the function has it.
    */
   public Dashboards dashboards() {
     return new CloudWatchDashboards(cloudWatch(), settings.region().id(),
-        CloudWatchDashboards.accountOf(optional("NOTIFICATION_TOPIC_ARN")));
+        optional("NOTIFICATION_TOPIC_ARN"));
   }
 
   public Notifier notifier() {

@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.cloudwatch.model.PutDashboardResponse;
  *       endpoint's), the weights' effect rather than the setting;</li>
  *   <li>the rollout's alarms.</li>
  * </ul>
- * Alarm widgets need alarm ARNs: the account is read from an ARN the function already has
- * (its notification topic's), so no call is made to learn it.
+ * Alarm widgets need alarm ARNs: the partition and account are read from an ARN the function
+ * already has (its notification topic's), so no call is made to learn them.
  */
 public final class CloudWatchDashboards implements Dashboards {
   private static final String SAGEMAKER = "AWS/SageMaker";
@@ -32,24 +32,18 @@ public final class CloudWatchDashboards implements Dashboards {
 
   private final CloudWatchClient cloudWatch;
   private final String region;
-  private final String account;
+  private final String alarmArnPrefix;
 
   /**
-   * @param account the account id, or null: the alarms are then listed in a text widget by name
+   * @param anyArn an ARN of this account (the notification topic's), or null: the alarms are
+   *     then listed by name in a text widget
    */
-  public CloudWatchDashboards(CloudWatchClient cloudWatch, String region, String account) {
+  public CloudWatchDashboards(CloudWatchClient cloudWatch, String region, String anyArn) {
     this.cloudWatch = cloudWatch;
     this.region = region;
-    this.account = account;
-  }
-
-  /** The account id of {@code arn:partition:service:region:account:...}, or null. */
-  public static String accountOf(String arn) {
-    if (arn == null) {
-      return null;
-    }
-    String[] parts = arn.split(":", 6);
-    return parts.length >= 5 && parts[4].matches("\\d{12}") ? parts[4] : null;
+    String[] parts = anyArn == null ? new String[0] : anyArn.split(":", 6);
+    this.alarmArnPrefix = parts.length >= 5 && parts[0].equals("arn") && parts[4].matches("\\d{12}")
+        ? "arn:" + parts[1] + ":cloudwatch:" + region + ":" + parts[4] + ":alarm:" : null;
   }
 
   @Override
@@ -215,14 +209,14 @@ public final class CloudWatchDashboards implements Dashboards {
   }
 
   private Map<String, Object> alarms(int x, int y, int w, int h, EndpointDashboard d) {
-    if (account == null || d.alarmNames().isEmpty()) {
+    if (alarmArnPrefix == null || d.alarmNames().isEmpty()) {
       return text(x, y, w, h, "## Alarms\n" + (d.alarmNames().isEmpty() ? "(none)"
           : String.join("\n", d.alarmNames().stream().map(n -> "* " + n).toList())));
     }
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("title", "Rollout alarms");
     p.put("alarms", d.alarmNames().stream()
-        .map(n -> "arn:aws:cloudwatch:" + region + ":" + account + ":alarm:" + n).toList());
+        .map(n -> alarmArnPrefix + n).toList());
     return widget("alarm", x, y, w, h, p);
   }
 

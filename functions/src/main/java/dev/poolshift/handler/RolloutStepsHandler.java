@@ -58,7 +58,7 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context,
+    Handlers.handle(input, output, context, Handlers.EXECUTION_NAME,
         request -> steps.run(Json.read(request, StepName.class).step(),
             type -> Json.read(request, type)));
   }

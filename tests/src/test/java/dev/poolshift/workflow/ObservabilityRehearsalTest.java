@@ -83,6 +83,27 @@ class ObservabilityRehearsalTest {
   }
 
   @Test
+  @DisplayName("log lines carry the execution name as Powertools' correlation id, and lists as JSON arrays")
+  void logLinesCarryTheCorrelationIdAndListsAsArrays() {
+    try (Rehearsal r = Rehearsal.of("happy-path.json", s -> {})) {
+      r.finish();
+
+      String execution = r.onlyExecution().path("name").asText();
+      List<JsonNode> locked = r.logsContaining("RolloutStepsFunction", "endpoint locked for the rollout").stream()
+          .map(l -> LocalJson.parse(l.text())).toList();
+      assertThat(locked).singleElement().satisfies(line -> {
+        assertThat(line.path("correlation_id").asText()).isEqualTo(execution);
+        assertThat(line.path("alarms").isArray()).as("alarms as a JSON array: " + line).isTrue();
+        assertThat(line.path("alarms")).isNotEmpty();
+      });
+      List<JsonNode> events = r.logs("EndpointEventsFunction").stream().filter(l -> l.text().startsWith("{\"level\""))
+          .map(l -> LocalJson.parse(l.text())).toList();
+      assertThat(events).isNotEmpty().allSatisfy(line ->
+          assertThat(line.path("correlation_id").asText()).as("event id on " + line).isNotEmpty());
+    }
+  }
+
+  @Test
   @DisplayName("a bad model: T_act and alarm-to-baseline are measured, the rollout ends ROLLED_BACK, nothing escalated")
   void badModelMeasuresTheReactionToItsAlarm() {
     try (Rehearsal r = Rehearsal.of("bad-model.json", s -> {})) {
