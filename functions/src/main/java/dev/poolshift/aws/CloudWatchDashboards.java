@@ -1,6 +1,6 @@
 package dev.poolshift.aws;
 
-import dev.poolshift.rollout.observe.EndpointDashboard;
+import dev.poolshift.rollout.port.EndpointDashboard;
 import dev.poolshift.rollout.port.Dashboards;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

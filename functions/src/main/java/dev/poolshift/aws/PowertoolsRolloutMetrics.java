@@ -16,7 +16,7 @@ import static dev.poolshift.rollout.port.RolloutMetrics.Names.STEP_VERDICTS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.VERDICT;
 
 import dev.poolshift.rollout.Outcome;
-import dev.poolshift.rollout.observe.RolloutEnd;
+import dev.poolshift.rollout.port.RolloutEnd;
 import dev.poolshift.rollout.port.RolloutMetrics;
 import java.util.Map;
 import java.util.function.Consumer;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.json.LocalJson;
-import dev.poolshift.rollout.observe.EndpointDashboard;
+import dev.poolshift.rollout.port.EndpointDashboard;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

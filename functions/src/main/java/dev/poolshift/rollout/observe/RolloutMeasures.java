@@ -8,6 +8,7 @@ import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.port.HistoryEntry;
+import dev.poolshift.rollout.port.RolloutEnd;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;

@@ -1,6 +1,5 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.observe.EndpointDashboard;
 
 /** The per-endpoint dashboard an on-call engineer opens during a rollout. */
 public interface Dashboards {

@@ -1,6 +1,5 @@
 package dev.poolshift.rollout.port;
 
-import dev.poolshift.rollout.observe.RolloutEnd;
 import java.util.Map;
 
 /**

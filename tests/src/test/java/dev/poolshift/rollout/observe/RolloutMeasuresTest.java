@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.port.HistoryEntry;
+import dev.poolshift.rollout.port.RolloutEnd;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

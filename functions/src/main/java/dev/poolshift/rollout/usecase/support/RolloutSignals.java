@@ -6,7 +6,7 @@ import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
-import dev.poolshift.rollout.observe.EndpointDashboard;
+import dev.poolshift.rollout.port.EndpointDashboard;
 import dev.poolshift.rollout.observe.RolloutMeasures;
 import dev.poolshift.rollout.port.Dashboards;
 import dev.poolshift.rollout.port.HistoryEntry;
@@ -76,7 +76,7 @@ public final class RolloutSignals {
 
   /** A start refused before it held the endpoint: ended, nothing measured but the outcome. */
   public void refused(String endpointName, String executionName, Outcome outcome) {
-    metrics.rolloutEnded(new dev.poolshift.rollout.observe.RolloutEnd(endpointName,
+    metrics.rolloutEnded(new dev.poolshift.rollout.port.RolloutEnd(endpointName,
         executionName, outcome, 0, null, java.util.Map.of(), false));
   }
 

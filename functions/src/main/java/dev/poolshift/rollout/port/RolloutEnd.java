@@ -1,4 +1,4 @@
-package dev.poolshift.rollout.observe;
+package dev.poolshift.rollout.port;
 
 import dev.poolshift.rollout.Outcome;
 import java.util.Map;

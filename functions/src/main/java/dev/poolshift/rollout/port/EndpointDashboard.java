@@ -1,4 +1,4 @@
-package dev.poolshift.rollout.observe;
+package dev.poolshift.rollout.port;
 
 import java.util.List;
 
