@@ -119,6 +119,8 @@ class ObservabilityRehearsalTest {
           .satisfies(e -> assertThat(e.values().get(0)).isGreaterThanOrEqualTo(reaction));
       assertThat(extracted(r, Names.ESCALATIONS)).singleElement()
           .satisfies(e -> assertThat(e.values()).containsExactly(0.0));
+      assertThat(r.runtime().lambda().logs()).as("log keys Powertools drops as reserved")
+          .noneSatisfy(l -> assertThat(l.text()).contains("reserved key"));
     }
   }
 
