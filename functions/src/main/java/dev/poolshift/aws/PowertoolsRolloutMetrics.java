@@ -11,6 +11,7 @@ import static dev.poolshift.rollout.port.RolloutMetrics.Names.ROLLBACKS_FAILED;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ROLLOUTS_ENDED;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ROLLOUTS_STARTED;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ROLLOUT_SECONDS;
+import static dev.poolshift.rollout.port.RolloutMetrics.Names.SAGEMAKER_CALLS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.SECONDS_ON_INSTANCE_TYPE;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.STEP_VERDICTS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.VERDICT;
@@ -93,6 +94,14 @@ public final class PowertoolsRolloutMetrics implements RolloutMetrics {
     end.secondsOnInstanceType().forEach((type, seconds) ->
         emit(ep, exec, Map.of(INSTANCE_TYPE, type),
             m -> m.addMetric(SECONDS_ON_INSTANCE_TYPE, seconds, MetricUnit.SECONDS)));
+  }
+
+  @Override
+  public void sageMakerCalls(String endpointName, String executionName, String step, int calls) {
+    emit(endpointName, executionName, Map.of(), m -> {
+      m.addMetadata("step", step);
+      m.addMetric(SAGEMAKER_CALLS, calls, MetricUnit.COUNT);
+    });
   }
 
   private void emit(String endpointName, String executionName, Map<String, String> dimensions,

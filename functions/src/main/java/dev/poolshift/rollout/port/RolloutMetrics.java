@@ -27,6 +27,12 @@ public interface RolloutMetrics {
   /** A rollout ended: {@code RolloutsEnded} by {@code Outcome}, with what the history shows. */
   void rolloutEnded(RolloutEnd end);
 
+  /**
+   * One invocation of a step made {@code calls} SageMaker API calls: {@code SageMakerCalls}.
+   * Summed by the {@code executionName} property, the calls of a rollout.
+   */
+  void sageMakerCalls(String endpointName, String executionName, String step, int calls);
+
   /** Metrics off (tests that do not look at them). */
   RolloutMetrics NONE = new RolloutMetrics() {
     @Override
@@ -48,6 +54,10 @@ public interface RolloutMetrics {
     @Override
     public void rolloutEnded(RolloutEnd end) {
     }
+
+    @Override
+    public void sageMakerCalls(String endpointName, String executionName, String step, int calls) {
+    }
   };
 
   /** The metric names, as dashboards and alarms name them. */
@@ -63,6 +73,7 @@ public interface RolloutMetrics {
     public static final String ESCALATIONS = "Escalations";
     public static final String ROLLBACKS_FAILED = "RollbacksFailed";
     public static final String SECONDS_ON_INSTANCE_TYPE = "SecondsOnInstanceType";
+    public static final String SAGEMAKER_CALLS = "SageMakerCalls";
     public static final String OUTCOME = "Outcome";
     public static final String VERDICT = "Verdict";
     public static final String INSTANCE_TYPE = "InstanceType";
@@ -78,7 +89,8 @@ public interface RolloutMetrics {
         Map.entry(ALARM_TO_BASELINE_SECONDS, "Seconds"),
         Map.entry(ESCALATIONS, "Count"),
         Map.entry(ROLLBACKS_FAILED, "Count"),
-        Map.entry(SECONDS_ON_INSTANCE_TYPE, "Seconds"));
+        Map.entry(SECONDS_ON_INSTANCE_TYPE, "Seconds"),
+        Map.entry(SAGEMAKER_CALLS, "Count"));
 
     private Names() {}
   }
