@@ -33,10 +33,17 @@ public final class RolloutSignals {
     this.dashboards = dashboards;
   }
 
-  /** The rollout holds its endpoint: counted, and the endpoint's dashboard is put. */
-  public void started(PlanDocument plan, ExecutionRef exec, EndpointState endpoint) {
+  /**
+   * The rollout holds its endpoint: counted, and the endpoint's dashboard is put for the fleets
+   * the plan brings. A return to the previous release brings no new fleet: the dashboard the
+   * rollout it undoes put already names that release's types, and is kept.
+   */
+  public void started(PlanDocument plan, ExecutionRef exec) {
     metrics.rolloutStarted(plan.endpointName(), exec.name(), plan.action());
-    EndpointDashboard d = dashboard(plan, endpoint);
+    if (plan.rollout() == null) {
+      return;
+    }
+    EndpointDashboard d = dashboard(plan, null);
     try {
       dashboards.put(d);
       LOG.info("endpoint dashboard put", entry("dashboardName", d.name()),
