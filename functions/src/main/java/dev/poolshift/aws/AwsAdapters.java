@@ -2,6 +2,7 @@ package dev.poolshift.aws;
 
 import dev.poolshift.rollout.profile.ProfileDefaults;
 import dev.poolshift.rollout.port.Alarms;
+import dev.poolshift.rollout.port.Dashboards;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.ExecutionStarter;
 import dev.poolshift.rollout.port.ExecutionStatus;
@@ -12,6 +13,7 @@ import dev.poolshift.rollout.port.Metrics;
 import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.ProfileStore;
+import dev.poolshift.rollout.port.RolloutMetrics;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
@@ -103,6 +105,20 @@ public final class AwsAdapters {
 
   public Metrics metrics() {
     return new CloudWatchMetrics(cloudWatch());
+  }
+
+  /** Poolshift's own metrics: EMF lines on stdout, which CloudWatch Logs extracts. */
+  public RolloutMetrics rolloutMetrics() {
+    return new PowertoolsRolloutMetrics();
+  }
+
+  /**
+   * The per-endpoint dashboards. The partition and account for the alarm widgets' ARNs are read
+   * from the notification topic's ARN when the function has it.
+   */
+  public Dashboards dashboards() {
+    return new CloudWatchDashboards(cloudWatch(), settings.region().id(),
+        optional("NOTIFICATION_TOPIC_ARN"));
   }
 
   public Notifier notifier() {

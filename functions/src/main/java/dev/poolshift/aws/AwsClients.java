@@ -47,13 +47,17 @@ public final class AwsClients {
 
   private AwsClients() {}
 
-  /** SageMaker, with the wire patch for the fields SDK 2.40.2 lacks (instance pools). */
+  /**
+   * SageMaker, with the wire patch for the fields SDK 2.40.2 lacks (instance pools), and its calls
+   * counted ({@link SageMakerCallCount}).
+   */
   public static SageMakerClient sageMaker(Settings s) {
     return SageMakerClient.builder()
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
-        .overrideConfiguration(c -> c.addExecutionInterceptor(new InstancePoolsWirePatch()))
+        .overrideConfiguration(c -> c.addExecutionInterceptor(new InstancePoolsWirePatch())
+            .addExecutionInterceptor(new SageMakerCallCount()))
         .build();
   }
 

@@ -49,7 +49,7 @@ public final class AlarmEventsHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context, request -> responder.handle(
+    Handlers.handle(input, output, context, Handlers.EVENT_ID, request -> responder.handle(
         AlarmStateChange.parse(EventEnvelope.parse(Json.readValue(request)))));
   }
 

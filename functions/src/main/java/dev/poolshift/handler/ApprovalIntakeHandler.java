@@ -49,7 +49,7 @@ public final class ApprovalIntakeHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context, request -> intake.handle(
+    Handlers.handle(input, output, context, Handlers.EVENT_ID, request -> intake.handle(
         ModelPackageStateChange.parse(EventEnvelope.parse(Json.readValue(request)))));
   }
 

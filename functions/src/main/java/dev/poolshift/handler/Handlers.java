@@ -21,18 +21,42 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  */
 final class Handlers {
   private static final Logger LOG = LoggerFactory.getLogger(Handlers.class);
+  /** Where a step's payload names its execution. */
+  static final String EXECUTION_NAME = "execution.name";
+  /** An EventBridge event's id (Powertools' own path for EventBridge). */
+  static final String EVENT_ID = software.amazon.lambda.powertools.logging.CorrelationIdPaths.EVENT_BRIDGE;
 
   private Handlers() {}
 
+  private static Object eventOrNull(byte[] request) {
+    try {
+      Object event = Json.readValue(request);
+      return event instanceof java.util.Map<?, ?> ? event : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   static void handle(InputStream input, OutputStream output, Context context,
       Function<byte[], Object> call) {
+    handle(input, output, context, null, call);
+  }
+
+  /**
+   * As {@link #handle(InputStream, OutputStream, Context, Function)}, with Powertools'
+   * {@code correlation_id} on every line read from the input at {@code correlationIdPath} (a
+   * JMESPath): the execution name for the workflow's steps, the event id for EventBridge events.
+   * An input that is not JSON has none; the call reports it.
+   */
+  static void handle(InputStream input, OutputStream output, Context context,
+      String correlationIdPath, Function<byte[], Object> call) {
     byte[] request;
     try {
       request = input.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Object result = PowertoolsLogging.withLogging(context, () -> {
+    java.util.function.Supplier<Object> body = () -> {
       try {
         return call.apply(request);
       } catch (RuntimeException e) {
@@ -40,7 +64,10 @@ final class Handlers {
             entry("errorMessage", e.getMessage()));
         throw e;
       }
-    });
+    };
+    Object event = correlationIdPath == null ? null : eventOrNull(request);
+    Object result = event == null ? PowertoolsLogging.withLogging(context, body)
+        : PowertoolsLogging.withLogging(context, correlationIdPath, event, body);
     try {
       output.write(Json.writeBytes(result));
     } catch (IOException e) {

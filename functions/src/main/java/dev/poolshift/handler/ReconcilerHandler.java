@@ -49,7 +49,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context,
+    Handlers.handle(input, output, context, Handlers.EVENT_ID,
         request -> reconciler.handle(EventEnvelope.parse(Json.readValue(request))));
   }
 

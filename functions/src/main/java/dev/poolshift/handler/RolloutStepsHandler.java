@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.poolshift.aws.AwsAdapters;
 import dev.poolshift.aws.Json;
+import dev.poolshift.aws.SageMakerCallCount;
+import dev.poolshift.rollout.port.RolloutMetrics;
 import dev.poolshift.rollout.profile.AllowedInstanceTypes;
 import dev.poolshift.rollout.usecase.RolloutSteps;
 import dev.poolshift.rollout.usecase.steps.Ports;
@@ -32,6 +34,7 @@ import java.util.Map;
  */
 public final class RolloutStepsHandler implements RequestStreamHandler {
   private final RolloutSteps steps;
+  private final RolloutMetrics metrics;
   /** Kept here because CRaC holds registered resources weakly; null in tests. */
   private final SnapStartPriming priming;
 
@@ -44,23 +47,36 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
   }
 
   private RolloutStepsHandler(AwsAdapters aws) {
-    this(wire(aws), SnapStartPriming.forRolloutSteps(aws));
+    this(wire(aws), aws.rolloutMetrics(), SnapStartPriming.forRolloutSteps(aws));
   }
 
   public RolloutStepsHandler(RolloutSteps steps) {
-    this(steps, null);
+    this(steps, RolloutMetrics.NONE, null);
   }
 
-  private RolloutStepsHandler(RolloutSteps steps, SnapStartPriming priming) {
+  private RolloutStepsHandler(RolloutSteps steps, RolloutMetrics metrics,
+      SnapStartPriming priming) {
     this.steps = steps;
+    this.metrics = metrics;
     this.priming = priming;
   }
 
+  /** Runs the step; the SageMaker calls it made are counted ({@code SageMakerCalls}). */
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context,
-        request -> steps.run(Json.read(request, StepName.class).step(),
-            type -> Json.read(request, type)));
+    Handlers.handle(input, output, context, Handlers.EXECUTION_NAME, request -> {
+      StepName name = Json.read(request, StepName.class);
+      SageMakerCallCount.take();
+      try {
+        return steps.run(name.step(), type -> Json.read(request, type));
+      } finally {
+        int calls = SageMakerCallCount.take();
+        if (calls > 0) {
+          metrics.sageMakerCalls(name.plan() == null ? null : name.plan().endpointName(),
+              name.execution() == null ? null : name.execution().name(), name.step(), calls);
+        }
+      }
+    });
   }
 
   private static RolloutSteps wire(AwsAdapters aws) {
@@ -71,10 +87,19 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
         new Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
             aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
-            aws.instanceUsage()));
+            aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards()));
   }
 
-  /** The payload's {@code step}: which step's input record the rest of the payload is. */
-  private record StepName(String step) {
+  /**
+   * The payload's {@code step} (which step's input record the rest of the payload is), and whose
+   * step it is.
+   */
+  private record StepName(String step, Named execution, Plan plan) {
+  }
+
+  private record Named(String name) {
+  }
+
+  private record Plan(String endpointName) {
   }
 }

@@ -116,7 +116,7 @@ public final class AlarmResponder {
     } catch (RolloutException e) {
       // Failing the wait below matters more than this call: the rollback retries the weights.
       LOG.error("weights not restored; the workflow's rollback retries them",
-          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
+          entry("errorType", e.getClass().getName()), entry("cause", e.getMessage()));
       return false;
     }
   }

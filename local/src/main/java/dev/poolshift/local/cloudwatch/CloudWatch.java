@@ -80,12 +80,19 @@ public final class CloudWatch {
   private long evaluations;
   private final dev.poolshift.local.sim.WakeUp wakeUp;
   private boolean closed;
+  private final Dashboards dashboards;
 
   public CloudWatch(Simulation sim, EventPublisher events, AwsContext aws) {
     this.sim = sim;
     this.wakeUp = new dev.poolshift.local.sim.WakeUp(sim, "cloudwatch-alarms", this::evaluateDue);
     this.events = events;
     this.aws = aws;
+    this.dashboards = new Dashboards(aws);
+  }
+
+  /** The account's dashboards. */
+  public Dashboards dashboards() {
+    return dashboards;
   }
 
   /** Errors the API answers on purpose (wire calls only), e.g. AccessDenied on DescribeAlarms. */

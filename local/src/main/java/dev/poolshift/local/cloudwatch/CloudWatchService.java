@@ -30,7 +30,8 @@ import java.util.Set;
  * every protocol. Signing name {@code monitoring}.
  *
  * <p>Operations: PutMetricAlarm, DescribeAlarms, DescribeAlarmsForMetric, DeleteAlarms,
- * SetAlarmState, GetMetricData, GetMetricStatistics, PutMetricData, ListMetrics.
+ * SetAlarmState, GetMetricData, GetMetricStatistics, PutMetricData, ListMetrics, PutDashboard,
+ * GetDashboard, ListDashboards, DeleteDashboards (see {@link Dashboards}).
  */
 public final class CloudWatchService extends ModeledService {
   static final String XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
@@ -40,6 +41,7 @@ public final class CloudWatchService extends ModeledService {
   /** Query error code to the error shape that carries it (the model's awsQueryError traits). */
   private static final Map<String, String> ERROR_SHAPES = Map.ofEntries(
       Map.entry("ValidationError", "ValidationException"),
+      Map.entry("InvalidParameterInput", "DashboardInvalidInputError"),
       Map.entry("InvalidParameterValue", "InvalidParameterValueException"),
       Map.entry("InvalidParameterCombination", "InvalidParameterCombinationException"),
       Map.entry("MissingParameter", "MissingRequiredParameterException"),
@@ -103,6 +105,23 @@ public final class CloudWatchService extends ModeledService {
         yield null;
       }
       case "ListMetrics" -> listMetrics(params);
+      case "PutDashboard" -> {
+        Doc.Struct out = Doc.struct();
+        Doc.ListValue warnings = out.list("DashboardValidationMessages");
+        cloudWatch.dashboards().put(params.string("DashboardName"), params.string("DashboardBody"),
+            cloudWatch.simulation().now()).forEach(w -> warnings.addStruct().put("Message", w));
+        yield out;
+      }
+      case "GetDashboard" -> {
+        String name = Validation.required("dashboardName", params.string("DashboardName"));
+        Dashboards.Dashboard d = cloudWatch.dashboards().get(name).orElseThrow(() -> Dashboards.notFound(name));
+        yield Doc.struct().put("DashboardArn", d.arn()).put("DashboardBody", d.body()).put("DashboardName", d.name());
+      }
+      case "ListDashboards" -> listDashboards(params);
+      case "DeleteDashboards" -> {
+        cloudWatch.dashboards().delete(Validation.required("dashboardNames", params.strings("DashboardNames")));
+        yield null;
+      }
       default -> throw new UnknownOperationException(action);
     };
   }
@@ -366,6 +385,18 @@ public final class CloudWatchService extends ModeledService {
       }
     }
     return result;
+  }
+
+  /** ListDashboards: by name, up to 1,000 a page (API reference). */
+  private Doc.Struct listDashboards(RequestParams p) {
+    List<Dashboards.Dashboard> all = cloudWatch.dashboards().list(p.string("DashboardNamePrefix"));
+    Paging.Page<Dashboards.Dashboard> page = Paging.page(all, Dashboards.Dashboard::name, 1000,
+        p.string("NextToken"), () -> invalidNextToken(p.string("NextToken")));
+    Doc.Struct out = Doc.struct();
+    Doc.ListValue entries = out.list("DashboardEntries");
+    page.items().forEach(d -> entries.addStruct().put("DashboardName", d.name()).put("DashboardArn", d.arn())
+        .put("LastModified", d.lastModified()).put("Size", d.size()));
+    return out.put("NextToken", page.nextToken());
   }
 
   private Doc.Struct listMetrics(RequestParams p) {

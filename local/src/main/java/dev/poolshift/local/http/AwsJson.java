@@ -84,6 +84,9 @@ public final class AwsJson {
   static HttpReply error(String contentType, String requestId, AwsServiceException e, QueryCompatibleErrors compatible) {
     Map<String, String> headers = new LinkedHashMap<>(errorHeaders(requestId, e, compatible));
     ObjectNode body = LocalJson.object().put("__type", errorType(e, compatible)).put("message", e.getMessage());
+    if (e.details() != null) {
+      ((ObjectNode) toJson(e.details())).properties().forEach(m -> body.set(m.getKey(), m.getValue()));
+    }
     return new HttpReply(e.status(), contentType, headers, LocalJson.write(body).getBytes(StandardCharsets.UTF_8));
   }
 

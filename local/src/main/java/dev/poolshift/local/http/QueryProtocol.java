@@ -45,6 +45,14 @@ public final class QueryProtocol {
       return new HttpReply(200, "text/xml", Map.of("x-amzn-RequestId", requestId),
           xml.toString().getBytes(StandardCharsets.UTF_8));
     } catch (AwsServiceException e) {
+      if (e.details() != null) {
+        XmlWriter xml = new XmlWriter().start("ErrorResponse", xmlns).start("Error")
+            .leaf("Type", e.status() >= 500 ? "Receiver" : "Sender").leaf("Code", e.code())
+            .leaf("Message", e.getMessage());
+        writeMembers(xml, e.details()).end().leaf("RequestId", requestId).end();
+        return new HttpReply(e.status(), "text/xml", Map.of("x-amzn-RequestId", requestId),
+            xml.toString().getBytes(StandardCharsets.UTF_8));
+      }
       return XmlWriter.errorReply(xmlns, requestId, e.status(), e.code(), e.getMessage());
     } catch (RuntimeException e) {
       // A bug in the local service: answer as AWS does for internal errors, keep the cause visible.

@@ -74,6 +74,9 @@ public final class RpcV2Cbor {
 
   private static HttpReply error(String requestId, AwsServiceException e, AwsJson.QueryCompatibleErrors compatible) {
     Doc.Struct body = Doc.struct().put("__type", AwsJson.errorType(e, compatible)).put("message", e.getMessage());
+    if (e.details() != null) {
+      e.details().members().forEach(body::put);
+    }
     return reply(e.status(), AwsJson.errorHeaders(requestId, e, compatible), body);
   }
 

@@ -22,6 +22,9 @@ import java.util.function.Function;
  *       returned only to a {@code DescribeAlarms} permission on {@code *}: a request that asks for
  *       composite alarms, or names no alarm (a prefix, or all), is authorized against {@code *}
  *       (the harsher reading of how a narrower grant is enforced);</li>
+ *   <li>{@code PutDashboard}, {@code GetDashboard}, {@code DeleteDashboards}: each dashboard's
+ *       ARN ({@code arn:aws:cloudwatch::<account>:dashboard/<name>}, no Region);
+ *       {@code ListDashboards}: {@code *};</li>
  *   <li>metric reads and writes have no resource-level permissions: {@code *};
  *       {@code PutMetricData} carries {@code cloudwatch:namespace}.</li>
  * </ul>
@@ -65,6 +68,13 @@ final class CloudWatchRequests implements ServiceRequests {
         a.context().put("cloudwatch:namespace", r.text("Namespace"));
         yield List.of(a);
       }
+      // Dashboards are global: arn:<partition>:cloudwatch::<account>:dashboard/<name>.
+      case "PutDashboard", "GetDashboard" -> List.of(dashboard(op, r.required("DashboardName")));
+      case "DeleteDashboards" -> {
+        List<String> names = in.strings("DashboardNames");
+        yield (names == null ? List.<String>of() : names).stream().map(n -> dashboard(op, n)).toList();
+      }
+      case "ListDashboards" -> List.of(Authorization.of("cloudwatch:" + op, "*"));
       case "GetMetricData", "GetMetricStatistics", "ListMetrics", "DescribeAlarmsForMetric" ->
           List.of(Authorization.of("cloudwatch:" + op, "*"));
       default -> throw new UnmappedOperationException("cloudwatch", op);
@@ -98,6 +108,11 @@ final class CloudWatchRequests implements ServiceRequests {
     String arn = aws.arn("cloudwatch", "alarm:" + name);
     return new Authorization("cloudwatch:" + operation, arn,
         Keys.resourceTags(alarmTags.apply(name).orElse(Map.of()), null));
+  }
+
+  private Authorization dashboard(String operation, String name) {
+    return Authorization.of("cloudwatch:" + operation, "arn:" + aws.partition() + ":cloudwatch::"
+        + aws.accountId() + ":dashboard/" + name);
   }
 
   private static List<String> names(RequestParams in) {

@@ -6,6 +6,7 @@ import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.cloudwatch.AlarmSnapshot;
 import dev.poolshift.local.cloudwatch.CloudWatch;
 import dev.poolshift.local.cloudwatch.CloudWatchService;
+import dev.poolshift.local.cloudwatch.EmbeddedMetrics;
 import dev.poolshift.local.cloudwatch.TrafficModel;
 import dev.poolshift.local.cloudwatch.TrafficScenario;
 import dev.poolshift.local.dynamodb.DynamoDbService;
@@ -115,6 +116,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final SsmService ssm;
   private final SnsService sns;
   private final CloudWatch cloudWatch;
+  private final EmbeddedMetrics embeddedMetrics;
   private final TrafficModel traffic;
   private final ApplicationAutoScalingService autoScaling;
   private final ServiceQuotasService serviceQuotas;
@@ -163,6 +165,9 @@ public final class LocalRuntime implements AutoCloseable {
       sns = new SnsService(sim, aws, runtimeEvents);
       template.topics().values().forEach(t -> sns.createTopic(t.name()));
       cloudWatch = new CloudWatch(sim, events, aws);
+      // CloudWatch Logs extracts the metrics of every EMF line a function writes.
+      embeddedMetrics = new EmbeddedMetrics(cloudWatch);
+      lambda.addLogListener(line -> embeddedMetrics.accept(line.time(), line.functionName(), line.text()));
       SageMakerWorld world = sageMaker.world();
       // SageMaker's own deployment guardrails read alarm states from the same CloudWatch.
       world.setAlarmStateSource(name -> cloudWatch.alarm(name).map(a -> a.state().name()).orElse(null));
@@ -319,6 +324,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public CloudWatch cloudWatch() {
     return cloudWatch;
+  }
+
+  /** The metrics CloudWatch Logs extracted from functions' EMF lines, and the lines it refused. */
+  public EmbeddedMetrics embeddedMetrics() {
+    return embeddedMetrics;
   }
 
   public TrafficModel traffic() {

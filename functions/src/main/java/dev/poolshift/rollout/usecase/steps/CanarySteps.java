@@ -219,6 +219,7 @@ final class CanarySteps {
       ports.store().appendHistory(ep, owner, new HistoryEntry.Judged(now, step.index(),
           step.percent(), judgement.verdict().name(), judgement.reason(), m.invocations(),
           m.errors5xx(), p99Ms, stateNames(states)));
+      ports.signals().judged(plan, in.execution(), judgement.verdict().name());
     }
     LOG.info("canary step judged", entry("stepIndex", step.index()),
         entry("percent", step.percent()), entry("verdict", judgement.verdict()),
@@ -260,6 +261,7 @@ final class CanarySteps {
         : plan.rollout().schedule().next(step).percent();
     ports.notifier().publish(Notifications.holding(plan, exec, step.percent(), nextPercent,
         reason, plan.operatorWaitSeconds()));
+    ports.signals().held(plan, exec);
     LOG.info("step held for an operator's decision", entry("stepIndex", step.index()),
         entry("percent", step.percent()), entry("operatorWaitSeconds", plan.operatorWaitSeconds()),
         entry("reason", reason));

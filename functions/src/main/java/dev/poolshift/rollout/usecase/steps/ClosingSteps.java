@@ -106,6 +106,8 @@ final class ClosingSteps {
               + " refused record those)");
     };
     writeRecord(plan, exec, outcome, in.failure(), in.observation(), now);
+    ports.signals().ended(plan, exec, outcome, history, StepSupport.startedAt(exec, now), now,
+        plan.isRollback() && outcome == Outcome.FAILED);
     ports.store().setPhase(plan.endpointName(), exec.name(),
         held != null ? RolloutPhase.CLEANUP_PENDING : phase, null);
     return new Recorded(outcome, summary);
@@ -178,6 +180,8 @@ final class ClosingSteps {
     PlanDocument plan = in.plan();
     ExecutionRef exec = in.execution();
     writeRecord(plan, exec, Outcome.FAILED, in.failure(), null, in.now());
+    ports.signals().ended(plan, exec, Outcome.FAILED, history(plan, exec),
+        StepSupport.startedAt(exec, in.now()), in.now(), false);
     release.release(target(plan, exec), in.now());
     ports.notifier().publish(Notifications.failedStart(plan, exec, in.failure()));
     return Done.INSTANCE;
@@ -205,6 +209,7 @@ final class ClosingSteps {
       ports.ledger().put(LedgerEntries.refused(r, exec, outcome, in.failure(), in.now()));
     }
     ports.notifier().publish(Notifications.refused(r, exec, outcome, in.failure()));
+    ports.signals().refused(r.endpointName(), exec.name(), outcome);
     LOG.info("refused start recorded and notified", entry("outcome", outcome),
         entry("failure", in.failure() == null ? null : in.failure().error()),
         entry("ledgered", r.endpointName() != null));
@@ -229,6 +234,8 @@ final class ClosingSteps {
     EndpointState s = guard.describeForMessage(ep);
     writeRecord(plan, exec, Outcome.NEEDS_A_PERSON, in.failure(),
         s == null ? null : Observation.of(s, now), now);
+    ports.signals().ended(plan, exec, Outcome.NEEDS_A_PERSON, history(plan, exec),
+        StepSupport.startedAt(exec, now), now, true);
     boolean scalingOnly = in.failure() != null
         && ScalingNotRestoredException.class.getName().equals(in.failure().error());
     ports.notifier().publish(scalingOnly

@@ -94,6 +94,7 @@ final class FleetSteps {
           entry("holder", e.holder()));
       throw e;
     }
+    ports.signals().started(plan, exec);
     LOG.info("endpoint locked for the rollout", entry("alarms", plan.alarms()));
     return Done.INSTANCE;
   }

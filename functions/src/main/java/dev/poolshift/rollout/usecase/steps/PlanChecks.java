@@ -100,7 +100,7 @@ public final class PlanChecks {
       target = ports.scaling().variant(ep, rollout.baselineVariantName());
     } catch (RolloutException e) {
       LOG.warn("Application Auto Scaling not readable; reported as a risk",
-          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
+          entry("errorType", e.getClass().getName()), entry("cause", e.getMessage()));
       return List.of("could not read Application Auto Scaling for variant "
           + rollout.baselineVariantName() + " (" + e.getMessage() + "): check by hand whether it is"
           + " autoscaled before deploying");
@@ -130,7 +130,7 @@ public final class PlanChecks {
           rollout.finalConfig()));
     } catch (RolloutException e) {
       LOG.warn("Service Quotas not readable; reported as a risk",
-          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
+          entry("errorType", e.getClass().getName()), entry("cause", e.getMessage()));
       return new QuotaCheck(List.of(QuotaHeadroom.unreadable(e.getMessage(), serving,
           rollout.canaryConfig(), rollout.finalConfig())), Map.of());
     }
@@ -143,7 +143,7 @@ public final class PlanChecks {
       } catch (RolloutException e) {
         // This endpoint's own fleet is known: counting only it understates the usage, which is
         // still enough to see a rollout that cannot fit.
-        LOG.warn("endpoint usage not readable", entry("error", e.getClass().getName()),
+        LOG.warn("endpoint usage not readable", entry("errorType", e.getClass().getName()),
             entry("cause", e.getMessage()));
         usage = new InstanceUsage.Usage(serving, 1, false);
       }

@@ -230,7 +230,7 @@ final class PlanSteps {
       return ports.registry().describePackage(ModelPackageArn.parse("baseline", arn));
     } catch (RolloutException e) {
       LOG.warn("baseline package not readable; its copy gets no per-hardware builds",
-          entry("baselinePackage", arn), entry("error", e.getClass().getName()),
+          entry("baselinePackage", arn), entry("errorType", e.getClass().getName()),
           entry("cause", e.getMessage()));
       return null;
     }

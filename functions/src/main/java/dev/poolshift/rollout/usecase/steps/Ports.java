@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import dev.poolshift.rollout.port.Alarms;
+import dev.poolshift.rollout.port.Dashboards;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.InstanceQuotas;
 import dev.poolshift.rollout.port.InstanceUsage;
@@ -9,21 +10,40 @@ import dev.poolshift.rollout.port.Metrics;
 import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.Notifier;
 import dev.poolshift.rollout.port.ProfileStore;
+import dev.poolshift.rollout.port.RolloutMetrics;
 import dev.poolshift.rollout.port.RolloutStore;
 import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.port.TaskCallbacks;
 import dev.poolshift.rollout.port.TrafficShifter;
+import dev.poolshift.rollout.usecase.support.RolloutSignals;
 
 /** Everything the steps call. */
 public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
     TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
     Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
-    InstanceQuotas quotas, InstanceUsage usage) {
+    InstanceQuotas quotas, InstanceUsage usage, RolloutMetrics rolloutMetrics,
+    Dashboards dashboards) {
 
   public Ports {
     scaling = scaling == null ? ScalingTargets.NONE : scaling;
     quotas = quotas == null ? InstanceQuotas.NONE : quotas;
     usage = usage == null ? InstanceUsage.NONE : usage;
+    rolloutMetrics = rolloutMetrics == null ? RolloutMetrics.NONE : rolloutMetrics;
+    dashboards = dashboards == null ? Dashboards.NONE : dashboards;
+  }
+
+  /** Poolshift's metrics and the endpoint's dashboard, as the steps report to them. */
+  public RolloutSignals signals() {
+    return new RolloutSignals(rolloutMetrics, dashboards);
+  }
+
+  /** Without Poolshift's own metrics and dashboards. */
+  public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+      TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
+      InstanceQuotas quotas, InstanceUsage usage) {
+    this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+        callbacks, scaling, quotas, usage, RolloutMetrics.NONE, Dashboards.NONE);
   }
 
   /** Without Service Quotas: no quota is listed, and usage is not counted. */

@@ -172,6 +172,9 @@ final class PromotionSteps {
           (int) PromotionGate.secondsUntil(now, k.until()));
       case GateOutcome.Decision d -> new Judgement(Call.of(d.verdict()), d.reason(), null);
     };
+    if (outcome instanceof GateOutcome.Decision) {
+      ports.signals().judged(plan, in.execution(), judgement.verdict().name());
+    }
     LOG.info("promoted fleet judged", entry("verdict", judgement.verdict()),
         entry("reason", judgement.reason()), entry("poolMix", promoted),
         entry("judgedOnTheCanary", judged), entry("byType", byType),

@@ -72,7 +72,7 @@ final class StepGuard {
       return endpoints.describe(ep);
     } catch (RolloutException e) {
       LOG.warn("DescribeEndpoint failed; the message says traffic is unknown",
-          entry("error", e.getClass().getName()));
+          entry("errorType", e.getClass().getName()));
       return null;
     }
   }

@@ -211,7 +211,7 @@ public final class Release {
       }
     } catch (RolloutException e) {
       LOG.warn("cleanup of rollout resources incomplete; leftovers are tagged poolshift:deployment",
-          entry("error", e.getClass().getName()), entry("cause", e.getMessage()),
+          entry("errorType", e.getClass().getName()), entry("cause", e.getMessage()),
           entry("deletedSoFar", deleted));
     }
     return deleted;

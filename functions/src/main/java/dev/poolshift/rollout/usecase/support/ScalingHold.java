@@ -116,7 +116,7 @@ public final class ScalingHold {
       throw e;
     } catch (RolloutException e) {
       LOG.error("auto scaling could not be put back", entry("resourceId", kept.resourceId()),
-          entry("error", e.getClass().getName()), entry("cause", e.getMessage()));
+          entry("errorType", e.getClass().getName()), entry("cause", e.getMessage()));
       throw new ScalingNotRestoredException("the auto scaling of variant " + kept.variantName()
           + " on endpoint " + endpointName + " was taken out for the rollout and could not be"
           + " put back (" + e.getMessage() + "); the endpoint serves but does not scale."

@@ -51,7 +51,7 @@ public final class TurnAround {
       CallbackResult result = callbacks.fail(r.token(), stop.error(), stop.cause());
       store.deregister(rollout.endpointName(), kind, r.token());
       LOG.info(result.delivered() ? "failed the parked wait so the workflow rolls back" : "parked wait had already ended; benign",
-          entry("wait", kind.name()), entry("callback", result.name()), entry("error", stop.error()));
+          entry("wait", kind.name()), entry("callback", result.name()), entry("errorType", stop.error()));
       failed.add(kind);
     }
     return failed;
