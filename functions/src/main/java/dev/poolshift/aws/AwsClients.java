@@ -1,8 +1,11 @@
 package dev.poolshift.aws;
 
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -26,9 +29,27 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * phase.
  */
 public final class AwsClients {
-  /** What every client shares. Tests pass a stub HTTP client and static credentials. */
+  /**
+   * What every client shares. Tests pass a stub HTTP client and static credentials.
+   *
+   * @param tuning applied to every client's override configuration first: the {@link ClientTuning}s
+   *     on the class path (none in the deployment package)
+   */
   public record Settings(Region region, SdkHttpClient httpClient,
-      AwsCredentialsProvider credentials) {
+      AwsCredentialsProvider credentials, List<ClientTuning> tuning) {
+
+    public Settings {
+      tuning = List.copyOf(tuning);
+    }
+
+    /** The SDK's own client settings, nothing tuned. */
+    public Settings(Region region, SdkHttpClient httpClient, AwsCredentialsProvider credentials) {
+      this(region, httpClient, credentials, List.of());
+    }
+
+    void tune(ClientOverrideConfiguration.Builder overrides) {
+      tuning.forEach(t -> t.tune(overrides));
+    }
 
     /**
      * From the Lambda environment: {@code AWS_REGION} (set by Lambda), falling back to
@@ -41,7 +62,9 @@ public final class AwsClients {
         throw new IllegalStateException("AWS_REGION is not set: clients need an explicit region");
       }
       return new Settings(Region.of(region), UrlConnectionHttpClient.builder().build(),
-          new EnvironmentCredentials(Map.copyOf(env), DefaultCredentialsProvider.builder().build()));
+          new EnvironmentCredentials(Map.copyOf(env), DefaultCredentialsProvider.builder().build()),
+          ServiceLoader.load(ClientTuning.class, AwsClients.class.getClassLoader()).stream()
+              .map(ServiceLoader.Provider::get).toList());
     }
   }
 
@@ -53,7 +76,10 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
-        .overrideConfiguration(c -> c.addExecutionInterceptor(new InstancePoolsWirePatch()))
+        .overrideConfiguration(c -> {
+          s.tune(c);
+          c.addExecutionInterceptor(new InstancePoolsWirePatch());
+        })
         .build();
   }
 
@@ -62,6 +88,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -70,6 +97,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -78,6 +106,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -86,6 +115,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -94,6 +124,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -102,6 +133,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -110,6 +142,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 }

@@ -20,6 +20,7 @@ import dev.poolshift.local.integrations.AwsSdkResource;
 import dev.poolshift.local.integrations.LambdaInvokeResource;
 import dev.poolshift.local.lambda.LambdaService;
 import dev.poolshift.local.lambda.LambdaSettings;
+import dev.poolshift.local.lambda.VirtualClockRetries;
 import dev.poolshift.local.logs.CloudWatchLogs;
 import dev.poolshift.local.logs.CloudWatchLogsService;
 import dev.poolshift.local.observe.RuntimeEvent;
@@ -51,7 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * local-mode branches.
  *
  * <p>One runtime is active per JVM at a time (the endpoint override and credentials are JVM-wide
- * system properties, as {@code AWS_ENDPOINT_URL} is process-wide on a real machine).
+ * system properties, as {@code AWS_ENDPOINT_URL} is process-wide on a real machine). Their retry
+ * back-off waits on the virtual clock ({@link VirtualClockRetries}).
  */
 public final class LocalRuntime implements AutoCloseable {
   /** The fake identity every local call is made with; the gateway does not check signatures. */
@@ -120,6 +122,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final ServiceQuotasService serviceQuotas;
   private final Iam iam;
   private final Map<String, String> previousProperties;
+  private final AutoCloseable virtualRetries;
 
   private LocalRuntime(Options options) {
     // A real-time clock waits for start(): set-up takes wall seconds that must not become
@@ -129,6 +132,8 @@ public final class LocalRuntime implements AutoCloseable {
         : Simulation.realTime(options.start(), options.realTimeSpeed(), true);
     gateway = Gateway.start(options.port());
     previousProperties = pointSdkClientsAt(gateway);
+    // The functions' SDK back-off waits on this clock, jittered from the rehearsal's seed.
+    virtualRetries = VirtualClockRetries.attach(sim, options.traffic().seed());
     try {
       template = SamTemplate.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
       AwsContext aws = template.aws();
@@ -370,6 +375,13 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.close();
     }
     sim.close();
+    if (virtualRetries != null) {
+      try {
+        virtualRetries.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     if (previousProperties != null) {
       previousProperties.forEach((k, v) -> {
         if (v == null) {
