@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * role's credentials from the function's environment. Endpoint overrides are left to the SDK's
  * standard {@code AWS_ENDPOINT_URL[_<SERVICE>]} variables and {@code aws.endpointUrl*}
  * properties, which is how the local runtime points the functions at itself; there is no
- * local-mode code here.
+ * local-mode code here. Every client applies the {@link ClientTuning}s on the class path first:
+ * the deployment package has none; the local runtime's moves the retry back-off onto its clock.
  *
  * <p>Nothing here calls AWS or reads the clock, so clients may be built during SnapStart's init
  * phase.
