@@ -638,6 +638,16 @@ public final class SageMakerWorld {
     return locked(() -> new java.util.TreeMap<>(callsPerSecond.getOrDefault(operation, new java.util.TreeMap<>())));
   }
 
+  /** How many calls of each operation reached the wire, throttled ones included. */
+  public Map<String, Integer> callCounts() {
+    return locked(() -> {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      callsPerSecond.forEach((op, perSecond) -> counts.put(op,
+          perSecond.values().stream().mapToInt(Integer::intValue).sum()));
+      return counts;
+    });
+  }
+
   /** Every mutating call that reached the wire, in order, accepted or not. */
   public List<SageMakerMutation> mutations() {
     return locked(() -> List.copyOf(mutations));
