@@ -172,7 +172,8 @@ public final class LocalRuntime implements AutoCloseable {
       // SageMaker's own deployment guardrails read alarm states from the same CloudWatch.
       world.setAlarmStateSource(name -> cloudWatch.alarm(name).map(a -> a.state().name()).orElse(null));
       traffic = new TrafficModel(sim, cloudWatch.metrics(), new SageMakerTrafficSource(world), options.traffic());
-      world.onServingChange(() -> new SageMakerTrafficSource(world).endpoints().forEach(traffic::servingChanged));
+      // Only the endpoints the change concerns: re-reading all of them made a fleet O(N²).
+      world.onServingChangeOf(changed -> changed.forEach(traffic::servingChanged));
       traffic.start();
       gateway.register(new StepFunctionsService(stepFunctions));
       gateway.register(new EventsService(events));
