@@ -111,14 +111,23 @@ public final class FleetBenchmark {
     }
   }
 
-  /** Runs {@code fleet} with the template under {@code root}. */
+  /** Runs {@code fleet} with the template under {@code root}, same-instant work in parallel. */
   public static Result run(FleetScenario fleet, Path root) {
+    return run(fleet, root, true);
+  }
+
+  /**
+   * Runs {@code fleet}; {@code concurrentInstants} lets the rollouts that move in lockstep use
+   * every core ({@link dev.poolshift.local.sim.Simulation#discreteConcurrent}).
+   */
+  public static Result run(FleetScenario fleet, Path root, boolean concurrentInstants) {
     long wallStart = System.nanoTime();
     try (PeakMemory memory = PeakMemory.start()) {
       Scenario scenario = Scenario.parse(fleet.json(), "bench", root);
       ScenarioReport report;
       int calls;
-      try (LocalRuntime runtime = ScenarioRunner.start(scenario, LocalRuntime.Options.of(scenario.template()))) {
+      try (LocalRuntime runtime = ScenarioRunner.start(scenario,
+          LocalRuntime.Options.of(scenario.template()).withConcurrentInstants(concurrentInstants))) {
         report = ScenarioRunner.runToEnd(scenario, runtime, wallStart);
         calls = runtime.sageMaker().callCounts().values().stream().mapToInt(Integer::intValue).sum();
       }

@@ -10,10 +10,11 @@ import java.nio.file.Path;
 /**
  * {@code bench N [--bad K] [--throttle RATE] [--seed S] [--json]}: N endpoints approved at the
  * same instant, rehearsed in this process; prints rollouts per second, wall time, peak memory,
- * SageMaker calls per rollout and T_act percentiles.
+ * SageMaker calls per rollout and T_act percentiles. Work due at the same virtual instant runs
+ * in parallel unless {@code --sequential} (the order every rehearsal keeps).
  */
 final class BenchCommand {
-  static final String USAGE = "usage: bench N [--bad K] [--throttle RATE] [--seed S] [--json]";
+  static final String USAGE = "usage: bench N [--bad K] [--throttle RATE] [--seed S] [--sequential] [--json]";
 
   private BenchCommand() {}
 
@@ -23,11 +24,13 @@ final class BenchCommand {
     double throttle = 0;
     long seed = 1;
     boolean json = false;
+    boolean sequential = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
           case "--json" -> json = true;
+          case "--sequential" -> sequential = true;
           case "--bad" -> bad = Integer.parseInt(value(args, ++i, a));
           case "--throttle" -> throttle = Double.parseDouble(value(args, ++i, a));
           case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
@@ -60,7 +63,7 @@ final class BenchCommand {
       err.println("bench: run it from the repository's root (no template.yaml in " + root + ")");
       return 2;
     }
-    FleetBenchmark.Result result = FleetBenchmark.run(fleet, root);
+    FleetBenchmark.Result result = FleetBenchmark.run(fleet, root, !sequential);
     out.print(json ? LocalJson.pretty(result.json()) + "\n" : result.text());
     return result.finished() ? 0 : 1;
   }

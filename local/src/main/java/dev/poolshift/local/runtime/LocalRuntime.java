@@ -62,45 +62,51 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** How to start a runtime. */
   public record Options(Path template, Map<String, String> parameters, Instant start, Double realTimeSpeed,
-      int port, boolean schedules, LambdaSettings lambda, EventBusSettings events, TrafficScenario traffic) {
+      int port, boolean schedules, LambdaSettings lambda, EventBusSettings events, TrafficScenario traffic,
+      boolean concurrentInstants) {
     public static Options of(Path template) {
       return new Options(template, Map.of(), Simulation.DEFAULT_EPOCH, null, 0, true,
-          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT, TrafficScenario.idle(1));
+          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT, TrafficScenario.idle(1), false);
+    }
+
+    /** Same-instant work runs in parallel ({@link Simulation#discreteConcurrent}): for benchmarks. */
+    public Options withConcurrentInstants(boolean on) {
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, traffic, on);
     }
 
     /** The requests the endpoints receive and how each model version answers them. */
     public Options withTraffic(TrafficScenario t) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, t);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, t, concurrentInstants);
     }
 
     public Options withParameters(Map<String, String> p) {
-      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events, traffic);
+      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     public Options withStart(Instant s) {
-      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events, traffic);
+      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     /** Virtual time runs {@code speed} times faster than wall time (for {@code serve}). */
     public Options withRealTime(double speed) {
-      return new Options(template, parameters, start, speed, port, schedules, lambda, events, traffic);
+      return new Options(template, parameters, start, speed, port, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     public Options withPort(int p) {
-      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     /** Whether scheduled rules (the reconciler's sweep) fire; without them a run can go idle. */
     public Options withSchedules(boolean on) {
-      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events, traffic, concurrentInstants);
     }
 
     public Options withLambda(LambdaSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events, traffic, concurrentInstants);
     }
 
     public Options withEvents(EventBusSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s, traffic, concurrentInstants);
     }
   }
 
@@ -128,7 +134,7 @@ public final class LocalRuntime implements AutoCloseable {
     // A real-time clock waits for start(): set-up takes wall seconds that must not become
     // virtual minutes of the scenario.
     sim = options.realTimeSpeed() == null
-        ? Simulation.discrete(options.start())
+        ? (options.concurrentInstants() ? Simulation.discreteConcurrent(options.start()) : Simulation.discrete(options.start()))
         : Simulation.realTime(options.start(), options.realTimeSpeed(), true);
     gateway = Gateway.start(options.port());
     previousProperties = pointSdkClientsAt(gateway);
