@@ -1,8 +1,11 @@
 package dev.poolshift.aws;
 
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -20,15 +23,34 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * role's credentials from the function's environment. Endpoint overrides are left to the SDK's
  * standard {@code AWS_ENDPOINT_URL[_<SERVICE>]} variables and {@code aws.endpointUrl*}
  * properties, which is how the local runtime points the functions at itself; there is no
- * local-mode code here.
+ * local-mode code here. Every client applies the {@link ClientTuning}s on the class path first:
+ * the deployment package has none; the local runtime's moves the retry back-off onto its clock.
  *
  * <p>Nothing here calls AWS or reads the clock, so clients may be built during SnapStart's init
  * phase.
  */
 public final class AwsClients {
-  /** What every client shares. Tests pass a stub HTTP client and static credentials. */
+  /**
+   * What every client shares. Tests pass a stub HTTP client and static credentials.
+   *
+   * @param tuning applied to every client's override configuration first: the {@link ClientTuning}s
+   *     on the class path (none in the deployment package)
+   */
   public record Settings(Region region, SdkHttpClient httpClient,
-      AwsCredentialsProvider credentials) {
+      AwsCredentialsProvider credentials, List<ClientTuning> tuning) {
+
+    public Settings {
+      tuning = List.copyOf(tuning);
+    }
+
+    /** The SDK's own client settings, nothing tuned. */
+    public Settings(Region region, SdkHttpClient httpClient, AwsCredentialsProvider credentials) {
+      this(region, httpClient, credentials, List.of());
+    }
+
+    void tune(ClientOverrideConfiguration.Builder overrides) {
+      tuning.forEach(t -> t.tune(overrides));
+    }
 
     /**
      * From the Lambda environment: {@code AWS_REGION} (set by Lambda), falling back to
@@ -41,7 +63,9 @@ public final class AwsClients {
         throw new IllegalStateException("AWS_REGION is not set: clients need an explicit region");
       }
       return new Settings(Region.of(region), UrlConnectionHttpClient.builder().build(),
-          new EnvironmentCredentials(Map.copyOf(env), DefaultCredentialsProvider.builder().build()));
+          new EnvironmentCredentials(Map.copyOf(env), DefaultCredentialsProvider.builder().build()),
+          ServiceLoader.load(ClientTuning.class, AwsClients.class.getClassLoader()).stream()
+              .map(ServiceLoader.Provider::get).toList());
     }
   }
 
@@ -56,8 +80,11 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
-        .overrideConfiguration(c -> c.addExecutionInterceptor(new InstancePoolsWirePatch())
-            .addExecutionInterceptor(new SageMakerCallCount()))
+        .overrideConfiguration(c -> {
+          s.tune(c);
+          c.addExecutionInterceptor(new InstancePoolsWirePatch())
+              .addExecutionInterceptor(new SageMakerCallCount());
+        })
         .build();
   }
 
@@ -66,6 +93,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -74,6 +102,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -82,6 +111,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -90,6 +120,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -98,6 +129,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -106,6 +138,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 
@@ -114,6 +147,7 @@ public final class AwsClients {
         .region(s.region())
         .httpClient(s.httpClient())
         .credentialsProvider(s.credentials())
+        .overrideConfiguration(s::tune)
         .build();
   }
 }

@@ -66,6 +66,7 @@ public final class Main {
       case "run" -> RunCommand.run(rest, out, err);
       case "serve" -> ServeCommand.run(rest, out, err);
       case "smoke" -> SmokeCommand.run(rest, out, err);
+      case "bench" -> BenchCommand.run(rest, out, err);
       default -> {
         err.println("unknown command '" + args[0] + "'\n" + USAGE);
         yield 2;
@@ -77,6 +78,7 @@ public final class Main {
       usage: poolshift <command> [options]
         asl   --definition FILE --input FILE [--mocks FILE] [--json]   run a state machine definition
         run   SCENARIO.json [--json] [--html REPORT.html]              run a rollout scenario (--html: a page of charts)
+        bench N [--bad K] [--throttle RATE] [--seed S] [--sequential] [--json]  N endpoints approved at once: rollouts/s, wall, memory, calls, T_act
         serve [--port N] [--speed X] [--quiet] [SCENARIO.json]         keep the local AWS services up, printing
                                                                        what runs (--quiet: only the clock)
         smoke --state-machine-arn ARN --model-package-group NAME       after sam deploy: a synthetic approval

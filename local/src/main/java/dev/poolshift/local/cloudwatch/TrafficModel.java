@@ -169,7 +169,7 @@ public final class TrafficModel {
    * to the new one. Callable from any thread; never waits.
    */
   public void servingChanged(String endpointName) {
-    Observation o = observe(endpointName, source.endpoints().contains(endpointName));
+    Observation o = observe(endpointName, source.lists(endpointName));
     synchronized (this) {
       if (started) {
         apply(List.of(o), false);
@@ -236,10 +236,12 @@ public final class TrafficModel {
   /** Brings the observed endpoints up to now and adopts what the source says from now on. */
   private void apply(List<Observation> observed, boolean complete) {
     Instant now = sim.now();
-    for (EndpointState s : endpoints.values()) {
-      if (complete || observed.stream().anyMatch(o -> o.endpoint().equals(s.name))) {
-        advance(s, now);
-      }
+    if (complete) {
+      endpoints.values().forEach(s -> advance(s, now));
+    } else {
+      // One endpoint's change must not cost a look at every other endpoint of a large fleet.
+      observed.stream().map(o -> endpoints.get(o.endpoint())).filter(java.util.Objects::nonNull)
+          .forEach(s -> advance(s, now));
     }
     for (Observation o : observed) {
       EndpointState s = endpoints.get(o.endpoint());

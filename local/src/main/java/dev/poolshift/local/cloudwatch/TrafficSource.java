@@ -12,6 +12,11 @@ public interface TrafficSource {
   /** Endpoints that may serve traffic now (InService, or Updating while the old fleet serves). */
   Set<String> endpoints();
 
+  /** Whether {@link #endpoints()} lists {@code endpointName}; a source answers it without listing all. */
+  default boolean lists(String endpointName) {
+    return endpoints().contains(endpointName);
+  }
+
   /**
    * Who serves the endpoint's traffic: one slice per (variant, instance type, endpoint config,
    * model) group of instances. Empty when the endpoint does not serve (not InService-ish).

@@ -28,6 +28,16 @@ import java.util.regex.Pattern;
 public final class Gateway implements AutoCloseable {
   private static final Pattern SCOPE = Pattern.compile("Credential=[^/,\\s]+/\\d{8}/[^/]+/([^/]+)/aws4_request");
 
+  static {
+    // The JDK's HTTP server leaves Nagle's algorithm on: a response written in two parts waits for
+    // the client's delayed ACK, ~40 ms per call on loopback, and the simulation waits with it.
+    // Read once, when the server's configuration class loads, so it is set before any server
+    // exists; a value the user set on the command line wins.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, AwsService> byTarget = new ConcurrentHashMap<>();

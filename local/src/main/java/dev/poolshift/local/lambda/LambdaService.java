@@ -501,7 +501,10 @@ public final class LambdaService {
           thrown = t;
         }
         Duration cost = fn.invokeDurationOr(settings.invoke());
-        if (fault == Fault.TIMEOUT || cost.compareTo(Duration.ofSeconds(def.timeoutSeconds())) > 0) {
+        // A handler whose own waits (its SDK clients' back-off on the virtual clock) ran past the
+        // deadline timed out too: Lambda stops it there.
+        if (fault == Fault.TIMEOUT || cost.compareTo(Duration.ofSeconds(def.timeoutSeconds())) > 0
+            || sim.now().plus(cost).isAfter(deadline)) {
           sim.sleepUntil(deadline);
           String message = "Task timed out after " + String.format(Locale.ROOT, "%.2f", (double) def.timeoutSeconds())
               + " seconds";

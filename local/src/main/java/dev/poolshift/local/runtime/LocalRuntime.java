@@ -21,6 +21,7 @@ import dev.poolshift.local.integrations.AwsSdkResource;
 import dev.poolshift.local.integrations.LambdaInvokeResource;
 import dev.poolshift.local.lambda.LambdaService;
 import dev.poolshift.local.lambda.LambdaSettings;
+import dev.poolshift.local.lambda.VirtualClockRetries;
 import dev.poolshift.local.logs.CloudWatchLogs;
 import dev.poolshift.local.logs.CloudWatchLogsService;
 import dev.poolshift.local.observe.RuntimeEvent;
@@ -52,7 +53,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * local-mode branches.
  *
  * <p>One runtime is active per JVM at a time (the endpoint override and credentials are JVM-wide
- * system properties, as {@code AWS_ENDPOINT_URL} is process-wide on a real machine).
+ * system properties, as {@code AWS_ENDPOINT_URL} is process-wide on a real machine). Their retry
+ * back-off waits on the virtual clock ({@link VirtualClockRetries}).
  */
 public final class LocalRuntime implements AutoCloseable {
   /** The fake identity every local call is made with; the gateway does not check signatures. */
@@ -61,45 +63,51 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** How to start a runtime. */
   public record Options(Path template, Map<String, String> parameters, Instant start, Double realTimeSpeed,
-      int port, boolean schedules, LambdaSettings lambda, EventBusSettings events, TrafficScenario traffic) {
+      int port, boolean schedules, LambdaSettings lambda, EventBusSettings events, TrafficScenario traffic,
+      boolean concurrentInstants) {
     public static Options of(Path template) {
       return new Options(template, Map.of(), Simulation.DEFAULT_EPOCH, null, 0, true,
-          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT, TrafficScenario.idle(1));
+          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT, TrafficScenario.idle(1), false);
+    }
+
+    /** Same-instant work runs in parallel ({@link Simulation#discreteConcurrent}): for benchmarks. */
+    public Options withConcurrentInstants(boolean on) {
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, traffic, on);
     }
 
     /** The requests the endpoints receive and how each model version answers them. */
     public Options withTraffic(TrafficScenario t) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, t);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, t, concurrentInstants);
     }
 
     public Options withParameters(Map<String, String> p) {
-      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events, traffic);
+      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     public Options withStart(Instant s) {
-      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events, traffic);
+      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     /** Virtual time runs {@code speed} times faster than wall time (for {@code serve}). */
     public Options withRealTime(double speed) {
-      return new Options(template, parameters, start, speed, port, schedules, lambda, events, traffic);
+      return new Options(template, parameters, start, speed, port, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     public Options withPort(int p) {
-      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events, traffic, concurrentInstants);
     }
 
     /** Whether scheduled rules (the reconciler's sweep) fire; without them a run can go idle. */
     public Options withSchedules(boolean on) {
-      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events, traffic, concurrentInstants);
     }
 
     public Options withLambda(LambdaSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events, traffic, concurrentInstants);
     }
 
     public Options withEvents(EventBusSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s, traffic);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s, traffic, concurrentInstants);
     }
   }
 
@@ -122,15 +130,18 @@ public final class LocalRuntime implements AutoCloseable {
   private final ServiceQuotasService serviceQuotas;
   private final Iam iam;
   private final Map<String, String> previousProperties;
+  private final AutoCloseable virtualRetries;
 
   private LocalRuntime(Options options) {
     // A real-time clock waits for start(): set-up takes wall seconds that must not become
     // virtual minutes of the scenario.
     sim = options.realTimeSpeed() == null
-        ? Simulation.discrete(options.start())
+        ? (options.concurrentInstants() ? Simulation.discreteConcurrent(options.start()) : Simulation.discrete(options.start()))
         : Simulation.realTime(options.start(), options.realTimeSpeed(), true);
     gateway = Gateway.start(options.port());
     previousProperties = pointSdkClientsAt(gateway);
+    // The functions' SDK back-off waits on this clock, jittered from the rehearsal's seed.
+    virtualRetries = VirtualClockRetries.attach(sim, options.traffic().seed());
     try {
       template = SamTemplate.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
       AwsContext aws = template.aws();
@@ -172,7 +183,8 @@ public final class LocalRuntime implements AutoCloseable {
       // SageMaker's own deployment guardrails read alarm states from the same CloudWatch.
       world.setAlarmStateSource(name -> cloudWatch.alarm(name).map(a -> a.state().name()).orElse(null));
       traffic = new TrafficModel(sim, cloudWatch.metrics(), new SageMakerTrafficSource(world), options.traffic());
-      world.onServingChange(() -> new SageMakerTrafficSource(world).endpoints().forEach(traffic::servingChanged));
+      // Only the endpoints the change concerns: re-reading all of them made a fleet O(N²).
+      world.onServingChangeOf(changed -> changed.forEach(traffic::servingChanged));
       traffic.start();
       gateway.register(new StepFunctionsService(stepFunctions));
       gateway.register(new EventsService(events));
@@ -380,6 +392,13 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.close();
     }
     sim.close();
+    if (virtualRetries != null) {
+      try {
+        virtualRetries.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     if (previousProperties != null) {
       previousProperties.forEach((k, v) -> {
         if (v == null) {

@@ -42,6 +42,11 @@ final class SageMakerTrafficSource implements TrafficSource {
   }
 
   @Override
+  public boolean lists(String endpointName) {
+    return world.endpoint(endpointName).filter(e -> SERVING.contains(e.status())).isPresent();
+  }
+
+  @Override
   public List<ServingSlice> serving(String endpointName) {
     EndpointView endpoint = world.endpoint(endpointName).orElse(null);
     if (endpoint == null || !SERVING.contains(endpoint.status())) {

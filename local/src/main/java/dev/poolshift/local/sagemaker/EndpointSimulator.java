@@ -345,7 +345,7 @@ final class EndpointSimulator {
     }
     String key = Wire.lower(endpointName);
     Window window = new Window(from, until);
-    w.sim.at(from, "sagemaker:maintenance:" + endpointName, () -> w.lockedRun(() -> {
+    w.sim.at(from, "sagemaker:maintenance:" + endpointName, () -> w.lockedRun(endpointName, () -> {
       Endpoint ep = endpoints.get(key);
       if (ep != null) {
         ep.maintenance.add(window);
@@ -676,7 +676,8 @@ final class EndpointSimulator {
       return;
     }
     list.forEach(i -> i.state = Instance.State.TERMINATING);
-    w.sim.at(now.plus(w.timingsLocked().fleetTermination()), "sagemaker:terminate", () -> w.lockedRun(() -> {
+    // Terminating instances stopped serving when they were marked: this only frees capacity.
+    w.sim.at(now.plus(w.timingsLocked().fleetTermination()), "sagemaker:terminate", () -> w.lockedRun(null, () -> {
       list.forEach(i -> w.ledger.release(i.instanceType, 1));
       v.instances.removeAll(list);
     }));
@@ -790,7 +791,7 @@ final class EndpointSimulator {
     if (ep.timer != null) {
       ep.timer.cancel();
     }
-    ep.timer = w.sim.at(next, "sagemaker:" + ep.name, () -> w.lockedRun(() -> {
+    ep.timer = w.sim.at(next, "sagemaker:" + ep.name, () -> w.lockedRun(ep.name, () -> {
       if (ep.op == op && !ep.removed) {
         run(ep, op, w.now());
       }

@@ -47,9 +47,20 @@ public final class SageMakerWorld {
   private final EventPublisher publisher;
   private final ReentrantLock lock = new ReentrantLock();
   private final List<ServiceEvent> outbox = new ArrayList<>();
-  private final List<Runnable> servingListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<Set<String>>> servingListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Set under the lock when something may have changed who serves an endpoint's traffic. */
-  private boolean servingDirty;
+  /** Endpoints whose serving may have changed under the current lock hold (by lower-case name). */
+  private final Set<String> servingDirty = new java.util.LinkedHashSet<>();
+  /** Something changed that may concern any endpoint. */
+  private boolean allServingDirty;
+  /**
+   * Mutations that change no endpoint's serving: models, configs and tags are only read by the
+   * endpoint operations (named by {@code EndpointName}, which mark that endpoint).
+   */
+  private static final Set<String> SERVING_NEUTRAL = Set.of("CreateModel", "DeleteModel", "CreateEndpointConfig",
+      "DeleteEndpointConfig", "AddTags", "DeleteTags", "UpdateModelPackage", "CreateModelPackage",
+      "CreateModelPackageGroup");
   final CapacityLedger ledger;
   final Tags tags = new Tags();
   final ModelRegistrySimulator registry;
@@ -112,7 +123,7 @@ public final class SageMakerWorld {
    */
   public JsonNode invoke(String operation, ObjectNode request) {
     return locked(() -> {
-      servingDirty |= READ_PREFIXES.stream().noneMatch(operation::startsWith);
+      markServing(operation, request);
       return dispatch(operation, request, now());
     });
   }
@@ -123,7 +134,30 @@ public final class SageMakerWorld {
    * endpoint. The CloudWatch traffic model uses it to split traffic at the exact instant.
    */
   public void onServingChange(Runnable listener) {
+    servingListeners.add(changed -> listener.run());
+  }
+
+  /**
+   * Like {@link #onServingChange(Runnable)}, told which endpoints (by name) may serve differently:
+   * a fleet of hundreds of endpoints must not be re-read whole after each endpoint's change.
+   */
+  public void onServingChangeOf(java.util.function.Consumer<Set<String>> listener) {
     servingListeners.add(listener);
+  }
+
+  /** Called under the lock: what {@code operation} on {@code request} may change. */
+  private void markServing(String operation, JsonNode request) {
+    if (READ_PREFIXES.stream().anyMatch(operation::startsWith) || SERVING_NEUTRAL.contains(operation)) {
+      return;
+    }
+    String endpoint = request.path("EndpointName").asText("");
+    if (endpoint.isEmpty()) {
+      allServingDirty = true;
+    } else {
+      // Names are case-insensitive: listeners hear the endpoint's own spelling.
+      EndpointSimulator.Endpoint ep = endpoints.find(endpoint);
+      servingDirty.add(ep == null ? endpoint : ep.name);
+    }
   }
 
   /** The wire path: admission (throttling, injected errors), the operation, the mutation log. */
@@ -131,7 +165,7 @@ public final class SageMakerWorld {
     return locked(() -> {
       Instant now = now();
       boolean mutating = READ_PREFIXES.stream().noneMatch(operation::startsWith);
-      servingDirty |= mutating;
+      markServing(operation, request);
       callsPerSecond.computeIfAbsent(operation, k -> new java.util.TreeMap<>()).merge(now.getEpochSecond(), 1,
           Integer::sum);
       try {
@@ -363,7 +397,7 @@ public final class SageMakerWorld {
   public String seedEndpoint(String endpointName, String endpointConfigName, Map<String, String> endpointTags) {
     locked(() -> {
       endpoints.seedInService(endpointName, endpointConfigName, endpointTags, now());
-      servingDirty = true;
+      servingDirty.add(endpointName);
       return null;
     });
     return endpoints.arnOf(endpointName);
@@ -616,8 +650,8 @@ public final class SageMakerWorld {
     }
   }
 
-  private void recordVisibleState() {
-    List<EndpointView> views = endpoints();
+  private void recordVisibleState(Set<String> changed) {
+    List<EndpointView> views = changed.stream().map(this::endpoint).flatMap(Optional::stream).toList();
     Instant at = now();
     synchronized (visible) {
       for (EndpointView v : views) {
@@ -726,9 +760,15 @@ public final class SageMakerWorld {
     }
   }
 
-  void lockedRun(Runnable body) {
+  /**
+   * Runs a lifecycle step of {@code endpointName} under the lock; listeners hear that it may serve
+   * differently. A null name concerns no endpoint's serving (e.g. freeing terminated capacity).
+   */
+  void lockedRun(String endpointName, Runnable body) {
     locked(() -> {
-      servingDirty = true;
+      if (endpointName != null) {
+        servingDirty.add(endpointName);
+      }
       body.run();
       return null;
     });
@@ -737,7 +777,7 @@ public final class SageMakerWorld {
   <T> T locked(Supplier<T> body) {
     lock.lock();
     List<ServiceEvent> toPublish = List.of();
-    boolean servingChanged = false;
+    Set<String> servingChanged = Set.of();
     try {
       return body.get();
     } finally {
@@ -746,13 +786,21 @@ public final class SageMakerWorld {
           toPublish = List.copyOf(outbox);
           outbox.clear();
         }
-        servingChanged = servingDirty;
-        servingDirty = false;
+        if (allServingDirty) {
+          servingChanged = endpoints.all().stream().map(ep -> ep.name)
+              .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+          servingChanged.addAll(servingDirty);
+        } else if (!servingDirty.isEmpty()) {
+          servingChanged = new java.util.LinkedHashSet<>(servingDirty);
+        }
+        servingDirty.clear();
+        allServingDirty = false;
       }
       lock.unlock();
       toPublish.forEach(publisher::publish);
-      if (servingChanged) {
-        servingListeners.forEach(Runnable::run);
+      if (!servingChanged.isEmpty()) {
+        Set<String> changed = java.util.Collections.unmodifiableSet(servingChanged);
+        servingListeners.forEach(l -> l.accept(changed));
       }
     }
   }

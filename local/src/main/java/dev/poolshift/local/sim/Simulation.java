@@ -55,6 +55,8 @@ public final class Simulation implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final List<Throwable> failures = new ArrayList<>();
   private final Mode mode;
+  /** DISCRETE only: timers due at the same instant fire together (see {@link #discreteConcurrent}). */
+  private final boolean concurrentInstants;
   private final double speed;
   private final Instant startVirtual;
   /** Wall-clock origin of REAL_TIME mode; -1 while the clock is paused (not started yet). */
@@ -65,7 +67,12 @@ public final class Simulation implements AutoCloseable {
   private volatile boolean closed;
 
   private Simulation(Mode mode, Instant start, double speed, boolean paused) {
+    this(mode, start, speed, paused, false);
+  }
+
+  private Simulation(Mode mode, Instant start, double speed, boolean paused, boolean concurrentInstants) {
     this.mode = mode;
+    this.concurrentInstants = concurrentInstants;
     this.speed = speed;
     this.startVirtual = start;
     this.startNanos = paused ? -1 : System.nanoTime();
@@ -80,6 +87,19 @@ public final class Simulation implements AutoCloseable {
   /** A simulation whose clock only moves inside {@link #runUntil}, starting at {@code start}. */
   public static Simulation discrete(Instant start) {
     return new Simulation(Mode.DISCRETE, start, 1.0, false);
+  }
+
+  /**
+   * A discrete simulation in which all timers due at the same instant fire together, their
+   * activities running in parallel, before the clock waits for quiescence: a fleet of identical
+   * rollouts moves in lockstep, and one at a time it would use one core. What happens at
+   * different instants keeps its order; the order among activities of one instant is the
+   * scheduler's, so a run is repeatable in its outcomes but not in every interleaving (request
+   * ids, which of two same-instant writers wins). For benchmarks, not for rehearsals that must
+   * replay exactly.
+   */
+  public static Simulation discreteConcurrent(Instant start) {
+    return new Simulation(Mode.DISCRETE, start, 1.0, false, true);
   }
 
   /** A simulation whose clock follows the wall clock, {@code speed} times faster. */
@@ -308,6 +328,15 @@ public final class Simulation implements AutoCloseable {
         }
         next.fired = true;
         next.action.run();
+        while (concurrentInstants) {
+          Timer same = nextLiveTimer();
+          if (same == null || !same.at.equals(next.at)) {
+            break;
+          }
+          timers.poll();
+          same.fired = true;
+          same.action.run();
+        }
       }
     } finally {
       lock.unlock();

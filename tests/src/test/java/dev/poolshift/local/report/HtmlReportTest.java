@@ -125,7 +125,12 @@ class HtmlReportTest {
     List<BadModelReport.Tag> p99 = tags(chart(html, "chart-p99-type-" + ENDPOINT), "path", "data-series", null);
 
     assertThat(errors).extracting(t -> t.attr("data-series")).containsExactly("AllTraffic", "canary-v2");
-    assertThat(points(errors.get(1))).allSatisfy(p -> assertThat(p[1]).as("canary 5xx %").isBetween(3.0, 30.0));
+    // The last period is the one in which the weights went back: it holds the few dozen requests
+    // the canary got before that, so its rate is the noisiest (15% true rate, one draw).
+    List<double[]> canary = points(errors.get(1));
+    assertThat(canary.subList(0, canary.size() - 1)).allSatisfy(p -> assertThat(p[1]).as("canary 5xx %")
+        .isBetween(3.0, 30.0));
+    assertThat(canary.get(canary.size() - 1)[1]).as("canary 5xx % as the weights went back").isBetween(3.0, 50.0);
     assertThat(points(errors.get(0))).allSatisfy(p -> assertThat(p[1]).as("baseline 5xx %").isLessThan(0.2));
     assertThat(p99).extracting(t -> t.attr("data-instance-type")).containsOnly("ml.g5.2xlarge");
     assertThat(p99).allSatisfy(s -> assertThat(points(s)).allSatisfy(p -> assertThat(p[1]).as("p99 ms").isBetween(40.0, 100.0)));

@@ -55,6 +55,20 @@ class SageMakerWeightsTest {
   }
 
   @Test
+  void aWeightChangeTellsServingListenersAboutThatEndpointOnly() {
+    f.world.seedEndpointConfig(SageMakerFixture.singleTypeConfig("cfg-other", "churn-v1", GPU, 1));
+    f.world.seedEndpoint("churn-shadow", "cfg-other");
+    List<java.util.Set<String>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    f.world.onServingChangeOf(told::add);
+
+    f.client.updateEndpointWeightsAndCapacities(b -> b.endpointName("CHURN-PROD").desiredWeightsAndCapacities(
+        DesiredWeightAndCapacity.builder().variantName("baseline").desiredWeight(0.5f).build()));
+    f.sim.runUntilIdle(SageMakerFixture.T0.plus(Duration.ofHours(1)));
+
+    assertThat(told).isNotEmpty().allSatisfy(names -> assertThat(names).containsExactly("churn-prod"));
+  }
+
+  @Test
   void desiredWeightsShowAtOnceAndCurrentWeightsFollowAfterTheUpdateDuration() {
     assertThat(f.world.requireEndpoint("churn-prod").trafficShareByModelPackage()).containsExactly(Map.entry(v1, 1.0));
 
