@@ -7,15 +7,18 @@ import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.port.ModelRegistry;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.AdditionalInferenceSpecificationDefinition;
 import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
+import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeModelPackageResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeModelResponse;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
@@ -48,15 +51,20 @@ public final class SageMakerModelRegistry implements ModelRegistry {
 
   @Override
   public void createModel(ModelToCreate model) {
+    ContainerDefinition.Builder container = ContainerDefinition.builder();
+    SdkPojoJson.set((SdkPojo) container, model.carried().container(),
+        "CreateModel " + model.modelName() + " PrimaryContainer");
+    container.modelPackageName(model.modelPackageArn())
+        .inferenceSpecificationName(model.inferenceSpecificationName());
+    CreateModelRequest.Builder request = CreateModelRequest.builder();
+    SdkPojoJson.set((SdkPojo) request, model.carried().model(), "CreateModel " + model.modelName());
+    request.modelName(model.modelName())
+        .primaryContainer(container.build())
+        .executionRoleArn(model.executionRoleArn())
+        .tags(model.tags().entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
     try {
-      sageMaker.createModel(b -> b
-          .modelName(model.modelName())
-          .primaryContainer(c -> c
-              .modelPackageName(model.modelPackageArn())
-              .inferenceSpecificationName(model.inferenceSpecificationName()))
-          .executionRoleArn(model.executionRoleArn())
-          .tags(model.tags().entrySet().stream()
-              .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+      sageMaker.createModel(request.build());
     } catch (SdkException e) {
       if (!SageMakerErrors.isAlreadyExists(e)) {
         throw SageMakerErrors.translate("CreateModel " + model.modelName(), e,
@@ -66,6 +74,21 @@ public final class SageMakerModelRegistry implements ModelRegistry {
       LOG.info("model already exists and is this deployment's; CreateModel counts as done",
           entry("modelName", model.modelName()));
     }
+  }
+
+  @Override
+  public java.util.Optional<ModelSettings> modelSettings(String modelName) {
+    DescribeModelResponse r;
+    try {
+      r = sageMaker.describeModel(b -> b.modelName(modelName));
+    } catch (SdkException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return java.util.Optional.empty();
+      }
+      throw SageMakerErrors.translate("DescribeModel " + modelName, e,
+          ModelNotFoundException::new);
+    }
+    return java.util.Optional.of(ModelSettings.fromDescribeModel(SdkPojoJson.toMap(r)));
   }
 
   @Override
@@ -129,14 +152,24 @@ public final class SageMakerModelRegistry implements ModelRegistry {
     boolean same = c != null
         && model.modelPackageArn().equalsIgnoreCase(String.valueOf(c.modelPackageName()))
         && Objects.equals(model.inferenceSpecificationName(), c.inferenceSpecificationName())
-        && Objects.equals(model.executionRoleArn(), existing.executionRoleArn());
+        && Objects.equals(model.executionRoleArn(), existing.executionRoleArn())
+        && sameSettings(model.carried(), ModelSettings.fromDescribeModel(
+            SdkPojoJson.toMap(existing)));
     if (!same) {
       throw new ResourceConflictException("CreateModel " + model.modelName() + ": a model of that"
           + " name exists but was built from package "
           + (c == null ? null : c.modelPackageName()) + ", specification "
           + (c == null ? null : c.inferenceSpecificationName()) + ", role "
-          + existing.executionRoleArn() + "; expected " + model.modelPackageArn() + ", "
-          + model.inferenceSpecificationName() + ", " + model.executionRoleArn(), alreadyExists);
+          + existing.executionRoleArn() + " (settings " + ModelSettings.fromDescribeModel(
+              SdkPojoJson.toMap(existing)).carriedNames() + "); expected "
+          + model.modelPackageArn() + ", " + model.inferenceSpecificationName() + ", "
+          + model.executionRoleArn() + " (settings " + model.carried().carriedNames() + ")",
+          alreadyExists);
     }
+  }
+
+  /** The same settings, whichever model they were read from. */
+  private static boolean sameSettings(ModelSettings wanted, ModelSettings found) {
+    return wanted.model().equals(found.model()) && wanted.container().equals(found.container());
   }
 }

@@ -11,6 +11,7 @@ import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.ResourceNames;
 import dev.poolshift.rollout.endpoint.VariantSpec;
@@ -54,6 +55,7 @@ public final class RolloutPlanner {
 
     requireRolloutable(profile, endpoint, current);
     VariantSpec baseline = baselineVariant(profile, current);
+    ModelSettings settings = baselineSettings(request, baseline);
     String canaryName = ResourceNames.canaryVariant(arn);
     for (String name : current.variantNames()) {
       if ((!name.equals(baseline.variantName())
@@ -110,7 +112,7 @@ public final class RolloutPlanner {
         deploymentId, ResourceNames.FINAL_CONFIG);
     Map<String, Object> carried = configLevelFields(current, profile);
 
-    BaselineCopy copy = baselineCopy(request, baseline, liveCount, deploymentId);
+    BaselineCopy copy = baselineCopy(request, baseline, liveCount, deploymentId, settings);
     List<VariantSpec> canaryVariants = new ArrayList<>();
     for (VariantSpec v : current.productionVariants()) {
       canaryVariants.add(v.variantName().equals(baseline.variantName()) ? copy.variant() : v);
@@ -135,7 +137,8 @@ public final class RolloutPlanner {
     Map<String, String> modelTags = Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
         EndpointConfigSpec.MODEL_PACKAGE_TAG, arn.toString());
     List<ModelToCreate> models = new ArrayList<>(used.stream().map(name -> new ModelToCreate(name,
-        arn.toString(), specOfModel.get(name), profile.executionRoleArn(), modelTags)).toList());
+        arn.toString(), specOfModel.get(name), profile.executionRoleArn(), modelTags, settings))
+        .toList());
     models.addAll(copy.models());
 
     return new RolloutPlan(deploymentId, endpoint.endpointName(), arn.toString(), current.name(),
@@ -157,7 +160,7 @@ public final class RolloutPlanner {
    * one with no second type it can run on, is copied as it is.
    */
   private static BaselineCopy baselineCopy(RolloutRequest request, VariantSpec baseline,
-      Integer liveCount, String deploymentId) {
+      Integer liveCount, String deploymentId, ModelSettings settings) {
     DeploymentProfile profile = request.profile();
     if (baseline.usesPools() || baseline.preferredInstanceType() == null
         || baseline.modelName() == null) {
@@ -181,7 +184,7 @@ public final class RolloutPlanner {
       perPoolModels.put(pool.instanceType(), model);
       models.add(new ModelToCreate(model, baseArn.toString(), spec, profile.executionRoleArn(),
           Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
-              EndpointConfigSpec.MODEL_PACKAGE_TAG, baseArn.toString())));
+              EndpointConfigSpec.MODEL_PACKAGE_TAG, baseArn.toString()), settings));
       usable.add(pool);
     }
     boolean secondType = usable.stream()
@@ -199,6 +202,25 @@ public final class RolloutPlanner {
     // The copy serves what the baseline serves, with the weight it has.
     return new BaselineCopy(pooled.withWeight(baseline.initialVariantWeight() == null ? 1.0
         : baseline.initialVariantWeight()), models);
+  }
+
+  /**
+   * What every created model keeps from the model the baseline runs. An inference pipeline
+   * (several containers) cannot be rebuilt from one registry package: refused by name rather
+   * than replaced by a single container.
+   */
+  private static ModelSettings baselineSettings(RolloutRequest request, VariantSpec baseline) {
+    ModelSettings settings = request.baselineModel();
+    if (settings == null) {
+      return ModelSettings.none(baseline.modelName());
+    }
+    if (settings.pipelineModel()) {
+      throw new IncompatibleEndpointException("variant " + baseline.variantName() + " runs model "
+          + settings.modelName() + ", an inference pipeline of " + settings.containerCount()
+          + " containers (Containers); a model package builds one container, so the pipeline"
+          + " cannot be carried over");
+    }
+    return settings;
   }
 
   private static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,

@@ -6,6 +6,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.EndpointBusyException;
 import dev.poolshift.rollout.EndpointNotFoundException;
+import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ModelPackageNotDeployableException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
@@ -14,6 +15,7 @@ import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.pool.FleetForecast;
@@ -123,11 +125,12 @@ final class PlanSteps {
           + "; a rollout starts only from InService");
     }
     EndpointConfigSpec current = ports.endpoints().describeConfig(endpoint.endpointConfigName());
-    String baselineArn = baselinePackage(current, profile.variantName() != null
+    String baselineVariant = profile.variantName() != null
         ? profile.variantName() : current.productionVariants().size() == 1
-            ? current.productionVariants().getFirst().variantName() : null);
+            ? current.productionVariants().getFirst().variantName() : null;
+    String baselineArn = baselinePackage(current, baselineVariant);
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
-        endpoint, current, baselineBuilds(baselineArn)));
+        endpoint, current, baselineBuilds(baselineArn), baselineModel(current, baselineVariant)));
     checks.requireAllowed(request, pkg, rollout);
     List<String> managed = CanaryAlarms.names(settings.managedAlarmPrefix(), rollout);
     List<String> alarms = new ArrayList<>(managed);
@@ -206,6 +209,23 @@ final class PlanSteps {
     }
     VariantSpec v = current.variant(variantName);
     return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
+  }
+
+  /**
+   * The settings of the model the baseline variant runs, which every model the rollout creates
+   * keeps. A model that is gone (SageMaker lets a running endpoint's model be deleted) cannot
+   * say whether it ran in a VPC or isolated: the rollout is refused rather than guessing.
+   */
+  private ModelSettings baselineModel(EndpointConfigSpec current, String variantName) {
+    VariantSpec v = variantName == null ? null : current.variant(variantName);
+    if (v == null || v.modelName() == null) {
+      return null;
+    }
+    return ports.registry().modelSettings(v.modelName()).orElseThrow(() ->
+        new IncompatibleEndpointException("variant " + v.variantName() + " runs model "
+            + v.modelName() + ", which no longer exists (DescribeModel): its settings (VpcConfig,"
+            + " EnableNetworkIsolation, Environment, ...) cannot be carried over to the new"
+            + " models; recreate it or deploy with a config whose model exists"));
   }
 
   /**
