@@ -102,6 +102,7 @@ final class Models {
           "Member must satisfy regular expression pattern: ^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
     }
     Wire.bool(req, "EnableNetworkIsolation", "");
+    checkVpcConfig(req);
     var tags = Tags.read(req, "");
     ObjectNode doc = req.deepCopy();
     doc.remove("Tags");
@@ -162,6 +163,33 @@ final class Models {
           + "AdditionalInferenceSpecifications of model package " + p.arn + ".");
     }
     return new Resolved(p.arn, specName, p.image(specName));
+  }
+
+  /** VpcConfig as the API reference bounds it: 1–5 security groups and 1–16 subnets, by id. */
+  private static void checkVpcConfig(ObjectNode req) {
+    ObjectNode vpc = Wire.object(req, "VpcConfig", "");
+    if (vpc == null) {
+      return;
+    }
+    checkIds(vpc, "SecurityGroupIds", 5);
+    checkIds(vpc, "Subnets", 16);
+  }
+
+  private static void checkIds(ObjectNode vpc, String field, int max) {
+    ArrayNode ids = Wire.array(vpc, field, "vpcConfig.");
+    if (ids == null) {
+      throw Errors.required("vpcConfig." + field.substring(0, 1).toLowerCase() + field.substring(1));
+    }
+    if (ids.isEmpty() || ids.size() > max) {
+      throw Errors.constraint("vpcConfig." + field, ids.size() + " entries",
+          "Member must have length between 1 and " + max);
+    }
+    ids.forEach(id -> {
+      if (!id.isTextual() || !id.asText().matches("[-0-9a-zA-Z]{1,32}")) {
+        throw Errors.constraint("vpcConfig." + field, id.toString(),
+            "Member must satisfy regular expression pattern: [-0-9a-zA-Z]+");
+      }
+    });
   }
 
   /**
