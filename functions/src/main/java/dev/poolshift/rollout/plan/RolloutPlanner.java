@@ -97,7 +97,8 @@ public final class RolloutPlanner {
         : liveCount != null && liveCount > 0 ? liveCount : baseline.initialInstanceCount();
     VariantSpec migrated = PoolMigration.migrate(baseline, new PoolTarget(mainModel,
         profile.instancePools(), perPoolModels, profile.provisionTimeoutSeconds(),
-        profile.keepCurrentTypeFirst(), profile.overrideExistingPools(), count));
+        profile.keepCurrentTypeFirst(), profile.overrideExistingPools(), count,
+        profile.routingStrategy()));
 
     double baselineWeight = live != null && live.currentWeight() != null ? live.currentWeight()
         : baseline.initialVariantWeight() != null ? baseline.initialVariantWeight() : 1.0;
@@ -119,10 +120,13 @@ public final class RolloutPlanner {
     }
     canaryVariants.add(migrated.withName(canaryName).withWeight(0.0));
     boolean single = current.productionVariants().size() == 1;
+    // The final config's weights are applied, not retained (see RolloutPlan.finalUpdate): the
+    // other variants of a multi-variant endpoint get the weights they serve with now, not the
+    // initial weights of the config they were created with.
     List<VariantSpec> finalVariants = new ArrayList<>();
     for (VariantSpec v : current.productionVariants()) {
       finalVariants.add(v.variantName().equals(baseline.variantName())
-          ? migrated.withWeight(single ? 1.0 : baselineWeight) : v);
+          ? migrated.withWeight(single ? 1.0 : baselineWeight) : withLiveWeight(v, endpoint));
     }
     EndpointConfigSpec canaryConfig = new EndpointConfigSpec(canaryConfigName, canaryVariants,
         tags(current, deploymentId, arn, ResourceNames.CANARY_CONFIG), carried);
@@ -195,7 +199,7 @@ public final class RolloutPlanner {
     Integer count = liveCount != null && liveCount > 0 ? liveCount
         : baseline.initialInstanceCount();
     VariantSpec pooled = PoolMigration.migrate(baseline, new PoolTarget(baseline.modelName(),
-        usable, perPoolModels, profile.provisionTimeoutSeconds(), true, false, count));
+        usable, perPoolModels, profile.provisionTimeoutSeconds(), true, false, count, null));
     Set<String> referenced = new LinkedHashSet<>();
     pooled.instancePools().forEach(p -> referenced.add(p.modelNameOverride()));
     models.removeIf(m -> !referenced.contains(m.modelName()));
@@ -270,10 +274,28 @@ public final class RolloutPlanner {
     return current.productionVariants().getFirst();
   }
 
-  /** Config-level fields carried over; enhanced metrics switched on when the profile asks. */
+  /** The variant with the weight it serves with now (its config's when the endpoint says none). */
+  private static VariantSpec withLiveWeight(VariantSpec v, EndpointState endpoint) {
+    VariantState live = endpoint.variant(v.variantName());
+    return live == null || live.currentWeight() == null ? v : v.withWeight(live.currentWeight());
+  }
+
+  /**
+   * Config-level fields carried over; enhanced metrics switched on when the profile asks.
+   * {@code MetricsConfig.EnableDetailedObservability} is written with the baseline's effective
+   * value: SageMaker turns it on (billed) for a new config that leaves it out, while a config
+   * that predates the field runs without it, and DescribeEndpointConfig echoes the field for
+   * every config created since. A baseline that does not show it predates it: false.
+   */
   private static Map<String, Object> configLevelFields(EndpointConfigSpec current,
       DeploymentProfile profile) {
     Map<String, Object> carried = new LinkedHashMap<>(current.carried());
+    Map<String, Object> observed = new LinkedHashMap<>();
+    if (carried.get(EndpointConfigSpec.METRICS_CONFIG) instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> observed.put(String.valueOf(k), v));
+    }
+    observed.putIfAbsent(EndpointConfigSpec.DETAILED_OBSERVABILITY, false);
+    carried.put(EndpointConfigSpec.METRICS_CONFIG, observed);
     if (profile.enhancedMetrics()) {
       Map<String, Object> metrics = new LinkedHashMap<>();
       if (carried.get(EndpointConfigSpec.METRICS_CONFIG) instanceof Map<?, ?> m) {

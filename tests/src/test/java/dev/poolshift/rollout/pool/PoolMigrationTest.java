@@ -33,7 +33,7 @@ class PoolMigrationTest {
 
   private static PoolTarget target(List<PoolPreference> pools, boolean keepFirst, boolean override) {
     return new PoolTarget("fraud-scoring-v42", pools, Map.of("ml.g6.2xlarge", "fraud-scoring-v42-g6"),
-        1200, keepFirst, override, null);
+        1200, keepFirst, override, null, null);
   }
 
   @Test
@@ -110,7 +110,7 @@ class PoolMigrationTest {
 
   @Test
   void anExplicitInstanceCountReplacesTheCurrentOne() {
-    PoolTarget t = new PoolTarget("m", FRAUD_POOLS, Map.of(), 1200, true, false, 5);
+    PoolTarget t = new PoolTarget("m", FRAUD_POOLS, Map.of(), 1200, true, false, 5, null);
 
     assertThat(PoolMigration.migrate(singleType("ml.g5.2xlarge"), t).initialInstanceCount()).isEqualTo(5);
   }

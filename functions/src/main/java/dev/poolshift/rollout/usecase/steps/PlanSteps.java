@@ -20,6 +20,7 @@ import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.pool.FleetForecast;
 import dev.poolshift.rollout.plan.CanaryAlarms;
+import dev.poolshift.rollout.plan.ConfigRules;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.PlanReview;
 import dev.poolshift.rollout.plan.PlanRisks;
@@ -132,6 +133,15 @@ final class PlanSteps {
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
         endpoint, current, baselineBuilds(baselineArn), baselineModel(current, baselineVariant)));
     checks.requireAllowed(request, pkg, rollout);
+    // What CreateEndpointConfig would refuse is refused here, before the lock and the models.
+    List<dev.poolshift.rollout.FieldError> broken = ConfigRules.check(rollout);
+    if (!broken.isEmpty() && !request.dryRun()) {
+      LOG.info("rollout refused: SageMaker would refuse its endpoint configs",
+          entry("rules", broken.stream().map(dev.poolshift.rollout.FieldError::path).toList()));
+      throw new IncompatibleEndpointException("the endpoint configs this rollout would create"
+          + " break SageMaker's rules, so nothing was changed: " + broken.stream()
+              .map(Object::toString).toList());
+    }
     List<String> managed = CanaryAlarms.names(settings.managedAlarmPrefix(), rollout);
     List<String> alarms = new ArrayList<>(managed);
     alarms.addAll(profile.gateAlarmNames());
@@ -149,6 +159,8 @@ final class PlanSteps {
     }
     List<String> risks = new ArrayList<>(notManaged);
     tooLong.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
+    broken.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
+    risks.addAll(PlanRisks.carriedOver(rollout, current, endpoint));
     risks.addAll(review.risks());
     // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
     // until its first bake, after the endpoint was changed. Refuse before touching anything; a
