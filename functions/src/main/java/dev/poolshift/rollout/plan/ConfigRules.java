@@ -48,8 +48,8 @@ public final class ConfigRules {
       v.instancePools().forEach(p -> types.add(p.instanceType()));
       for (String type : types) {
         if (!InstanceTypes.known(type)) {
-          out.add(new FieldError("instancePools", type + " (" + where + ") is not an instance"
-              + " type SageMaker hosts endpoints on"));
+          out.add(new FieldError("instancePools", type + " is not an instance type SageMaker"
+              + " hosts endpoints on (ProductionVariantInstanceType)"));
         } else if (InstanceTypes.localNvme(type)) {
           nvme.add(type);
         }
