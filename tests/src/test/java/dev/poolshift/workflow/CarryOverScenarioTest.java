@@ -60,6 +60,105 @@ class CarryOverScenarioTest {
     }
   }
 
+  @Test
+  void aKmsEncryptedEndpointMovingOntoNvmeTypesIsRefusedNamingTheRuleBeforeAnythingChanges() {
+    try (Rehearsal r = Rehearsal.of("kms-onto-nvme.json", s -> { })) {
+      String before = r.runtime().sageMaker().requireEndpoint(Rehearsal.ENDPOINT).configName();
+      r.finish();
+
+      JsonNode execution = r.onlyExecution();
+      assertThat(execution.path("outcome").asText()).isEqualTo("REJECTED");
+      assertThat(execution.path("cause").asText()).contains("KmsKeyId: ")
+          .contains("[ml.g5.2xlarge, ml.g5.4xlarge, ml.g6.2xlarge] have local NVMe")
+          .contains("CreateEndpointConfig refuses a KmsKeyId");
+      assertThat(r.report().json().path("sagemakerMutationCount").asInt())
+          .as("no model, no config, no update").isZero();
+      assertThat(r.runtime().sageMaker().requireEndpoint(Rehearsal.ENDPOINT).configName())
+          .isEqualTo(before);
+      assertThat(WorkflowInvariants.stateItems(r.runtime())).as("never locked")
+          .noneMatch(i -> i.endsWith("/LOCK"));
+      r.assertInvariants();
+    }
+  }
+
+  @Test
+  void theOtherVariantOfAMultiVariantEndpointKeepsItsModelAndLiveWeightThroughPromotion() {
+    try (Rehearsal r = Rehearsal.of("multi-variant.json", s -> { })) {
+      LocalRuntime rt = r.runtime();
+      JsonNode baselineConfig = describeConfig(rt, rt.sageMaker().requireEndpoint(Rehearsal.ENDPOINT).configName());
+      r.finish();
+
+      assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
+      var endpoint = rt.sageMaker().requireEndpoint(Rehearsal.ENDPOINT);
+      JsonNode promoted = describeConfig(rt, endpoint.configName());
+      JsonNode challengerBefore = variant(baselineConfig, "Challenger");
+      JsonNode challengerAfter = variant(promoted, "Challenger");
+      assertThat(normalized(challengerAfter)).as("every member of the Challenger variant, as it was")
+          .isEqualTo(normalized(challengerBefore));
+      assertThat(endpoint.variants()).extracting(v -> v.name() + "=" + v.currentWeight())
+          .containsExactlyInAnyOrder("AllTraffic=0.8", "Challenger=0.2");
+      assertThat(variant(promoted, "AllTraffic").path("InstancePools")).hasSize(3);
+      assertConfigLevelFieldsKept(baselineConfig, promoted);
+      r.assertInvariants();
+    }
+  }
+
+  @Test
+  void prefixAwareRoutingIsKeptOnTheCanaryAndThePromotedVariant() {
+    try (Rehearsal r = Rehearsal.of("prefix-aware-routing.json", s -> { })) {
+      LocalRuntime rt = r.runtime();
+      JsonNode baselineConfig = describeConfig(rt, rt.sageMaker().requireEndpoint(Rehearsal.ENDPOINT).configName());
+      JsonNode routing = variant(baselineConfig, "AllTraffic").path("RoutingConfig");
+      r.runUntilState("Bake under alarms");
+      JsonNode canaryConfig = describeConfig(rt, rt.sageMaker().requireEndpoint(Rehearsal.ENDPOINT).configName());
+      r.finish();
+
+      assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
+      JsonNode promoted = describeConfig(rt, rt.sageMaker().requireEndpoint(Rehearsal.ENDPOINT).configName());
+      assertThat(routing.path("RoutingStrategy").asText()).isEqualTo("PREFIX_AWARE");
+      for (JsonNode v : canaryConfig.path("ProductionVariants")) {
+        assertThat(v.path("RoutingConfig")).as("variant %s of the canary config", v.path("VariantName"))
+            .isEqualTo(routing);
+      }
+      assertThat(variant(promoted, "AllTraffic").path("RoutingConfig")).isEqualTo(routing);
+      assertConfigLevelFieldsKept(baselineConfig, promoted);
+      r.assertInvariants();
+    }
+  }
+
+  /**
+   * Config-level members: the promoted config has the baseline's, plus enhanced metrics (the
+   * profile asks for them) and detailed observability written with the baseline's effective
+   * value (its config predates the field: off).
+   */
+  static void assertConfigLevelFieldsKept(JsonNode baseline, JsonNode promoted) {
+    Set<String> own = Set.of("EndpointConfigName", "EndpointConfigArn", "CreationTime",
+        "ProductionVariants", "MetricsConfig");
+    assertThat(fieldsBut(promoted, own)).isEqualTo(fieldsBut(baseline, own));
+    assertThat(baseline.has("MetricsConfig")).isFalse();
+    assertThat(promoted.path("MetricsConfig").path("EnableDetailedObservability").isBoolean()).isTrue();
+    assertThat(promoted.path("MetricsConfig").path("EnableDetailedObservability").asBoolean()).isFalse();
+  }
+
+  /** The same JSON with numbers as a fresh parse reads them (a float weight and a double compare equal). */
+  static JsonNode normalized(JsonNode node) {
+    return LocalJson.parse(LocalJson.write(node));
+  }
+
+  static JsonNode describeConfig(LocalRuntime rt, String name) {
+    return rt.sageMaker().invoke("DescribeEndpointConfig",
+        LocalJson.object().put("EndpointConfigName", name));
+  }
+
+  static JsonNode variant(JsonNode config, String name) {
+    for (JsonNode v : config.path("ProductionVariants")) {
+      if (v.path("VariantName").asText().equals(name)) {
+        return v;
+      }
+    }
+    throw new AssertionError("no variant " + name + " in " + config.path("EndpointConfigName"));
+  }
+
   static String baselineModelName(LocalRuntime rt) {
     String config = rt.sageMaker().requireEndpoint(Rehearsal.ENDPOINT).configName();
     return rt.sageMaker().invoke("DescribeEndpointConfig",
