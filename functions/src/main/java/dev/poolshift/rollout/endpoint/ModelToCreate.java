@@ -18,9 +18,8 @@ public record ModelToCreate(
 
   public ModelToCreate {
     tags = tags == null ? Map.of() : Map.copyOf(tags);
-    if (carried == null) {
-      throw new IllegalArgumentException("model " + modelName + ": the settings it carries over"
-          + " must be given (ModelSettings.none for a model that has none)");
-    }
+    // A plan written before models carried settings (an execution in flight across a deploy)
+    // has none: it goes on as it was planned. Every plan made now names them.
+    carried = carried == null ? ModelSettings.none(modelName) : carried;
   }
 }

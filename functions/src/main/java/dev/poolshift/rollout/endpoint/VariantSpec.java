@@ -28,6 +28,9 @@ public record VariantSpec(
   public static final String ROUTING_CONFIG = "RoutingConfig";
   public static final String LEAST_OUTSTANDING_REQUESTS = "LEAST_OUTSTANDING_REQUESTS";
   public static final String PREFIX_AWARE = "PREFIX_AWARE";
+  public static final String VOLUME_SIZE = "VolumeSizeInGB";
+  public static final String INFERENCE_AMI_VERSION = "InferenceAmiVersion";
+  public static final String CAPACITY_RESERVATION = "CapacityReservationConfig";
   public static final String PREFIX_AWARE_ROUTING_CONFIG = "PrefixAwareRoutingConfig";
 
   public VariantSpec {

@@ -21,7 +21,9 @@ import java.util.Set;
  *       pooled variant lists 2–5 pools with distinct types and priorities 1–5;
  *   <li>{@code provisionTimeoutSeconds}: 300–3600; {@code instanceCount}: 1–1000;
  *   <li>{@code KmsKeyId}: not with an instance type that has local NVMe storage — SageMaker
- *       encrypts those volumes itself and CreateEndpointConfig refuses the key.
+ *       encrypts those volumes itself and CreateEndpointConfig refuses the key;
+ *   <li>{@code VolumeSizeInGB}, {@code InferenceAmiVersion}, {@code CapacityReservationConfig}:
+ *       only on the hardware they apply to (see {@link #storageAndHardware}).
  * </ul>
  * Pure: reads the plan only.
  */
@@ -54,6 +56,7 @@ public final class ConfigRules {
           nvme.add(type);
         }
       }
+      storageAndHardware(v, types, where, out);
       if (v.usesPools()) {
         pools(v, where, out);
         if (v.provisionTimeoutSeconds() != null
@@ -80,6 +83,50 @@ public final class ConfigRules {
           + " have no local storage (such as ml.inf2, ml.c7i, ml.m7i), or first move the"
           + " endpoint to a config without KmsKeyId"));
     }
+  }
+
+  /**
+   * Variant settings tied to one kind of hardware, against the variant's types. The API
+   * reference does not say how they combine with local-storage types or with several types;
+   * each takes the harsher reading (docs/carry-over.md):
+   * <ul>
+   *   <li>{@code VolumeSizeInGB} sizes an EBS volume: not with a type that has local NVMe
+   *       storage, which serves instead (so never across EBS-only and local-storage families);
+   *   <li>a GPU {@code InferenceAmiVersion} only on GPU types ({@code ml.g*}, {@code ml.p*});
+   *   <li>{@code CapacityReservationConfig} reserves one instance type: not on pools.
+   * </ul>
+   */
+  private static void storageAndHardware(VariantSpec v, List<String> types, String where,
+      Set<FieldError> out) {
+    if (v.carried().get(VariantSpec.VOLUME_SIZE) != null) {
+      List<String> local = types.stream().filter(InstanceTypes::localNvme).toList();
+      if (!local.isEmpty()) {
+        out.add(new FieldError(VariantSpec.VOLUME_SIZE, where + " sets VolumeSizeInGB "
+            + v.carried().get(VariantSpec.VOLUME_SIZE) + " (an EBS volume), but " + local
+            + " have local NVMe storage, which SageMaker uses instead; remove VolumeSizeInGB or"
+            + " choose types without local storage"));
+      }
+    }
+    if (v.carried().get(VariantSpec.INFERENCE_AMI_VERSION) instanceof String ami
+        && ami.contains("-gpu-")) {
+      List<String> cpu = types.stream().filter(t -> !gpu(t)).toList();
+      if (!cpu.isEmpty()) {
+        out.add(new FieldError(VariantSpec.INFERENCE_AMI_VERSION, where + " runs the GPU AMI "
+            + ami + ", but " + cpu + " have no GPU"));
+      }
+    }
+    if (v.carried().get(VariantSpec.CAPACITY_RESERVATION) != null && v.usesPools()) {
+      out.add(new FieldError(VariantSpec.CAPACITY_RESERVATION, where + " has a"
+          + " CapacityReservationConfig, which reserves one instance type, and would run on "
+          + types.size() + " pools " + types + "; remove the reservation from the endpoint's"
+          + " config before moving it onto pools"));
+    }
+  }
+
+  /** GPU families: ml.g* and ml.p*. */
+  private static boolean gpu(String type) {
+    String family = type.startsWith("ml.") ? type.substring(3) : type;
+    return family.startsWith("g") || family.startsWith("p");
   }
 
   private static void pools(VariantSpec v, String where, Set<FieldError> out) {

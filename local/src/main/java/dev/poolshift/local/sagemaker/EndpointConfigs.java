@@ -287,7 +287,45 @@ final class EndpointConfigs {
       }
       validatePools(pools, p);
     }
+    checkHardwareSettings(v, p, name);
     return weight == null ? 1.0 : weight;
+  }
+
+  /**
+   * Settings tied to one kind of hardware. The API reference does not say how they combine with
+   * local-storage types or several types; the harsher reading each time: VolumeSizeInGB (an
+   * EBS volume) not with a type that has local NVMe storage; a GPU InferenceAmiVersion only on
+   * ml.g* and ml.p* types; CapacityReservationConfig (one reserved type) not with pools.
+   */
+  private static void checkHardwareSettings(ObjectNode v, String p, String name) {
+    List<String> types = new ArrayList<>();
+    if (v.hasNonNull("InstanceType")) {
+      types.add(v.get("InstanceType").asText());
+    }
+    v.path("InstancePools").forEach(pool -> types.add(pool.path("InstanceType").asText()));
+    if (v.hasNonNull("VolumeSizeInGB")) {
+      for (String type : types) {
+        if (InstanceTypes.localNvme(type)) {
+          throw Errors.validation("VolumeSizeInGB (" + Wire.path(p, "VolumeSizeInGB") + ") is not supported"
+              + " with instance type " + type + " of production variant " + name + ", which has local"
+              + " instance storage.");
+        }
+      }
+    }
+    String ami = v.path("InferenceAmiVersion").asText("");
+    if (ami.contains("-gpu-")) {
+      for (String type : types) {
+        String family = type.startsWith("ml.") ? type.substring(3) : type;
+        if (!family.startsWith("g") && !family.startsWith("p")) {
+          throw Errors.validation("InferenceAmiVersion " + ami + " (" + Wire.path(p, "InferenceAmiVersion")
+              + ") requires GPU instance types; " + type + " of production variant " + name + " has none.");
+        }
+      }
+    }
+    if (v.has("CapacityReservationConfig") && v.has("InstancePools")) {
+      throw Errors.validation("CapacityReservationConfig (" + Wire.path(p, "CapacityReservationConfig")
+          + ") cannot be combined with InstancePools on production variant " + name + ".");
+    }
   }
 
   private void validatePools(ArrayNode pools, String p) {

@@ -104,6 +104,17 @@ class SageMakerEndpointConfigTest {
   }
 
   @Test
+  void aVolumeSizeWithATypeThatHasLocalStorageIsRefused() {
+    ObjectNode request = SageMakerFixture.singleTypeConfig("cfg-vol", "churn-v41", "ml.g5.2xlarge", 1);
+    ((ObjectNode) request.path("ProductionVariants").get(0)).put("VolumeSizeInGB", 100);
+
+    SageMakerFixture.Raw refused = f.call("CreateEndpointConfig", request);
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message()).contains("VolumeSizeInGB").contains("ml.g5.2xlarge");
+  }
+
+  @Test
   void anInstanceTypeShapedLikeOneButNotOnSageMakersListIsRefused() {
     SageMakerFixture.Raw refused = f.call("CreateEndpointConfig",
         SageMakerFixture.singleTypeConfig("cfg-x", "churn-v41", "ml.g99.2xlarge", 1));

@@ -74,13 +74,47 @@ class ConfigRulesTest {
         .executionRoleArn(RolloutPlannerTest.ROLE).pool("ml.g5.2xlarge").pool("ml.g5.3xlarge")
         .build();
 
-    List<FieldError> broken = ConfigRules.check(plan(typo, currentConfig().withCarried("KmsKeyId",
-        null)));
+    List<FieldError> broken = ConfigRules.check(plan(typo, currentConfig(
+        RolloutPlannerTest.baselineVariant().withCarried("VolumeSizeInGB", null))
+        .withCarried("KmsKeyId", null)));
 
     assertThat(broken).singleElement().satisfies(e -> {
       assertThat(e.path()).isEqualTo("instancePools");
       assertThat(e.message()).startsWith("ml.g5.3xlarge is not an instance type SageMaker hosts"
           + " endpoints on");
     });
+  }
+
+  @Test
+  void aVolumeSizeOnAnEbsTypeMovingOntoPoolsWithLocalStorageIsNamed() {
+    EndpointConfigSpec current = kmsOnC7i().withCarried("KmsKeyId", null);
+    VariantSpec withVolume = current.productionVariants().getFirst().withCarried("VolumeSizeInGB", 200);
+    EndpointConfigSpec config = new EndpointConfigSpec(current.name(), List.of(withVolume),
+        Map.of(), Map.of());
+
+    List<FieldError> broken = ConfigRules.check(plan(profile().build(), config));
+
+    assertThat(broken).extracting(FieldError::path).containsOnly("VolumeSizeInGB");
+    assertThat(broken.getFirst().message()).contains("VolumeSizeInGB 200")
+        .contains("have local NVMe storage");
+  }
+
+  @Test
+  void aGpuAmiOnPoolsWithACpuTypeAndACapacityReservationOnPoolsAreNamed() {
+    VariantSpec gpu = RolloutPlannerTest.baselineVariant().withCarried("VolumeSizeInGB", null)
+        .withCarried("InferenceAmiVersion", "al2-ami-sagemaker-inference-gpu-3-1")
+        .withCarried("CapacityReservationConfig", Map.of("CapacityReservationPreference",
+            "capacity-reservations-only"));
+    DeploymentProfile withCpu = DeploymentProfile.builder().endpointName("fraud-scoring-prod")
+        .executionRoleArn(RolloutPlannerTest.ROLE).pool("ml.g5.2xlarge").pool("ml.c7i.4xlarge")
+        .build();
+
+    List<FieldError> broken = ConfigRules.check(plan(withCpu,
+        currentConfig(gpu).withCarried("KmsKeyId", null)));
+
+    assertThat(broken).extracting(FieldError::path)
+        .containsOnly("InferenceAmiVersion", "CapacityReservationConfig");
+    assertThat(broken).filteredOn(e -> e.path().equals("InferenceAmiVersion"))
+        .allSatisfy(e -> assertThat(e.message()).contains("[ml.c7i.4xlarge] have no GPU"));
   }
 }
