@@ -87,6 +87,25 @@ class SageMakerModelRegistryTest {
   }
 
   @Test
+  void aContainerSettingNewerThanTheSdkIsReadAndSentAsSageMakerWroteIt() {
+    http.then(Reply.ok("""
+        {"ModelName": "base", "ModelArn": "arn:aws:sagemaker:us-east-1:111122223333:model/base",
+         "PrimaryContainer": {"ModelPackageName": "%s",
+                              "ContainerMetricsConfig": {"EnableContainerMetrics": true}},
+         "ExecutionRoleArn": "%s", "CreationTime": 1780315200.1}
+        """.formatted(ARN, ROLE)),
+        Reply.ok("{\"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"}"));
+
+    ModelSettings settings = registry.modelSettings("base").orElseThrow();
+    registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of(), settings));
+
+    assertThat(settings.container()).isEqualTo(Map.of("ContainerMetricsConfig",
+        Map.of("EnableContainerMetrics", true)));
+    assertThat(http.only("CreateModel").json().get("PrimaryContainer")).isEqualTo(Map.of(
+        "ModelPackageName", ARN, "ContainerMetricsConfig", Map.of("EnableContainerMetrics", true)));
+  }
+
+  @Test
   void aMissingModelHasNoSettings() {
     http.then(Reply.error(400, "ValidationException", "Could not find model \"arn:aws:sagemaker:us-east-1:111122223333:model/gone\"."));
 
