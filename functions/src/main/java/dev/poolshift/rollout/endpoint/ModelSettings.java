@@ -19,9 +19,11 @@ import java.util.Set;
  * @param container primary-container members to send with CreateModel
  * @param containerCount how many containers the model has (more than one: an inference pipeline,
  *     which a registry package cannot rebuild)
+ * @param sourcePackageArn the model package the model was built from (its primary container's
+ *     ModelPackageName), or null; read along, so the plan needs one DescribeModel, never carried
  */
 public record ModelSettings(String modelName, Map<String, Object> model,
-    Map<String, Object> container, int containerCount) {
+    Map<String, Object> container, int containerCount, String sourcePackageArn) {
 
   /** DescribeModel members that are output, Poolshift's own, or the containers themselves. */
   private static final Set<String> NOT_MODEL_SETTINGS = Set.of("ModelName", "ModelArn",
@@ -37,9 +39,15 @@ public record ModelSettings(String modelName, Map<String, Object> model,
     container = JsonValues.frozenMap(container);
   }
 
+  /** Settings of a model whose package is not known. */
+  public ModelSettings(String modelName, Map<String, Object> model, Map<String, Object> container,
+      int containerCount) {
+    this(modelName, model, container, containerCount, null);
+  }
+
   /** A model with nothing to carry (no VPC, no isolation, no environment). */
   public static ModelSettings none(String modelName) {
-    return new ModelSettings(modelName, Map.of(), Map.of(), 1);
+    return new ModelSettings(modelName, Map.of(), Map.of(), 1, null);
   }
 
   /**
@@ -64,7 +72,9 @@ public record ModelSettings(String modelName, Map<String, Object> model,
       primary = list.isEmpty() ? null : list.getFirst();
     }
     Map<String, Object> container = new LinkedHashMap<>();
+    String source = null;
     if (primary instanceof Map<?, ?> c) {
+      source = c.get("ModelPackageName") instanceof String p ? p : null;
       c.forEach((k, v) -> {
         if (!PACKAGE_CONTAINER_FIELDS.contains(String.valueOf(k)) && v != null
             && !(v instanceof Map<?, ?> m && m.isEmpty())) {
@@ -73,7 +83,7 @@ public record ModelSettings(String modelName, Map<String, Object> model,
       });
     }
     return new ModelSettings(String.valueOf(describeModel.get("ModelName")), model, container,
-        count);
+        count, source);
   }
 
   public boolean pipelineModel() {

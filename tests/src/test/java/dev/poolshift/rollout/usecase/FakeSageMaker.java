@@ -93,7 +93,7 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
     if (models.containsKey(modelName)) {
       ModelToCreate m = models.get(modelName);
       return java.util.Optional.of(new ModelSettings(modelName, m.carried().model(),
-          m.carried().container(), 1));
+          m.carried().container(), 1, m.modelPackageArn()));
     }
     return java.util.Optional.of(modelSettings.getOrDefault(modelName,
         ModelSettings.none(modelName)));

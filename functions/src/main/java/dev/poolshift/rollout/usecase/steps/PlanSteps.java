@@ -129,9 +129,10 @@ final class PlanSteps {
     String baselineVariant = profile.variantName() != null
         ? profile.variantName() : current.productionVariants().size() == 1
             ? current.productionVariants().getFirst().variantName() : null;
-    String baselineArn = baselinePackage(current, baselineVariant);
+    ModelSettings baselineModel = baselineModel(current, baselineVariant);
+    String baselineArn = baselinePackage(current, baselineModel);
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
-        endpoint, current, baselineBuilds(baselineArn), baselineModel(current, baselineVariant)));
+        endpoint, current, baselineBuilds(baselineArn), baselineModel));
     checks.requireAllowed(request, pkg, rollout);
     // What CreateEndpointConfig would refuse is refused here, before the lock and the models.
     List<dev.poolshift.rollout.FieldError> broken = ConfigRules.check(rollout);
@@ -214,13 +215,13 @@ final class PlanSteps {
    * it): the config's Poolshift tag, else the package the baseline variant's model was built
    * from; null when neither says.
    */
-  private String baselinePackage(EndpointConfigSpec current, String variantName) {
+  private static String baselinePackage(EndpointConfigSpec current, ModelSettings baselineModel) {
     String tagged = current.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG);
     if (tagged != null) {
       return tagged;
     }
-    VariantSpec v = current.variant(variantName);
-    return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
+    // Read with the model's settings: one DescribeModel for both.
+    return baselineModel == null ? null : baselineModel.sourcePackageArn();
   }
 
   /**
