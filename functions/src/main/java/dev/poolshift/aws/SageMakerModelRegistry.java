@@ -7,8 +7,11 @@ import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.port.ModelRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +19,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.AdditionalInferenceSpecificationDefinition;
 import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
+import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
+import software.amazon.awssdk.services.sagemaker.model.DescribeModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeModelPackageResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeModelResponse;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
@@ -46,17 +51,33 @@ public final class SageMakerModelRegistry implements ModelRegistry {
         r.customerMetadataProperties());
   }
 
+  /**
+   * The SDK request is a typed skeleton; when the model carries settings, the wire patch puts
+   * them on the wire as read, fields newer than our SDK (ContainerMetricsConfig) included.
+   */
   @Override
   public void createModel(ModelToCreate model) {
+    CreateModelRequest.Builder request = CreateModelRequest.builder()
+        .modelName(model.modelName())
+        .primaryContainer(c -> c
+            .modelPackageName(model.modelPackageArn())
+            .inferenceSpecificationName(model.inferenceSpecificationName()))
+        .executionRoleArn(model.executionRoleArn())
+        .tags(model.tags().entrySet().stream()
+            .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
+    ModelSettings carried = model.carried();
+    if (!carried.model().isEmpty() || !carried.container().isEmpty()) {
+      Map<String, Object> container = new LinkedHashMap<>(carried.container());
+      container.put("ModelPackageName", model.modelPackageArn());
+      if (model.inferenceSpecificationName() != null) {
+        container.put("InferenceSpecificationName", model.inferenceSpecificationName());
+      }
+      Map<String, Object> body = new LinkedHashMap<>(carried.model());
+      body.put("PrimaryContainer", container);
+      InstancePoolsWirePatch.attach(request, body);
+    }
     try {
-      sageMaker.createModel(b -> b
-          .modelName(model.modelName())
-          .primaryContainer(c -> c
-              .modelPackageName(model.modelPackageArn())
-              .inferenceSpecificationName(model.inferenceSpecificationName()))
-          .executionRoleArn(model.executionRoleArn())
-          .tags(model.tags().entrySet().stream()
-              .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+      sageMaker.createModel(request.build());
     } catch (SdkException e) {
       if (!SageMakerErrors.isAlreadyExists(e)) {
         throw SageMakerErrors.translate("CreateModel " + model.modelName(), e,
@@ -66,6 +87,27 @@ public final class SageMakerModelRegistry implements ModelRegistry {
       LOG.info("model already exists and is this deployment's; CreateModel counts as done",
           entry("modelName", model.modelName()));
     }
+  }
+
+  @Override
+  public java.util.Optional<ModelSettings> modelSettings(String modelName) {
+    try {
+      return java.util.Optional.of(ModelSettings.fromDescribeModel(describeRaw(modelName)));
+    } catch (SdkException e) {
+      if (SageMakerErrors.isNotFound(e)) {
+        return java.util.Optional.empty();
+      }
+      throw SageMakerErrors.translate("DescribeModel " + modelName, e,
+          ModelNotFoundException::new);
+    }
+  }
+
+  /** DescribeModel as SageMaker sent it: the SDK drops members newer than itself. */
+  private Map<String, Object> describeRaw(String modelName) {
+    DescribeModelRequest.Builder request = DescribeModelRequest.builder().modelName(modelName);
+    InstancePoolsWirePatch.Exchange exchange = InstancePoolsWirePatch.attach(request, null);
+    sageMaker.describeModel(request.build());
+    return exchange.responseJson();
   }
 
   @Override
@@ -126,25 +168,33 @@ public final class SageMakerModelRegistry implements ModelRegistry {
 
   /** A retried CreateModel finds its own model; anyone else's is a conflict. */
   private void requireSameModel(ModelToCreate model, SdkException alreadyExists) {
-    DescribeModelResponse existing;
+    Map<String, Object> existing;
     try {
-      existing = sageMaker.describeModel(b -> b.modelName(model.modelName()));
+      existing = describeRaw(model.modelName());
     } catch (SdkException e) {
       throw SageMakerErrors.translate("DescribeModel " + model.modelName(), e,
           ModelNotFoundException::new);
     }
-    ContainerDefinition c = existing.primaryContainer();
-    boolean same = c != null
-        && model.modelPackageArn().equalsIgnoreCase(String.valueOf(c.modelPackageName()))
-        && Objects.equals(model.inferenceSpecificationName(), c.inferenceSpecificationName())
-        && Objects.equals(model.executionRoleArn(), existing.executionRoleArn());
+    Map<?, ?> c = existing.get("PrimaryContainer") instanceof Map<?, ?> m ? m : Map.of();
+    ModelSettings found = ModelSettings.fromDescribeModel(existing);
+    boolean same = existing.get("PrimaryContainer") != null
+        && model.modelPackageArn().equalsIgnoreCase(String.valueOf(c.get("ModelPackageName")))
+        && Objects.equals(model.inferenceSpecificationName(), c.get("InferenceSpecificationName"))
+        && Objects.equals(model.executionRoleArn(), existing.get("ExecutionRoleArn"))
+        && sameSettings(model.carried(), found);
     if (!same) {
       throw new ResourceConflictException("CreateModel " + model.modelName() + ": a model of that"
-          + " name exists but was built from package "
-          + (c == null ? null : c.modelPackageName()) + ", specification "
-          + (c == null ? null : c.inferenceSpecificationName()) + ", role "
-          + existing.executionRoleArn() + "; expected " + model.modelPackageArn() + ", "
-          + model.inferenceSpecificationName() + ", " + model.executionRoleArn(), alreadyExists);
+          + " name exists but was built from package " + c.get("ModelPackageName")
+          + ", specification " + c.get("InferenceSpecificationName") + ", role "
+          + existing.get("ExecutionRoleArn") + " (settings " + found.carriedNames()
+          + "); expected " + model.modelPackageArn() + ", " + model.inferenceSpecificationName()
+          + ", " + model.executionRoleArn() + " (settings " + model.carried().carriedNames() + ")",
+          alreadyExists);
     }
+  }
+
+  /** The same settings, whichever model they were read from. */
+  private static boolean sameSettings(ModelSettings wanted, ModelSettings found) {
+    return wanted.model().equals(found.model()) && wanted.container().equals(found.container());
   }
 }

@@ -7,6 +7,7 @@ import dev.poolshift.aws.StubHttp.Reply;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.ResourceLimitExceededException;
@@ -56,7 +57,7 @@ class SageMakerModelRegistryTest {
     http.then(Reply.ok("{\"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"}"));
 
     registry.createModel(new ModelToCreate("fraud-scoring-v42-g6-int8-5e6f7a8b", ARN, "g6-int8", ROLE,
-        Map.of("poolshift:deployment", "dep-42")));
+        Map.of("poolshift:deployment", "dep-42"), ModelSettings.none("base")));
 
     assertThat(http.only("CreateModel").json()).isEqualTo(Map.of(
         "ModelName", "fraud-scoring-v42-g6-int8-5e6f7a8b",
@@ -66,11 +67,90 @@ class SageMakerModelRegistryTest {
   }
 
   @Test
+  void readsTheSettingsOfAModelThatAreNotItsPackages() {
+    http.then(Reply.ok("""
+        {"ModelName": "base", "ModelArn": "arn:aws:sagemaker:us-east-1:111122223333:model/base",
+         "PrimaryContainer": {"ModelPackageName": "%s", "Environment": {"LOG_LEVEL": "debug"},
+                              "ContainerHostname": "scorer"},
+         "ExecutionRoleArn": "%s", "EnableNetworkIsolation": true,
+         "VpcConfig": {"SecurityGroupIds": ["sg-0a1b"], "Subnets": ["subnet-1", "subnet-2"]},
+         "CreationTime": 1780315200.1}
+        """.formatted(ARN, ROLE)));
+
+    ModelSettings settings = registry.modelSettings("base").orElseThrow();
+
+    assertThat(settings.model()).isEqualTo(Map.of("EnableNetworkIsolation", true,
+        "VpcConfig", Map.of("SecurityGroupIds", List.of("sg-0a1b"),
+            "Subnets", List.of("subnet-1", "subnet-2"))));
+    assertThat(settings.container()).isEqualTo(Map.of("Environment", Map.of("LOG_LEVEL", "debug"),
+        "ContainerHostname", "scorer"));
+  }
+
+  @Test
+  void aContainerSettingNewerThanTheSdkIsReadAndSentAsSageMakerWroteIt() {
+    http.then(Reply.ok("""
+        {"ModelName": "base", "ModelArn": "arn:aws:sagemaker:us-east-1:111122223333:model/base",
+         "PrimaryContainer": {"ModelPackageName": "%s",
+                              "ContainerMetricsConfig": {"EnableContainerMetrics": true}},
+         "ExecutionRoleArn": "%s", "CreationTime": 1780315200.1}
+        """.formatted(ARN, ROLE)),
+        Reply.ok("{\"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"}"));
+
+    ModelSettings settings = registry.modelSettings("base").orElseThrow();
+    registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of(), settings));
+
+    assertThat(settings.container()).isEqualTo(Map.of("ContainerMetricsConfig",
+        Map.of("EnableContainerMetrics", true)));
+    assertThat(http.only("CreateModel").json().get("PrimaryContainer")).isEqualTo(Map.of(
+        "ModelPackageName", ARN, "ContainerMetricsConfig", Map.of("EnableContainerMetrics", true)));
+  }
+
+  @Test
+  void aMissingModelHasNoSettings() {
+    http.then(Reply.error(400, "ValidationException", "Could not find model \"arn:aws:sagemaker:us-east-1:111122223333:model/gone\"."));
+
+    assertThat(registry.modelSettings("gone")).isEmpty();
+  }
+
+  @Test
+  void createsAModelWithTheCarriedSettingsBesideThePackage() {
+    http.then(Reply.ok("{\"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"}"));
+    ModelSettings carried = new ModelSettings("base",
+        Map.of("EnableNetworkIsolation", true, "VpcConfig", Map.of("SecurityGroupIds",
+            List.of("sg-0a1b"), "Subnets", List.of("subnet-1"))),
+        Map.of("Environment", Map.of("LOG_LEVEL", "debug")), 1);
+
+    registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of(), carried));
+
+    assertThat(http.only("CreateModel").json()).isEqualTo(Map.of(
+        "ModelName", "m",
+        "PrimaryContainer", Map.of("ModelPackageName", ARN,
+            "Environment", Map.of("LOG_LEVEL", "debug")),
+        "ExecutionRoleArn", ROLE,
+        "EnableNetworkIsolation", true,
+        "VpcConfig", Map.of("SecurityGroupIds", List.of("sg-0a1b"), "Subnets", List.of("subnet-1")),
+        "Tags", List.of()));
+  }
+
+  @Test
+  void anExistingModelWithoutTheCarriedSettingsIsAConflict() {
+    http.then(Reply.error(400, "ValidationException", "Cannot create already existing model \"m\"."),
+        Reply.ok(describedModel(ARN, null, ROLE)));
+    ModelSettings carried = new ModelSettings("base", Map.of("EnableNetworkIsolation", true),
+        Map.of(), 1);
+
+    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of(),
+        carried)))
+        .isInstanceOf(ResourceConflictException.class)
+        .hasMessageContaining("EnableNetworkIsolation");
+  }
+
+  @Test
   void aRetriedCreateModelFindingItsOwnModelSucceeds() {
     http.then(Reply.error(400, "ValidationException", "Cannot create already existing model \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"."),
         Reply.ok(describedModel(ARN, null, ROLE)));
 
-    registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of()));
+    registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of(), ModelSettings.none("base")));
 
     assertThat(http.operations()).containsExactly("CreateModel", "DescribeModel");
   }
@@ -80,7 +160,7 @@ class SageMakerModelRegistryTest {
     http.then(Reply.error(400, "ValidationException", "Cannot create already existing model \"m\"."),
         Reply.ok(describedModel(ARN.replace("/42", "/41"), null, ROLE)));
 
-    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of())))
+    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of(), ModelSettings.none("base"))))
         .isInstanceOf(ResourceConflictException.class)
         .hasMessageContaining("fraud-scoring/41");
   }
@@ -89,7 +169,7 @@ class SageMakerModelRegistryTest {
   void aModelQuotaErrorIsResourceLimitExceeded() {
     http.then(Reply.error(400, "ResourceLimitExceeded", "The account-level service limit 'Number of models' is 1000"));
 
-    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of())))
+    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", ARN, null, ROLE, Map.of(), ModelSettings.none("base"))))
         .isInstanceOf(ResourceLimitExceededException.class);
   }
 

@@ -19,6 +19,8 @@ public record EndpointConfigSpec(
     Map<String, Object> carried) {
 
   public static final String METRICS_CONFIG = "MetricsConfig";
+  public static final String DETAILED_OBSERVABILITY = "EnableDetailedObservability";
+  public static final String KMS_KEY_ID = "KmsKeyId";
   public static final String SHADOW_VARIANTS = "ShadowProductionVariants";
   /** Tag naming the deployment that created a config or model; how a retry recognises its own. */
   public static final String DEPLOYMENT_TAG = "poolshift:deployment";

@@ -5,16 +5,21 @@ import java.util.Map;
 /**
  * A SageMaker model to create from a registry package (CreateModel with
  * {@code PrimaryContainer.ModelPackageName}), optionally a per-pool build selected by
- * {@code inferenceSpecificationName}.
+ * {@code inferenceSpecificationName}, keeping the {@code carried} settings of the model the
+ * baseline runs (its VPC, network isolation, environment, ...).
  */
 public record ModelToCreate(
     String modelName,
     String modelPackageArn,
     String inferenceSpecificationName,
     String executionRoleArn,
-    Map<String, String> tags) {
+    Map<String, String> tags,
+    ModelSettings carried) {
 
   public ModelToCreate {
     tags = tags == null ? Map.of() : Map.copyOf(tags);
+    // A plan written before models carried settings (an execution in flight across a deploy)
+    // has none: it goes on as it was planned. Every plan made now names them.
+    carried = carried == null ? ModelSettings.none(modelName) : carried;
   }
 }

@@ -27,6 +27,11 @@ public record VariantSpec(
   /** SageMaker's name for the carried field that selects the load-balancing strategy. */
   public static final String ROUTING_CONFIG = "RoutingConfig";
   public static final String LEAST_OUTSTANDING_REQUESTS = "LEAST_OUTSTANDING_REQUESTS";
+  public static final String PREFIX_AWARE = "PREFIX_AWARE";
+  public static final String VOLUME_SIZE = "VolumeSizeInGB";
+  public static final String INFERENCE_AMI_VERSION = "InferenceAmiVersion";
+  public static final String CAPACITY_RESERVATION = "CapacityReservationConfig";
+  public static final String PREFIX_AWARE_ROUTING_CONFIG = "PrefixAwareRoutingConfig";
 
   public VariantSpec {
     instancePools = instancePools == null ? List.of() : List.copyOf(instancePools);

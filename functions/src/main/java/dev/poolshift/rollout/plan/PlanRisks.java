@@ -22,6 +22,48 @@ public final class PlanRisks {
   private PlanRisks() {}
 
   /**
+   * What the rollout keeps from the endpoint, one line each, for the dry run: the settings every
+   * new model keeps from the baseline's model, the detailed-observability flag, the routing of
+   * the variant on the pools, and the live weights of the endpoint's other variants.
+   */
+  public static List<String> carriedOver(RolloutPlan plan,
+      dev.poolshift.rollout.endpoint.EndpointConfigSpec current,
+      dev.poolshift.rollout.endpoint.EndpointState endpoint) {
+    List<String> out = new ArrayList<>();
+    plan.models().stream().findFirst().map(m -> m.carried()).ifPresent(settings -> out.add(
+        "carried over: every new model keeps " + (settings.carriedNames().isEmpty()
+            ? "no settings (model " + settings.modelName() + " sets no VpcConfig,"
+                + " EnableNetworkIsolation or Environment)"
+            : settings.carriedNames() + " of model " + settings.modelName())
+        + ", the baseline's"));
+    if (plan.finalConfig().carried().get(dev.poolshift.rollout.endpoint.EndpointConfigSpec
+        .METRICS_CONFIG) instanceof Map<?, ?> metrics) {
+      Object before = current.carried().get(dev.poolshift.rollout.endpoint.EndpointConfigSpec
+          .METRICS_CONFIG) instanceof Map<?, ?> m ? m.get(dev.poolshift.rollout.endpoint
+              .EndpointConfigSpec.DETAILED_OBSERVABILITY) : null;
+      out.add("carried over: MetricsConfig.EnableDetailedObservability = " + metrics.get(
+          dev.poolshift.rollout.endpoint.EndpointConfigSpec.DETAILED_OBSERVABILITY)
+          + (before == null ? " (config " + current.name() + " predates the field: off, and a"
+              + " new config that left it out would turn it on)" : " (as config "
+              + current.name() + " has it)"));
+    }
+    VariantSpec before = current.variant(plan.baselineVariantName());
+    VariantSpec after = plan.finalConfig().variant(plan.baselineVariantName());
+    out.add("carried over: variant " + plan.baselineVariantName() + " routes "
+        + after.carried().get(VariantSpec.ROUTING_CONFIG) + (before.routingStrategy() == null
+            ? " (it set none: SageMaker's RANDOM ignores how busy an instance is)"
+            : before.routingStrategy().equals(after.routingStrategy()) ? " (kept)"
+                : " (the profile's routingStrategy; it was " + before.routingStrategy() + ")"));
+    for (VariantSpec v : plan.finalConfig().productionVariants()) {
+      if (!v.variantName().equals(plan.baselineVariantName())) {
+        out.add("carried over: variant " + v.variantName() + " keeps its model " + v.modelName()
+            + " and its live weight " + v.initialVariantWeight());
+      }
+    }
+    return out;
+  }
+
+  /**
    * @param alarmsInAlarm gate alarms in ALARM now, name → CloudWatch's reason
    */
   public static List<String> alarmsInAlarm(Map<String, String> alarmsInAlarm) {

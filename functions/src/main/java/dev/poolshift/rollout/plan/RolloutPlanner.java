@@ -11,6 +11,7 @@ import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.ResourceNames;
 import dev.poolshift.rollout.endpoint.VariantSpec;
@@ -54,6 +55,7 @@ public final class RolloutPlanner {
 
     requireRolloutable(profile, endpoint, current);
     VariantSpec baseline = baselineVariant(profile, current);
+    ModelSettings settings = baselineSettings(request, baseline);
     String canaryName = ResourceNames.canaryVariant(arn);
     for (String name : current.variantNames()) {
       if ((!name.equals(baseline.variantName())
@@ -95,7 +97,8 @@ public final class RolloutPlanner {
         : liveCount != null && liveCount > 0 ? liveCount : baseline.initialInstanceCount();
     VariantSpec migrated = PoolMigration.migrate(baseline, new PoolTarget(mainModel,
         profile.instancePools(), perPoolModels, profile.provisionTimeoutSeconds(),
-        profile.keepCurrentTypeFirst(), profile.overrideExistingPools(), count));
+        profile.keepCurrentTypeFirst(), profile.overrideExistingPools(), count,
+        profile.routingStrategy()));
 
     double baselineWeight = live != null && live.currentWeight() != null ? live.currentWeight()
         : baseline.initialVariantWeight() != null ? baseline.initialVariantWeight() : 1.0;
@@ -110,17 +113,20 @@ public final class RolloutPlanner {
         deploymentId, ResourceNames.FINAL_CONFIG);
     Map<String, Object> carried = configLevelFields(current, profile);
 
-    BaselineCopy copy = baselineCopy(request, baseline, liveCount, deploymentId);
+    BaselineCopy copy = baselineCopy(request, baseline, liveCount, deploymentId, settings);
     List<VariantSpec> canaryVariants = new ArrayList<>();
     for (VariantSpec v : current.productionVariants()) {
       canaryVariants.add(v.variantName().equals(baseline.variantName()) ? copy.variant() : v);
     }
     canaryVariants.add(migrated.withName(canaryName).withWeight(0.0));
     boolean single = current.productionVariants().size() == 1;
+    // The final config's weights are applied, not retained (see RolloutPlan.finalUpdate): the
+    // other variants of a multi-variant endpoint get the weights they serve with now, not the
+    // initial weights of the config they were created with.
     List<VariantSpec> finalVariants = new ArrayList<>();
     for (VariantSpec v : current.productionVariants()) {
       finalVariants.add(v.variantName().equals(baseline.variantName())
-          ? migrated.withWeight(single ? 1.0 : baselineWeight) : v);
+          ? migrated.withWeight(single ? 1.0 : baselineWeight) : withLiveWeight(v, endpoint));
     }
     EndpointConfigSpec canaryConfig = new EndpointConfigSpec(canaryConfigName, canaryVariants,
         tags(current, deploymentId, arn, ResourceNames.CANARY_CONFIG), carried);
@@ -135,7 +141,8 @@ public final class RolloutPlanner {
     Map<String, String> modelTags = Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
         EndpointConfigSpec.MODEL_PACKAGE_TAG, arn.toString());
     List<ModelToCreate> models = new ArrayList<>(used.stream().map(name -> new ModelToCreate(name,
-        arn.toString(), specOfModel.get(name), profile.executionRoleArn(), modelTags)).toList());
+        arn.toString(), specOfModel.get(name), profile.executionRoleArn(), modelTags, settings))
+        .toList());
     models.addAll(copy.models());
 
     return new RolloutPlan(deploymentId, endpoint.endpointName(), arn.toString(), current.name(),
@@ -157,7 +164,7 @@ public final class RolloutPlanner {
    * one with no second type it can run on, is copied as it is.
    */
   private static BaselineCopy baselineCopy(RolloutRequest request, VariantSpec baseline,
-      Integer liveCount, String deploymentId) {
+      Integer liveCount, String deploymentId, ModelSettings settings) {
     DeploymentProfile profile = request.profile();
     if (baseline.usesPools() || baseline.preferredInstanceType() == null
         || baseline.modelName() == null) {
@@ -181,7 +188,7 @@ public final class RolloutPlanner {
       perPoolModels.put(pool.instanceType(), model);
       models.add(new ModelToCreate(model, baseArn.toString(), spec, profile.executionRoleArn(),
           Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
-              EndpointConfigSpec.MODEL_PACKAGE_TAG, baseArn.toString())));
+              EndpointConfigSpec.MODEL_PACKAGE_TAG, baseArn.toString()), settings));
       usable.add(pool);
     }
     boolean secondType = usable.stream()
@@ -192,13 +199,32 @@ public final class RolloutPlanner {
     Integer count = liveCount != null && liveCount > 0 ? liveCount
         : baseline.initialInstanceCount();
     VariantSpec pooled = PoolMigration.migrate(baseline, new PoolTarget(baseline.modelName(),
-        usable, perPoolModels, profile.provisionTimeoutSeconds(), true, false, count));
+        usable, perPoolModels, profile.provisionTimeoutSeconds(), true, false, count, null));
     Set<String> referenced = new LinkedHashSet<>();
     pooled.instancePools().forEach(p -> referenced.add(p.modelNameOverride()));
     models.removeIf(m -> !referenced.contains(m.modelName()));
     // The copy serves what the baseline serves, with the weight it has.
     return new BaselineCopy(pooled.withWeight(baseline.initialVariantWeight() == null ? 1.0
         : baseline.initialVariantWeight()), models);
+  }
+
+  /**
+   * What every created model keeps from the model the baseline runs. An inference pipeline
+   * (several containers) cannot be rebuilt from one registry package: refused by name rather
+   * than replaced by a single container.
+   */
+  private static ModelSettings baselineSettings(RolloutRequest request, VariantSpec baseline) {
+    ModelSettings settings = request.baselineModel();
+    if (settings == null) {
+      return ModelSettings.none(baseline.modelName());
+    }
+    if (settings.pipelineModel()) {
+      throw new IncompatibleEndpointException("variant " + baseline.variantName() + " runs model "
+          + settings.modelName() + ", an inference pipeline of " + settings.containerCount()
+          + " containers (Containers); a model package builds one container, so the pipeline"
+          + " cannot be carried over");
+    }
+    return settings;
   }
 
   private static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,
@@ -248,10 +274,28 @@ public final class RolloutPlanner {
     return current.productionVariants().getFirst();
   }
 
-  /** Config-level fields carried over; enhanced metrics switched on when the profile asks. */
+  /** The variant with the weight it serves with now (its config's when the endpoint says none). */
+  private static VariantSpec withLiveWeight(VariantSpec v, EndpointState endpoint) {
+    VariantState live = endpoint.variant(v.variantName());
+    return live == null || live.currentWeight() == null ? v : v.withWeight(live.currentWeight());
+  }
+
+  /**
+   * Config-level fields carried over; enhanced metrics switched on when the profile asks.
+   * {@code MetricsConfig.EnableDetailedObservability} is written with the baseline's effective
+   * value: SageMaker turns it on (billed) for a new config that leaves it out, while a config
+   * that predates the field runs without it, and DescribeEndpointConfig echoes the field for
+   * every config created since. A baseline that does not show it predates it: false.
+   */
   private static Map<String, Object> configLevelFields(EndpointConfigSpec current,
       DeploymentProfile profile) {
     Map<String, Object> carried = new LinkedHashMap<>(current.carried());
+    Map<String, Object> observed = new LinkedHashMap<>();
+    if (carried.get(EndpointConfigSpec.METRICS_CONFIG) instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> observed.put(String.valueOf(k), v));
+    }
+    observed.putIfAbsent(EndpointConfigSpec.DETAILED_OBSERVABILITY, false);
+    carried.put(EndpointConfigSpec.METRICS_CONFIG, observed);
     if (profile.enhancedMetrics()) {
       Map<String, Object> metrics = new LinkedHashMap<>();
       if (carried.get(EndpointConfigSpec.METRICS_CONFIG) instanceof Map<?, ?> m) {

@@ -3,6 +3,7 @@ package dev.poolshift.rollout.plan;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.profile.DeploymentProfile;
 
 /**
@@ -17,6 +18,8 @@ import dev.poolshift.rollout.profile.DeploymentProfile;
  * @param baselinePackage DescribeModelPackage of the version the baseline variant serves, when
  *     it came from the registry (its per-hardware builds let the baseline's blue/green copy use
  *     the same fallback pools as the canary); null when unknown
+ * @param baselineModel the settings of the model the baseline variant runs (DescribeModel),
+ *     which every model the rollout creates keeps; null for a model with none
  */
 public record RolloutRequest(
     String deploymentId,
@@ -24,11 +27,18 @@ public record RolloutRequest(
     DeploymentProfile profile,
     EndpointState endpoint,
     EndpointConfigSpec currentConfig,
-    ModelPackage baselinePackage) {
+    ModelPackage baselinePackage,
+    ModelSettings baselineModel) {
 
   /** The baseline's package unknown: its copy gets no per-hardware builds. */
   public RolloutRequest(String deploymentId, ModelPackage modelPackage, DeploymentProfile profile,
       EndpointState endpoint, EndpointConfigSpec currentConfig) {
-    this(deploymentId, modelPackage, profile, endpoint, currentConfig, null);
+    this(deploymentId, modelPackage, profile, endpoint, currentConfig, null, null);
+  }
+
+  /** A baseline model with no settings to carry. */
+  public RolloutRequest(String deploymentId, ModelPackage modelPackage, DeploymentProfile profile,
+      EndpointState endpoint, EndpointConfigSpec currentConfig, ModelPackage baselinePackage) {
+    this(deploymentId, modelPackage, profile, endpoint, currentConfig, baselinePackage, null);
   }
 }

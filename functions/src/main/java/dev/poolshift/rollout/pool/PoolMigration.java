@@ -22,7 +22,9 @@ import java.util.Map;
  *   <li>a variant already on pools keeps its pools and provision timeout (only the models
  *       change) unless the profile sets {@code overrideExistingPools};
  *   <li>pools with a per-pool build get {@code ModelNameOverride};
- *   <li>{@code RoutingConfig.RoutingStrategy = LEAST_OUTSTANDING_REQUESTS}: RANDOM ignores
+ *   <li>{@code RoutingConfig} is kept as the variant has it (an LLM endpoint's prefix-aware
+ *       routing with its settings) unless the profile names a strategy; a variant that sets
+ *       none gets {@code LEAST_OUTSTANDING_REQUESTS}: SageMaker's default RANDOM ignores
  *       per-instance load, which matters when instances differ in speed;
  *   <li>everything else (health-check and download timeouts, volume size, other routing
  *       settings, fields newer than our SDK) is carried over unchanged.
@@ -61,18 +63,33 @@ public final class PoolMigration {
     }
     errors.throwIfAny("cannot move " + where + " onto instance pools");
 
-    Map<String, Object> routing = new LinkedHashMap<>();
-    if (current.carried().get(VariantSpec.ROUTING_CONFIG) instanceof Map<?, ?> existing) {
-      existing.forEach((k, v) -> routing.put(String.valueOf(k), v));
-    }
-    routing.put("RoutingStrategy", VariantSpec.LEAST_OUTSTANDING_REQUESTS);
     Map<String, Object> carried = new LinkedHashMap<>(current.carried());
-    carried.put(VariantSpec.ROUTING_CONFIG, routing);
+    carried.put(VariantSpec.ROUTING_CONFIG, routing(current, target.routingStrategy()));
 
     Integer count = target.instanceCount() != null ? target.instanceCount()
         : current.initialInstanceCount();
     return new VariantSpec(current.variantName(), target.modelName(), count, null, pools, timeout,
         current.initialVariantWeight(), carried);
+  }
+
+  /**
+   * The variant's routing: its own unless the profile names a strategy. A strategy other than
+   * {@code PREFIX_AWARE} drops {@code PrefixAwareRoutingConfig}, which belongs to that strategy.
+   */
+  private static Map<String, Object> routing(VariantSpec current, String asked) {
+    Map<String, Object> routing = new LinkedHashMap<>();
+    if (current.carried().get(VariantSpec.ROUTING_CONFIG) instanceof Map<?, ?> existing) {
+      existing.forEach((k, v) -> routing.put(String.valueOf(k), v));
+    }
+    if (asked != null) {
+      routing.put("RoutingStrategy", asked);
+      if (!asked.equals(VariantSpec.PREFIX_AWARE)) {
+        routing.remove(VariantSpec.PREFIX_AWARE_ROUTING_CONFIG);
+      }
+    } else if (!(routing.get("RoutingStrategy") instanceof String)) {
+      routing.put("RoutingStrategy", VariantSpec.LEAST_OUTSTANDING_REQUESTS);
+    }
+    return routing;
   }
 
   private static List<InstancePool> keepExisting(VariantSpec current, PoolTarget target,

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param keepCurrentTypeFirst keep the variant's current hardware at priority 1
  * @param overrideExistingPools replace pools the variant already has
  * @param instanceCount the new variant's instance count; null = the current variant's
+ * @param routingStrategy the routing strategy to set; null = keep the variant's own
  */
 public record PoolTarget(
     String modelName,
@@ -22,7 +23,8 @@ public record PoolTarget(
     int provisionTimeoutSeconds,
     boolean keepCurrentTypeFirst,
     boolean overrideExistingPools,
-    Integer instanceCount) {
+    Integer instanceCount,
+    String routingStrategy) {
 
   public PoolTarget {
     pools = List.copyOf(pools);

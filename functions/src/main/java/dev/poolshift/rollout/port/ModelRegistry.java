@@ -14,8 +14,8 @@ public interface ModelRegistry {
   ModelPackage describePackage(ModelPackageArn arn);
 
   /**
-   * Creates the model. Idempotent: when a model of that name exists and was built from the same
-   * package, specification and role, this succeeds; one built from anything else is a
+   * Creates the model with its carried settings. Idempotent: when a model of that name exists
+   * and was built from the same package, specification, role and settings, this succeeds; one built from anything else is a
    * {@link dev.poolshift.rollout.ResourceConflictException}.
    */
   void createModel(ModelToCreate model);
@@ -25,6 +25,12 @@ public interface ModelRegistry {
    * ModelPackageName); empty for a model built from an image, or one that no longer exists.
    */
   java.util.Optional<String> packageOfModel(String modelName);
+
+  /**
+   * The settings of a model (DescribeModel) that a new model replacing it must keep; empty when
+   * there is no such model.
+   */
+  java.util.Optional<dev.poolshift.rollout.endpoint.ModelSettings> modelSettings(String modelName);
 
   /** Deletes the model; one that is already gone counts as deleted. Returns whether it existed. */
   boolean deleteModel(String modelName);

@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  *     {@code queue} and {@code supersede} policies before it gives up (rejected, nothing changed)
  * @param fallbackPolicy whether a rollout may continue on lower-priority hardware
  * @param enhancedMetrics publish endpoint metrics every 10 s (MetricsConfig)
+ * @param routingStrategy the {@code RoutingConfig.RoutingStrategy} the variant gets on the pools
+ *     ({@code LEAST_OUTSTANDING_REQUESTS}, {@code RANDOM}, {@code PREFIX_AWARE}); null keeps the
+ *     variant's own routing (least outstanding requests when it sets none)
  */
 public record DeploymentProfile(
     String description,
@@ -57,7 +60,12 @@ public record DeploymentProfile(
     ConcurrencyPolicy concurrencyPolicy,
     int queueWaitSeconds,
     FallbackPolicy fallbackPolicy,
-    boolean enhancedMetrics) {
+    boolean enhancedMetrics,
+    String routingStrategy) {
+
+  /** The routing strategies SageMaker accepts in {@code RoutingConfig.RoutingStrategy}. */
+  public static final List<String> ROUTING_STRATEGIES =
+      List.of("LEAST_OUTSTANDING_REQUESTS", "RANDOM", "PREFIX_AWARE");
 
   public static final int MAX_POOLS = 5;
   public static final int MIN_PROVISION_TIMEOUT = 300;
@@ -110,6 +118,7 @@ public record DeploymentProfile(
     checkAlarmNames(errors, gateAlarmNames);
     checkRange(errors, "queueWaitSeconds", queueWaitSeconds, MIN_QUEUE_WAIT_SECONDS,
         MAX_QUEUE_WAIT_SECONDS);
+    checkRoutingStrategy(errors, routingStrategy);
     errors.throwIfAny("deployment profile");
     // Normalised only once valid: errors above name entries by the index the author wrote.
     instancePools = instancePools.stream()
@@ -229,6 +238,13 @@ public record DeploymentProfile(
     }
   }
 
+  public static void checkRoutingStrategy(FieldErrors errors, String routingStrategy) {
+    if (routingStrategy != null && !ROUTING_STRATEGIES.contains(routingStrategy)) {
+      errors.add("routingStrategy", "must be one of " + ROUTING_STRATEGIES + " (got "
+          + SageMakerNames.quote(routingStrategy) + ")");
+    }
+  }
+
   public static void checkRange(FieldErrors errors, String path, long value, long min, long max) {
     if (value < min || value > max) {
       errors.add(path, "must be " + min + "–" + max + " (got " + value + ")");
@@ -256,6 +272,7 @@ public record DeploymentProfile(
     private int queueWaitSeconds = DEFAULT_QUEUE_WAIT_SECONDS;
     private FallbackPolicy fallbackPolicy = FallbackPolicy.PROCEED;
     private boolean enhancedMetrics;
+    private String routingStrategy;
 
     private Builder() {}
 
@@ -279,6 +296,7 @@ public record DeploymentProfile(
       queueWaitSeconds = p.queueWaitSeconds;
       fallbackPolicy = p.fallbackPolicy;
       enhancedMetrics = p.enhancedMetrics;
+      routingStrategy = p.routingStrategy;
     }
 
     public Builder description(String v) {
@@ -389,12 +407,17 @@ public record DeploymentProfile(
       return this;
     }
 
+    public Builder routingStrategy(String v) {
+      routingStrategy = v;
+      return this;
+    }
+
     public DeploymentProfile build() {
       return new DeploymentProfile(description, endpointName, variantName, executionRoleArn,
           instancePools, provisionTimeoutSeconds, overrideExistingPools, keepCurrentTypeFirst,
           instanceCount, canarySteps, bakeSeconds, minInvocationsPerStep,
           maxWaitForInvocationsSeconds, thresholds, gateAlarmNames, concurrencyPolicy,
-          queueWaitSeconds, fallbackPolicy, enhancedMetrics);
+          queueWaitSeconds, fallbackPolicy, enhancedMetrics, routingStrategy);
     }
   }
 }

@@ -22,7 +22,7 @@ public final class ProfileParser {
       "overrideExistingPools", "keepCurrentTypeFirst", "instanceCount", "canarySteps",
       "bakeSeconds", "minInvocationsPerStep", "maxWaitForInvocationsSeconds", "thresholds",
       "gateAlarmNames", "concurrencyPolicy", "queueWaitSeconds", "fallbackPolicy",
-      "enhancedMetrics");
+      "enhancedMetrics", "routingStrategy");
   private static final Set<String> THRESHOLD_FIELDS = Set.of("max5xxRate", "p99LatencyMs");
 
   private ProfileParser() {}
@@ -110,13 +110,17 @@ public final class ProfileParser {
           + SageMakerNames.quote(fb) + ")");
     }
     Boolean enhanced = f.bool("enhancedMetrics", false);
+    String routing = f.string("routingStrategy", false);
+    if (routing != null) {
+      DeploymentProfile.checkRoutingStrategy(errors, routing);
+    }
 
     errors.throwIfAny(what);
     return new DeploymentProfile(description, endpointName, variantName, role, pools,
         timeout.intValue(), Boolean.TRUE.equals(override), keepFirst == null || keepFirst,
         instanceCount == null ? null : instanceCount.intValue(), steps, bake.intValue(),
         minInvocations, maxWait.intValue(), thresholds, alarms, concurrency,
-        queueWait.intValue(), fallback, Boolean.TRUE.equals(enhanced));
+        queueWait.intValue(), fallback, Boolean.TRUE.equals(enhanced), routing);
   }
 
   /** Reads an integer field and checks its range; absent → {@code fallback}. */

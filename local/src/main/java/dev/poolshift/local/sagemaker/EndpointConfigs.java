@@ -3,6 +3,7 @@ package dev.poolshift.local.sagemaker;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.json.LocalJson;
+import dev.poolshift.rollout.endpoint.InstanceTypes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +33,8 @@ import java.util.regex.Pattern;
 final class EndpointConfigs {
   static final Pattern INSTANCE_TYPE = Pattern.compile("^ml\\.[a-z0-9\\-]+\\.[a-z0-9]+$");
   private static final Set<Integer> PUBLISH_FREQUENCIES = Set.of(10, 30, 60, 120, 180, 240, 300);
+  /** Configs created from this day on have detailed observability unless they turn it off. */
+  static final Instant DETAILED_OBSERVABILITY_SINCE = Instant.parse("2026-06-17T00:00:00Z");
 
   static final class Config {
     final String name;
@@ -89,6 +92,17 @@ final class EndpointConfigs {
           ((ObjectNode) v).put("InitialVariantWeight", 1.0);
         }
       });
+    }
+    if (!now.isBefore(DETAILED_OBSERVABILITY_SINCE)) {
+      // "The default value for new endpoint configurations is True. For existing endpoint
+      // configurations created before this feature, the value is False unless explicitly set"
+      // (MetricsConfig, SageMaker API reference); DescribeEndpointConfig shows the value for the
+      // configs created since. Older configs keep leaving it out.
+      ObjectNode metrics = doc.has("MetricsConfig") ? (ObjectNode) doc.get("MetricsConfig")
+          : doc.putObject("MetricsConfig");
+      if (!metrics.has("EnableDetailedObservability")) {
+        metrics.put("EnableDetailedObservability", true);
+      }
     }
     Config c = new Config(name, arn, doc, now, w.nextSequence());
     configs.put(Wire.lower(name), c);
@@ -188,7 +202,28 @@ final class EndpointConfigs {
             "Member must satisfy enum value set: [10, 30, 60, 120, 180, 240, 300]");
       }
     }
-    Wire.text(req, "KmsKeyId", "");
+    String kms = Wire.text(req, "KmsKeyId", "");
+    if (kms != null) {
+      // "If you specify a value for KmsKeyId when using any nitro-based instances with local
+      // storage, the call to CreateEndpointConfig fails" (CreateEndpointConfig, KmsKeyId). Which
+      // types have local storage: the documented list behind InstanceTypes.
+      for (int i = 0; i < production.size(); i++) {
+        ObjectNode v = (ObjectNode) production.get(i);
+        List<String> types = new ArrayList<>();
+        if (v.hasNonNull("InstanceType")) {
+          types.add(v.get("InstanceType").asText());
+        }
+        v.path("InstancePools").forEach(pool -> types.add(pool.path("InstanceType").asText()));
+        for (String type : types) {
+          if (InstanceTypes.localNvme(type)) {
+            throw Errors.validation("KmsKeyId is not supported with instance type " + type
+                + " of production variant " + v.path("VariantName").asText() + ": instances with"
+                + " local storage encrypt it with a hardware module; remove KmsKeyId or use an"
+                + " instance type without local storage.");
+          }
+        }
+      }
+    }
     Wire.text(req, "ExecutionRoleArn", "");
   }
 
@@ -252,7 +287,45 @@ final class EndpointConfigs {
       }
       validatePools(pools, p);
     }
+    checkHardwareSettings(v, p, name);
     return weight == null ? 1.0 : weight;
+  }
+
+  /**
+   * Settings tied to one kind of hardware. The API reference does not say how they combine with
+   * local-storage types or several types; the harsher reading each time: VolumeSizeInGB (an
+   * EBS volume) not with a type that has local NVMe storage; a GPU InferenceAmiVersion only on
+   * ml.g* and ml.p* types; CapacityReservationConfig (one reserved type) not with pools.
+   */
+  private static void checkHardwareSettings(ObjectNode v, String p, String name) {
+    List<String> types = new ArrayList<>();
+    if (v.hasNonNull("InstanceType")) {
+      types.add(v.get("InstanceType").asText());
+    }
+    v.path("InstancePools").forEach(pool -> types.add(pool.path("InstanceType").asText()));
+    if (v.hasNonNull("VolumeSizeInGB")) {
+      for (String type : types) {
+        if (InstanceTypes.localNvme(type)) {
+          throw Errors.validation("VolumeSizeInGB (" + Wire.path(p, "VolumeSizeInGB") + ") is not supported"
+              + " with instance type " + type + " of production variant " + name + ", which has local"
+              + " instance storage.");
+        }
+      }
+    }
+    String ami = v.path("InferenceAmiVersion").asText("");
+    if (ami.contains("-gpu-")) {
+      for (String type : types) {
+        String family = type.startsWith("ml.") ? type.substring(3) : type;
+        if (!family.startsWith("g") && !family.startsWith("p")) {
+          throw Errors.validation("InferenceAmiVersion " + ami + " (" + Wire.path(p, "InferenceAmiVersion")
+              + ") requires GPU instance types; " + type + " of production variant " + name + " has none.");
+        }
+      }
+    }
+    if (v.has("CapacityReservationConfig") && v.has("InstancePools")) {
+      throw Errors.validation("CapacityReservationConfig (" + Wire.path(p, "CapacityReservationConfig")
+          + ") cannot be combined with InstancePools on production variant " + name + ".");
+    }
   }
 
   private void validatePools(ArrayNode pools, String p) {
@@ -287,9 +360,15 @@ final class EndpointConfigs {
     }
   }
 
+  /**
+   * ProductionVariantInstanceType is an enum: any other value fails validation, however much it
+   * looks like {@code ml.<family>.<size>}. The accepted values are the documented list behind
+   * {@link InstanceTypes} ({@code sagemaker/instance-types.txt} in the functions module).
+   */
   private static void checkInstanceType(String type, String path) {
-    if (!INSTANCE_TYPE.matcher(type).matches()) {
-      throw Errors.constraint(path, type, "Member must be an ML instance type such as ml.g5.2xlarge");
+    if (!INSTANCE_TYPE.matcher(type).matches() || !InstanceTypes.known(type)) {
+      throw Errors.constraint(path, type, "Member must satisfy enum value set: "
+          + InstanceTypes.all());
     }
   }
 

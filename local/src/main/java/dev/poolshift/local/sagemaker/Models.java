@@ -102,6 +102,7 @@ final class Models {
           "Member must satisfy regular expression pattern: ^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
     }
     Wire.bool(req, "EnableNetworkIsolation", "");
+    checkVpcConfig(req);
     var tags = Tags.read(req, "");
     ObjectNode doc = req.deepCopy();
     doc.remove("Tags");
@@ -138,11 +139,18 @@ final class Models {
       throw Errors.validation("Image cannot be combined with ModelPackageName ("
           + Wire.path(prefix, "Image") + "): the image comes from the model package.");
     }
-    if (c.has("Environment")) {
-      // Unconfirmed: whether Environment may be combined with ModelPackageName. Harsher reading.
-      throw Errors.validation("Environment cannot be combined with ModelPackageName ("
-          + Wire.path(prefix, "Environment") + ").");
+    // The API reference does not say whether Environment may be combined with ModelPackageName;
+    // AWS's own SageMaker Python SDK sends exactly that (ModelPackage with env), together with
+    // VpcConfig and EnableNetworkIsolation, so it is accepted. The model data and the image stay
+    // the package's: ModelDataUrl and ModelDataSource beside ModelPackageName are refused below
+    // (the harsher reading).
+    for (String own : List.of("ModelDataUrl", "ModelDataSource", "AdditionalModelDataSources")) {
+      if (c.has(own)) {
+        throw Errors.validation(own + " cannot be combined with ModelPackageName ("
+            + Wire.path(prefix, own) + "): the model data comes from the model package.");
+      }
     }
+    checkEnvironment(c, prefix);
     if (!"Approved".equals(p.approval()) && p.group != null) {
       // Unconfirmed: whether CreateModel rejects versions that are not Approved. We reject
       // (the harsher reading): a workflow must not build models from unapproved versions.
@@ -155,6 +163,58 @@ final class Models {
           + "AdditionalInferenceSpecifications of model package " + p.arn + ".");
     }
     return new Resolved(p.arn, specName, p.image(specName));
+  }
+
+  /** VpcConfig as the API reference bounds it: 1–5 security groups and 1–16 subnets, by id. */
+  private static void checkVpcConfig(ObjectNode req) {
+    ObjectNode vpc = Wire.object(req, "VpcConfig", "");
+    if (vpc == null) {
+      return;
+    }
+    checkIds(vpc, "SecurityGroupIds", 5);
+    checkIds(vpc, "Subnets", 16);
+  }
+
+  private static void checkIds(ObjectNode vpc, String field, int max) {
+    ArrayNode ids = Wire.array(vpc, field, "vpcConfig.");
+    if (ids == null) {
+      throw Errors.required("vpcConfig." + field.substring(0, 1).toLowerCase() + field.substring(1));
+    }
+    if (ids.isEmpty() || ids.size() > max) {
+      throw Errors.constraint("vpcConfig." + field, ids.size() + " entries",
+          "Member must have length between 1 and " + max);
+    }
+    ids.forEach(id -> {
+      if (!id.isTextual() || !id.asText().matches("[-0-9a-zA-Z]{1,32}")) {
+        throw Errors.constraint("vpcConfig." + field, id.toString(),
+            "Member must satisfy regular expression pattern: [-0-9a-zA-Z]+");
+      }
+    });
+  }
+
+  /**
+   * ContainerDefinition.Environment as the API reference bounds it: at most 16 entries, keys
+   * matching {@code [a-zA-Z_][a-zA-Z0-9_]*}, keys and values at most 1024 characters.
+   */
+  private static void checkEnvironment(ObjectNode c, String prefix) {
+    ObjectNode env = Wire.object(c, "Environment", prefix);
+    if (env == null) {
+      return;
+    }
+    String at = Wire.path(prefix, "Environment");
+    if (env.size() > 16) {
+      throw Errors.constraint(at, env.size() + " entries", "Map must have at most 16 entries");
+    }
+    env.fields().forEachRemaining(e -> {
+      if (!e.getKey().matches("[a-zA-Z_][a-zA-Z0-9_]*") || e.getKey().length() > 1024) {
+        throw Errors.constraint(at, e.getKey(),
+            "Map keys must satisfy regular expression pattern: [a-zA-Z_][a-zA-Z0-9_]*");
+      }
+      if (!e.getValue().isTextual() || e.getValue().asText().length() > 1024) {
+        throw Errors.constraint(at + "." + e.getKey(), e.getValue().toString(),
+            "Map value must be a string of at most 1024 characters");
+      }
+    });
   }
 
   ObjectNode describe(ObjectNode req) {

@@ -379,9 +379,13 @@ public final class SageMakerWorld {
     if (inferenceSpecificationName != null) {
       c.put("InferenceSpecificationName", inferenceSpecificationName);
     }
-    req.put("ExecutionRoleArn", "arn:" + aws.partition() + ":iam::" + aws.accountId()
-        + ":role/poolshift-sagemaker-execution");
+    req.put("ExecutionRoleArn", defaultExecutionRoleArn());
     return seedModel(req);
+  }
+
+  /** The execution role seeded models run with. */
+  public String defaultExecutionRoleArn() {
+    return "arn:" + aws.partition() + ":iam::" + aws.accountId() + ":role/poolshift-sagemaker-execution";
   }
 
   /** Creates an endpoint config from a {@code CreateEndpointConfig} request document; returns its ARN. */

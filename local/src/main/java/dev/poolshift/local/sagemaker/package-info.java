@@ -18,8 +18,10 @@
  *       the old fleet keeps its instances; {@code EndpointConfigName} changes only when the
  *       update has fully succeeded (old fleet terminated).
  *   <li>Every pool type needs an endpoint-usage quota of at least 1 (when quotas are set).
- *   <li>CreateModel refuses registry versions that are not {@code Approved}, and
- *       {@code Environment} next to {@code ModelPackageName}; it requires an execution role.
+ *   <li>CreateModel refuses registry versions that are not {@code Approved}, and model data
+ *       ({@code ModelDataUrl}, {@code ModelDataSource}) next to {@code ModelPackageName}; it
+ *       accepts {@code Environment} there (as AWS's SageMaker Python SDK sends it) and requires
+ *       an execution role.
  *   <li>Model package events: a created package carries no {@code UpdatedModelPackageFields};
  *       an update lists every member the request set, changed or not.
  *   <li>Endpoint events: statuses in UPPER_SNAKE for all values; no {@code InstancePools} and no

@@ -56,9 +56,13 @@ public record Scenario(
    * A production variant of a seeded endpoint: a model version on one instance type or on pools.
    *
    * @param modelPackage {@code <group>/<version>}
+   * @param model other CreateModel members of the variant's model, in the API's own form ({@code VpcConfig},
+   *     {@code EnableNetworkIsolation}, {@code PrimaryContainer} members beside the package such as
+   *     {@code Environment}); empty for none
    */
   public record Variant(String variantName, String modelPackage, String instanceType, List<Pool> instancePools,
-      Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras, Autoscaling autoscaling) {}
+      Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras, Autoscaling autoscaling,
+      ObjectNode model) {}
 
   /**
    * The variant registered with Application Auto Scaling before the scenario starts.
@@ -231,7 +235,7 @@ public record Scenario(
           continue;
         }
         r.allowOnly(vat, vo, "variantName", "modelPackage", "instanceType", "instancePools", "provisionTimeoutSeconds",
-            "instanceCount", "weight", "extras", "autoscaling");
+            "instanceCount", "weight", "extras", "autoscaling", "model");
         String pkg = r.requiredText(vat + ".modelPackage", vo.get("modelPackage"));
         if (pkg != null && !pkg.matches("[A-Za-z0-9-]+/[0-9]+")) {
           r.problem(vat + ".modelPackage", "must be <group>/<version>, e.g. fraud-scoring/6 (got " + pkg + ")");
@@ -253,8 +257,14 @@ public record Scenario(
         double weight = vo.has("weight") ? r.number(vat + ".weight", vo.get("weight"), 0, 1e9) : 1.0;
         ObjectNode extras = vo.has("extras") ? r.object(vat + ".extras", vo.get("extras")).orElse(LocalJson.object()) : LocalJson.object();
         Autoscaling autoscaling = vo.has("autoscaling") ? autoscaling(r, vat + ".autoscaling", vo.get("autoscaling")) : null;
+        ObjectNode model = vo.has("model") ? r.object(vat + ".model", vo.get("model")).orElse(LocalJson.object()) : LocalJson.object();
+        for (String own : List.of("ModelName", "ExecutionRoleArn", "Tags", "Containers")) {
+          if (model.has(own)) {
+            r.problem(vat + ".model." + own, "is set by the scenario runner; give only the model's other members");
+          }
+        }
         variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras,
-            autoscaling));
+            autoscaling, model));
       }
       if (variants.isEmpty()) {
         r.problem(at + ".variants", "at least one variant is required");

@@ -294,7 +294,13 @@ public final class ScenarioRunner {
       String modelName = (endpoint.name() + "-" + v.modelPackage().replace('/', '-') + "-" + v.variantName())
           .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
       modelName = modelName.length() > 63 ? modelName.substring(0, 63) : modelName;
-      world.seedModelFromPackage(modelName, packageArn, null);
+      ObjectNode createModel = v.model().deepCopy();
+      createModel.put("ModelName", modelName);
+      ObjectNode container = createModel.has("PrimaryContainer") ? (ObjectNode) createModel.get("PrimaryContainer")
+          : createModel.putObject("PrimaryContainer");
+      container.put("ModelPackageName", packageArn);
+      createModel.put("ExecutionRoleArn", world.defaultExecutionRoleArn());
+      world.seedModel(createModel);
       ObjectNode variant = v.extras().deepCopy();
       variant.put("VariantName", v.variantName());
       variant.put("ModelName", modelName);

@@ -72,8 +72,78 @@ class SageMakerEndpointConfigTest {
     assertThat(d.productionVariants().get(1).initialVariantWeight()).isEqualTo(0.25f);
     assertThat(d.dataCaptureConfig().initialSamplingPercentage()).isEqualTo(20);
     assertThat(d.asyncInferenceConfig().outputConfig().s3FailurePath()).endsWith("/async/failed/");
-    assertThat(d.kmsKeyId()).startsWith("arn:aws:kms:");
+    assertThat(d.kmsKeyId()).as("its pools have local NVMe storage").isNull();
     assertThat(d.creationTime()).isEqualTo(SageMakerFixture.T0);
+  }
+
+  @Test
+  void aKmsKeyIsKeptOnInstanceTypesWithoutLocalStorage() {
+    ObjectNode request = SageMakerFixture.singleTypeConfig("cfg-kms", "churn-v41", "ml.c7i.2xlarge", 1);
+    request.put("KmsKeyId", "alias/endpoint-volumes");
+
+    f.ok("CreateEndpointConfig", request);
+
+    assertThat(f.ok("DescribeEndpointConfig", LocalJson.object().put("EndpointConfigName", "cfg-kms"))
+        .path("KmsKeyId").asText()).isEqualTo("alias/endpoint-volumes");
+  }
+
+  @Test
+  void aKmsKeyWithAPoolTypeThatHasLocalNvmeStorageIsRefused() {
+    ObjectNode request = SageMakerFixture.singleTypeConfig("cfg-kms", "churn-v41", "ml.c7i.2xlarge", 1);
+    ObjectNode variant = (ObjectNode) request.path("ProductionVariants").get(0);
+    variant.remove("InstanceType");
+    variant.putArray("InstancePools").add(LocalJson.object().put("InstanceType", "ml.c7i.2xlarge").put("Priority", 1))
+        .add(LocalJson.object().put("InstanceType", "ml.g5.2xlarge").put("Priority", 2));
+    request.put("KmsKeyId", "alias/endpoint-volumes");
+
+    SageMakerFixture.Raw refused = f.call("CreateEndpointConfig", request);
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.errorCode()).isEqualTo("ValidationException");
+    assertThat(refused.message()).contains("KmsKeyId is not supported with instance type ml.g5.2xlarge");
+  }
+
+  @Test
+  void aVolumeSizeWithATypeThatHasLocalStorageIsRefused() {
+    ObjectNode request = SageMakerFixture.singleTypeConfig("cfg-vol", "churn-v41", "ml.g5.2xlarge", 1);
+    ((ObjectNode) request.path("ProductionVariants").get(0)).put("VolumeSizeInGB", 100);
+
+    SageMakerFixture.Raw refused = f.call("CreateEndpointConfig", request);
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message()).contains("VolumeSizeInGB").contains("ml.g5.2xlarge");
+  }
+
+  @Test
+  void anInstanceTypeShapedLikeOneButNotOnSageMakersListIsRefused() {
+    SageMakerFixture.Raw refused = f.call("CreateEndpointConfig",
+        SageMakerFixture.singleTypeConfig("cfg-x", "churn-v41", "ml.g99.2xlarge", 1));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message()).contains("ml.g99.2xlarge").contains("Member must satisfy enum value set")
+        .contains("ml.g5.2xlarge");
+  }
+
+  @Test
+  void aConfigCreatedSinceDetailedObservabilityHasItOnUnlessItSaysOtherwise() {
+    f.sim.advance(java.time.Duration.ofDays(30));
+    f.ok("CreateEndpointConfig", SageMakerFixture.singleTypeConfig("cfg-new", "churn-v41", "ml.c7i.2xlarge", 1));
+    ObjectNode off = SageMakerFixture.singleTypeConfig("cfg-off", "churn-v41", "ml.c7i.2xlarge", 1);
+    off.putObject("MetricsConfig").put("EnableDetailedObservability", false);
+    f.ok("CreateEndpointConfig", off);
+
+    assertThat(f.ok("DescribeEndpointConfig", LocalJson.object().put("EndpointConfigName", "cfg-new"))
+        .path("MetricsConfig").path("EnableDetailedObservability").asBoolean()).isTrue();
+    assertThat(f.ok("DescribeEndpointConfig", LocalJson.object().put("EndpointConfigName", "cfg-off"))
+        .path("MetricsConfig").path("EnableDetailedObservability").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aConfigCreatedBeforeDetailedObservabilityDoesNotShowIt() {
+    f.ok("CreateEndpointConfig", SageMakerFixture.singleTypeConfig("cfg-old", "churn-v41", "ml.c7i.2xlarge", 1));
+
+    assertThat(f.ok("DescribeEndpointConfig", LocalJson.object().put("EndpointConfigName", "cfg-old"))
+        .has("MetricsConfig")).isFalse();
   }
 
   @Test

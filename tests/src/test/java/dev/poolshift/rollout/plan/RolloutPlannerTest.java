@@ -10,6 +10,7 @@ import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.ModelPackage;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.endpoint.VariantSpec;
@@ -98,6 +99,104 @@ class RolloutPlannerTest {
     assertThat(c.instancePools().get(2).modelNameOverride()).isEqualTo(plan.models().get(1).modelName());
     assertThat(c.routingStrategy()).isEqualTo("LEAST_OUTSTANDING_REQUESTS");
     assertThat(c.carried()).containsEntry("ContainerStartupHealthCheckTimeoutInSeconds", 900);
+  }
+
+  @Test
+  void everyCreatedModelKeepsTheBaselineModelsVpcIsolationAndEnvironment() {
+    ModelPackage v41 = new ModelPackage(ARN.replace("/42", "/41"), "fraud-scoring", 41,
+        "Completed", "Approved", List.of("g6-int8"), Map.of());
+    ModelSettings baseline = ModelSettings.fromDescribeModel(Map.of(
+        "ModelName", "fraud-scoring-v41",
+        "PrimaryContainer", Map.of("ModelPackageName", v41.arn(), "Environment",
+            Map.of("SCORE_THRESHOLD", "0.7"), "ContainerHostname", "scorer"),
+        "ExecutionRoleArn", "arn:aws:iam::111122223333:role/old",
+        "EnableNetworkIsolation", true,
+        "VpcConfig", Map.of("SecurityGroupIds", List.of("sg-1"), "Subnets", List.of("subnet-1"))));
+
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig(), v41,
+        baseline));
+
+    assertThat(plan.models()).as("the new version, its g6 build and v41's g6 build for the copy")
+        .hasSize(3).allSatisfy(m -> {
+          assertThat(m.carried().model()).isEqualTo(Map.of("EnableNetworkIsolation", true,
+              "VpcConfig", Map.of("SecurityGroupIds", List.of("sg-1"),
+                  "Subnets", List.of("subnet-1"))));
+          assertThat(m.carried().container()).as("the package's own members are not settings")
+              .isEqualTo(Map.of("Environment", Map.of("SCORE_THRESHOLD", "0.7"),
+                  "ContainerHostname", "scorer"));
+          assertThat(m.executionRoleArn()).as("the profile's role").isEqualTo(ROLE);
+        });
+  }
+
+  @Test
+  void detailedObservabilityStaysOffForABaselineConfigThatPredatesIt() {
+    EndpointConfigSpec old = currentConfig().withCarried("MetricsConfig",
+        Map.of("EnableEnhancedMetrics", true));
+
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().build(), inService("fraud-scoring-prod-cfg-41"), old));
+
+    for (EndpointConfigSpec c : List.of(plan.canaryConfig(), plan.finalConfig())) {
+      assertThat(c.carried().get("MetricsConfig")).isEqualTo(Map.of("EnableEnhancedMetrics", true,
+          "EnableDetailedObservability", false));
+    }
+  }
+
+  @Test
+  void detailedObservabilityIsKeptAsTheBaselineConfigHasIt() {
+    RolloutPlan plan = plan(profile().build());
+
+    assertThat(plan.finalConfig().carried().get("MetricsConfig"))
+        .isEqualTo(Map.of("EnableDetailedObservability", true));
+  }
+
+  @Test
+  void theOtherVariantsOfAMultiVariantEndpointKeepTheirLiveWeightsThroughPromotion() {
+    VariantSpec shadowish = new VariantSpec("Challenger", "fraud-scoring-v39", 1, "ml.c7i.4xlarge",
+        List.of(), null, 0.5, Map.of());
+    EndpointConfigSpec current = currentConfig(baselineVariant(), shadowish);
+    EndpointState endpoint = inService("fraud-scoring-prod-cfg-41",
+        new VariantState("AllTraffic", 0.8, 0.8, 3, 3, List.of()),
+        new VariantState("Challenger", 0.2, 0.2, 1, 1, List.of()));
+
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().variantName("AllTraffic").build(), endpoint, current));
+
+    assertThat(plan.finalConfig().variant("Challenger").initialVariantWeight())
+        .as("its live weight, not the config's 0.5").isEqualTo(0.2);
+    assertThat(plan.finalConfig().variant("AllTraffic").initialVariantWeight()).isEqualTo(0.8);
+    assertThat(plan.finalConfig().variant("Challenger").modelName()).isEqualTo("fraud-scoring-v39");
+  }
+
+  @Test
+  void prefixAwareRoutingIsKeptUnlessTheProfileNamesAStrategy() {
+    VariantSpec llm = baselineVariant().withCarried("RoutingConfig", Map.of("RoutingStrategy",
+        "PREFIX_AWARE", "PrefixAwareRoutingConfig", Map.of("PrefixLength", 128)));
+
+    RolloutPlan kept = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig(llm)));
+    RolloutPlan changed = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().routingStrategy("LEAST_OUTSTANDING_REQUESTS").build(),
+        inService("fraud-scoring-prod-cfg-41"), currentConfig(llm)));
+
+    assertThat(kept.finalConfig().variant("AllTraffic").carried().get("RoutingConfig"))
+        .isEqualTo(llm.carried().get("RoutingConfig"));
+    assertThat(kept.canaryConfig().variant("canary-v42").routingStrategy()).isEqualTo("PREFIX_AWARE");
+    assertThat(changed.finalConfig().variant("AllTraffic").carried().get("RoutingConfig"))
+        .isEqualTo(Map.of("RoutingStrategy", "LEAST_OUTSTANDING_REQUESTS"));
+  }
+
+  @Test
+  void aBaselineModelThatIsAnInferencePipelineIsRefusedByName() {
+    ModelSettings pipeline = ModelSettings.fromDescribeModel(Map.of("ModelName", "fraud-scoring-v41",
+        "Containers", List.of(Map.of("Image", "pre:1"), Map.of("Image", "scorer:1"))));
+
+    assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig(), null,
+        pipeline)))
+        .isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("inference pipeline of 2 containers");
   }
 
   @Test

@@ -33,7 +33,7 @@ class PoolMigrationTest {
 
   private static PoolTarget target(List<PoolPreference> pools, boolean keepFirst, boolean override) {
     return new PoolTarget("fraud-scoring-v42", pools, Map.of("ml.g6.2xlarge", "fraud-scoring-v42-g6"),
-        1200, keepFirst, override, null);
+        1200, keepFirst, override, null, null);
   }
 
   @Test
@@ -91,7 +91,7 @@ class PoolMigrationTest {
   }
 
   @Test
-  void everyOtherFieldIsCarriedOverAndRoutingBecomesLeastOutstandingRequests() {
+  void everyOtherFieldIsCarriedOverAndTheVariantsOwnRoutingIsKept() {
     VariantSpec current = singleType("ml.g5.2xlarge");
 
     VariantSpec migrated = PoolMigration.migrate(current, target(FRAUD_POOLS, true, false));
@@ -100,8 +100,7 @@ class PoolMigrationTest {
         .containsEntry("ModelDataDownloadTimeoutInSeconds", 1200)
         .containsEntry("VolumeSizeInGB", 64)
         .containsEntry("CoreDumpConfig", Map.of("DestinationS3Uri", "s3://dumps/fraud"))
-        .containsEntry("RoutingConfig", Map.of("RoutingStrategy", "LEAST_OUTSTANDING_REQUESTS",
-            "PrefixAwareRoutingConfig", Map.of("PrefixLength", 32)));
+        .containsEntry("RoutingConfig", current.carried().get("RoutingConfig"));
     assertThat(migrated.carried().keySet()).isEqualTo(current.carried().keySet());
     assertThat(migrated.initialInstanceCount()).isEqualTo(3);
     assertThat(migrated.initialVariantWeight()).isEqualTo(1.0);
@@ -109,8 +108,44 @@ class PoolMigrationTest {
   }
 
   @Test
+  void aVariantWithoutRoutingGetsLeastOutstandingRequests() {
+    VariantSpec current = singleType("ml.g5.2xlarge").withCarried("RoutingConfig", null);
+
+    VariantSpec migrated = PoolMigration.migrate(current, target(FRAUD_POOLS, true, false));
+
+    assertThat(migrated.carried()).containsEntry("RoutingConfig",
+        Map.of("RoutingStrategy", "LEAST_OUTSTANDING_REQUESTS"));
+  }
+
+  @Test
+  void prefixAwareRoutingIsKeptWithItsSettings() {
+    VariantSpec current = singleType("ml.g5.2xlarge").withCarried("RoutingConfig", Map.of(
+        "RoutingStrategy", "PREFIX_AWARE", "PrefixAwareRoutingConfig",
+        Map.of("PrefixLength", 64, "ConcurrencyThreshold", 8)));
+
+    VariantSpec migrated = PoolMigration.migrate(current, target(FRAUD_POOLS, true, false));
+
+    assertThat(migrated.carried().get("RoutingConfig")).isEqualTo(Map.of(
+        "RoutingStrategy", "PREFIX_AWARE", "PrefixAwareRoutingConfig",
+        Map.of("PrefixLength", 64, "ConcurrencyThreshold", 8)));
+  }
+
+  @Test
+  void theProfilesRoutingStrategyReplacesTheVariantsAndDropsPrefixSettings() {
+    VariantSpec current = singleType("ml.g5.2xlarge").withCarried("RoutingConfig", Map.of(
+        "RoutingStrategy", "PREFIX_AWARE", "PrefixAwareRoutingConfig", Map.of("PrefixLength", 64)));
+    PoolTarget t = new PoolTarget("m", FRAUD_POOLS, Map.of(), 1200, true, false, null,
+        "LEAST_OUTSTANDING_REQUESTS");
+
+    VariantSpec migrated = PoolMigration.migrate(current, t);
+
+    assertThat(migrated.carried().get("RoutingConfig")).isEqualTo(
+        Map.of("RoutingStrategy", "LEAST_OUTSTANDING_REQUESTS"));
+  }
+
+  @Test
   void anExplicitInstanceCountReplacesTheCurrentOne() {
-    PoolTarget t = new PoolTarget("m", FRAUD_POOLS, Map.of(), 1200, true, false, 5);
+    PoolTarget t = new PoolTarget("m", FRAUD_POOLS, Map.of(), 1200, true, false, 5, null);
 
     assertThat(PoolMigration.migrate(singleType("ml.g5.2xlarge"), t).initialInstanceCount()).isEqualTo(5);
   }

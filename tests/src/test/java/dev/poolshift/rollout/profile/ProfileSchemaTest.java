@@ -145,7 +145,7 @@ class ProfileSchemaTest {
         }
       }
     }
-    assertThat(properties.size()).isEqualTo(20);
+    assertThat(properties.size()).isEqualTo(21);
     assertThat(unknownToParser).isEmpty();
   }
 

@@ -9,6 +9,7 @@ import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.PoolCount;
 import dev.poolshift.rollout.ResourceConflictException;
@@ -35,6 +36,13 @@ import java.util.Map;
 public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShifter {
   public final Map<String, ModelPackage> packages = new HashMap<>();
   public final Map<String, ModelToCreate> models = new LinkedHashMap<>();
+  /**
+   * Settings of models a test describes (a baseline's VPC, environment, ...). A model neither
+   * here nor created by the rollout is one with nothing to carry.
+   */
+  public final Map<String, ModelSettings> modelSettings = new HashMap<>();
+  /** Models DescribeModel reports missing. */
+  public final java.util.Set<String> missingModels = new java.util.HashSet<>();
   public final Map<String, EndpointConfigSpec> configs = new LinkedHashMap<>();
   public final Map<String, EndpointState> endpoints = new LinkedHashMap<>();
   /** Each endpoint's own tags; an endpoint without an entry has none. */
@@ -75,6 +83,20 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
   @Override
   public java.util.Optional<String> packageOfModel(String modelName) {
     return java.util.Optional.ofNullable(models.get(modelName)).map(ModelToCreate::modelPackageArn);
+  }
+
+  @Override
+  public java.util.Optional<ModelSettings> modelSettings(String modelName) {
+    if (missingModels.contains(modelName)) {
+      return java.util.Optional.empty();
+    }
+    if (models.containsKey(modelName)) {
+      ModelToCreate m = models.get(modelName);
+      return java.util.Optional.of(new ModelSettings(modelName, m.carried().model(),
+          m.carried().container(), 1, m.modelPackageArn()));
+    }
+    return java.util.Optional.of(modelSettings.getOrDefault(modelName,
+        ModelSettings.none(modelName)));
   }
 
   @Override

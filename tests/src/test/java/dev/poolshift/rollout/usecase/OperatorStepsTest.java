@@ -381,7 +381,8 @@ class OperatorStepsTest {
     Map<String, Object> request = new LinkedHashMap<>(RolloutWorld.deployRequest());
     request.put("trigger", Map.of("source", "console", "by", "alice@example.com"));
     request.put("endpointName", ENDPOINT);
-    request.put("instancePools", List.of(Map.of("instanceType", "ml.g6.2xlarge", "priority", 1)));
+    request.put("instancePools", List.of(Map.of("instanceType", "ml.g6.2xlarge", "priority", 1),
+        Map.of("instanceType", "ml.g5.4xlarge", "priority", 2)));
     request.put("canarySteps", List.of(5, 100));
     request.put("bakeSeconds", 300);
     request.put("thresholds", Map.of("max5xxRate", 0.0005));
@@ -390,11 +391,25 @@ class OperatorStepsTest {
 
     assertThat(plan.steps()).containsExactly(5, 100);
     assertThat(plan.bakeSeconds()).isEqualTo(300);
-    assertThat(plan.rollout().requestedPools()).extracting(p -> p.instanceType()).containsExactly("ml.g6.2xlarge");
+    assertThat(plan.rollout().requestedPools()).extracting(p -> p.instanceType())
+        .containsExactly("ml.g6.2xlarge", "ml.g5.4xlarge");
     assertThat(plan.rollout().profile().thresholds().max5xxRate()).isEqualTo(0.0005);
     assertThat(plan.rollout().profile().thresholds().p99LatencyMs()).as("kept from the profile").isEqualTo(100);
     assertThat(plan.overridden()).containsExactly("instancePools", "canarySteps", "bakeSeconds", "thresholds.max5xxRate");
     assertThat(plan.risks()).anyMatch(r -> r.contains("overrides the profile's"));
+  }
+
+  @Test
+  void aSinglePoolOverrideIsRefusedInThePlanBeforeAnythingChanges() {
+    Map<String, Object> request = new LinkedHashMap<>(RolloutWorld.deployRequest());
+    request.put("endpointName", ENDPOINT);
+    request.put("instancePools", List.of(Map.of("instanceType", "ml.g6.2xlarge", "priority", 1)));
+
+    assertThatThrownBy(() -> world.run(world.call("plan").request(request)))
+        .isInstanceOf(dev.poolshift.rollout.IncompatibleEndpointException.class)
+        .hasMessageContaining("instancePools: variant canary-v42")
+        .hasMessageContaining("would list 1 pool (ml.g6.2xlarge); SageMaker takes 2–5");
+    assertThat(world.sageMaker.mutations).isEmpty();
   }
 
   @Test

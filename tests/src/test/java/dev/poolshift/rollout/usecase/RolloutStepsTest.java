@@ -270,8 +270,9 @@ class RolloutStepsTest {
     assertThat(world.sageMaker.mutationsStartingWith("CreateEndpointConfig")).containsExactly(
         "CreateEndpointConfig " + plan.canaryConfigName());
     assertThat(world.sageMaker.configs.get(plan.canaryConfigName()).carried()
-        .get("MetricsConfig")).isEqualTo(Map.of("EnableEnhancedMetrics", true,
-            "MetricPublishFrequencyInSeconds", 10));
+        .get("MetricsConfig")).as("detailed observability kept off: the baseline predates it")
+        .isEqualTo(Map.of("EnableEnhancedMetrics", true, "MetricPublishFrequencyInSeconds", 10,
+            "EnableDetailedObservability", false));
   }
 
   @Test

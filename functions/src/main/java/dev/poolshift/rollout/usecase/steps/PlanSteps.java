@@ -6,6 +6,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.EndpointBusyException;
 import dev.poolshift.rollout.EndpointNotFoundException;
+import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ModelPackageNotDeployableException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
@@ -14,10 +15,12 @@ import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.pool.FleetForecast;
 import dev.poolshift.rollout.plan.CanaryAlarms;
+import dev.poolshift.rollout.plan.ConfigRules;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.PlanReview;
 import dev.poolshift.rollout.plan.PlanRisks;
@@ -123,12 +126,23 @@ final class PlanSteps {
           + "; a rollout starts only from InService");
     }
     EndpointConfigSpec current = ports.endpoints().describeConfig(endpoint.endpointConfigName());
-    String baselineArn = baselinePackage(current, profile.variantName() != null
+    String baselineVariant = profile.variantName() != null
         ? profile.variantName() : current.productionVariants().size() == 1
-            ? current.productionVariants().getFirst().variantName() : null);
+            ? current.productionVariants().getFirst().variantName() : null;
+    ModelSettings baselineModel = baselineModel(current, baselineVariant);
+    String baselineArn = baselinePackage(current, baselineModel);
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
-        endpoint, current, baselineBuilds(baselineArn)));
+        endpoint, current, baselineBuilds(baselineArn), baselineModel));
     checks.requireAllowed(request, pkg, rollout);
+    // What CreateEndpointConfig would refuse is refused here, before the lock and the models.
+    List<dev.poolshift.rollout.FieldError> broken = ConfigRules.check(rollout);
+    if (!broken.isEmpty() && !request.dryRun()) {
+      LOG.info("rollout refused: SageMaker would refuse its endpoint configs",
+          entry("rules", broken.stream().map(dev.poolshift.rollout.FieldError::path).toList()));
+      throw new IncompatibleEndpointException("the endpoint configs this rollout would create"
+          + " break SageMaker's rules, so nothing was changed: " + broken.stream()
+              .map(Object::toString).toList());
+    }
     List<String> managed = CanaryAlarms.names(settings.managedAlarmPrefix(), rollout);
     List<String> alarms = new ArrayList<>(managed);
     alarms.addAll(profile.gateAlarmNames());
@@ -146,6 +160,8 @@ final class PlanSteps {
     }
     List<String> risks = new ArrayList<>(notManaged);
     tooLong.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
+    broken.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
+    risks.addAll(PlanRisks.carriedOver(rollout, current, endpoint));
     risks.addAll(review.risks());
     // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
     // until its first bake, after the endpoint was changed. Refuse before touching anything; a
@@ -199,13 +215,30 @@ final class PlanSteps {
    * it): the config's Poolshift tag, else the package the baseline variant's model was built
    * from; null when neither says.
    */
-  private String baselinePackage(EndpointConfigSpec current, String variantName) {
+  private static String baselinePackage(EndpointConfigSpec current, ModelSettings baselineModel) {
     String tagged = current.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG);
     if (tagged != null) {
       return tagged;
     }
-    VariantSpec v = current.variant(variantName);
-    return v == null ? null : ports.registry().packageOfModel(v.modelName()).orElse(null);
+    // Read with the model's settings: one DescribeModel for both.
+    return baselineModel == null ? null : baselineModel.sourcePackageArn();
+  }
+
+  /**
+   * The settings of the model the baseline variant runs, which every model the rollout creates
+   * keeps. A model that is gone (SageMaker lets a running endpoint's model be deleted) cannot
+   * say whether it ran in a VPC or isolated: the rollout is refused rather than guessing.
+   */
+  private ModelSettings baselineModel(EndpointConfigSpec current, String variantName) {
+    VariantSpec v = variantName == null ? null : current.variant(variantName);
+    if (v == null || v.modelName() == null) {
+      return null;
+    }
+    return ports.registry().modelSettings(v.modelName()).orElseThrow(() ->
+        new IncompatibleEndpointException("variant " + v.variantName() + " runs model "
+            + v.modelName() + ", which no longer exists (DescribeModel): its settings (VpcConfig,"
+            + " EnableNetworkIsolation, Environment, ...) cannot be carried over to the new"
+            + " models; recreate it or deploy with a config whose model exists"));
   }
 
   /**
