@@ -1,11 +1,15 @@
 package dev.poolshift.aws;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import dev.poolshift.rollout.port.EndpointDashboard;
 import dev.poolshift.rollout.port.Dashboards;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.PutDashboardResponse;
@@ -26,6 +30,7 @@ import software.amazon.awssdk.services.cloudwatch.model.PutDashboardResponse;
  * already has (its notification topic's), so no call is made to learn them.
  */
 public final class CloudWatchDashboards implements Dashboards {
+  private static final Logger LOG = LoggerFactory.getLogger(CloudWatchDashboards.class);
   private static final String SAGEMAKER = "AWS/SageMaker";
   private static final String INSTANCES = "/aws/sagemaker/Endpoints";
   private static final int PERIOD = 60;
@@ -56,11 +61,9 @@ public final class CloudWatchDashboards implements Dashboards {
     }
     if (r.hasDashboardValidationMessages() && !r.dashboardValidationMessages().isEmpty()) {
       // Warnings only: CloudWatch saved the dashboard (errors come back as an exception).
-      org.slf4j.LoggerFactory.getLogger(CloudWatchDashboards.class).warn(
-          "dashboard saved with validation messages",
-          software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry(
-              "messages", r.dashboardValidationMessages().stream()
-                  .map(m -> m.dataPath() + ": " + m.message()).toList()));
+      LOG.warn("dashboard saved with validation messages", entry("dashboardName", d.name()),
+          entry("messages", r.dashboardValidationMessages().stream()
+              .map(m -> m.dataPath() + ": " + m.message()).toList()));
     }
   }
 

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.CorrelationIdPaths;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -24,14 +27,14 @@ final class Handlers {
   /** Where a step's payload names its execution. */
   static final String EXECUTION_NAME = "execution.name";
   /** An EventBridge event's id (Powertools' own path for EventBridge). */
-  static final String EVENT_ID = software.amazon.lambda.powertools.logging.CorrelationIdPaths.EVENT_BRIDGE;
+  static final String EVENT_ID = CorrelationIdPaths.EVENT_BRIDGE;
 
   private Handlers() {}
 
   private static Object eventOrNull(byte[] request) {
     try {
       Object event = Json.readValue(request);
-      return event instanceof java.util.Map<?, ?> ? event : null;
+      return event instanceof Map<?, ?> ? event : null;
     } catch (RuntimeException e) {
       return null;
     }
@@ -56,7 +59,7 @@ final class Handlers {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    java.util.function.Supplier<Object> body = () -> {
+    Supplier<Object> body = () -> {
       try {
         return call.apply(request);
       } catch (RuntimeException e) {

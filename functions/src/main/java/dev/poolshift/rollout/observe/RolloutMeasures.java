@@ -1,5 +1,6 @@
 package dev.poolshift.rollout.observe;
 
+import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
@@ -9,6 +10,7 @@ import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.RolloutEnd;
+import dev.poolshift.rollout.port.StopRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** Reads a rollout's measures from its history: no clock, no calls. */
 public final class RolloutMeasures {
@@ -43,6 +46,18 @@ public final class RolloutMeasures {
   public static Optional<Instant> firstAlarm(List<HistoryEntry> history) {
     return history.stream().filter(HistoryEntry.AlarmFired.class::isInstance)
         .map(HistoryEntry::at).min(Instant::compareTo);
+  }
+
+  /**
+   * When a canary alarm turned the rollout around: its history's first alarm, or the stop the
+   * alarm function requested. The stop is recorded before the workflow's wait is failed, the
+   * history entry only after, so a rollback step may run before the entry is there.
+   */
+  public static Optional<Instant> alarmAt(List<HistoryEntry> history, StopRequest stop) {
+    Optional<Instant> fromStop = stop != null && stop.at() != null
+        && CanaryAlarmException.class.getName().equals(stop.error())
+        ? Optional.of(stop.at()) : Optional.empty();
+    return Stream.concat(firstAlarm(history).stream(), fromStop.stream()).min(Instant::compareTo);
   }
 
   /**

@@ -2,9 +2,12 @@ package dev.poolshift.rollout.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.poolshift.rollout.CanaryAlarmException;
+import dev.poolshift.rollout.OperatorAbortException;
 import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.port.HistoryEntry;
 import dev.poolshift.rollout.port.RolloutEnd;
+import dev.poolshift.rollout.port.StopRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,5 +41,17 @@ class RolloutMeasuresTest {
     assertThat(promoted.alarmToBaselineSeconds()).isNull();
     assertThat(RolloutMeasures.end("e", "x", Outcome.ROLLED_BACK, List.of(), T0, T0.plusSeconds(5), false)
         .alarmToBaselineSeconds()).isNull();
+  }
+
+  @Test
+  void theAlarmFunctionsStopCountsBeforeItsHistoryEntryIsWritten() {
+    StopRequest stop = new StopRequest(CanaryAlarmException.class.getName(), "alarm a", T0.plusSeconds(90));
+    StopRequest operator = new StopRequest(OperatorAbortException.class.getName(), "abort", T0.plusSeconds(30));
+
+    assertThat(RolloutMeasures.alarmAt(List.of(), stop)).hasValue(T0.plusSeconds(90));
+    assertThat(RolloutMeasures.alarmAt(List.of(new HistoryEntry.AlarmFired(T0.plusSeconds(80), "a", "r", true)),
+        stop)).hasValue(T0.plusSeconds(80));
+    assertThat(RolloutMeasures.alarmAt(List.of(), operator)).isEmpty();
+    assertThat(RolloutMeasures.alarmAt(List.of(), null)).isEmpty();
   }
 }

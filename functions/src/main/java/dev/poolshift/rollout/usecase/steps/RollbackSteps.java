@@ -9,13 +9,11 @@ import dev.poolshift.rollout.DeploymentFailedException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.VariantState;
-import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.usecase.steps.StepInputs.OnPlan;
 import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
 import dev.poolshift.rollout.usecase.support.PlanDocument;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +49,8 @@ final class RollbackSteps {
           entry("pendingConfigName", s.pendingConfigName()),
           entry("failure", in.failure() == null ? null : in.failure().error()));
     }
-    ports.signals().turnedAround(plan, in.execution(), ports.store().rollout(ep)
-        .filter(r -> r.ownedBy(owner)).map(ActiveRollout::history).orElse(List.of()), in.now());
+    ports.signals().turnedAround(plan, in.execution(),
+        ports.store().rollout(ep).filter(r -> r.ownedBy(owner)), in.now());
     return Done.INSTANCE;
   }
 

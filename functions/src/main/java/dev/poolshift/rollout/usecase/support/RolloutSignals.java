@@ -6,14 +6,19 @@ import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
-import dev.poolshift.rollout.port.EndpointDashboard;
 import dev.poolshift.rollout.observe.RolloutMeasures;
+import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.Dashboards;
+import dev.poolshift.rollout.port.EndpointDashboard;
 import dev.poolshift.rollout.port.HistoryEntry;
+import dev.poolshift.rollout.port.RolloutEnd;
 import dev.poolshift.rollout.port.RolloutMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,12 +68,13 @@ public final class RolloutSignals {
     metrics.held(plan.endpointName(), exec.name());
   }
 
-  /** The workflow turned around: T_act from the first canary alarm, when one fired. */
-  public void turnedAround(PlanDocument plan, ExecutionRef exec, List<HistoryEntry> history,
+  /** The workflow turned around: T_act from the canary alarm, when one turned it. */
+  public void turnedAround(PlanDocument plan, ExecutionRef exec, Optional<ActiveRollout> rollout,
       Instant now) {
-    RolloutMeasures.firstAlarm(history).ifPresent(at -> metrics.alarmReaction(
+    rollout.flatMap(r -> RolloutMeasures.alarmAt(r.history(), r.stop())).ifPresent(at ->
+        metrics.alarmReaction(
         plan.endpointName(), exec.name(),
-        Math.max(0, java.time.Duration.between(at, now).toMillis() / 1000.0)));
+        Math.max(0, Duration.between(at, now).toMillis() / 1000.0)));
   }
 
   /**
@@ -83,8 +89,8 @@ public final class RolloutSignals {
 
   /** A start refused before it held the endpoint: ended, nothing measured but the outcome. */
   public void refused(String endpointName, String executionName, Outcome outcome) {
-    metrics.rolloutEnded(new dev.poolshift.rollout.port.RolloutEnd(endpointName,
-        executionName, outcome, 0, null, java.util.Map.of(), false));
+    metrics.rolloutEnded(new RolloutEnd(endpointName, executionName, outcome, 0, null, Map.of(),
+        false));
   }
 
   /** The endpoint's dashboard for this plan: every variant and type its fleets may run on. */
