@@ -79,8 +79,9 @@ class AsyncEndpointRolloutTest {
       r.finish();
 
       JsonNode execution = r.onlyExecution();
-      System.out.println("DEBUG " + execution);
       assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(execution.path("cause").asText())
+          .contains("alarm poolshift-doc-extract-async-v2-promoted-failure-rate is in ALARM");
       assertThat(r.entered("Record the promotion")).isZero();
       assertThat(r.runtime().sageMaker().requireEndpoint(ENDPOINT).configName())
           .isEqualTo(BASELINE_CONFIG);
