@@ -37,6 +37,18 @@ public final class CloudWatchMetrics implements Metrics {
   @Override
   public VariantMetrics variant(String endpointName, String variantName,
       List<String> instanceTypes, Instant start, Instant end, boolean withP99) {
+    return read(endpointName, variantName, instanceTypes, start, end, withP99, false);
+  }
+
+  @Override
+  public VariantMetrics asyncVariant(String endpointName, String variantName,
+      List<String> instanceTypes, Instant start, Instant end) {
+    return read(endpointName, variantName, instanceTypes, start, end, false, true);
+  }
+
+  private VariantMetrics read(String endpointName, String variantName,
+      List<String> instanceTypes, Instant start, Instant end, boolean withP99,
+      boolean asynchronous) {
     long seconds = Duration.between(start, end).toSeconds();
     if (seconds < 60 || seconds % 60 != 0) {
       throw new IllegalArgumentException("metric window must be whole minutes (got " + start
@@ -59,8 +71,14 @@ public final class CloudWatchMetrics implements Metrics {
             .build());
       }
       String n = suffixes.get(i);
-      queries.add(query("invocations" + n, "Invocations", "Sum", dimensions, period));
-      queries.add(query("errors" + n, "Invocation5XXErrors", "Sum", dimensions, period));
+      if (asynchronous) {
+        // Finished requests are the processed plus the failed; both are added up below.
+        queries.add(query("invocations" + n, "InvocationsProcessed", "Sum", dimensions, period));
+        queries.add(query("failures" + n, "InvocationFailures", "Sum", dimensions, period));
+      } else {
+        queries.add(query("invocations" + n, "Invocations", "Sum", dimensions, period));
+        queries.add(query("errors" + n, "Invocation5XXErrors", "Sum", dimensions, period));
+      }
       if (withP99) {
         queries.add(query("latency" + n, "ModelLatency", "p99", dimensions, period));
       }
@@ -87,6 +105,10 @@ public final class CloudWatchMetrics implements Metrics {
         switch (metric) {
           case "invocations" -> s[0] += sum;
           case "errors" -> s[1] += sum;
+          case "failures" -> {
+            s[0] += sum;
+            s[1] += sum;
+          }
           case "latency" -> {
             for (Double v : r.values()) {
               p99s.merge(n, v, Math::max);

@@ -28,6 +28,18 @@ public final class PromotionGate {
    */
   public static GateOutcome evaluate(GatePolicy policy, Instant bakeEnd, Instant now,
       Map<String, Integer> promoted, Set<String> judged, GateReadings readings) {
+    return evaluate(policy, bakeEnd, now, promoted, judged, readings, "5xx rate", false);
+  }
+
+  /**
+   * As above, naming the error rate {@code rateName} in its reasons. With {@code wholeFleet}
+   * (no canary judged the version: an asynchronous endpoint switched blue/green without a
+   * weighted canary), the promoted fleet as a whole is judged like a canary step: it must have
+   * served the step's minimum of requests, and its rate over them must be within the threshold.
+   */
+  public static GateOutcome evaluate(GatePolicy policy, Instant bakeEnd, Instant now,
+      Map<String, Integer> promoted, Set<String> judged, GateReadings readings,
+      String rateName, boolean wholeFleet) {
     List<String> missing = new ArrayList<>();
     for (String alarm : policy.alarmNames()) {
       AlarmState state = readings.alarms().get(alarm);
@@ -57,8 +69,8 @@ public final class PromotionGate {
       double rate = (double) r.errors5xx() / r.invocations();
       if (rate > policy.max5xxRate()) {
         return new GateOutcome.Decision(Verdict.ROLL_BACK, String.format(Locale.ROOT,
-            "promoted fleet on %s: 5xx rate %.5f (%d of %d) above threshold %.5f", e.getKey(),
-            rate, r.errors5xx(), r.invocations(), policy.max5xxRate()));
+            "promoted fleet on %s: %s %.5f (%d of %d) above threshold %.5f", e.getKey(),
+            rateName, rate, r.errors5xx(), r.invocations(), policy.max5xxRate()));
       }
       if (policy.p99LatencyMs() != null && r.p99LatencyMs() != null
           && r.p99LatencyMs() > policy.p99LatencyMs()) {
@@ -69,6 +81,17 @@ public final class PromotionGate {
     }
     List<String> unjudged = serving.keySet().stream().filter(t -> !judged.contains(t)).toList();
     List<String> lacking = new ArrayList<>();
+    if (wholeFleet && readings.invocations() < policy.minInvocations()) {
+      lacking.add("the promoted fleet served " + readings.invocations() + " < minimum "
+          + policy.minInvocations() + " requests");
+    } else if (wholeFleet) {
+      double rate = (double) readings.errors5xx() / readings.invocations();
+      if (rate > policy.max5xxRate()) {
+        return new GateOutcome.Decision(Verdict.ROLL_BACK, String.format(Locale.ROOT,
+            "promoted fleet: %s %.5f (%d of %d) above threshold %.5f", rateName, rate,
+            readings.errors5xx(), readings.invocations(), policy.max5xxRate()));
+      }
+    }
     for (String type : unjudged) {
       GateReadings.TypeReading r = readings.byType().get(type);
       long n = r == null ? 0 : r.invocations();
@@ -82,8 +105,9 @@ public final class PromotionGate {
     }
     if (!lacking.isEmpty()) {
       Instant bound = bakeEnd.plus(policy.maxWaitForInvocations());
-      String what = "promoted fleet runs on " + unjudged + ", which the canary was never judged"
-          + " on (it ran on " + judged + "): " + String.join("; ", lacking);
+      String what = (wholeFleet ? "no canary judged this version before the switch"
+          : "promoted fleet runs on " + unjudged + ", which the canary was never judged"
+          + " on (it ran on " + judged + ")") + ": " + String.join("; ", lacking);
       if (now.isBefore(bound)) {
         Instant again = now.plus(policy.recheckInterval());
         return new GateOutcome.KeepBaking(again.isBefore(bound) ? again : bound,
@@ -94,6 +118,8 @@ public final class PromotionGate {
     }
     return new GateOutcome.Decision(Verdict.PROMOTE, "promoted fleet healthy on " + serving
         + (unjudged.isEmpty() ? "" : "; judged on its own traffic: " + unjudged)
+        + (wholeFleet ? String.format(Locale.ROOT, "; %s %.5f over %d requests", rateName,
+            (double) readings.errors5xx() / readings.invocations(), readings.invocations()) : "")
         + "; alarms OK");
   }
 

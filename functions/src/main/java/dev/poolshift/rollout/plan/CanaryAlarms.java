@@ -36,6 +36,10 @@ public final class CanaryAlarms {
    */
   public static List<AlarmSpec> forRollout(String prefix, RolloutPlan plan) {
     requirePrefix(prefix);
+    if (plan.blueGreenSwitch()) {
+      // No canary variant ever serves: the promoted fleet's alarms guard the switch.
+      return List.of();
+    }
     String endpoint = plan.endpointName();
     String variant = plan.canaryVariantName();
     DeploymentProfile profile = plan.profile();
@@ -88,6 +92,10 @@ public final class CanaryAlarms {
         + "-promoted";
     double rate = profile.thresholds().max5xxRate();
     String percent = String.format(Locale.ROOT, "%.3f%%", rate * 100);
+    if (plan.blueGreenSwitch()) {
+      return asyncPromotion(base, endpoint, variant, plan, rate, percent, period, evaluation,
+          toAlarm);
+    }
     Integer p99 = profile.thresholds().p99LatencyMs();
     List<AlarmSpec> alarms = new ArrayList<>();
     alarms.add(rateAlarm(base + "-5xx-rate", "Poolshift promoted " + endpoint + "/" + variant
@@ -108,6 +116,38 @@ public final class CanaryAlarms {
             + "/" + variant + " on " + pool.instanceType() + ": p99 model latency above " + p99
             + " ms", dimensions(endpoint, variant, pool.instanceType()), p99, period, enhanced));
       }
+    }
+    requireNameLengths(alarms);
+    return alarms;
+  }
+
+  /**
+   * An asynchronous endpoint publishes neither {@code Invocations} nor per-variant backlog: its
+   * promoted fleet is guarded by the failure rate ({@code InvocationFailures} over
+   * {@code InvocationsProcessed + InvocationFailures}, per variant and per pool type, with the
+   * same significance test as the 5xx rate) and by {@code HasBacklogWithoutCapacity} (endpoint
+   * level): requests queued while the fleet has no instance for five minutes running. During
+   * the rollout the fleet is held at its size (scaling is suspended), so a backlog without
+   * capacity is the new fleet failing, not a scale-from-zero waiting for its first instance.
+   */
+  private static List<AlarmSpec> asyncPromotion(String base, String endpoint, String variant,
+      RolloutPlan plan, double rate, String percent, int period, int evaluation, int toAlarm) {
+    List<AlarmSpec> alarms = new ArrayList<>();
+    alarms.add(failureRateAlarm(base + "-failure-rate", "Poolshift promoted " + endpoint + "/"
+        + variant + ": asynchronous invocation failure rate above " + percent,
+        dimensions(endpoint, variant, null), rate, period, evaluation, toAlarm));
+    Map<String, String> endpointOnly = new LinkedHashMap<>();
+    endpointOnly.put("EndpointName", endpoint);
+    AlarmSpec.Query backlog = AlarmSpec.Query.metric("backlog", "HasBacklogWithoutCapacity",
+        endpointOnly, "Maximum", STANDARD_PERIOD).returningData();
+    alarms.add(new AlarmSpec(base + "-backlog-without-capacity", "Poolshift promoted "
+        + endpoint + ": requests queued with no instance to process them", List.of(backlog),
+        "GreaterThanOrEqualToThreshold", 1.0, 5, 5, "notBreaching"));
+    for (InstancePool pool : plan.requestedPools()) {
+      alarms.add(failureRateAlarm(base + "-failure-rate-" + SageMakerNames.instanceTypeLabel(
+          pool.instanceType()), "Poolshift promoted " + endpoint + "/" + variant + " on "
+          + pool.instanceType() + ": asynchronous invocation failure rate above " + percent,
+          dimensions(endpoint, variant, pool.instanceType()), rate, period, evaluation, toAlarm));
     }
     requireNameLengths(alarms);
     return alarms;
@@ -152,10 +192,28 @@ public final class CanaryAlarms {
 
   private static AlarmSpec rateAlarm(String name, String description,
       Map<String, String> dimensions, double threshold, int period, int evaluation, int toAlarm) {
-    String t = plain(threshold);
-    List<AlarmSpec.Query> queries = List.of(
+    return significantRateAlarm(name, description, List.of(
         AlarmSpec.Query.metric("errors", "Invocation5XXErrors", dimensions, "Sum", period),
-        AlarmSpec.Query.metric("invocations", "Invocations", dimensions, "Sum", period),
+        AlarmSpec.Query.metric("invocations", "Invocations", dimensions, "Sum", period)),
+        threshold, evaluation, toAlarm);
+  }
+
+  /** The asynchronous counterpart of {@link #rateAlarm}: failures over all finished requests. */
+  private static AlarmSpec failureRateAlarm(String name, String description,
+      Map<String, String> dimensions, double threshold, int period, int evaluation, int toAlarm) {
+    return significantRateAlarm(name, description, List.of(
+        AlarmSpec.Query.metric("errors", "InvocationFailures", dimensions, "Sum", period),
+        AlarmSpec.Query.metric("processed", "InvocationsProcessed", dimensions, "Sum", period),
+        AlarmSpec.Query.expression("invocations", "requests finished",
+            "processed + errors").intermediate()),
+        threshold, evaluation, toAlarm);
+  }
+
+  private static AlarmSpec significantRateAlarm(String name, String description,
+      List<AlarmSpec.Query> reads, double threshold, int evaluation, int toAlarm) {
+    String t = plain(threshold);
+    List<AlarmSpec.Query> queries = new ArrayList<>(reads);
+    queries.addAll(List.of(
         // The errors a model exactly at the threshold makes in this period, on average.
         AlarmSpec.Query.expression("expected", "5xx expected at the threshold",
             t + " * invocations").intermediate(),
@@ -168,7 +226,7 @@ public final class CanaryAlarms {
         // a few periods, and the gate judges marginal rates over the whole bake. Without SQRT in
         // metric math for certain, the root is bounded by tangents (within 6%).
         AlarmSpec.Query.expression("rate", "5xx rate",
-            "IF(errors > expected + 3 * spread + 1, errors / invocations, 0)"));
+            "IF(errors > expected + 3 * spread + 1, errors / invocations, 0)")));
     return new AlarmSpec(name, description, queries, "GreaterThanThreshold", threshold,
         evaluation, toAlarm, "notBreaching");
   }

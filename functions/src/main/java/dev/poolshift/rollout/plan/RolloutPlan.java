@@ -23,6 +23,11 @@ import java.util.List;
  * @param canaryConfig baseline variant copied exactly + the canary variant (new model, on
  *     pools) at weight 0
  * @param finalConfig the baseline variant's name with the new model on pools
+ * @param blueGreenSwitch an asynchronous endpoint: no weighted canary. SageMaker documents no
+ *     traffic split by variant weight for asynchronous invocations (InvokeEndpointAsync takes no
+ *     target variant, and the backlog metrics are published per endpoint only), so the endpoint
+ *     is switched blue/green to the final config at once, baked under the promoted fleet's
+ *     alarms and gated on its failure rate before it counts as promoted
  */
 public record RolloutPlan(
     String deploymentId,
@@ -36,11 +41,15 @@ public record RolloutPlan(
     EndpointConfigSpec canaryConfig,
     EndpointConfigSpec finalConfig,
     CanarySchedule schedule,
-    DeploymentProfile profile) {
+    DeploymentProfile profile,
+    boolean blueGreenSwitch) {
 
   public RolloutPlan {
     models = List.copyOf(models);
   }
+
+  /** The endpoint-config member that makes an endpoint asynchronous. */
+  public static final String ASYNC_INFERENCE_CONFIG = "AsyncInferenceConfig";
 
   /** Weights to set for a step (idempotent: absolute values). */
   public List<VariantWeight> weightsAt(CanaryStep step) {

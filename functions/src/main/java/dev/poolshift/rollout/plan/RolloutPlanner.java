@@ -147,7 +147,27 @@ public final class RolloutPlanner {
 
     return new RolloutPlan(deploymentId, endpoint.endpointName(), arn.toString(), current.name(),
         baseline.variantName(), baselineWeight, canaryName, models, canaryConfig, finalConfig,
-        new CanarySchedule(profile.canarySteps()), profile);
+        new CanarySchedule(profile.canarySteps()), profile, asynchronous(current, profile));
+  }
+
+  /**
+   * Whether the endpoint is asynchronous (its config has {@code AsyncInferenceConfig}), which
+   * makes the rollout one blue/green switch gated on what asynchronous endpoints publish. Such
+   * an endpoint publishes {@code ModelLatency} with Average, Sum, Min, Max and SampleCount only:
+   * a p99 SLA could never be judged, so a profile that sets one is refused by name rather than
+   * left to hold every rollout for lack of data.
+   */
+  private static boolean asynchronous(EndpointConfigSpec current, DeploymentProfile profile) {
+    if (!current.carried().containsKey(RolloutPlan.ASYNC_INFERENCE_CONFIG)) {
+      return false;
+    }
+    if (profile.thresholds().p99LatencyMs() != null) {
+      throw new InvalidInputException(null, "thresholds.p99LatencyMs", "endpoint config "
+          + current.name() + " is asynchronous (AsyncInferenceConfig), whose ModelLatency has no"
+          + " percentiles; remove the p99 SLA from the profile (the failure rate and the backlog"
+          + " gate asynchronous rollouts)");
+    }
+    return true;
   }
 
   /** The baseline variant as the canary config re-provisions it, and the models it needs. */

@@ -18,4 +18,14 @@ public interface Metrics {
    */
   VariantMetrics variant(String endpointName, String variantName, java.util.List<String> instanceTypes,
       Instant start, Instant end, boolean withP99);
+
+  /**
+   * An asynchronous endpoint's variant, which publishes no {@code Invocations}: the returned
+   * {@code invocations} are the requests that finished ({@code InvocationsProcessed +
+   * InvocationFailures}) and {@code errors5xx} the failed ones ({@code InvocationFailures}),
+   * summed over [start, end), overall and per {@code InstanceType} of {@code instanceTypes}. No
+   * latency: asynchronous {@code ModelLatency} has no percentiles.
+   */
+  VariantMetrics asyncVariant(String endpointName, String variantName,
+      java.util.List<String> instanceTypes, Instant start, Instant end);
 }

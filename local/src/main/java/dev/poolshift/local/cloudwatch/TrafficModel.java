@@ -83,6 +83,7 @@ public final class TrafficModel {
     final SplittableRandom random;
     int publishSeconds;
     int nextPublishSeconds;
+    boolean asynchronous;
     Instant periodStart;
     Instant periodEnd;
     Instant segmentStart;
@@ -98,7 +99,8 @@ public final class TrafficModel {
   }
 
   /** What the source said about one endpoint, read outside the model's lock. */
-  private record Observation(String endpoint, boolean listed, List<ServingSlice> slices, int publishSeconds) {}
+  private record Observation(String endpoint, boolean listed, List<ServingSlice> slices, int publishSeconds,
+      boolean asynchronous) {}
 
   private final Simulation sim;
   private final MetricStore store;
@@ -221,7 +223,7 @@ public final class TrafficModel {
     if (seconds < 1) {
       throw new IllegalStateException("metricPublishSeconds(" + endpoint + ") must be >= 1, got " + seconds);
     }
-    return new Observation(endpoint, listed, List.copyOf(slices), seconds);
+    return new Observation(endpoint, listed, List.copyOf(slices), seconds, listed && source.asynchronous(endpoint));
   }
 
   private void tick() {
@@ -258,6 +260,10 @@ public final class TrafficModel {
       }
       s.slices = o.slices();
       s.nextPublishSeconds = o.publishSeconds();
+      if (s.asynchronous != o.asynchronous()) {
+        s.keys.clear();
+        s.asynchronous = o.asynchronous();
+      }
       for (ServingSlice slice : o.slices()) {
         if (slice.instanceCount() > 0 && slice.variantShare() > 0) {
           configsServed.computeIfAbsent(o.endpoint(), k -> new HashSet<>()).add(slice.endpointConfigName());
@@ -382,6 +388,21 @@ public final class TrafficModel {
       if (a.invocations == 0 || (key.kind() == GroupKind.CONFIG && !publishConfig)) {
         continue;
       }
+      if (s.asynchronous) {
+        MetricKey[] k = s.keys.computeIfAbsent(key, g -> asyncMetricKeys(s.name, g));
+        // A request whose inference answered with an error status ends in the failure path: 4xx
+        // as well as 5xx count as InvocationFailures (the docs do not split them; the harsher
+        // reading). Both sums are published every period with requests, zeros included.
+        long failures = a.errors5xx + a.errors4xx;
+        put(k[0], s, resolution, visibleAt, MetricStore.NO_UNIT,
+            Distribution.ofValues(new double[] {a.invocations - failures}, new double[] {1}));
+        put(k[1], s, resolution, visibleAt, MetricStore.NO_UNIT,
+            Distribution.ofValues(new double[] {failures}, new double[] {1}));
+        put(k[2], s, resolution, visibleAt, MetricStore.NO_UNIT, zeroOne(a.invocations, a.errors5xx));
+        put(k[3], s, resolution, visibleAt, MetricStore.NO_UNIT, zeroOne(a.invocations, a.errors4xx));
+        put(k[4], s, resolution, visibleAt, "Microseconds", a.latency.toDistribution());
+        continue;
+      }
       MetricKey[] k = s.keys.computeIfAbsent(key, g -> metricKeys(s.name, g));
       put(k[0], s, resolution, visibleAt, MetricStore.NO_UNIT, Distribution.ofRepeated(1, a.invocations));
       put(k[1], s, resolution, visibleAt, MetricStore.NO_UNIT, zeroOne(a.invocations, a.errors5xx));
@@ -391,11 +412,49 @@ public final class TrafficModel {
       double[] counts = a.perInstance.values().stream().mapToDouble(Double::doubleValue).toArray();
       put(k[4], s, resolution, visibleAt, MetricStore.NO_UNIT, Distribution.ofValues(values, counts));
     }
+    if (s.asynchronous) {
+      publishBacklog(s, resolution, visibleAt);
+    }
     s.period.clear();
     periodsPublished++;
   }
 
+  /**
+   * The endpoint-level backlog metrics of an asynchronous endpoint (dimension {@code
+   * EndpointName} only). Requests are processed in the period they arrive while instances serve,
+   * so the queue is empty: the metrics read 0. A fleet at zero instances serves no slice and is
+   * not tracked here, so a backlog without capacity is not simulated.
+   */
+  private void publishBacklog(EndpointState s, int resolution, Instant visibleAt) {
+    String[] pairs = {"EndpointName", s.name};
+    for (String metric : List.of("ApproximateBacklogSize", "ApproximateBacklogSizePerInstance",
+        "ApproximateAgeOfOldestRequest", "HasBacklogWithoutCapacity")) {
+      store.put(MetricKey.of(NAMESPACE, metric, pairs), s.periodStart, resolution, visibleAt,
+          metric.equals("ApproximateAgeOfOldestRequest") ? "Seconds" : MetricStore.NO_UNIT,
+          Distribution.ofValues(new double[] {0}, new double[] {1}));
+    }
+  }
+
+  /**
+   * What an asynchronous endpoint publishes per group: {@code InvocationsProcessed}, {@code
+   * InvocationFailures}, the 5xx and 4xx errors and {@code ModelLatency}; no {@code Invocations}
+   * and no {@code InvocationsPerInstance} (the async metric list is exhaustive).
+   */
+  private static MetricKey[] asyncMetricKeys(String endpoint, GroupKey group) {
+    String[] pairs = groupDimensions(endpoint, group);
+    return new MetricKey[] {MetricKey.of(NAMESPACE, "InvocationsProcessed", pairs),
+        MetricKey.of(NAMESPACE, "InvocationFailures", pairs), MetricKey.of(NAMESPACE, "Invocation5XXErrors", pairs),
+        MetricKey.of(NAMESPACE, "Invocation4XXErrors", pairs), MetricKey.of(NAMESPACE, "ModelLatency", pairs)};
+  }
+
   private static MetricKey[] metricKeys(String endpoint, GroupKey group) {
+    String[] pairs = groupDimensions(endpoint, group);
+    return new MetricKey[] {MetricKey.of(NAMESPACE, "Invocations", pairs),
+        MetricKey.of(NAMESPACE, "Invocation5XXErrors", pairs), MetricKey.of(NAMESPACE, "Invocation4XXErrors", pairs),
+        MetricKey.of(NAMESPACE, "ModelLatency", pairs), MetricKey.of(NAMESPACE, "InvocationsPerInstance", pairs)};
+  }
+
+  private static String[] groupDimensions(String endpoint, GroupKey group) {
     List<String> dims = new ArrayList<>(List.of("EndpointName", endpoint, "VariantName", group.variant()));
     switch (group.kind()) {
       case INSTANCE_TYPE -> dims.addAll(List.of("InstanceType", group.value()));
@@ -404,10 +463,7 @@ public final class TrafficModel {
         // the variant aggregate has no further dimension
       }
     }
-    String[] pairs = dims.toArray(String[]::new);
-    return new MetricKey[] {MetricKey.of(NAMESPACE, "Invocations", pairs),
-        MetricKey.of(NAMESPACE, "Invocation5XXErrors", pairs), MetricKey.of(NAMESPACE, "Invocation4XXErrors", pairs),
-        MetricKey.of(NAMESPACE, "ModelLatency", pairs), MetricKey.of(NAMESPACE, "InvocationsPerInstance", pairs)};
+    return dims.toArray(String[]::new);
   }
 
   private void put(MetricKey key, EndpointState s, int resolution, Instant visibleAt, String unit, Distribution d) {

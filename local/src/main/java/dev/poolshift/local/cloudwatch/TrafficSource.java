@@ -29,6 +29,14 @@ public interface TrafficSource {
    */
   int metricPublishSeconds(String endpointName);
 
+  /**
+   * Whether the endpoint is asynchronous (its config has {@code AsyncInferenceConfig}): it then
+   * publishes the asynchronous metric set instead of {@code Invocations}.
+   */
+  default boolean asynchronous(String endpointName) {
+    return false;
+  }
+
   /** A source with nothing to serve. */
   TrafficSource NONE = new TrafficSource() {
     @Override

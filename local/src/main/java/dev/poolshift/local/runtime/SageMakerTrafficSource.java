@@ -69,6 +69,17 @@ final class SageMakerTrafficSource implements TrafficSource {
   }
 
   @Override
+  public boolean asynchronous(String endpointName) {
+    EndpointView endpoint = world.endpoint(endpointName).orElse(null);
+    if (endpoint == null || endpoint.configName() == null) {
+      return false;
+    }
+    JsonNode config = world.invoke("DescribeEndpointConfig",
+        LocalJson.object().put("EndpointConfigName", endpoint.configName()));
+    return config.has("AsyncInferenceConfig");
+  }
+
+  @Override
   public int metricPublishSeconds(String endpointName) {
     EndpointView endpoint = world.endpoint(endpointName).orElse(null);
     if (endpoint == null || endpoint.configName() == null) {

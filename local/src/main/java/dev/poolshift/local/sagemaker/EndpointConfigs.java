@@ -177,13 +177,17 @@ final class EndpointConfigs {
     }
     Set<String> names = new HashSet<>();
     double weights = 0;
+    // An inference-component endpoint's variants name no model (the components do); SageMaker
+    // then needs the config's ExecutionRoleArn to place components. The harsher reading: a
+    // variant without ModelName is refused unless the config has one.
+    boolean components = Wire.text(req, "ExecutionRoleArn", "") != null;
     for (int i = 0; i < production.size(); i++) {
       weights += validateVariant(Wire.elementObject(production, i, "", "ProductionVariants"),
-          Wire.element("", "ProductionVariants", i), false, names);
+          Wire.element("", "ProductionVariants", i), false, names, components);
     }
     if (shadow != null) {
       validateVariant(Wire.elementObject(shadow, 0, "", "ShadowProductionVariants"),
-          Wire.element("", "ShadowProductionVariants", 0), true, names);
+          Wire.element("", "ShadowProductionVariants", 0), true, names, components);
     }
     if (weights <= 0) {
       throw Errors.validation("The sum of InitialVariantWeight over the production variants must be greater "
@@ -228,7 +232,8 @@ final class EndpointConfigs {
   }
 
   /** Validates one variant; returns its initial weight (default 1.0). */
-  private double validateVariant(ObjectNode v, String p, boolean shadow, Set<String> names) {
+  private double validateVariant(ObjectNode v, String p, boolean shadow, Set<String> names,
+      boolean components) {
     String name = Wire.name(v, "VariantName", p);
     if (!names.add(Wire.lower(name))) {
       throw Errors.validation("Variant name " + name + " is used by more than one variant; variant names must "
@@ -239,10 +244,12 @@ final class EndpointConfigs {
           + "the Poolshift local runtime; use instance-based variants.");
     }
     String modelName = Wire.text(v, "ModelName", p);
-    if (modelName == null) {
+    if (modelName == null && !components) {
       throw Errors.required(Wire.path(p, "ModelName"));
     }
-    w.models.require(modelName);
+    if (modelName != null) {
+      w.models.require(modelName);
+    }
     String type = Wire.text(v, "InstanceType", p);
     ArrayNode pools = Wire.array(v, "InstancePools", p);
     if (type != null && pools != null) {

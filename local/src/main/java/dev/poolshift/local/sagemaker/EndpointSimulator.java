@@ -438,7 +438,9 @@ final class EndpointSimulator {
 
   private void requireModels(EndpointConfigs.Config config) {
     for (EndpointConfigs.VariantSpec s : config.variants()) {
-      w.models.require(s.doc().path("ModelName").asText());
+      if (s.doc().hasNonNull("ModelName")) {
+        w.models.require(s.doc().path("ModelName").asText());
+      }
       for (JsonNode pool : s.doc().path("InstancePools")) {
         if (pool.hasNonNull("ModelNameOverride")) {
           w.models.require(pool.get("ModelNameOverride").asText());

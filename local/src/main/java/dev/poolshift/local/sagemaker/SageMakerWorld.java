@@ -67,6 +67,7 @@ public final class SageMakerWorld {
   final Models models;
   final EndpointConfigs configs;
   final EndpointSimulator endpoints;
+  final InferenceComponents components;
   private SageMakerTimings timings = SageMakerTimings.DEFAULTS;
   private long sequence;
   private int instanceCounter;
@@ -94,6 +95,7 @@ public final class SageMakerWorld {
     this.models = new Models(this);
     this.configs = new EndpointConfigs(this);
     this.endpoints = new EndpointSimulator(this);
+    this.components = new InferenceComponents(this);
     // AWS warns that one state change can produce several events; by default the terminal
     // ones arrive twice so consumers are exercised for idempotency.
     endpointEventCopies.put("IN_SERVICE", 2);
@@ -207,6 +209,11 @@ public final class SageMakerWorld {
       case "DescribeEndpoint" -> endpoints.describe(req, now);
       case "DeleteEndpoint" -> endpoints.delete(req, now);
       case "ListEndpoints" -> endpoints.list(req);
+      case "CreateInferenceComponent" -> components.create(req, now);
+      case "DescribeInferenceComponent" -> components.describe(req);
+      case "UpdateInferenceComponent" -> components.update(req, now);
+      case "DeleteInferenceComponent" -> components.delete(req, now);
+      case "ListInferenceComponents" -> components.list(req);
       case "AddTags" -> addTags(req);
       case "ListTags" -> listTags(req);
       case "DeleteTags" -> deleteTags(req);

@@ -34,7 +34,9 @@
  *       observed); every List call pages 10 items by default.
  * </ul>
  *
- * <p>Not simulated: serverless variants, inference components, async invocation, guardrail
+ * <p>Not simulated: serverless variants, inference components' metrics and scaling (their APIs are,
+ * see {@code InferenceComponents}), async invocation (an asynchronous
+ * endpoint's metrics are, see {@code TrafficModel}), guardrail
  * traffic steps (canary, linear and rolling deployments run as all-at-once blue/green, with the
  * routing wait and {@code TerminationWaitInSeconds} as one bake during which auto-rollback alarms
  * are watched if an alarm source is set), model package validation jobs (packages are

@@ -29,6 +29,37 @@ class CanaryAlarmsTest {
   }
 
   @Test
+  void anAsynchronousEndpointGetsNoCanaryAlarmsAndItsPromotedFleetIsGuardedByWhatAsyncEndpointsPublish() {
+    RolloutPlan plan = RolloutPlannerTest.asyncPlan(RolloutPlannerTest.profile().build());
+
+    assertThat(CanaryAlarms.forRollout("poolshift-", plan)).isEmpty();
+    List<AlarmSpec> alarms = CanaryAlarms.forPromotion("poolshift-", plan);
+    assertThat(alarms).extracting(AlarmSpec::name).containsExactly(
+        "poolshift-fraud-scoring-prod-v42-promoted-failure-rate",
+        "poolshift-fraud-scoring-prod-v42-promoted-backlog-without-capacity",
+        "poolshift-fraud-scoring-prod-v42-promoted-failure-rate-g5-2xlarge",
+        "poolshift-fraud-scoring-prod-v42-promoted-failure-rate-g5-4xlarge",
+        "poolshift-fraud-scoring-prod-v42-promoted-failure-rate-g6-2xlarge");
+    assertThat(alarms).flatExtracting(AlarmSpec::queries).extracting(AlarmSpec.Query::metricName)
+        .doesNotContain("Invocations", "Invocation5XXErrors", "ModelLatency")
+        .contains("InvocationFailures", "InvocationsProcessed", "HasBacklogWithoutCapacity");
+    AlarmSpec rate = alarms.getFirst();
+    assertThat(rate.queries()).filteredOn(q -> "invocations".equals(q.id())).singleElement()
+        .satisfies(q -> assertThat(q.expression()).isEqualTo("processed + errors"));
+    assertThat(rate.threshold()).isEqualTo(Thresholds.DEFAULT_MAX_5XX_RATE);
+    AlarmSpec backlog = alarms.get(1);
+    assertThat(backlog.queries()).singleElement().satisfies(q -> {
+      assertThat(q.dimensions()).containsOnlyKeys("EndpointName");
+      assertThat(q.stat()).isEqualTo("Maximum");
+    });
+    assertThat(backlog.comparisonOperator()).isEqualTo("GreaterThanOrEqualToThreshold");
+    assertThat(backlog.evaluationPeriods()).isEqualTo(5);
+    assertThat(backlog.datapointsToAlarm()).isEqualTo(5);
+    assertThat(alarms.get(2).queries()).filteredOn(q -> q.metricName() != null)
+        .allSatisfy(q -> assertThat(q.dimensions()).containsEntry("InstanceType", "ml.g5.2xlarge"));
+  }
+
+  @Test
   void thereIsNoLatencyAlarmWithoutAnSla() {
     List<AlarmSpec> alarms = CanaryAlarms.forRollout("poolshift-",
         plan(RolloutPlannerTest.profile().build()));

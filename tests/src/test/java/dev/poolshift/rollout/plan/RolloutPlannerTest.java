@@ -50,7 +50,6 @@ class RolloutPlannerTest {
     Map<String, Object> carried = new LinkedHashMap<>();
     carried.put("DataCaptureConfig", Map.of("EnableCapture", true, "InitialSamplingPercentage", 20,
         "DestinationS3Uri", "s3://capture/fraud", "CaptureOptions", List.of(Map.of("CaptureMode", "Input"))));
-    carried.put("AsyncInferenceConfig", Map.of("OutputConfig", Map.of("S3OutputPath", "s3://out/fraud")));
     carried.put("KmsKeyId", "arn:aws:kms:us-east-1:111122223333:key/k");
     carried.put("MetricsConfig", Map.of("EnableDetailedObservability", true));
     Map<String, String> tags = new LinkedHashMap<>();
@@ -70,6 +69,41 @@ class RolloutPlannerTest {
   static RolloutPlan plan(DeploymentProfile profile) {
     return RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab", PACKAGE,
         profile, inService("fraud-scoring-prod-cfg-41"), currentConfig()));
+  }
+
+  /** The default config made asynchronous. */
+  static EndpointConfigSpec asyncConfig() {
+    return currentConfig().withCarried("AsyncInferenceConfig", Map.of("OutputConfig",
+        Map.of("S3OutputPath", "s3://out/fraud", "S3FailurePath", "s3://out/fraud-failed")));
+  }
+
+  static RolloutPlan asyncPlan(DeploymentProfile profile) {
+    return RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab", PACKAGE,
+        profile, inService("fraud-scoring-prod-cfg-41"), asyncConfig()));
+  }
+
+  @Test
+  void anAsynchronousEndpointIsSwitchedBlueGreenAndKeepsItsAsyncConfigInTheFinalConfig() {
+    RolloutPlan plan = asyncPlan(profile().build());
+
+    assertThat(plan.blueGreenSwitch()).isTrue();
+    assertThat(plan.finalConfig().carried().get("AsyncInferenceConfig"))
+        .isEqualTo(asyncConfig().carried().get("AsyncInferenceConfig"));
+    assertThat(plan.finalConfig().productionVariants()).singleElement().satisfies(v -> {
+      assertThat(v.variantName()).isEqualTo("AllTraffic");
+      assertThat(v.instancePools()).extracting(InstancePool::instanceType)
+          .containsExactly("ml.g5.2xlarge", "ml.g5.4xlarge", "ml.g6.2xlarge");
+    });
+    assertThat(plan(profile().build()).blueGreenSwitch()).as("a real-time endpoint").isFalse();
+  }
+
+  @Test
+  void aP99SlaOnAnAsynchronousEndpointIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> asyncPlan(profile()
+        .thresholds(new dev.poolshift.rollout.profile.Thresholds(0.001, 100)).build()))
+        .isInstanceOf(dev.poolshift.rollout.InvalidInputException.class)
+        .hasMessageContaining("thresholds.p99LatencyMs")
+        .hasMessageContaining("asynchronous");
   }
 
   @Test

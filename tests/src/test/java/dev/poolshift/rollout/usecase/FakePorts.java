@@ -116,6 +116,13 @@ public final class FakePorts {
           + " by " + instanceTypes);
       return next;
     }
+
+    @Override
+    public VariantMetrics asyncVariant(String endpointName, String variantName,
+        List<String> instanceTypes, Instant start, Instant end) {
+      windows.add(variantName + " " + start + ".." + end + " async by " + instanceTypes);
+      return next;
+    }
   }
 
   public static final class RecordingNotifier implements Notifier {

@@ -3,6 +3,8 @@ package dev.poolshift.rollout.usecase.steps;
 import static dev.poolshift.rollout.usecase.steps.StepSupport.history;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
+import dev.poolshift.rollout.CanaryAlarmException;
+import dev.poolshift.rollout.CanaryRejectedException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.RolloutPhase;
@@ -68,7 +70,8 @@ final class ClosingSteps {
     Instant now = in.now();
     Outcome outcome = in.outcome();
     List<HistoryEntry> history = history(plan, exec);
-    boolean trafficMoved = history.stream().anyMatch(HistoryEntry.Shifted.class::isInstance);
+    boolean trafficMoved = history.stream().anyMatch(HistoryEntry.Shifted.class::isInstance)
+        || switchedAndJudged(plan, in.failure());
     String summary = outcome.name();
     EndpointState held = null;
     if (outcome == Outcome.ROLLED_BACK && !plan.isRollback()) {
@@ -111,6 +114,17 @@ final class ClosingSteps {
     ports.store().setPhase(plan.endpointName(), exec.name(),
         held != null ? RolloutPhase.CLEANUP_PENDING : phase, null);
     return new Recorded(outcome, summary);
+  }
+
+  /**
+   * A blue/green switch (asynchronous endpoint) shifts no weights: its traffic moved when an
+   * alarm or the gate judged the new fleet, which they can only do on requests it served. A
+   * switch whose fleet never came up fails for another reason and stays FAILED.
+   */
+  private static boolean switchedAndJudged(PlanDocument plan, Failure failure) {
+    return plan.rollout() != null && plan.rollout().blueGreenSwitch() && failure != null
+        && (CanaryAlarmException.class.getName().equals(failure.error())
+            || CanaryRejectedException.class.getName().equals(failure.error()));
   }
 
   private List<HistoryEntry> history(PlanDocument plan, ExecutionRef exec) {
@@ -264,8 +278,11 @@ final class ClosingSteps {
   }
 
   private static Release.Target target(PlanDocument plan, ExecutionRef exec) {
+    // A blue/green switch (an asynchronous endpoint) never creates its canary config.
+    boolean switched = plan.rollout() != null && plan.rollout().blueGreenSwitch();
     return new Release.Target(plan.endpointName(), exec.name(),
-        plan.baseline().endpointConfigName(), plan.canaryConfigName(), plan.finalConfigName(),
+        plan.baseline().endpointConfigName(), switched ? null : plan.canaryConfigName(),
+        plan.finalConfigName(),
         plan.models(), plan.allAlarms(), plan.allManagedAlarms(),
         plan.rollout() == null || plan.rollout().finalConfig() == null ? null
             : plan.rollout().finalConfig().modelNames());

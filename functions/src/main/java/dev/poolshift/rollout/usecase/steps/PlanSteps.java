@@ -189,6 +189,12 @@ final class PlanSteps {
     if (!request.overrides().isEmpty()) {
       risks.add("this rollout overrides the profile's " + request.overrides().fields());
     }
+    if (rollout.blueGreenSwitch()) {
+      risks.add("asynchronous endpoint: no weighted canary (the canary steps do not apply);"
+          + " all requests move to the new version in one blue/green switch, baked "
+          + promotion.bakeSeconds() + " s under " + promotion.alarms() + " and judged on its"
+          + " failure rate over at least " + profile.minInvocationsPerStep() + " requests");
+    }
     PlanDocument plan = new PlanDocument(request.action(), exec.name(), endpointName,
         rollout.modelPackageArn(), pkg.groupName(), pkg.version(),
         new PlanDocument.Baseline(current.name(), rollout.baselineVariantName(),

@@ -84,9 +84,14 @@ final class PromotionSteps {
     EndpointState s = ports.endpoints().describe(ep);
     boolean already = plan.finalConfigName().equals(s.endpointConfigName())
         || plan.finalConfigName().equals(s.pendingConfigName());
-    if (!already && !plan.canaryConfigName().equals(s.endpointConfigName())) {
+    // A blue/green switch (asynchronous endpoint) goes from the baseline config straight to
+    // the final one; every other rollout promotes only from the canary config it judged.
+    String from = rollout.blueGreenSwitch() ? plan.baseline().endpointConfigName()
+        : plan.canaryConfigName();
+    if (!already && !from.equals(s.endpointConfigName())) {
       throw new DeploymentFailedException("endpoint " + ep + " runs config "
-          + s.endpointConfigName() + ", not the canary config " + plan.canaryConfigName()
+          + s.endpointConfigName() + ", not " + (rollout.blueGreenSwitch()
+              ? "the baseline config " : "the canary config ") + from
           + "; not promoting what was not canaried (FailureReason: " + reason(s) + ")");
     }
     ports.store().setPhase(ep, owner, RolloutPhase.FINAL_FLEET, null);
@@ -155,10 +160,12 @@ final class PromotionSteps {
     Instant end = now.truncatedTo(ChronoUnit.MINUTES);
     Map<String, Integer> promoted = poolMix(in.poolMix());
     List<String> types = List.copyOf(promoted.keySet());
-    VariantMetrics m = end.isAfter(start)
-        ? ports.metrics().variant(ep, plan.baseline().variantName(), types, start, end,
-            policy.p99LatencyMs() != null)
-        : new VariantMetrics(0, 0, null);
+    boolean async = rollout.blueGreenSwitch();
+    VariantMetrics m = !end.isAfter(start) ? new VariantMetrics(0, 0, null)
+        : async ? ports.metrics().asyncVariant(ep, plan.baseline().variantName(), types, start,
+            end)
+        : ports.metrics().variant(ep, plan.baseline().variantName(), types, start, end,
+            policy.p99LatencyMs() != null);
     Map<String, GateReadings.TypeReading> byType = new LinkedHashMap<>();
     m.byType().forEach((type, t) -> byType.put(type, new GateReadings.TypeReading(
         t.invocations(), t.errors5xx(), t.p99LatencyMicros() == null ? null
@@ -166,7 +173,8 @@ final class PromotionSteps {
     Set<String> judged = judgedTypes(ep, owner);
     Instant bakeEnd = in.bakeStartedAt().plusSeconds(plan.promotion().bakeSeconds());
     GateOutcome outcome = PromotionGate.evaluate(policy, bakeEnd, now, promoted, judged,
-        new GateReadings(states, m.invocations(), m.errors5xx(), null, byType));
+        new GateReadings(states, m.invocations(), m.errors5xx(), null, byType),
+        async ? "failure rate" : "5xx rate", async);
     Judgement judgement = switch (outcome) {
       case GateOutcome.KeepBaking k -> new Judgement(Call.KEEP_BAKING, k.reason(),
           (int) PromotionGate.secondsUntil(now, k.until()));
