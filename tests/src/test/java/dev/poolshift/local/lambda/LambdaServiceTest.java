@@ -101,6 +101,23 @@ class LambdaServiceTest {
   }
 
   @Test
+  void anEventsLibraryInputIsReadAsTheJavaRuntimeReadsIt() throws Exception {
+    String sample = java.nio.file.Files.readString(Path.of("events/eventbridge/endpoint/in-service.json"));
+    JsonNode event = LocalJson.parse(sample);
+
+    JsonNode out = json(invoke("eventbridge-envelope", sample));
+
+    // "detail-type" reaches getDetailType() and "time" a Joda DateTime: the runtime's mix-ins,
+    // which plain Jackson lacks.
+    assertThat(out.get("id").asText()).isEqualTo(event.get("id").asText());
+    assertThat(out.get("detailType").asText()).isEqualTo("SageMaker Endpoint State Change");
+    assertThat(out.get("timeMillis").asLong())
+        .isEqualTo(Instant.parse(event.get("time").asText()).toEpochMilli());
+    assertThat(out.get("resources")).isEqualTo(event.get("resources"));
+    assertThat(out.get("detail")).isEqualTo(event.get("detail"));
+  }
+
+  @Test
   void inputThatDoesNotFitTheHandlerTypeFailsWithTheRuntimesJsonParsingError() {
     InvokeResult result = invoke("greeting", "[1, 2]");
 
