@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +34,8 @@ import java.util.Map;
  * serialized with Jackson. An {@code I} from the events library
  * ({@code com.amazonaws.services.lambda.runtime.events}) is read by the runtime's own event
  * serializer, as the Java runtime does: its mix-ins map names such as {@code detail-type} and
- * read times into Joda types, which plain Jackson would not.
+ * read times into Joda types, which plain Jackson would not. The result is written by the
+ * runtime's own Jackson configuration, which leaves null members out.
  */
 final class HandlerAdapter {
   /** Jackson as the runtime's POJO serializer uses it: unknown properties are ignored. */
@@ -48,6 +50,8 @@ final class HandlerAdapter {
   private final JavaType inputType;
   /** The runtime's reader for an events-library input type; null for any other input. */
   private final PojoSerializer<?> eventReader;
+  /** The runtime's writer for the declared result type; null for a stream or void handler. */
+  private final PojoSerializer<Object> resultWriter;
 
   private HandlerAdapter(Class<?> type, Method method, boolean stream, boolean withContext, Type input) {
     this.type = type;
@@ -59,6 +63,8 @@ final class HandlerAdapter {
         && LambdaEventSerializers.isLambdaSupportedEvent(inputType.getRawClass().getName())
         ? LambdaEventSerializers.serializerFor(inputType.getRawClass(), type.getClassLoader())
         : null;
+    this.resultWriter = stream || method.getReturnType() == void.class ? null
+        : JacksonFactory.getInstance().getSerializer(method.getGenericReturnType());
     method.setAccessible(true);
   }
 
@@ -194,7 +200,12 @@ final class HandlerAdapter {
         throw new RuntimeException("An error occurred during JSON parsing", e);
       }
       Object result = withContext ? method.invoke(instance, input, context) : method.invoke(instance, input);
-      return POJO.writeValueAsBytes(result);
+      if (resultWriter == null) {
+        return POJO.writeValueAsBytes(result);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      resultWriter.toJson(result, out);
+      return out.toByteArray();
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
