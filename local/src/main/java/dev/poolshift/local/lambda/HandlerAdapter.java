@@ -34,8 +34,9 @@ import java.util.Map;
  * serialized with Jackson. An {@code I} from the events library
  * ({@code com.amazonaws.services.lambda.runtime.events}) is read by the runtime's own event
  * serializer, as the Java runtime does: its mix-ins map names such as {@code detail-type} and
- * read times into Joda types, which plain Jackson would not. The result is written by the
- * runtime's own Jackson configuration, which leaves null members out.
+ * read times into Joda types, which plain Jackson would not; an events-library result is
+ * written by it too. Any other result is written by the runtime's own Jackson configuration,
+ * which leaves null members out.
  */
 final class HandlerAdapter {
   /** Jackson as the runtime's POJO serializer uses it: unknown properties are ignored. */
@@ -64,8 +65,17 @@ final class HandlerAdapter {
         ? LambdaEventSerializers.serializerFor(inputType.getRawClass(), type.getClassLoader())
         : null;
     this.resultWriter = stream || method.getReturnType() == void.class ? null
-        : JacksonFactory.getInstance().getSerializer(method.getGenericReturnType());
+        : resultWriter(method, type.getClassLoader());
     method.setAccessible(true);
+  }
+
+  /** An events-library result by the runtime's event serializer, any other by its Jackson. */
+  @SuppressWarnings("unchecked")
+  private static PojoSerializer<Object> resultWriter(Method method, ClassLoader loader) {
+    Class<?> result = method.getReturnType();
+    return LambdaEventSerializers.isLambdaSupportedEvent(result.getName())
+        ? (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(result, loader)
+        : JacksonFactory.getInstance().getSerializer(method.getGenericReturnType());
   }
 
   /**
