@@ -1,27 +1,26 @@
 package dev.poolshift.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.poolshift.aws.AwsAdapters;
-import dev.poolshift.aws.Json;
 import dev.poolshift.rollout.event.AlarmStateChange;
-import dev.poolshift.rollout.event.EventEnvelope;
 import dev.poolshift.rollout.usecase.AlarmResponder;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 
 /**
  * A canary alarm in ALARM: baseline weights restored at once, the rollout's wait failed
  * ({@code AlarmEventsFunction}).
  *
- * <p>Trigger: EventBridge rule {@code CanaryAlarm} ("CloudWatch Alarm State Change" to ALARM,
- * names starting with {@code MANAGED_ALARM_PREFIX}), asynchronous. Input: the EventBridge event.
- * Output: {@link AlarmResponder.Result}. Sends {@code dev.poolshift.rollout.CanaryAlarmException}
- * to the workflow with SendTaskFailure. Errors: {@code InvalidInputException} for a malformed
- * event, {@code TransientServiceException} when AWS did not answer (Lambda retries).
+ * <p>Trigger: EventBridge rule {@code CanaryAlarm} ("CloudWatch Alarm State Change" to ALARM, names
+ * starting with {@code MANAGED_ALARM_PREFIX}), asynchronous. Input: the EventBridge event, as the
+ * events library's {@code ScheduledEvent}. Output: {@link AlarmResponder.Result}. Sends {@code
+ * dev.poolshift.rollout.CanaryAlarmException} to the workflow with SendTaskFailure. Errors: {@code
+ * InvalidInputException} for a malformed event, {@code TransientServiceException} when AWS did not
+ * answer (Lambda retries).
  */
-public final class AlarmEventsHandler implements RequestStreamHandler {
+public final class AlarmEventsHandler
+    implements RequestHandler<ScheduledEvent, AlarmResponder.Result> {
   private final AlarmResponder responder;
   /** Kept here because CRaC holds registered resources weakly; null in tests. */
   private final SnapStartPriming priming;
@@ -48,9 +47,9 @@ public final class AlarmEventsHandler implements RequestStreamHandler {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context, Handlers.EVENT_ID, request -> responder.handle(
-        AlarmStateChange.parse(EventEnvelope.parse(Json.readValue(request)))));
+  public AlarmResponder.Result handleRequest(ScheduledEvent event, Context context) {
+    return Handlers.handleEvent(event, context,
+        envelope -> responder.handle(AlarmStateChange.parse(envelope)));
   }
 
   private static AlarmResponder wire(AwsAdapters aws) {

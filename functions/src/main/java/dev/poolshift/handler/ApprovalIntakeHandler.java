@@ -1,27 +1,25 @@
 package dev.poolshift.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.poolshift.aws.AwsAdapters;
-import dev.poolshift.aws.Json;
-import dev.poolshift.rollout.event.EventEnvelope;
 import dev.poolshift.rollout.event.ModelPackageStateChange;
 import dev.poolshift.rollout.usecase.ApprovalIntake;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 
 /**
  * Model Registry approvals and rejections in ({@code ApprovalIntakeFunction}).
  *
- * <p>Trigger: EventBridge rules {@code PackageApproved} and {@code PackageRejected}
- * ("SageMaker Model Package State Change"), asynchronous. Input: the EventBridge event. Output:
- * {@link ApprovalIntake.Result} (STARTED, DUPLICATE, IGNORED or ROLLBACK_REQUESTED, with the
- * reason). Errors: {@code InvalidInputException} for a malformed event (not worth retrying; the
- * function's dead-letter queue keeps it), {@code TransientServiceException} when AWS did not
- * answer (Lambda retries the event).
+ * <p>Trigger: EventBridge rules {@code PackageApproved} and {@code PackageRejected} ("SageMaker
+ * Model Package State Change"), asynchronous. Input: the EventBridge event, as the events library's
+ * {@code ScheduledEvent}. Output: {@link ApprovalIntake.Result} (STARTED, DUPLICATE, IGNORED or
+ * ROLLBACK_REQUESTED, with the reason). Errors: {@code InvalidInputException} for a malformed event
+ * (not worth retrying; the function's dead-letter queue keeps it), {@code
+ * TransientServiceException} when AWS did not answer (Lambda retries the event).
  */
-public final class ApprovalIntakeHandler implements RequestStreamHandler {
+public final class ApprovalIntakeHandler
+    implements RequestHandler<ScheduledEvent, ApprovalIntake.Result> {
   private final ApprovalIntake intake;
   /** Kept here because CRaC holds registered resources weakly; null in tests. */
   private final SnapStartPriming priming;
@@ -48,9 +46,9 @@ public final class ApprovalIntakeHandler implements RequestStreamHandler {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context, Handlers.EVENT_ID, request -> intake.handle(
-        ModelPackageStateChange.parse(EventEnvelope.parse(Json.readValue(request)))));
+  public ApprovalIntake.Result handleRequest(ScheduledEvent event, Context context) {
+    return Handlers.handleEvent(event, context,
+        envelope -> intake.handle(ModelPackageStateChange.parse(envelope)));
   }
 
   private static ApprovalIntake wire(AwsAdapters aws) {

@@ -1,27 +1,25 @@
 package dev.poolshift.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.poolshift.aws.AwsAdapters;
-import dev.poolshift.aws.Json;
 import dev.poolshift.rollout.event.EndpointStateChange;
-import dev.poolshift.rollout.event.EventEnvelope;
 import dev.poolshift.rollout.usecase.EndpointEventResponder;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 
 /**
  * Endpoint state changes in; the waiting rollout step completed ({@code EndpointEventsFunction}).
  *
  * <p>Trigger: EventBridge rule {@code EndpointStateChanged} ("SageMaker Endpoint State Change",
- * settled statuses), asynchronous, possibly doubled and out of order. Input: the EventBridge
- * event. Output: {@link EndpointEventResponder.Result} (IGNORED, STILL_IN_PROGRESS, COMPLETED or
- * ALREADY_CLOSED). Errors: {@code InvalidInputException} for a malformed event,
- * {@code TransientServiceException} when AWS did not answer (Lambda retries). A wait that
- * already ended is not an error.
+ * settled statuses), asynchronous, possibly doubled and out of order. Input: the EventBridge event,
+ * as the events library's {@code ScheduledEvent}. Output: {@link EndpointEventResponder.Result}
+ * (IGNORED, STILL_IN_PROGRESS, COMPLETED or ALREADY_CLOSED). Errors: {@code InvalidInputException}
+ * for a malformed event, {@code TransientServiceException} when AWS did not answer (Lambda
+ * retries). A wait that already ended is not an error.
  */
-public final class EndpointEventsHandler implements RequestStreamHandler {
+public final class EndpointEventsHandler
+    implements RequestHandler<ScheduledEvent, EndpointEventResponder.Result> {
   private final EndpointEventResponder responder;
   /** Kept here because CRaC holds registered resources weakly; null in tests. */
   private final SnapStartPriming priming;
@@ -48,9 +46,9 @@ public final class EndpointEventsHandler implements RequestStreamHandler {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context, Handlers.EVENT_ID, request -> responder.handle(
-        EndpointStateChange.parse(EventEnvelope.parse(Json.readValue(request)))));
+  public EndpointEventResponder.Result handleRequest(ScheduledEvent event, Context context) {
+    return Handlers.handleEvent(event, context,
+        envelope -> responder.handle(EndpointStateChange.parse(envelope)));
   }
 
   private static EndpointEventResponder wire(AwsAdapters aws) {

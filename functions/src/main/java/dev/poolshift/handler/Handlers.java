@@ -3,7 +3,9 @@ package dev.poolshift.handler;
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.poolshift.aws.Json;
+import dev.poolshift.rollout.event.EventEnvelope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,15 +61,7 @@ final class Handlers {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Supplier<Object> body = () -> {
-      try {
-        return call.apply(request);
-      } catch (RuntimeException e) {
-        LOG.warn("invocation failed", entry("errorType", e.getClass().getName()),
-            entry("errorMessage", e.getMessage()));
-        throw e;
-      }
-    };
+    Supplier<Object> body = loggingFailure(() -> call.apply(request));
     Object event = correlationIdPath == null ? null : eventOrNull(request);
     Object result = event == null ? PowertoolsLogging.withLogging(context, body)
         : PowertoolsLogging.withLogging(context, correlationIdPath, event, body);
@@ -76,5 +70,30 @@ final class Handlers {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * As {@link #handle(InputStream, OutputStream, Context, String, Function)} for a function typed
+   * on the events library's EventBridge envelope: the Lambda runtime has read the event (and
+   * writes the result); the use case gets the domain's envelope, and every line carries the
+   * event id as {@code correlation_id}.
+   */
+  static <T> T handleEvent(ScheduledEvent event, Context context,
+      Function<EventEnvelope, T> call) {
+    Supplier<T> body = loggingFailure(() -> call.apply(EventBridgeEvents.envelope(event)));
+    return event == null ? PowertoolsLogging.withLogging(context, body)
+        : PowertoolsLogging.withLogging(context, EVENT_ID, event, body);
+  }
+
+  private static <T> Supplier<T> loggingFailure(Supplier<T> call) {
+    return () -> {
+      try {
+        return call.get();
+      } catch (RuntimeException e) {
+        LOG.warn("invocation failed", entry("errorType", e.getClass().getName()),
+            entry("errorMessage", e.getMessage()));
+        throw e;
+      }
+    };
   }
 }

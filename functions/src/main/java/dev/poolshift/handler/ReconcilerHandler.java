@@ -1,13 +1,10 @@
 package dev.poolshift.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.poolshift.aws.AwsAdapters;
-import dev.poolshift.aws.Json;
-import dev.poolshift.rollout.event.EventEnvelope;
 import dev.poolshift.rollout.usecase.Reconciler;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 
 /**
@@ -16,12 +13,14 @@ import java.util.Map;
  *
  * <p>Trigger: EventBridge rule {@code ExecutionEnded} ("Step Functions Execution Status Change"
  * ABORTED / TIMED_OUT / FAILED) and the {@code Sweep} schedule (every 5 minutes; its input is an
- * envelope-shaped event whose {@code time} is the scheduled time). Input: that event. Output:
- * {@link Reconciler.Result}, one outcome per locked endpoint. Errors:
+ * envelope-shaped event whose {@code time} is the scheduled time). Input: that event, as the
+ * events library's {@code ScheduledEvent}. Output: {@link Reconciler.Result}, one outcome per
+ * locked endpoint. Errors:
  * {@code InvalidInputException} for a malformed event; trouble with one endpoint is reported in
  * its outcome and retried on the next pass.
  */
-public final class ReconcilerHandler implements RequestStreamHandler {
+public final class ReconcilerHandler
+    implements RequestHandler<ScheduledEvent, Reconciler.Result> {
   private final Reconciler reconciler;
   /** Kept here because CRaC holds registered resources weakly; null in tests. */
   private final SnapStartPriming priming;
@@ -48,9 +47,9 @@ public final class ReconcilerHandler implements RequestStreamHandler {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) {
-    Handlers.handle(input, output, context, Handlers.EVENT_ID,
-        request -> reconciler.handle(EventEnvelope.parse(Json.readValue(request))));
+  public Reconciler.Result handleRequest(ScheduledEvent event, Context context) {
+    return Handlers.handleEvent(event, context,
+        envelope -> reconciler.handle(envelope));
   }
 
   private static Reconciler wire(AwsAdapters aws) {

@@ -8,11 +8,16 @@ import static dev.poolshift.rollout.usecase.RolloutWorld.WAIT_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.poolshift.aws.Json;
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.TaskToken;
+import dev.poolshift.rollout.event.EventEnvelope;
 import dev.poolshift.rollout.port.TokenKind;
 import dev.poolshift.rollout.usecase.AlarmResponder;
 import dev.poolshift.rollout.usecase.ApprovalIntake;
@@ -114,7 +119,7 @@ class HandlersTest {
         "MANAGED_ALARM_PREFIX", "poolshift-", "PROFILE_PARAMETER_PREFIX", "/poolshift/profiles",
         "STATE_MACHINE_ARN", "arn:aws:states:us-east-1:111122223333:stateMachine:poolshift");
 
-    List<RequestStreamHandler> handlers = List.of(new RolloutStepsHandler(env),
+    List<Object> handlers = List.of(new RolloutStepsHandler(env),
         new ApprovalIntakeHandler(env), new EndpointEventsHandler(env),
         new AlarmEventsHandler(env), new ReconcilerHandler(env));
 
@@ -191,6 +196,54 @@ class HandlersTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("detail.ModelPackageArn: required")
         .hasMessageContaining("detail.ModelApprovalStatus: must be a string (got number)");
+  }
+
+  @Test
+  void anEnvelopeMissingFieldsIsRefusedNamingEachOne() {
+    byte[] event = Json.writeBytes(Map.of("id", "x", "detail-type",
+        "SageMaker Model Package State Change", "source", "aws.sagemaker",
+        "region", "us-east-1"));
+
+    assertThatThrownBy(() -> invoke(new ApprovalIntakeHandler(intake()), event))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("account: required")
+        .hasMessageContaining("time: required")
+        .hasMessageContaining("detail: required")
+        .message().doesNotContain("id: required").doesNotContain("source: required");
+  }
+
+  @Test
+  void aNullEventIsRefusedAsNotAnObject() {
+    assertThatThrownBy(() -> new ApprovalIntakeHandler(intake()).handleRequest(null, null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("(root): must be a JSON object (got null)");
+  }
+
+  @Test
+  void anEventWithTheWrongDetailTypeIsRefusedNamingIt() throws Exception {
+    assertThatThrownBy(() -> invoke(new EndpointEventsHandler(new EndpointEventResponder(
+        world.store, world.sageMaker, world.sageMaker, world.callbacks)),
+        sample("model-package/approved.json")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("detail-type: must be \"SageMaker Endpoint State Change\"");
+  }
+
+  @Test
+  void everyEventBridgeSampleReadThroughTheLibraryTypeGivesTheEnvelopeItsJsonGives()
+      throws Exception {
+    List<java.nio.file.Path> samples;
+    try (var files = Files.walk(Events.path("endpoint/in-service.json").getParent().getParent())) {
+      samples = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+
+    assertThat(samples).hasSizeGreaterThanOrEqualTo(8);
+    for (java.nio.file.Path sample : samples) {
+      byte[] json = Files.readAllBytes(sample);
+      EventEnvelope typed = EventBridgeEvents.envelope(scheduledEvent(json));
+
+      assertThat(typed).as(sample.toString())
+          .isEqualTo(EventEnvelope.parse(Json.readValue(json)));
+    }
   }
 
   @Test
@@ -311,5 +364,22 @@ class HandlersTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(new ByteArrayInputStream(input), out, null);
     return Json.parse(out.toString());
+  }
+
+  /**
+   * As the Java Lambda runtime calls a function typed on the events library's envelope: the
+   * runtime's own event serializer reads the JSON, the handler's result goes out as JSON.
+   */
+  private static Object invoke(RequestHandler<ScheduledEvent, ?> handler, byte[] input)
+      throws Exception {
+    return Json.parse(Json.write(handler.handleRequest(scheduledEvent(input), null)));
+  }
+
+  private static final PojoSerializer<ScheduledEvent> RUNTIME_READER =
+      LambdaEventSerializers.serializerFor(ScheduledEvent.class,
+          ScheduledEvent.class.getClassLoader());
+
+  static ScheduledEvent scheduledEvent(byte[] json) {
+    return RUNTIME_READER.fromJson(new ByteArrayInputStream(json));
   }
 }

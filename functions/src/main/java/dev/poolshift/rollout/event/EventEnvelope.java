@@ -56,6 +56,38 @@ public record EventEnvelope(
         (Map<?, ?>) root.get("detail"));
   }
 
+  /**
+   * An envelope whose fields were already read by someone else (the Lambda runtime, into the
+   * events library's type): the same checks as {@link #parse}, under the same field names, for
+   * what that reading cannot guarantee (a field left out comes in as null).
+   *
+   * @throws InvalidInputException naming every missing envelope field
+   */
+  public static EventEnvelope of(String id, String detailType, String source, String account,
+      String region, Instant time, List<String> resources, Map<?, ?> detail) {
+    FieldErrors errors = new FieldErrors();
+    requirePresent(errors, "id", id);
+    requirePresent(errors, "detail-type", detailType);
+    requirePresent(errors, "source", source);
+    requirePresent(errors, "account", account);
+    requirePresent(errors, "region", region);
+    if (time == null) {
+      errors.add("time", "required");
+    }
+    if (detail == null) {
+      errors.add("detail", "required");
+    }
+    errors.throwIfAny("EventBridge event");
+    return new EventEnvelope(id, detailType, source, account, region, time,
+        resources == null ? List.of() : List.copyOf(resources), detail);
+  }
+
+  private static void requirePresent(FieldErrors errors, String field, String value) {
+    if (value == null) {
+      errors.add(field, "required");
+    }
+  }
+
   /** Reads the detail; problems are named {@code detail.<field>}. */
   JsonFields detailFields(FieldErrors errors) {
     return new JsonFields(detail, "detail", errors);

@@ -3,6 +3,9 @@ package dev.poolshift.local.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +31,12 @@ import java.util.Map;
  * ({@code pkg.Class::method} or {@code pkg.Class}): stream handlers get the payload bytes and
  * write the response; POJO handlers ({@code RequestHandler<I,O>} or a method taking {@code I}
  * [and {@link Context}]) get the payload deserialized into {@code I} and have their result
- * serialized with Jackson.
+ * serialized with Jackson. An {@code I} from the events library
+ * ({@code com.amazonaws.services.lambda.runtime.events}) is read by the runtime's own event
+ * serializer, as the Java runtime does: its mix-ins map names such as {@code detail-type} and
+ * read times into Joda types, which plain Jackson would not; an events-library result is
+ * written by it too. Any other result is written by the runtime's own Jackson configuration,
+ * which leaves null members out.
  */
 final class HandlerAdapter {
   /** Jackson as the runtime's POJO serializer uses it: unknown properties are ignored. */
@@ -41,6 +49,10 @@ final class HandlerAdapter {
   private final boolean stream;
   private final boolean withContext;
   private final JavaType inputType;
+  /** The runtime's reader for an events-library input type; null for any other input. */
+  private final PojoSerializer<?> eventReader;
+  /** The runtime's writer for the declared result type; null for a stream or void handler. */
+  private final PojoSerializer<Object> resultWriter;
 
   private HandlerAdapter(Class<?> type, Method method, boolean stream, boolean withContext, Type input) {
     this.type = type;
@@ -48,7 +60,22 @@ final class HandlerAdapter {
     this.stream = stream;
     this.withContext = withContext;
     this.inputType = input == null ? null : POJO.constructType(input);
+    this.eventReader = inputType != null
+        && LambdaEventSerializers.isLambdaSupportedEvent(inputType.getRawClass().getName())
+        ? LambdaEventSerializers.serializerFor(inputType.getRawClass(), type.getClassLoader())
+        : null;
+    this.resultWriter = stream || method.getReturnType() == void.class ? null
+        : resultWriter(method, type.getClassLoader());
     method.setAccessible(true);
+  }
+
+  /** An events-library result by the runtime's event serializer, any other by its Jackson. */
+  @SuppressWarnings("unchecked")
+  private static PojoSerializer<Object> resultWriter(Method method, ClassLoader loader) {
+    Class<?> result = method.getReturnType();
+    return LambdaEventSerializers.isLambdaSupportedEvent(result.getName())
+        ? (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(result, loader)
+        : JacksonFactory.getInstance().getSerializer(method.getGenericReturnType());
   }
 
   /**
@@ -175,13 +202,20 @@ final class HandlerAdapter {
         return out.toByteArray();
       }
       Object input;
+      byte[] json = payload.length == 0 ? "null".getBytes() : payload;
       try {
-        input = POJO.readValue(payload.length == 0 ? "null".getBytes() : payload, inputType);
-      } catch (java.io.IOException e) {
+        input = eventReader != null ? eventReader.fromJson(new ByteArrayInputStream(json))
+            : POJO.readValue(json, inputType);
+      } catch (java.io.IOException | RuntimeException e) {
         throw new RuntimeException("An error occurred during JSON parsing", e);
       }
       Object result = withContext ? method.invoke(instance, input, context) : method.invoke(instance, input);
-      return POJO.writeValueAsBytes(result);
+      if (resultWriter == null) {
+        return POJO.writeValueAsBytes(result);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      resultWriter.toJson(result, out);
+      return out.toByteArray();
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }

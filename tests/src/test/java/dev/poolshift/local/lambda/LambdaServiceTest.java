@@ -101,6 +101,27 @@ class LambdaServiceTest {
   }
 
   @Test
+  void anEventsLibraryInputIsReadAsTheJavaRuntimeReadsIt() throws Exception {
+    String sample = java.nio.file.Files.readString(Path.of("events/eventbridge/endpoint/in-service.json"));
+    JsonNode event = LocalJson.parse(sample);
+
+    JsonNode out = json(invoke("eventbridge-envelope", sample));
+
+    // "detail-type" reaches getDetailType() and "time" a Joda DateTime: the runtime's mix-ins,
+    // which plain Jackson lacks.
+    assertThat(out.get("id").asText()).isEqualTo(event.get("id").asText());
+    assertThat(out.get("detailType").asText()).isEqualTo("SageMaker Endpoint State Change");
+    assertThat(out.get("timeMillis").asLong())
+        .isEqualTo(Instant.parse(event.get("time").asText()).toEpochMilli());
+    assertThat(out.get("resources")).isEqualTo(event.get("resources"));
+    // The runtime's writer leaves null members out, in maps too (the detail's FailureReason).
+    com.fasterxml.jackson.databind.node.ObjectNode detail = event.get("detail").deepCopy();
+    assertThat(detail.remove("FailureReason").isNull()).isTrue();
+    assertThat(out.get("detail")).isEqualTo(detail);
+    assertThat(out.has("replyTo")).isFalse();
+  }
+
+  @Test
   void inputThatDoesNotFitTheHandlerTypeFailsWithTheRuntimesJsonParsingError() {
     InvokeResult result = invoke("greeting", "[1, 2]");
 
