@@ -2,6 +2,7 @@ package dev.poolshift.aws;
 
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ALARM_REACTION_SECONDS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ALARM_TO_BASELINE_SECONDS;
+import static dev.poolshift.rollout.port.RolloutMetrics.Names.FIRST_ERROR_TO_BASELINE_SECONDS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ESCALATIONS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.HOLDS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.INSTANCE_TYPE;
@@ -88,6 +89,10 @@ public final class PowertoolsRolloutMetrics implements RolloutMetrics {
       m.addMetric(ROLLBACKS_FAILED, end.rollbackFailed() ? 1 : 0, MetricUnit.COUNT);
       if (end.alarmToBaselineSeconds() != null) {
         m.addMetric(ALARM_TO_BASELINE_SECONDS, end.alarmToBaselineSeconds(),
+            MetricUnit.SECONDS);
+      }
+      if (end.firstErrorToBaselineSeconds() != null) {
+        m.addMetric(FIRST_ERROR_TO_BASELINE_SECONDS, end.firstErrorToBaselineSeconds(),
             MetricUnit.SECONDS);
       }
     });

@@ -124,6 +124,10 @@ class ObservabilityRehearsalTest {
       double reaction = extracted(r, Names.ALARM_REACTION_SECONDS).get(0).values().get(0);
       assertThat(extracted(r, Names.ALARM_TO_BASELINE_SECONDS)).singleElement()
           .satisfies(e -> assertThat(e.values().get(0)).isGreaterThanOrEqualTo(reaction));
+      double alarmToBaseline = extracted(r, Names.ALARM_TO_BASELINE_SECONDS).get(0).values().get(0);
+      assertThat(extracted(r, Names.FIRST_ERROR_TO_BASELINE_SECONDS)).as("errors begin before"
+          + " the alarm that counts them fires").singleElement()
+          .satisfies(e -> assertThat(e.values().get(0)).isGreaterThan(alarmToBaseline));
       assertThat(extracted(r, Names.ESCALATIONS)).singleElement()
           .satisfies(e -> assertThat(e.values()).containsExactly(0.0));
       assertThat(r.runtime().lambda().logs()).as("log keys Powertools drops as reserved")

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,8 +39,17 @@ public final class RolloutMeasures {
     long duration = Math.max(0, Duration.between(startedAt, now).toSeconds());
     Double alarmToBaseline = outcome == Outcome.ROLLED_BACK
         ? firstAlarm(history).map(at -> seconds(at, now)).orElse(null) : null;
+    Double firstErrorToBaseline = outcome == Outcome.ROLLED_BACK
+        ? firstError(history).map(at -> seconds(at, now)).orElse(null) : null;
     return new RolloutEnd(endpointName, executionName, outcome, duration, alarmToBaseline,
-        secondsOnInstanceType(history, now), rollbackFailed);
+        firstErrorToBaseline, secondsOnInstanceType(history, now), rollbackFailed);
+  }
+
+  /** The earliest moment a canary alarm's errors can have begun, as its event said. */
+  public static Optional<Instant> firstError(List<HistoryEntry> history) {
+    return history.stream().filter(HistoryEntry.AlarmFired.class::isInstance)
+        .map(h -> ((HistoryEntry.AlarmFired) h).firstEvaluatedAt()).filter(Objects::nonNull)
+        .min(Instant::compareTo);
   }
 
   /** When the first canary alarm of the history went to ALARM. */

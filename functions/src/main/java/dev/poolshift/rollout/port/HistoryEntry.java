@@ -87,9 +87,17 @@ public sealed interface HistoryEntry {
       implements HistoryEntry {
   }
 
-  /** A canary alarm went to ALARM; {@code weightsRestored}: the baseline weights were set at once. */
-  record AlarmFired(Instant at, String alarm, String reason, boolean weightsRestored)
-      implements HistoryEntry {
+  /**
+   * A canary alarm went to ALARM; {@code weightsRestored}: the baseline weights were set at once;
+   * {@code firstEvaluatedAt}: the start of the earliest period it evaluated (when the errors that
+   * fired it can first have begun), null when the event did not say.
+   */
+  record AlarmFired(Instant at, String alarm, String reason, boolean weightsRestored,
+      Instant firstEvaluatedAt) implements HistoryEntry {
+
+    public AlarmFired(Instant at, String alarm, String reason, boolean weightsRestored) {
+      this(at, alarm, reason, weightsRestored, null);
+    }
   }
 
   /**

@@ -70,6 +70,7 @@ public interface RolloutMetrics {
     public static final String HOLDS = "Holds";
     public static final String ALARM_REACTION_SECONDS = "AlarmReactionSeconds";
     public static final String ALARM_TO_BASELINE_SECONDS = "AlarmToBaselineSeconds";
+    public static final String FIRST_ERROR_TO_BASELINE_SECONDS = "FirstErrorToBaselineSeconds";
     public static final String ESCALATIONS = "Escalations";
     public static final String ROLLBACKS_FAILED = "RollbacksFailed";
     public static final String SECONDS_ON_INSTANCE_TYPE = "SecondsOnInstanceType";
@@ -87,6 +88,7 @@ public interface RolloutMetrics {
         Map.entry(HOLDS, "Count"),
         Map.entry(ALARM_REACTION_SECONDS, "Seconds"),
         Map.entry(ALARM_TO_BASELINE_SECONDS, "Seconds"),
+        Map.entry(FIRST_ERROR_TO_BASELINE_SECONDS, "Seconds"),
         Map.entry(ESCALATIONS, "Count"),
         Map.entry(ROLLBACKS_FAILED, "Count"),
         Map.entry(SECONDS_ON_INSTANCE_TYPE, "Seconds"),

@@ -87,7 +87,8 @@ public final class AlarmResponder {
     boolean restored = restoreWeights(rollout);
     List<TokenKind> failed = TurnAround.failWaits(store, callbacks, rollout, stop);
     store.appendHistory(ep, rollout.executionName(), new HistoryEntry.AlarmFired(
-        event.envelope().time(), event.alarmName(), event.reason(), restored));
+        event.envelope().time(), event.alarmName(), event.reason(), restored,
+        event.firstEvaluatedAt()));
     List<String> waits = failed.stream().map(Enum::name).toList();
     LOG.info("canary alarm: traffic back on the baseline, rollout rolling back",
         entry("phase", rollout.phase().wire()), entry("weightsRestored", restored),

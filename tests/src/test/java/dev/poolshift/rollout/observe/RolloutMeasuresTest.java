@@ -44,6 +44,23 @@ class RolloutMeasuresTest {
   }
 
   @Test
+  void firstErrorToBaselineRunsFromTheEarliestPeriodAnAlarmEvaluated() {
+    List<HistoryEntry> history = List.of(
+        new HistoryEntry.AlarmFired(T0.plusSeconds(100), "a", "r", true, T0.plusSeconds(40)),
+        new HistoryEntry.AlarmFired(T0.plusSeconds(160), "b", "r", false, T0.plusSeconds(70)));
+
+    RolloutEnd rolledBack = RolloutMeasures.end("e", "x", Outcome.ROLLED_BACK, history, T0,
+        T0.plusSeconds(400), false);
+
+    assertThat(rolledBack.firstErrorToBaselineSeconds()).isEqualTo(360.0);
+    assertThat(rolledBack.alarmToBaselineSeconds()).isEqualTo(300.0);
+    assertThat(RolloutMeasures.end("e", "x", Outcome.ROLLED_BACK,
+        List.of(new HistoryEntry.AlarmFired(T0.plusSeconds(100), "a", "r", true)), T0,
+        T0.plusSeconds(400), false).firstErrorToBaselineSeconds())
+        .as("an alarm event without reasonData").isNull();
+  }
+
+  @Test
   void theAlarmFunctionsStopCountsBeforeItsHistoryEntryIsWritten() {
     StopRequest stop = new StopRequest(CanaryAlarmException.class.getName(), "alarm a", T0.plusSeconds(90));
     StopRequest operator = new StopRequest(OperatorAbortException.class.getName(), "abort", T0.plusSeconds(30));

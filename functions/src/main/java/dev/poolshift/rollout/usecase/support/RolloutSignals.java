@@ -89,7 +89,7 @@ public final class RolloutSignals {
 
   /** A start refused before it held the endpoint: ended, nothing measured but the outcome. */
   public void refused(String endpointName, String executionName, Outcome outcome) {
-    metrics.rolloutEnded(new RolloutEnd(endpointName, executionName, outcome, 0, null, Map.of(),
+    metrics.rolloutEnded(new RolloutEnd(endpointName, executionName, outcome, 0, null, null, Map.of(),
         false));
   }
 
