@@ -32,6 +32,12 @@ public final class SageMakerCallCount implements ExecutionInterceptor {
     return takeTally().calls();
   }
 
+  /** The retries on this thread since the last take, which keeps counting. */
+  public static int retriesSoFar() {
+    int[] count = COUNT.get();
+    return Math.max(0, count[1] - count[0]);
+  }
+
   /** The calls and their retries on this thread since the last take; starts again from zero. */
   public static Tally takeTally() {
     int[] count = COUNT.get();

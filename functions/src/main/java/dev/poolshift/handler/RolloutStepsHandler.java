@@ -92,7 +92,8 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
         new Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
             aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
-            aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards()));
+            aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards(),
+            SageMakerCallCount::retriesSoFar));
   }
 
   /**
