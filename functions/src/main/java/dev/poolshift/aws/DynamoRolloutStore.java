@@ -199,6 +199,12 @@ public final class DynamoRolloutStore implements RolloutStore {
         Map.of("#history", "history"));
   }
 
+  @Override
+  public boolean addSageMakerRetries(String endpointName, String owner, int retries) {
+    return updateIf(endpointName, "ADD #retries :n",
+        Map.of(":owner", of(owner), ":n", of(retries)), Map.of("#retries", "sageMakerRetries"));
+  }
+
   /** The first stop request wins: its cause is what the on-call reads. */
   @Override
   public boolean requestStop(String endpointName, String owner, StopRequest stop) {

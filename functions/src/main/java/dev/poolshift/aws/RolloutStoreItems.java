@@ -99,7 +99,8 @@ final class RolloutStoreItems {
         s == null ? null : new StopRequest((String) s.get("error"), (String) s.get("cause"),
             instant((String) s.get("at"))),
         DynamoValues.maps(item, "history").stream().map(RolloutStoreItems::historyEntry)
-            .toList());
+            .toList(),
+        java.util.Objects.requireNonNullElse(DynamoValues.integer(item, "sageMakerRetries"), 0));
   }
 
   /** A history entry as DynamoDB keeps it: its JSON object, {@code kind} naming the record. */

@@ -61,20 +61,25 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
     this.priming = priming;
   }
 
-  /** Runs the step; the SageMaker calls it made are counted ({@code SageMakerCalls}). */
+  /**
+   * Runs the step; the SageMaker calls it made are counted ({@code SageMakerCalls}) and their
+   * retries added to the rollout's (its ledger record's {@code sageMakerRetries}).
+   */
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
     Handlers.handle(input, output, context, Handlers.EXECUTION_NAME, request -> {
       StepName name = Json.read(request, StepName.class);
       SageMakerCallCount.take();
+      String endpoint = name.plan() == null ? null : name.plan().endpointName();
+      String execution = name.execution() == null ? null : name.execution().name();
       try {
         return steps.run(name.step(), type -> Json.read(request, type));
       } finally {
-        int calls = SageMakerCallCount.take();
-        if (calls > 0) {
-          metrics.sageMakerCalls(name.plan() == null ? null : name.plan().endpointName(),
-              name.execution() == null ? null : name.execution().name(), name.step(), calls);
+        SageMakerCallCount.Tally tally = SageMakerCallCount.takeTally();
+        if (tally.calls() > 0) {
+          metrics.sageMakerCalls(endpoint, execution, name.step(), tally.calls());
         }
+        steps.sageMakerRetried(endpoint, execution, tally.retries());
       }
     });
   }
@@ -87,7 +92,8 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
         new Ports(aws.modelRegistry(), aws.profileStore(), aws.endpoints(),
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
             aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
-            aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards()));
+            aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards(),
+            SageMakerCallCount::retriesSoFar));
   }
 
   /**

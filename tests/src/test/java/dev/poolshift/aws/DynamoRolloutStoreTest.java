@@ -243,6 +243,30 @@ class DynamoRolloutStoreTest {
   }
 
   @Test
+  void sageMakerRetriesAreAddedAtomicallyByTheOwnerAndReadBackWithTheRollout() {
+    http.then(Reply.ok("{}"), Reply.error(400,
+        "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", "failed"));
+
+    boolean added = store.addSageMakerRetries("ep", "run-42", 3);
+    boolean notOwner = store.addSageMakerRetries("ep", "someone-else", 2);
+
+    assertThat(added).isTrue();
+    assertThat(notOwner).isFalse();
+    assertThat(http.sent().get(0).json()).containsEntry("UpdateExpression", "ADD #retries :n")
+        .containsEntry("ConditionExpression", "#owner = :owner")
+        .containsEntry("ExpressionAttributeValues", Map.of(":owner", Map.of("S", "run-42"), ":n", Map.of("N", "3")));
+
+    http.then(Reply.ok("{}"));
+    store.lock(lock("run-42"), rollout("run-42"), List.of());
+    Map<?, ?> item = (Map<?, ?>) put((List<?>) http.sent().get(2).json().get("TransactItems"), 1).get("Item");
+    java.util.LinkedHashMap<Object, Object> counted = new java.util.LinkedHashMap<>(item);
+    counted.put("sageMakerRetries", Map.of("N", "7"));
+    http.then(Reply.ok(Json.write(Map.of("Item", counted))));
+
+    assertThat(store.rollout("ep").orElseThrow().sageMakerRetries()).isEqualTo(7);
+  }
+
+  @Test
   void throttlingThatOutlastsTheSdksRetriesIsTransient() {
     http.route(s -> Reply.error(400,
         "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", "slow down"));

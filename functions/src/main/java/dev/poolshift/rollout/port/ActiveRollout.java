@@ -17,6 +17,8 @@ import java.util.List;
  * @param managedAlarmNames the ones Poolshift created and deletes
  * @param stop a pending request to turn around, or null
  * @param history shifts, verdicts, fleet checks and alarms, oldest first
+ * @param sageMakerRetries how many times the steps' SageMaker calls were retried (throttling,
+ *     transient errors) so far
  */
 public record ActiveRollout(
     String endpointName,
@@ -37,7 +39,19 @@ public record ActiveRollout(
     RolloutPhase phase,
     Integer stepIndex,
     StopRequest stop,
-    List<HistoryEntry> history) {
+    List<HistoryEntry> history,
+    int sageMakerRetries) {
+
+  /** A rollout whose calls were not retried (yet). */
+  public ActiveRollout(String endpointName, String executionName, String executionArn, String modelPackageArn,
+      String baselineConfigName, String baselineVariantName, double baselineWeight, String canaryConfigName,
+      String canaryVariantName, String finalConfigName, List<String> models, List<String> alarmNames,
+      List<String> managedAlarmNames, Trigger trigger, Instant startedAt, RolloutPhase phase, Integer stepIndex,
+      StopRequest stop, List<HistoryEntry> history) {
+    this(endpointName, executionName, executionArn, modelPackageArn, baselineConfigName, baselineVariantName,
+        baselineWeight, canaryConfigName, canaryVariantName, finalConfigName, models, alarmNames, managedAlarmNames,
+        trigger, startedAt, phase, stepIndex, stop, history, 0);
+  }
 
   public ActiveRollout {
     models = models == null ? List.of() : List.copyOf(models);

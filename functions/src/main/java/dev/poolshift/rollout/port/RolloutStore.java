@@ -45,6 +45,12 @@ public interface RolloutStore {
   /** Appends to the owner's rollout history; false when the endpoint has no rollout of its. */
   boolean appendHistory(String endpointName, String owner, HistoryEntry entry);
 
+  /**
+   * Adds {@code retries} to the SageMaker retries the owner's rollout counted (the ledger reports
+   * them); false when the endpoint has no rollout of its.
+   */
+  boolean addSageMakerRetries(String endpointName, String owner, int retries);
+
   /** Asks the owner's rollout to turn around; false when the endpoint has no rollout of its. */
   boolean requestStop(String endpointName, String owner, StopRequest stop);
 

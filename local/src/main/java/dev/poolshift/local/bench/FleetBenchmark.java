@@ -34,10 +34,12 @@ public final class FleetBenchmark {
    * @param outcomes executions per outcome ({@code PROMOTED}, {@code ROLLED_BACK}, …)
    * @param duplicates endpoints that got more than one execution
    * @param tActSeconds T_act of every rollback, ascending
+   * @param sageMakerRetries the SDK retries the rollouts' ledger entries report, summed
+   * @param rateLimitedCalls calls the account's request-rate limits throttled
    */
   public record Result(FleetScenario fleet, boolean finished, long wallMillis, long peakRssBytes,
       Map<String, Integer> outcomes, int duplicates, int sageMakerCalls, List<Double> tActSeconds,
-      double virtualSeconds) {
+      double virtualSeconds, long sageMakerRetries, long rateLimitedCalls) {
 
     public double rolloutsPerSecond() {
       return fleet.endpoints() / (wallMillis / 1000.0);
@@ -72,6 +74,9 @@ public final class FleetBenchmark {
       n.put("duplicates", duplicates);
       n.put("sageMakerCalls", sageMakerCalls);
       n.put("callsPerRollout", round(callsPerRollout()));
+      n.put("apiLimits", fleet.apiLimits());
+      n.put("sageMakerRetries", sageMakerRetries);
+      n.put("rateLimitedCalls", rateLimitedCalls);
       ObjectNode t = n.putObject("tActSeconds");
       t.put("count", tActSeconds.size());
       if (!tActSeconds.isEmpty()) {
@@ -85,8 +90,9 @@ public final class FleetBenchmark {
 
     public String text() {
       StringBuilder b = new StringBuilder();
-      b.append(String.format(Locale.ROOT, "fleet of %d endpoints (%d bad models, %.0f%% of SageMaker calls throttled, seed %d)%n",
-          fleet.endpoints(), fleet.bad(), fleet.throttleRate() * 100, fleet.seed()));
+      b.append(String.format(Locale.ROOT, "fleet of %d endpoints (%d bad models, %.0f%% of SageMaker calls throttled,%s seed %d)%n",
+          fleet.endpoints(), fleet.bad(), fleet.throttleRate() * 100,
+          fleet.apiLimits() ? " default API limits," : "", fleet.seed()));
       b.append(String.format(Locale.ROOT, "  wall             %.1f s%s%n", wallMillis / 1000.0,
           finished ? "" : " (NOT finished within the scenario's limit)"));
       b.append(String.format(Locale.ROOT, "  rollouts/s       %.2f%n", rolloutsPerSecond()));
@@ -96,6 +102,8 @@ public final class FleetBenchmark {
           : ", " + duplicates + " endpoints with more than one execution").append('\n');
       b.append(String.format(Locale.ROOT, "  calls/rollout    %.1f SageMaker calls (throttled ones included)%n",
           callsPerRollout()));
+      b.append(String.format(Locale.ROOT, "  retries          %d SDK retries in the ledger (%.1f per rollout), %d calls over the API limits%n",
+          sageMakerRetries, (double) sageMakerRetries / fleet.endpoints(), rateLimitedCalls));
       if (tActSeconds.isEmpty()) {
         b.append("  T_act            no rollbacks\n");
       } else {
@@ -126,10 +134,14 @@ public final class FleetBenchmark {
       Scenario scenario = Scenario.parse(fleet.json(), "bench", root);
       ScenarioReport report;
       int calls;
+      long retries;
+      long rateLimited;
       try (LocalRuntime runtime = ScenarioRunner.start(scenario,
           LocalRuntime.Options.of(scenario.template()).withConcurrentInstants(concurrentInstants))) {
         report = ScenarioRunner.runToEnd(scenario, runtime, wallStart);
         calls = runtime.sageMaker().callsByOperation().values().stream().mapToInt(Integer::intValue).sum();
+        retries = ledgerRetries(runtime);
+        rateLimited = runtime.sageMaker().rateLimitedCalls();
       }
       long wall = (System.nanoTime() - wallStart) / 1_000_000;
       JsonNode json = report.json();
@@ -149,8 +161,27 @@ public final class FleetBenchmark {
       }
       tAct.sort(null);
       return new Result(fleet, json.path("finished").asBoolean(), wall, memory.peak(), outcomes, duplicates, calls,
-          List.copyOf(tAct), json.path("virtualSeconds").asDouble());
+          List.copyOf(tAct), json.path("virtualSeconds").asDouble(), retries, rateLimited);
     }
+  }
+
+  /** The {@code sageMakerRetries} of every ledger entry, summed (the table scanned page by page). */
+  private static long ledgerRetries(LocalRuntime runtime) {
+    String table = runtime.template().table("LedgerTable").name();
+    long sum = 0;
+    JsonNode start = null;
+    do {
+      ObjectNode scan = LocalJson.object().put("TableName", table);
+      if (start != null) {
+        scan.set("ExclusiveStartKey", start);
+      }
+      JsonNode page = runtime.dynamoDb().call("Scan", scan);
+      for (JsonNode item : page.path("Items")) {
+        sum += item.path("details").path("M").path("sageMakerRetries").path("N").asLong(0);
+      }
+      start = page.get("LastEvaluatedKey");
+    } while (start != null && !start.isEmpty());
+    return sum;
   }
 
   /** {@code fleet-007-v2-…} → {@code fleet-007-prod}. */

@@ -10,9 +10,16 @@ import java.util.Locale;
  * {@code ml.g5.2xlarge}, each approved version 2 at the same instant, with a profile like the
  * sample one (ranked pools, 10/50/100 canary, 10-minute bakes). The first {@code bad} new
  * versions fail 5% of their requests, so their canaries' alarms fire together; a share
- * {@code throttleRate} of every SageMaker call is throttled from before the approvals.
+ * {@code throttleRate} of every SageMaker call is throttled from before the approvals; with
+ * {@code apiLimits} the account's request-rate limits (the simulator's default preset) hold every
+ * call.
  */
-public record FleetScenario(int endpoints, int bad, double throttleRate, long seed) {
+public record FleetScenario(int endpoints, int bad, double throttleRate, long seed, boolean apiLimits) {
+
+  public FleetScenario(int endpoints, int bad, double throttleRate, long seed) {
+    this(endpoints, bad, throttleRate, seed, false);
+  }
+
   /** When every approval happens, in seconds from the start. */
   public static final int APPROVED_AT = 60;
 
@@ -40,10 +47,14 @@ public record FleetScenario(int endpoints, int bad, double throttleRate, long se
   public ObjectNode json() {
     ObjectNode s = LocalJson.object();
     s.put("name", "fleet-" + endpoints + (bad > 0 ? "-bad-" + bad : "")
-        + (throttleRate > 0 ? "-throttled-" + Math.round(throttleRate * 100) : ""));
+        + (throttleRate > 0 ? "-throttled-" + Math.round(throttleRate * 100) : "")
+        + (apiLimits ? "-api-limits" : ""));
     s.put("description", "benchmark: " + endpoints + " endpoints approved at the same instant");
     s.put("seed", seed);
     ObjectNode world = s.putObject("world");
+    if (apiLimits) {
+      world.put("sagemakerApiLimits", "default");
+    }
     ArrayNode groups = world.putArray("modelPackageGroups");
     ArrayNode eps = world.putArray("endpoints");
     ObjectNode profiles = world.putObject("profiles");

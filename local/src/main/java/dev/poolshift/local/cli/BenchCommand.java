@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code bench N [--bad K] [--throttle RATE] [--seed S] [--json]}: N endpoints approved at the
- * same instant, rehearsed in this process; prints rollouts per second, wall time, peak memory,
- * SageMaker calls per rollout and T_act percentiles. Work due at the same virtual instant runs
+ * {@code bench N [--bad K] [--throttle RATE] [--api-limits] [--seed S] [--json]}: N endpoints
+ * approved at the same instant, rehearsed in this process; prints rollouts per second, wall time, peak memory,
+ * SageMaker calls per rollout, SDK retries and T_act percentiles; {@code --api-limits} holds the
+ * calls to the account's default request-rate limits. Work due at the same virtual instant runs
  * in parallel unless {@code --sequential} (the order every rehearsal keeps).
  */
 final class BenchCommand {
-  static final String USAGE = "usage: bench N [--bad K] [--throttle RATE] [--seed S] [--sequential] [--json]";
+  static final String USAGE = "usage: bench N [--bad K] [--throttle RATE] [--api-limits] [--seed S] [--sequential] [--json]";
 
   private BenchCommand() {}
 
@@ -25,12 +26,14 @@ final class BenchCommand {
     long seed = 1;
     boolean json = false;
     boolean sequential = false;
+    boolean apiLimits = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
           case "--json" -> json = true;
           case "--sequential" -> sequential = true;
+          case "--api-limits" -> apiLimits = true;
           case "--bad" -> bad = Integer.parseInt(value(args, ++i, a));
           case "--throttle" -> throttle = Double.parseDouble(value(args, ++i, a));
           case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
@@ -53,7 +56,7 @@ final class BenchCommand {
     }
     FleetScenario fleet;
     try {
-      fleet = new FleetScenario(n, bad, throttle, seed);
+      fleet = new FleetScenario(n, bad, throttle, seed, apiLimits);
     } catch (IllegalArgumentException e) {
       err.println("bench: " + e.getMessage());
       return 2;

@@ -78,6 +78,8 @@ public final class SageMakerWorld {
   private ScalableVariants scalableVariants = ScalableVariants.NONE;
   private final List<ThrottleRule> throttleRules = new ArrayList<>();
   private final Map<String, Integer> throttleNext = new HashMap<>();
+  private ApiLimits.Buckets apiLimits;
+  private long rateLimited;
   private final Map<String, Deque<AwsServiceException>> failNext = new HashMap<>();
   private SplittableRandom random = new SplittableRandom(0x5A6E);
   private final List<SageMakerMutation> mutations = new ArrayList<>();
@@ -222,6 +224,10 @@ public final class SageMakerWorld {
   }
 
   private void admit(String operation, Instant now) {
+    if (apiLimits != null && !apiLimits.tryAcquire(operation, now)) {
+      rateLimited++;
+      throw Errors.throttling();
+    }
     Integer left = throttleNext.get(operation);
     if (left != null && left > 0) {
       throttleNext.put(operation, left - 1);
@@ -557,6 +563,22 @@ public final class SageMakerWorld {
   /** Adds a throttling rule; draws come from the seeded random source. */
   public void throttle(ThrottleRule rule) {
     locked(() -> throttleRules.add(rule));
+  }
+
+  /**
+   * Holds every wire call to the account's request-rate limits from now on (buckets start full);
+   * null lifts them. Calls made through {@link #invoke} (scenario set-up) are not counted.
+   */
+  public void setApiLimits(ApiLimits limits) {
+    locked(() -> {
+      apiLimits = limits == null ? null : new ApiLimits.Buckets(limits, now());
+      return null;
+    });
+  }
+
+  /** How many wire calls the account's request-rate limits answered with ThrottlingException. */
+  public long rateLimitedCalls() {
+    return locked(() -> rateLimited);
   }
 
   /** The next {@code calls} calls of {@code operation} are throttled (deterministic). */

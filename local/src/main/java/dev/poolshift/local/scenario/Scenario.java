@@ -3,6 +3,7 @@ package dev.poolshift.local.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.local.json.LocalJson;
+import dev.poolshift.local.sagemaker.ApiLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,7 +42,8 @@ public record Scenario(
     JsonNode traffic,
     List<Event> timeline,
     Path baseDir,
-    IamSettings iam) {
+    IamSettings iam,
+    ApiLimits sagemakerApiLimits) {
 
   /** A model package group; versions are created in order, so the first is version 1. */
   public record Group(String name, List<Version> versions) {}
@@ -179,7 +181,9 @@ public record Scenario(
     List<Endpoint> endpoints = new ArrayList<>();
     Map<String, JsonNode> profiles = new LinkedHashMap<>();
     ObjectNode world = obj.has("world") ? r.object("world", obj.get("world")).orElse(LocalJson.object()) : LocalJson.object();
-    r.allowOnly("world", world, "modelPackageGroups", "endpoints", "profiles", "alarms");
+    r.allowOnly("world", world, "modelPackageGroups", "endpoints", "profiles", "alarms", "sagemakerApiLimits");
+    ApiLimits apiLimits = world.has("sagemakerApiLimits")
+        ? apiLimits(r, "world.sagemakerApiLimits", world.get("sagemakerApiLimits")) : null;
     List<JsonNode> alarms = r.array("world.alarms", world.get("alarms"));
     int gi = 0;
     for (JsonNode g : r.array("world.modelPackageGroups", world.get("modelPackageGroups"))) {
@@ -388,7 +392,60 @@ public record Scenario(
 
     r.throwIfAny(source);
     return new Scenario(name, description, template, parameters, start, seed, limit, groups, endpoints, profiles,
-        alarms, capacity, quotas, obj.get("timings"), obj.get("traffic"), timeline, baseDir, iam);
+        alarms, capacity, quotas, obj.get("timings"), obj.get("traffic"), timeline, baseDir, iam, apiLimits);
+  }
+
+  /**
+   * {@code "default"} (the preset, see {@link ApiLimits#DEFAULT}) or an object: operation names
+   * and {@code account}, each {@code {"ratePerSecond": r, "burst": b}}, and optionally
+   * {@code "preset": "default"} to start from the preset and override some of it.
+   */
+  private static ApiLimits apiLimits(Reader r, String at, JsonNode node) {
+    if (node.isTextual()) {
+      if (!node.asText().equals("default")) {
+        r.problem(at, "must be \"default\" or an object of operation limits (got \"" + node.asText() + "\")");
+      }
+      return ApiLimits.DEFAULT;
+    }
+    ObjectNode o = r.object(at, node).orElse(LocalJson.object());
+    Map<String, ApiLimits.Rate> operations = new LinkedHashMap<>();
+    ApiLimits.Rate account = null;
+    if (o.has("preset")) {
+      if (!"default".equals(o.get("preset").asText())) {
+        r.problem(at + ".preset", "must be \"default\" (got " + o.get("preset") + ")");
+      }
+      operations.putAll(ApiLimits.DEFAULT.operations());
+      account = ApiLimits.DEFAULT.account();
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      String fat = at + "." + key;
+      if (key.equals("preset")) {
+        continue;
+      }
+      if (!key.equals("account") && !ApiLimits.OPERATIONS.contains(key)) {
+        r.problem(fat, "unknown SageMaker operation (use an operation name such as DescribeEndpoint, or account)");
+        continue;
+      }
+      if (!(e.getValue() instanceof ObjectNode limit)) {
+        r.problem(fat, "must be an object with ratePerSecond and burst");
+        continue;
+      }
+      r.allowOnly(fat, limit, "ratePerSecond", "burst");
+      int before = r.problems.size();
+      double rate = r.number(fat + ".ratePerSecond", limit.get("ratePerSecond"), 0.001, 1e6);
+      long burst = r.integer(fat + ".burst", limit.get("burst"), 1, 1_000_000);
+      if (r.problems.size() == before) {
+        ApiLimits.Rate parsed = new ApiLimits.Rate(rate, (int) burst);
+        if (key.equals("account")) {
+          account = parsed;
+        } else {
+          operations.put(key, parsed);
+        }
+      }
+    }
+    return new ApiLimits(operations, account);
   }
 
   private static IamSettings iam(Reader r, JsonNode node) {
@@ -490,13 +547,13 @@ public record Scenario(
    */
   public Scenario withStart(Instant at) {
     return new Scenario(name, description, template, parameters, at, seed, limitSeconds, modelPackageGroups, endpoints,
-        profiles, alarms, capacity, quotas, timings, traffic, timeline, baseDir, iam);
+        profiles, alarms, capacity, quotas, timings, traffic, timeline, baseDir, iam, sagemakerApiLimits);
   }
 
   /** This scenario with another timeline (e.g. the entries as they were played). */
   public Scenario withTimeline(List<Event> entries) {
     return new Scenario(name, description, template, parameters, start, seed, limitSeconds, modelPackageGroups,
-        endpoints, profiles, alarms, capacity, quotas, timings, traffic, List.copyOf(entries), baseDir, iam);
+        endpoints, profiles, alarms, capacity, quotas, timings, traffic, List.copyOf(entries), baseDir, iam, sagemakerApiLimits);
   }
 
   /** Whether the scenario file sets {@code start} itself (else it starts at 2026-06-01T12:00:00Z). */

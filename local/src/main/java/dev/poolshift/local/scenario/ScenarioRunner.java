@@ -248,6 +248,7 @@ public final class ScenarioRunner {
     SageMakerWorld world = runtime.sageMaker();
     world.setRandomSeed(scenario.seed());
     world.setTimings(timings(scenario.timings()));
+    world.setApiLimits(scenario.sagemakerApiLimits());
     scenario.capacity().forEach((type, steps) ->
         world.setCapacity(type, steps.stream().map(s -> CapacityPoint.point(s.at(), s.available())).toList()));
     if (!scenario.quotas().isEmpty()) {

@@ -26,6 +26,17 @@ class FleetBenchmarkTest {
   }
 
   @Test
+  void aFleetUnderTheDefaultApiLimitsIsPromotedAndReportsItsRetries() {
+    FleetBenchmark.Result result = FleetBenchmark.run(new FleetScenario(5, 0, 0, 1, true), ROOT);
+
+    assertThat(result.outcomes()).isEqualTo(Map.of("PROMOTED", 5));
+    assertThat(result.rateLimitedCalls()).as("calls over the limits").isPositive();
+    assertThat(result.sageMakerRetries()).as("retries in the ledger").isPositive();
+    assertThat(result.text()).contains("default API limits", "SDK retries in the ledger");
+    assertThat(result.json().path("sageMakerRetries").asLong()).isEqualTo(result.sageMakerRetries());
+  }
+
+  @Test
   void twentyCanaryAlarmsFiringTogetherAreEachAnsweredWithinFiveSeconds() {
     // Twice the alarm function's former reserved concurrency (10): its throttled events waited
     // for Lambda's retries, 7.55 s for the last ones.

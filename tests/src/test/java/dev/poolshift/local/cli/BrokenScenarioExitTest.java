@@ -68,6 +68,14 @@ class BrokenScenarioExitTest {
         edited("a fault on a function the template lacks", s -> timeline(s).addObject().put("at", 90)
             .putObject("fault").put("lambda", "NoSuchFunction").put("throttleNext", 1),
             "timeline[1].fault.lambda: no function NoSuchFunction"),
+        edited("an API limit with a negative rate", s -> s.with("world").putObject("sagemakerApiLimits")
+            .putObject("DescribeEndpoint").put("ratePerSecond", -1).put("burst", 10),
+            "world.sagemakerApiLimits.DescribeEndpoint.ratePerSecond: must be 0.001–1000000.0 (got -1)"),
+        edited("an API limit on an operation SageMaker does not have", s -> s.with("world")
+            .putObject("sagemakerApiLimits").putObject("DescribeEndpoints").put("ratePerSecond", 5).put("burst", 10),
+            "world.sagemakerApiLimits.DescribeEndpoints: unknown SageMaker operation"),
+        edited("an API limit preset that does not exist", s -> s.with("world").put("sagemakerApiLimits", "generous"),
+            "world.sagemakerApiLimits: must be \"default\" or an object"),
         edited("a stop of an execution that never started", s -> timeline(s).addObject().put("at", 30)
             .putObject("stopExecution").put("name", "never-started"),
             "timeline[1]: stopExecution at 30.0 s"));

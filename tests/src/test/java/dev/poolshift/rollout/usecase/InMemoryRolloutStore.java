@@ -94,6 +94,15 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
+  public boolean addSageMakerRetries(String endpointName, String owner, int retries) {
+    return change(endpointName, owner, r -> new ActiveRollout(r.endpointName(), r.executionName(),
+        r.executionArn(), r.modelPackageArn(), r.baselineConfigName(), r.baselineVariantName(),
+        r.baselineWeight(), r.canaryConfigName(), r.canaryVariantName(), r.finalConfigName(), r.models(),
+        r.alarmNames(), r.managedAlarmNames(), r.trigger(), r.startedAt(), r.phase(), r.stepIndex(), r.stop(),
+        r.history(), r.sageMakerRetries() + retries));
+  }
+
+  @Override
   public boolean requestStop(String endpointName, String owner, StopRequest stop) {
     return change(endpointName, owner, r -> copy(r, r.phase(), r.stepIndex(),
         r.stop() == null ? stop : r.stop(), r.history()));
@@ -220,6 +229,6 @@ public final class InMemoryRolloutStore implements RolloutStore {
         r.modelPackageArn(), r.baselineConfigName(), r.baselineVariantName(), r.baselineWeight(),
         r.canaryConfigName(), r.canaryVariantName(), r.finalConfigName(), r.models(),
         r.alarmNames(), r.managedAlarmNames(), r.trigger(), r.startedAt(), phase, stepIndex, stop,
-        history);
+        history, r.sageMakerRetries());
   }
 }

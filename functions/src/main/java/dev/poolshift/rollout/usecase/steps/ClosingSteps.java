@@ -38,6 +38,7 @@ import dev.poolshift.rollout.usecase.support.ScalingHold;
 import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,9 +135,10 @@ final class ClosingSteps {
 
   private void writeRecord(PlanDocument plan, ExecutionRef exec, Outcome outcome,
       Failure failure, Observation observation, Instant now) {
-    List<HistoryEntry> history = history(plan, exec);
+    Optional<ActiveRollout> rollout = ports.store().rollout(plan.endpointName()).filter(r -> r.ownedBy(exec.name()));
+    List<HistoryEntry> history = rollout.map(ActiveRollout::history).orElse(List.of());
     ports.ledger().put(LedgerEntries.fromPlan(plan, exec, outcome, failure, observation,
-        history, now));
+        history, rollout.map(ActiveRollout::sageMakerRetries).orElse(0), now));
     LOG.info("rollout recorded in the ledger", entry("outcome", outcome),
         entry("failure", failure == null ? null : failure.error()));
   }

@@ -76,6 +76,10 @@ final class PlanSteps {
    * that waits for the endpoint (the workflow plans again once it is free).
    */
   PlanDocument plan(PlanRequest in) {
+    return planned(in).withSageMakerRetries(ports.retries().soFar());
+  }
+
+  private PlanDocument planned(PlanRequest in) {
     ExecutionRef exec = in.execution();
     ExecutionRequest request = ExecutionRequest.parse(in.request());
     if (request.operatorAction()) {
@@ -204,7 +208,7 @@ final class PlanSteps {
         rollout.schedule().steps(), profile.bakeSeconds(), fleetWait,
         WaitBounds.WEIGHTS_SECONDS, WaitBounds.OPERATOR_SECONDS, alarms, managed,
         request.trigger(), risks, review.configDiff(), rollout, request.reason(),
-        request.overrides().fields(), false, null, null, null, 0, promotion, fleets);
+        request.overrides().fields(), false, null, null, null, 0, promotion, fleets, 0);
     LOG.info("rollout planned", entry("action", plan.action()),
         entry("baselineConfig", current.name()), entry("canaryConfig", plan.canaryConfigName()),
         entry("pools", rollout.requestedPools().stream()

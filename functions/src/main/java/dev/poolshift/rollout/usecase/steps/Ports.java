@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.usecase.steps;
 
 import dev.poolshift.rollout.port.Alarms;
+import dev.poolshift.rollout.port.CallRetries;
 import dev.poolshift.rollout.port.Dashboards;
 import dev.poolshift.rollout.port.Endpoints;
 import dev.poolshift.rollout.port.InstanceQuotas;
@@ -22,9 +23,10 @@ public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints end
     TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
     Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
     InstanceQuotas quotas, InstanceUsage usage, RolloutMetrics rolloutMetrics,
-    Dashboards dashboards) {
+    Dashboards dashboards, CallRetries retries) {
 
   public Ports {
+    retries = retries == null ? CallRetries.NONE : retries;
     scaling = scaling == null ? ScalingTargets.NONE : scaling;
     quotas = quotas == null ? InstanceQuotas.NONE : quotas;
     usage = usage == null ? InstanceUsage.NONE : usage;
@@ -37,13 +39,23 @@ public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints end
     return new RolloutSignals(rolloutMetrics, dashboards);
   }
 
+  /** Without counting the steps' SageMaker retries. */
+  public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+      TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
+      InstanceQuotas quotas, InstanceUsage usage, RolloutMetrics rolloutMetrics,
+      Dashboards dashboards) {
+    this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+        callbacks, scaling, quotas, usage, rolloutMetrics, dashboards, CallRetries.NONE);
+  }
+
   /** Without Poolshift's own metrics and dashboards. */
   public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
       TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
       Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
       InstanceQuotas quotas, InstanceUsage usage) {
     this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
-        callbacks, scaling, quotas, usage, RolloutMetrics.NONE, Dashboards.NONE);
+        callbacks, scaling, quotas, usage, RolloutMetrics.NONE, Dashboards.NONE, CallRetries.NONE);
   }
 
   /** Without Service Quotas: no quota is listed, and usage is not counted. */

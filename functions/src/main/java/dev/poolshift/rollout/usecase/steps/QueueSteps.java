@@ -185,7 +185,7 @@ final class QueueSteps {
     return new PlanDocument(plan.action(), plan.deploymentId(), ep, plan.modelPackageArn(),
         pkg.groupName(), pkg.version(), null, null, null, null, List.of(), List.of(), 0, 0, 0, 0,
         List.of(), List.of(), request.trigger(), List.of(holding), List.of(), null,
-        request.reason(), request.overrides().fields(), false, null, null, null, 0, null, null)
+        request.reason(), request.overrides().fields(), false, null, null, null, 0, null, null, 0)
         .waitingFor(new PlanDocument.Contention(lock.owner(), phase, policy.wire(),
             profile.queueWaitSeconds()));
   }

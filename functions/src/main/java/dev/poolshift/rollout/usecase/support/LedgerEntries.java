@@ -23,6 +23,17 @@ public final class LedgerEntries {
   public static LedgerRecord fromPlan(PlanDocument plan, ExecutionRef exec, Outcome outcome,
       Failure failure, Observation observation, List<HistoryEntry> history,
       Instant now) {
+    return fromPlan(plan, exec, outcome, failure, observation, history, 0, now);
+  }
+
+  /**
+   * @param sageMakerRetries how many times the rollout's SageMaker calls were retried after its
+   *     plan and before this record (the recording step's own retries come after it); the
+   *     record reports them with the plan's
+   */
+  public static LedgerRecord fromPlan(PlanDocument plan, ExecutionRef exec, Outcome outcome,
+      Failure failure, Observation observation, List<HistoryEntry> history, int sageMakerRetries,
+      Instant now) {
     Instant started = startedAt(exec, now);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("action", plan.action());
@@ -82,6 +93,7 @@ public final class LedgerEntries {
     timings.put("endedAt", now.toString());
     details.put("timings", timings);
     details.put("durationSeconds", Duration.between(started, now).toSeconds());
+    details.put("sageMakerRetries", plan.sageMakerRetries() + sageMakerRetries);
     String configAfter = configAfter(outcome, plan, observation);
     return new LedgerRecord(plan.endpointName(), started, exec.name(), exec.id(), outcome,
         plan.modelPackageArn(), plan.baseline().endpointConfigName(), configAfter, now, details);

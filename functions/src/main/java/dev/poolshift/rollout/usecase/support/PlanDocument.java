@@ -43,6 +43,8 @@ import java.util.List;
  * @param promotion a deploy or migrate: how its promoted fleet is guarded; null otherwise
  * @param fleets a deploy or migrate: per fleet (baseline copy, canary, promoted) the instances it
  *     needs and where it will likely land; empty otherwise
+ * @param sageMakerRetries how many times planning's SageMaker calls were retried (throttling,
+ *     transient errors); the ledger adds the rollout's
  */
 public record PlanDocument(
     String action,
@@ -75,7 +77,8 @@ public record PlanDocument(
     Restore restore,
     int watchSeconds,
     Promotion promotion,
-    List<FleetForecast.Fleet> fleets) {
+    List<FleetForecast.Fleet> fleets,
+    int sageMakerRetries) {
 
   public PlanDocument {
     models = models == null ? List.of() : List.copyOf(models);
@@ -93,7 +96,17 @@ public record PlanDocument(
       String modelPackageArn, Trigger trigger, String reason) {
     return new PlanDocument(action, deploymentId, endpointName, modelPackageArn, null, 0, null,
         null, null, null, List.of(), List.of(), 0, 0, 0, 0, List.of(), List.of(), trigger,
-        List.of(), List.of(), null, reason, List.of(), false, null, null, null, 0, null, null);
+        List.of(), List.of(), null, reason, List.of(), false, null, null, null, 0, null, null, 0);
+  }
+
+  /** This plan, saying its planning's SageMaker calls were retried {@code retries} times. */
+  public PlanDocument withSageMakerRetries(int retries) {
+    return new PlanDocument(action, deploymentId, endpointName, modelPackageArn,
+        modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
+        finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
+        operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
+        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets,
+        retries);
   }
 
   public PlanDocument withRisks(List<String> more) {
@@ -103,7 +116,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, all, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets);
+        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets, sageMakerRetries);
   }
 
   public PlanDocument waitingFor(Contention c) {
@@ -111,7 +124,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, true, c, target, restore, watchSeconds, promotion, fleets);
+        overridden, true, c, target, restore, watchSeconds, promotion, fleets, sageMakerRetries);
   }
 
   public PlanDocument forTarget(Target t, int watch) {
@@ -119,7 +132,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, t, restore, watch, promotion, fleets);
+        overridden, waitForEndpoint, contention, t, restore, watch, promotion, fleets, sageMakerRetries);
   }
 
   /** A rollback to {@code r}: leaves {@code b}, waits up to {@code fleetWait} for the fleet. */
@@ -128,7 +141,7 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, b, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWait, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, r, watchSeconds, promotion, fleets);
+        overridden, waitForEndpoint, contention, target, r, watchSeconds, promotion, fleets, sageMakerRetries);
   }
 
   /** Every alarm mapped to the rollout: the canary's, the profile's and the promoted fleet's. */
