@@ -1,10 +1,9 @@
 package dev.poolshift.rollout.plan;
 
-import dev.poolshift.rollout.port.ScalingTargets;
-
 import dev.poolshift.rollout.canary.AlarmSpec;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.profile.DeploymentProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,9 +212,9 @@ public final class PlanRisks {
         ? c.get("TargetValue") : null;
     return "after promotion variant " + plan.baselineVariantName() + " scales on policy "
         + p.policyName() + " (target tracking, weighted utilization "
-        + WeightedScalingPolicy.expression(p) + " at " + targetValue + ") in place of its"
-        + " target-tracking policies " + target.policyNames() + "; a rollback puts them back"
-        + " unchanged";
+        + WeightedScalingPolicy.expression(p) + " at " + targetValue + ") in place of the"
+        + " target-tracking ones among its policies " + target.policyNames() + " (others stay);"
+        + " a rollback puts them back unchanged";
   }
 
   /** The profile asks for weighted autoscaling of a variant that is not autoscaled. */
