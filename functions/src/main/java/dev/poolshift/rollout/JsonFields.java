@@ -28,6 +28,13 @@ public final class JsonFields {
     return prefix.isEmpty() ? key : prefix + "." + key;
   }
 
+  /** The object's keys, sorted so messages are stable. */
+  public java.util.SortedSet<String> keys() {
+    java.util.SortedSet<String> keys = new TreeSet<>();
+    object.keySet().forEach(k -> keys.add(String.valueOf(k)));
+    return keys;
+  }
+
   public boolean has(String key) {
     return object.containsKey(key);
   }

@@ -3,6 +3,7 @@ package dev.poolshift.rollout.plan;
 import dev.poolshift.rollout.canary.AlarmSpec;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.VariantSpec;
+import dev.poolshift.rollout.port.ScalingTargets;
 import dev.poolshift.rollout.profile.DeploymentProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -198,5 +199,28 @@ public final class PlanRisks {
   private static String hours(long seconds) {
     return seconds % 3600 == 0 ? seconds / 3600 + " h"
         : String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
+  }
+
+  /**
+   * The weighted-utilization policy the plan will put on the promoted variant, spelled out:
+   * which policies it replaces, on what expression, at which target.
+   */
+  public static String weighted(ScalingTargets.ScalingTarget target, RolloutPlan plan) {
+    ScalingTargets.ScalingPolicySetup p = plan.scalingPolicy();
+    Object configuration = p.settings().get(WeightedScalingPolicy.CONFIGURATION);
+    Object targetValue = configuration instanceof java.util.Map<?, ?> c
+        ? c.get("TargetValue") : null;
+    return "after promotion variant " + plan.baselineVariantName() + " scales on policy "
+        + p.policyName() + " (target tracking, weighted utilization "
+        + WeightedScalingPolicy.expression(p) + " at " + targetValue + ") in place of the"
+        + " target-tracking ones among its policies " + target.policyNames() + " (others stay);"
+        + " a rollback puts them back unchanged";
+  }
+
+  /** The profile asks for weighted autoscaling of a variant that is not autoscaled. */
+  public static String weightedNotRegistered(RolloutPlan plan) {
+    return "weightedAutoscaling: variant " + plan.baselineVariantName() + " is not registered"
+        + " with Application Auto Scaling, so policy " + plan.scalingPolicy().policyName()
+        + " has no scalable target to go on; register it (min and max capacity) first";
   }
 }

@@ -7,6 +7,7 @@ import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
 import dev.poolshift.rollout.endpoint.VariantWeight;
+import dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup;
 import dev.poolshift.rollout.profile.DeploymentProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ import java.util.List;
  *     target variant, and the backlog metrics are published per endpoint only), so the endpoint
  *     is switched blue/green to the final config at once, baked under the promoted fleet's
  *     alarms and gated on its failure rate before it counts as promoted
+ * @param scalingPolicy the weighted-utilization target-tracking policy the variant gets after
+ *     promotion (the profile's {@code weightedAutoscaling}); null leaves its scaling as it was
  */
 public record RolloutPlan(
     String deploymentId,
@@ -42,7 +45,8 @@ public record RolloutPlan(
     EndpointConfigSpec finalConfig,
     CanarySchedule schedule,
     DeploymentProfile profile,
-    boolean blueGreenSwitch) {
+    boolean blueGreenSwitch,
+    ScalingPolicySetup scalingPolicy) {
 
   public RolloutPlan {
     models = List.copyOf(models);

@@ -147,7 +147,10 @@ public final class RolloutPlanner {
 
     return new RolloutPlan(deploymentId, endpoint.endpointName(), arn.toString(), current.name(),
         baseline.variantName(), baselineWeight, canaryName, models, canaryConfig, finalConfig,
-        new CanarySchedule(profile.canarySteps()), profile, asynchronous(current, profile));
+        new CanarySchedule(profile.canarySteps()), profile, asynchronous(current, profile),
+        profile.weightedAutoscaling() == null ? null : WeightedScalingPolicy.of(
+            endpoint.endpointName(), baseline.variantName(), migrated.instancePools().stream()
+                .map(InstancePool::instanceType).toList(), profile.weightedAutoscaling()));
   }
 
   /**

@@ -114,6 +114,19 @@ public interface ScalingTargets {
           policies, actions);
     }
 
+    /**
+     * The same setup with its target-tracking policies replaced by {@code policy}; step scaling
+     * and predictive scaling policies, bounds, suspended state and scheduled actions unchanged.
+     */
+    public ScalingSetup withTargetTrackingReplacedBy(ScalingPolicySetup policy) {
+      List<ScalingPolicySetup> kept = new java.util.ArrayList<>(policies.stream()
+          .filter(p -> !TARGET_TRACKING.equals(p.policyType())
+              && !p.policyName().equals(policy.policyName())).toList());
+      kept.add(policy);
+      return new ScalingSetup(endpointName, variantName, minCapacity, maxCapacity, suspendedState,
+          kept, scheduledActions);
+    }
+
     public String resourceId() {
       return "endpoint/" + endpointName + "/variant/" + variantName;
     }
@@ -167,6 +180,8 @@ public interface ScalingTargets {
    * One scaling policy: its name, type and every other PutScalingPolicy field it had, by wire
    * name (e.g. {@code TargetTrackingScalingPolicyConfiguration}), values as JSON values.
    */
+  String TARGET_TRACKING = "TargetTrackingScaling";
+
   record ScalingPolicySetup(String policyName, String policyType, Map<String, Object> settings) {
     public ScalingPolicySetup {
       settings = settings == null ? Map.of() : settings;

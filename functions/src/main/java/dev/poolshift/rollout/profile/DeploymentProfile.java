@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * @param routingStrategy the {@code RoutingConfig.RoutingStrategy} the variant gets on the pools
  *     ({@code LEAST_OUTSTANDING_REQUESTS}, {@code RANDOM}, {@code PREFIX_AWARE}); null keeps the
  *     variant's own routing (least outstanding requests when it sets none)
+ * @param weightedAutoscaling opt-in: after promotion the variant scales on a utilization
+ *     weighted by each instance type's capacity; null leaves its scaling as it is
  */
 public record DeploymentProfile(
     String description,
@@ -61,7 +63,8 @@ public record DeploymentProfile(
     int queueWaitSeconds,
     FallbackPolicy fallbackPolicy,
     boolean enhancedMetrics,
-    String routingStrategy) {
+    String routingStrategy,
+    WeightedAutoscaling weightedAutoscaling) {
 
   /** The routing strategies SageMaker accepts in {@code RoutingConfig.RoutingStrategy}. */
   public static final List<String> ROUTING_STRATEGIES =
@@ -119,6 +122,7 @@ public record DeploymentProfile(
     checkRange(errors, "queueWaitSeconds", queueWaitSeconds, MIN_QUEUE_WAIT_SECONDS,
         MAX_QUEUE_WAIT_SECONDS);
     checkRoutingStrategy(errors, routingStrategy);
+    WeightedAutoscaling.checkCoversPools(errors, weightedAutoscaling, instancePools);
     errors.throwIfAny("deployment profile");
     // Normalised only once valid: errors above name entries by the index the author wrote.
     instancePools = instancePools.stream()
@@ -273,6 +277,7 @@ public record DeploymentProfile(
     private FallbackPolicy fallbackPolicy = FallbackPolicy.PROCEED;
     private boolean enhancedMetrics;
     private String routingStrategy;
+    private WeightedAutoscaling weightedAutoscaling;
 
     private Builder() {}
 
@@ -297,6 +302,7 @@ public record DeploymentProfile(
       fallbackPolicy = p.fallbackPolicy;
       enhancedMetrics = p.enhancedMetrics;
       routingStrategy = p.routingStrategy;
+      weightedAutoscaling = p.weightedAutoscaling;
     }
 
     public Builder description(String v) {
@@ -412,12 +418,18 @@ public record DeploymentProfile(
       return this;
     }
 
+    public Builder weightedAutoscaling(WeightedAutoscaling v) {
+      weightedAutoscaling = v;
+      return this;
+    }
+
     public DeploymentProfile build() {
       return new DeploymentProfile(description, endpointName, variantName, executionRoleArn,
           instancePools, provisionTimeoutSeconds, overrideExistingPools, keepCurrentTypeFirst,
           instanceCount, canarySteps, bakeSeconds, minInvocationsPerStep,
           maxWaitForInvocationsSeconds, thresholds, gateAlarmNames, concurrencyPolicy,
-          queueWaitSeconds, fallbackPolicy, enhancedMetrics, routingStrategy);
+          queueWaitSeconds, fallbackPolicy, enhancedMetrics, routingStrategy,
+          weightedAutoscaling);
     }
   }
 }

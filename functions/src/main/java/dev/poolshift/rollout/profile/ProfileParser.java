@@ -22,7 +22,7 @@ public final class ProfileParser {
       "overrideExistingPools", "keepCurrentTypeFirst", "instanceCount", "canarySteps",
       "bakeSeconds", "minInvocationsPerStep", "maxWaitForInvocationsSeconds", "thresholds",
       "gateAlarmNames", "concurrencyPolicy", "queueWaitSeconds", "fallbackPolicy",
-      "enhancedMetrics", "routingStrategy");
+      "enhancedMetrics", "routingStrategy", WeightedAutoscaling.FIELD);
   private static final Set<String> THRESHOLD_FIELDS = Set.of("max5xxRate", "p99LatencyMs");
 
   private ProfileParser() {}
@@ -114,13 +114,15 @@ public final class ProfileParser {
     if (routing != null) {
       DeploymentProfile.checkRoutingStrategy(errors, routing);
     }
+    WeightedAutoscaling weighted = WeightedAutoscaling.parse(f, errors);
+    WeightedAutoscaling.checkCoversPools(errors, weighted, pools);
 
     errors.throwIfAny(what);
     return new DeploymentProfile(description, endpointName, variantName, role, pools,
         timeout.intValue(), Boolean.TRUE.equals(override), keepFirst == null || keepFirst,
         instanceCount == null ? null : instanceCount.intValue(), steps, bake.intValue(),
         minInvocations, maxWait.intValue(), thresholds, alarms, concurrency,
-        queueWait.intValue(), fallback, Boolean.TRUE.equals(enhanced), routing);
+        queueWait.intValue(), fallback, Boolean.TRUE.equals(enhanced), routing, weighted);
   }
 
   /** Reads an integer field and checks its range; absent → {@code fallback}. */

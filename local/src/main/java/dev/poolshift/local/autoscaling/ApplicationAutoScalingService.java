@@ -284,6 +284,9 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
     if (!r.hasNonNull(configuration)) {
       throw validation(configuration + " is required for a policy of type " + type);
     }
+    if ("TargetTrackingScaling".equals(type)) {
+      checkTargetTracking(r.get(configuration));
+    }
     ObjectNode p = r.deepCopy();
     p.put("PolicyType", type);
     p.put("PolicyARN", aws.arn("autoscaling", "scalingPolicy:" + UUID.nameUUIDFromBytes(
@@ -549,5 +552,105 @@ public final class ApplicationAutoScalingService extends JsonProtocolService {
 
   private static AwsServiceException validation(String message) {
     return AwsServiceException.client("ValidationException", message);
+  }
+
+  private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
+  private static final java.util.regex.Pattern EXPRESSION_ID = java.util.regex.Pattern.compile("\\b[a-z][A-Za-z0-9_]*\\b");
+  private static final Set<String> SINGLE_METRIC_FIELDS = Set.of("MetricName", "Namespace", "Dimensions", "Statistic", "Unit");
+
+  /**
+   * A target-tracking configuration as the API reference describes it: a TargetValue and one
+   * metric, predefined or customized. A customized metric is either one metric (MetricName,
+   * Namespace, Statistic) or metric math ({@code Metrics}, TargetTrackingMetricDataQuery): each
+   * query has a unique Id (letters, digits, underscores, a lowercase letter first, at most 64),
+   * either an Expression (at most 2048 characters) or a MetricStat (Metric with MetricName and
+   * Namespace, and Stat), not both, and exactly one query returns data (ReturnData defaults to
+   * true). Where the reference is silent the harsher reading is taken: both forms of a customized
+   * metric at once are refused, and an expression naming an Id no query has is refused here
+   * rather than left to produce no data.
+   */
+  private static void checkTargetTracking(JsonNode c) {
+    if (!c.path("TargetValue").isNumber()) {
+      throw validation("TargetTrackingScalingPolicyConfiguration.TargetValue is required");
+    }
+    boolean predefined = c.hasNonNull("PredefinedMetricSpecification");
+    boolean customized = c.hasNonNull("CustomizedMetricSpecification");
+    if (predefined == customized) {
+      throw validation("TargetTrackingScalingPolicyConfiguration needs exactly one of"
+          + " PredefinedMetricSpecification and CustomizedMetricSpecification");
+    }
+    if (!customized) {
+      return;
+    }
+    JsonNode spec = c.get("CustomizedMetricSpecification");
+    if (!spec.has("Metrics")) {
+      for (String field : List.of("MetricName", "Namespace", "Statistic")) {
+        if (!spec.path(field).isTextual() || spec.path(field).asText().isEmpty()) {
+          throw validation("CustomizedMetricSpecification." + field + " is required when Metrics is not given");
+        }
+      }
+      return;
+    }
+    for (String field : SINGLE_METRIC_FIELDS) {
+      if (spec.has(field)) {
+        throw validation("CustomizedMetricSpecification: " + field + " cannot be combined with Metrics");
+      }
+    }
+    JsonNode metrics = spec.get("Metrics");
+    if (!metrics.isArray() || metrics.isEmpty()) {
+      throw validation("CustomizedMetricSpecification.Metrics must hold at least one TargetTrackingMetricDataQuery");
+    }
+    Set<String> ids = new java.util.HashSet<>();
+    List<String> expressions = new ArrayList<>();
+    int returning = 0;
+    for (int i = 0; i < metrics.size(); i++) {
+      JsonNode q = metrics.get(i);
+      String at = "CustomizedMetricSpecification.Metrics[" + i + "]";
+      String id = q.path("Id").asText("");
+      if (!QUERY_ID.matcher(id).matches()) {
+        throw validation(at + ".Id must be 1-64 letters, digits or underscores starting with a lowercase letter (got '" + id + "')");
+      }
+      if (!ids.add(id)) {
+        throw validation(at + ".Id '" + id + "' is not unique");
+      }
+      boolean expression = q.hasNonNull("Expression");
+      boolean stat = q.hasNonNull("MetricStat");
+      if (expression == stat) {
+        throw validation(at + " must specify either Expression or MetricStat, but not both");
+      }
+      if (expression) {
+        String e = q.get("Expression").asText("");
+        if (e.isEmpty() || e.length() > 2048) {
+          throw validation(at + ".Expression must be 1-2048 characters");
+        }
+        expressions.add(e);
+      } else {
+        JsonNode ms = q.get("MetricStat");
+        if (!ms.path("Stat").isTextual() || ms.path("Stat").asText().isEmpty()) {
+          throw validation(at + ".MetricStat.Stat is required");
+        }
+        for (String field : List.of("MetricName", "Namespace")) {
+          if (!ms.path("Metric").path(field).isTextual() || ms.path("Metric").path(field).asText().isEmpty()) {
+            throw validation(at + ".MetricStat.Metric." + field + " is required");
+          }
+        }
+      }
+      if (!q.has("ReturnData") || q.get("ReturnData").asBoolean()) {
+        returning++;
+      }
+    }
+    if (returning != 1) {
+      throw validation("CustomizedMetricSpecification.Metrics: exactly one query must return data (ReturnData true),"
+          + " the final expression; got " + returning);
+    }
+    for (String e : expressions) {
+      java.util.regex.Matcher m = EXPRESSION_ID.matcher(e);
+      while (m.find()) {
+        if (!ids.contains(m.group())) {
+          throw validation("CustomizedMetricSpecification.Metrics: expression '" + e + "' refers to '" + m.group()
+              + "', which no query in Metrics has as its Id");
+        }
+      }
+    }
   }
 }

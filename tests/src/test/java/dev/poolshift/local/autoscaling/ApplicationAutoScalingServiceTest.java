@@ -64,7 +64,8 @@ class ApplicationAutoScalingServiceTest {
     client.putScalingPolicy(b -> b.policyName("p").serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
         .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
         .policyType(PolicyType.TARGET_TRACKING_SCALING)
-        .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(1.0)));
+        .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(1.0).predefinedMetricSpecification(
+            m -> m.predefinedMetricType(MetricType.SAGE_MAKER_VARIANT_INVOCATIONS_PER_INSTANCE))));
 
     client.deregisterScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
         .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT));
@@ -359,5 +360,79 @@ class ApplicationAutoScalingServiceTest {
     policy.putObject("TargetTrackingScalingPolicyConfiguration").put("TargetValue", target)
         .putObject("PredefinedMetricSpecification").put("PredefinedMetricType", "SageMakerVariantInvocationsPerInstance");
     return policy;
+  }
+
+  private void registered() {
+    client.registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE)
+        .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT).minCapacity(2).maxCapacity(6));
+  }
+
+  private static software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDataQuery stat(
+      String id, boolean returnData) {
+    return software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDataQuery.builder()
+        .id(id).returnData(returnData).metricStat(m -> m.stat("Average").metric(x -> x.namespace("AWS/SageMaker")
+            .metricName("ConcurrentRequestsPerModel"))).build();
+  }
+
+  private static software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDataQuery expression(
+      String id, String expression, Boolean returnData) {
+    return software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDataQuery.builder()
+        .id(id).expression(expression).returnData(returnData).build();
+  }
+
+  private void putMetricMath(software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDataQuery... queries) {
+    client.putScalingPolicy(b -> b.policyName("weighted").serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(RESOURCE).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
+        .policyType(PolicyType.TARGET_TRACKING_SCALING)
+        .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(0.7)
+            .customizedMetricSpecification(m -> m.metrics(queries))));
+  }
+
+  @Test
+  void thePlannedWeightedUtilizationPolicyGoesOnThroughTheAdapterAsBuilt() {
+    registered();
+    var adapter = new ApplicationAutoScalingTargets(client);
+    var policy = dev.poolshift.rollout.plan.WeightedScalingPolicy.of("fraud-scoring-prod", "AllTraffic",
+        java.util.List.of("ml.g6e.2xlarge", "ml.g6.2xlarge"), new dev.poolshift.rollout.profile.WeightedAutoscaling(0.7,
+            java.util.Map.of("ml.g6e.2xlarge", 12, "ml.g6.2xlarge", 7)));
+    var setup = new ScalingTargets.ScalingSetup("fraud-scoring-prod", "AllTraffic", 2, 6, java.util.Map.of(),
+        java.util.List.of(policy));
+
+    adapter.apply(setup);
+
+    var captured = adapter.capture("fraud-scoring-prod", "AllTraffic").orElseThrow();
+    assertThat(captured.policies()).singleElement().satisfies(p -> {
+      assertThat(p.policyName()).isEqualTo("poolshift-weighted-utilization");
+      assertThat(dev.poolshift.rollout.plan.WeightedScalingPolicy.expression(p)).isEqualTo("(c1 / 12 + c2 / 7) / 2");
+    });
+  }
+
+  @Test
+  void metricMathThatTheApiReferenceRulesOutIsRefused() {
+    registered();
+
+    assertThatThrownBy(() -> putMetricMath(stat("c1", true), expression("weighted", "c1 / 12", true)))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("exactly one query must return data");
+    assertThatThrownBy(() -> putMetricMath(stat("C1", false), expression("weighted", "C1 / 12", true)))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("Metrics[0].Id");
+    assertThatThrownBy(() -> putMetricMath(stat("c1", false), stat("c1", false), expression("weighted", "c1", true)))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("is not unique");
+    assertThatThrownBy(() -> putMetricMath(stat("c1", false), expression("weighted", "(c1 / 12 + c2 / 7) / 2", true)))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("refers to 'c2'");
+    assertThatThrownBy(() -> putMetricMath(stat("c1", false), software.amazon.awssdk.services.applicationautoscaling
+        .model.TargetTrackingMetricDataQuery.builder().id("both").expression("c1").returnData(true)
+        .metricStat(m -> m.stat("Average").metric(x -> x.namespace("AWS/SageMaker").metricName("Invocations"))).build()))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("either Expression or MetricStat, but not both");
+  }
+
+  @Test
+  void metricMathAsTheAnnouncementWritesItIsAccepted() {
+    registered();
+
+    putMetricMath(stat("c_g6e", false), stat("c_g6", false), expression("weighted", "(c_g6e / 12 + c_g6 / 7) / 2", null));
+
+    assertThat(client.describeScalingPolicies(b -> b.serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(RESOURCE))
+        .scalingPolicies()).singleElement().satisfies(p -> assertThat(p.targetTrackingScalingPolicyConfiguration()
+            .customizedMetricSpecification().metrics()).hasSize(3));
   }
 }

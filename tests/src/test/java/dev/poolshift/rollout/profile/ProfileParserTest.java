@@ -260,4 +260,64 @@ class ProfileParserTest {
         .hasMessageContaining("provisionTimeoutSeconds: must be 300–3600 (got 3601)")
         .hasMessageContaining("canarySteps: must be strictly increasing");
   }
+
+  static Map<String, Object> weighted(Object targetValue, Map<String, Object> capacities) {
+    Map<String, Object> w = new LinkedHashMap<>();
+    w.put("targetValue", targetValue);
+    w.put("maxConcurrencyPerInstance", capacities);
+    return w;
+  }
+
+  @Test
+  void weightedAutoscalingIsReadWithItsDefaultCooldowns() {
+    Map<String, Object> json = minimal();
+    json.put("instancePools", List.of(pool("ml.g6e.2xlarge", 1), pool("ml.g6.2xlarge", 2)));
+    json.put("weightedAutoscaling",
+        weighted(0.7, Map.of("ml.g6e.2xlarge", 12, "ml.g6.2xlarge", 7)));
+
+    DeploymentProfile p = ProfileParser.parse(json, null);
+
+    assertThat(p.weightedAutoscaling()).isEqualTo(new WeightedAutoscaling(0.7,
+        Map.of("ml.g6e.2xlarge", 12, "ml.g6.2xlarge", 7), 60, 300));
+    assertThat(ProfileParser.parse(minimal(), null).weightedAutoscaling()).isNull();
+  }
+
+  @Test
+  void weightedAutoscalingNamesEveryWrongSetting() {
+    Map<String, Object> json = minimal();
+    Map<String, Object> w = weighted(1.5, Map.of("ml.g6.2xlarge", 0, "g5.big", 3));
+    w.put("scaleInCooldownSeconds", -1);
+    w.put("weights", Map.of());
+    json.put("weightedAutoscaling", w);
+
+    assertThat(errorsOf(json)).containsExactlyInAnyOrder(
+        "weightedAutoscaling.weights: unknown field",
+        "weightedAutoscaling.targetValue: must be a utilization within (0,1], e.g. 0.7 (got 1.5)",
+        "weightedAutoscaling.maxConcurrencyPerInstance.g5.big: must look like ml.<family>.<size>,"
+            + " e.g. ml.g5.2xlarge (got \"g5.big\")",
+        "weightedAutoscaling.maxConcurrencyPerInstance.ml.g6.2xlarge: must be 1–100000 (got 0)",
+        "weightedAutoscaling.scaleInCooldownSeconds: must be 0–3600 (got -1)");
+  }
+
+  @Test
+  void weightedAutoscalingNeedsACapacityForEveryPoolType() {
+    Map<String, Object> json = minimal();
+    json.put("instancePools", List.of(pool("ml.g6e.2xlarge", 1), pool("ml.g6.2xlarge", 2)));
+    json.put("weightedAutoscaling", weighted(0.7, Map.of("ml.g6e.2xlarge", 12)));
+
+    assertThat(errorsOf(json)).containsExactly(
+        "weightedAutoscaling.maxConcurrencyPerInstance: no entry for pool type ml.g6.2xlarge");
+  }
+
+  @Test
+  void aHandBuiltProfileIsHeldToTheSameWeightedAutoscalingRules() {
+    assertThatThrownBy(() -> DeploymentProfile.builder().endpointName("fraud-scoring-prod")
+        .executionRoleArn(ROLE).pool("ml.g6e.2xlarge").pool("ml.g6.2xlarge")
+        .weightedAutoscaling(new WeightedAutoscaling(0.7, Map.of("ml.g6e.2xlarge", 12))).build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no entry for pool type ml.g6.2xlarge");
+    assertThatThrownBy(() -> new WeightedAutoscaling(0, Map.of("ml.g6e.2xlarge", 12)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("weightedAutoscaling.targetValue");
+  }
 }

@@ -57,7 +57,10 @@ class ProfileSchemaTest {
        "minInvocationsPerStep": 1, "maxWaitForInvocationsSeconds": 0,
        "thresholds": {"max5xxRate": 0, "p99LatencyMs": 250}, "gateAlarmNames": ["a", "b"],
        "concurrencyPolicy": "supersede", "queueWaitSeconds": 600, "fallbackPolicy": "fail",
-       "enhancedMetrics": false}
+       "enhancedMetrics": false,
+       "weightedAutoscaling": {"targetValue": 0.7,
+         "maxConcurrencyPerInstance": {"ml.g5.2xlarge": 7, "ml.p6-b300.48xlarge": 40},
+         "scaleOutCooldownSeconds": 0, "scaleInCooldownSeconds": 3600}}
       """;
 
   @ParameterizedTest
@@ -107,7 +110,15 @@ class ProfileSchemaTest {
       "\"concurrencyPolicy\": \"wait\"",
       "\"fallbackPolicy\": \"maybe\"",
       "\"enhancedMetrics\": \"yes\"",
-      "\"description\": 7"})
+      "\"description\": 7",
+      "\"weightedAutoscaling\": {\"targetValue\": 0, \"maxConcurrencyPerInstance\": {\"ml.g5.2xlarge\": 4}}",
+      "\"weightedAutoscaling\": {\"targetValue\": 70, \"maxConcurrencyPerInstance\": {\"ml.g5.2xlarge\": 4}}",
+      "\"weightedAutoscaling\": {\"targetValue\": 0.7, \"maxConcurrencyPerInstance\": {}}",
+      "\"weightedAutoscaling\": {\"targetValue\": 0.7, \"maxConcurrencyPerInstance\": {\"ml.g5.2xlarge\": 0}}",
+      "\"weightedAutoscaling\": {\"targetValue\": 0.7, \"maxConcurrencyPerInstance\": {\"g5.2xlarge\": 4}}",
+      "\"weightedAutoscaling\": {\"maxConcurrencyPerInstance\": {\"ml.g5.2xlarge\": 4}}",
+      "\"weightedAutoscaling\": {\"targetValue\": 0.7, \"maxConcurrencyPerInstance\": {\"ml.g5.2xlarge\": 4}, \"scaleInCooldownSeconds\": 3601}",
+      "\"weightedAutoscaling\": {\"targetValue\": 0.7, \"maxConcurrencyPerInstance\": {\"ml.g5.2xlarge\": 4}, \"weights\": {}}"})
   void bothRejectWhatTheSchemaCanExpress(String field) throws Exception {
     String json = withField(field);
 
@@ -120,7 +131,8 @@ class ProfileSchemaTest {
       "\"instancePools\": [{\"instanceType\": \"ml.g5.2xlarge\", \"priority\": 1}, {\"instanceType\": \"ml.g6.2xlarge\", \"priority\": 1}]",
       "\"instancePools\": [{\"instanceType\": \"ml.g5.2xlarge\", \"priority\": 1}, {\"instanceType\": \"ml.g5.2xlarge\", \"priority\": 2}]",
       "\"canarySteps\": [10, 5, 100]",
-      "\"canarySteps\": [10, 50]"})
+      "\"canarySteps\": [10, 50]",
+      "\"weightedAutoscaling\": {\"targetValue\": 0.7, \"maxConcurrencyPerInstance\": {\"ml.g6.2xlarge\": 4}}"})
   void theParserAlsoEnforcesRulesTheSchemaCannotSay(String field) throws Exception {
     String json = withField(field);
 
@@ -145,7 +157,7 @@ class ProfileSchemaTest {
         }
       }
     }
-    assertThat(properties.size()).isEqualTo(21);
+    assertThat(properties.size()).isEqualTo(22);
     assertThat(unknownToParser).isEmpty();
   }
 

@@ -150,13 +150,16 @@ final class ClosingSteps {
    */
   Done unlock(OnPlan in) {
     PlanDocument plan = in.plan();
-    boolean cleanupPending = ports.store().rollout(plan.endpointName())
-        .filter(r -> r.ownedBy(in.execution().name()))
-        .map(r -> r.phase() == RolloutPhase.CLEANUP_PENDING).orElse(false);
-    if (cleanupPending) {
+    Optional<RolloutPhase> phase = ports.store().rollout(plan.endpointName())
+        .filter(r -> r.ownedBy(in.execution().name())).map(ActiveRollout::phase);
+    if (phase.filter(p -> p == RolloutPhase.CLEANUP_PENDING).isPresent()) {
       release.handOver(target(plan, in.execution()));
     } else {
-      release.release(target(plan, in.execution()), in.now());
+      // Only a promotion changes the variant's scaling; anything else puts it back as it was.
+      boolean promoted = phase.filter(p -> p == RolloutPhase.PROMOTED).isPresent()
+          && !plan.isRollback();
+      release.release(target(plan, in.execution()), in.now(),
+          promoted && plan.rollout() != null ? plan.rollout().scalingPolicy() : null);
     }
     return Done.INSTANCE;
   }

@@ -105,12 +105,16 @@ public final class PlanChecks {
           + rollout.baselineVariantName() + " (" + e.getMessage() + "): check by hand whether it is"
           + " autoscaled before deploying");
     }
+    ScalingTargets.ScalingPolicySetup weighted = rollout.scalingPolicy();
     if (target.isEmpty()) {
-      return List.of();
+      return weighted == null ? List.of() : List.of(PlanRisks.weightedNotRegistered(rollout));
     }
     VariantSpec before = current.variant(rollout.baselineVariantName());
     VariantSpec after = rollout.finalConfig().variant(rollout.baselineVariantName());
-    return List.of(PlanRisks.autoscaled(target.get(), before, after, rollout.canaryVariantName()));
+    String autoscaled = PlanRisks.autoscaled(target.get(), before, after,
+        rollout.canaryVariantName());
+    return weighted == null ? List.of(autoscaled)
+        : List.of(autoscaled, PlanRisks.weighted(target.get(), rollout));
   }
 
   /**

@@ -85,7 +85,17 @@ public final class Release {
    *     back: nothing is released, so the lock (and the setup on it) stays for a person
    */
   public List<String> release(Target t, java.time.Instant now) {
-    scaling.restore(t.endpointName(), t.owner(), now);
+    return release(t, now, null);
+  }
+
+  /**
+   * As {@link #release(Target, java.time.Instant)} after a promotion that puts
+   * {@code promotedPolicy} (weighted autoscaling) on the variant in place of its kept
+   * target-tracking policies; null puts the kept setup back exactly.
+   */
+  public List<String> release(Target t, java.time.Instant now,
+      dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup promotedPolicy) {
+    scaling.restore(t.endpointName(), t.owner(), now, promotedPolicy);
     return releaseHeld(t);
   }
 

@@ -101,6 +101,16 @@ public final class ScalingHold {
    *     spelled out as commands a person can run
    */
   void restore(String endpointName, String owner, Instant now) {
+    restore(endpointName, owner, now, null);
+  }
+
+  /**
+   * As {@link #restore(String, String, Instant)}; after a promotion whose profile opted in to
+   * weighted autoscaling, {@code promotedPolicy} goes on in place of the kept target-tracking
+   * policies (bounds, other policies and scheduled actions as kept). Null puts everything back
+   * exactly as it was, as every rollback does.
+   */
+  void restore(String endpointName, String owner, Instant now, ScalingPolicySetup promotedPolicy) {
     ScalingSetup kept = store.lockOf(endpointName).filter(l -> l.owner().equals(owner))
         .map(EndpointLock::scaling).orElse(null);
     if (kept == null) {
@@ -108,7 +118,9 @@ public final class ScalingHold {
     }
     List<ScheduledActionSetup> passed = kept.scheduledActions().stream()
         .filter(a -> passed(a, now)).toList();
-    ScalingSetup applied = kept.withScheduledActions(kept.scheduledActions().stream()
+    ScalingSetup restored = promotedPolicy == null ? kept
+        : kept.withTargetTrackingReplacedBy(promotedPolicy);
+    ScalingSetup applied = restored.withScheduledActions(kept.scheduledActions().stream()
         .filter(a -> !passed.contains(a)).toList());
     try {
       scaling.apply(applied);
@@ -122,9 +134,10 @@ public final class ScalingHold {
           + " put back (" + e.getMessage() + "); the endpoint serves but does not scale."
           + " Re-apply it by hand: " + commands(kept), e);
     }
-    LOG.info("auto scaling put back as it was before the rollout",
+    LOG.info(promotedPolicy == null ? "auto scaling put back as it was before the rollout"
+        : "auto scaling put back with the weighted-utilization policy for the promoted fleet",
         entry("resourceId", kept.resourceId()), entry("minCapacity", kept.minCapacity()),
-        entry("maxCapacity", kept.maxCapacity()), entry("policies", kept.policyNames()),
+        entry("maxCapacity", kept.maxCapacity()), entry("policies", applied.policyNames()),
         entry("scheduledActions", applied.scheduledActionNames()));
     if (!passed.isEmpty()) {
       notePassed(endpointName, owner, kept, passed, now);

@@ -103,6 +103,37 @@ class ScalingHoldTest {
   }
 
   @Test
+  void aPromotionWithWeightedAutoscalingReplacesOnlyTheTargetTrackingPolicies() {
+    ScalingPolicySetup step = new ScalingPolicySetup("burst", "StepScaling",
+        Map.of("StepScalingPolicyConfiguration", Map.of("AdjustmentType", "ChangeInCapacity")));
+    ScalingSetup withStep = new ScalingSetup("ep", "AllTraffic", 2, 6, SETUP.suspendedState(),
+        List.of(SETUP.policies().getFirst(), step), List.of(DAILY));
+    registry.targets.put("ep/AllTraffic", withStep);
+    ScalingPolicySetup weighted = new ScalingPolicySetup("poolshift-weighted-utilization",
+        "TargetTrackingScaling", Map.of("TargetTrackingScalingPolicyConfiguration",
+            Map.of("TargetValue", 0.6)));
+    hold.suspend("ep", "run-1", "AllTraffic", NOW);
+
+    hold.restore("ep", "run-1", NOW, weighted);
+
+    ScalingSetup applied = registry.targets.get("ep/AllTraffic");
+    assertThat(applied.policies()).containsExactly(step, weighted);
+    assertThat(applied.minCapacity()).isEqualTo(2);
+    assertThat(applied.maxCapacity()).isEqualTo(6);
+    assertThat(applied.suspendedState()).isEqualTo(SETUP.suspendedState());
+    assertThat(applied.scheduledActions()).containsExactly(DAILY);
+  }
+
+  @Test
+  void withoutAPromotedPolicyTheKeptSetupComesBackExactly() {
+    hold.suspend("ep", "run-1", "AllTraffic", NOW);
+
+    hold.restore("ep", "run-1", NOW, null);
+
+    assertThat(registry.targets).containsExactly(Map.entry("ep/AllTraffic", SETUP));
+  }
+
+  @Test
   void nothingKeptNothingRestored() {
     hold.restore("ep", "run-1", NOW);
 
