@@ -47,6 +47,14 @@ public final class FleetForecast {
       Map<String, Integer> serving) {
     Map<String, Integer> room = new HashMap<>(headroom);
     List<Fleet> out = new ArrayList<>();
+    if (canaryConfig == null) {
+      // One blue/green switch (no canary config): the promoted fleet is provisioned next to
+      // today's, which holds its instances until the switch completes.
+      for (VariantSpec v : finalConfig.productionVariants()) {
+        out.add(place("promoted", v, room));
+      }
+      return out;
+    }
     VariantSpec copy = canaryConfig.variant(baselineVariant);
     VariantSpec canary = canaryConfig.variant(canaryVariant);
     if (copy != null) {

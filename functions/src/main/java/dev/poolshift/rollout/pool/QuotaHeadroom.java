@@ -54,8 +54,10 @@ public final class QuotaHeadroom {
   /** Every type the rollout may provision: all types and pools of both configs, sorted. */
   public static Set<String> types(EndpointConfigSpec canaryConfig, EndpointConfigSpec finalConfig) {
     Set<String> out = new TreeSet<>();
-    for (EndpointConfigSpec c : List.of(canaryConfig, finalConfig)) {
-      c.productionVariants().forEach(v -> out.addAll(typesOf(v)));
+    for (EndpointConfigSpec c : java.util.Arrays.asList(canaryConfig, finalConfig)) {
+      if (c != null) {
+        c.productionVariants().forEach(v -> out.addAll(typesOf(v)));
+      }
     }
     return out;
   }
@@ -113,7 +115,8 @@ public final class QuotaHeadroom {
    */
   public Optional<String> refusal() {
     Map<String, Integer> single = new TreeMap<>();
-    for (VariantSpec v : canaryConfig.productionVariants()) {
+    String first = canaryConfig != null ? "the canary config" : "the final config";
+    for (VariantSpec v : firstMove().productionVariants()) {
       if (!v.usesPools() && v.instanceType() != null) {
         single.merge(v.instanceType(), count(v), Integer::sum);
       }
@@ -121,13 +124,13 @@ public final class QuotaHeadroom {
     for (Map.Entry<String, Integer> e : single.entrySet()) {
       Integer room = headroom(e.getKey());
       if (room != null && e.getValue() > room) {
-        return Optional.of("the canary config needs " + e.getValue() + " × " + e.getKey()
+        return Optional.of(first + " needs " + e.getValue() + " × " + e.getKey()
             + " next to today's fleet but its \"for endpoint usage\" quota is "
             + quotas.get(e.getKey()) + " with " + inUse.getOrDefault(e.getKey(), 0)
             + " in use: UpdateEndpoint would fail with ResourceLimitExceeded");
       }
     }
-    for (VariantSpec v : canaryConfig.productionVariants()) {
+    for (VariantSpec v : firstMove().productionVariants()) {
       if (!v.usesPools()) {
         continue;
       }
@@ -143,7 +146,7 @@ public final class QuotaHeadroom {
             + ")");
       }
       if (!anyRoom) {
-        return Optional.of("variant " + v.variantName() + " of the canary config has no pool with"
+        return Optional.of("variant " + v.variantName() + " of " + first + " has no pool with"
             + " quota headroom: " + String.join(", ", full) + "; SageMaker cannot place any of its"
             + " instances");
       }
@@ -164,17 +167,29 @@ public final class QuotaHeadroom {
     return quota == null ? null : quota - inUse.getOrDefault(type, 0);
   }
 
+  /**
+   * The config the rollout's first move deploys next to today's fleet: the canary config, or the
+   * final config when there is none (an endpoint switched blue/green at once, e.g. asynchronous).
+   */
+  private EndpointConfigSpec firstMove() {
+    return canaryConfig != null ? canaryConfig : finalConfig;
+  }
+
   /** The most instances of the type the rollout adds to today's, at its worst moment. */
   int needUpTo(String type) {
+    if (canaryConfig == null) {
+      return upTo(finalConfig, type);
+    }
     int canary = upTo(canaryConfig, type);
     int promote = canary + upTo(finalConfig, type) - serving.getOrDefault(type, 0);
     return Math.max(0, Math.max(canary, promote));
   }
 
   private String lacking(String type, int quota, int used, int need) {
-    int canary = upTo(canaryConfig, type);
-    String when = canary >= need ? "while moving onto the canary config" : "while promoting";
-    boolean single = singleOn(canary >= need ? canaryConfig : finalConfig, type);
+    int canary = canaryConfig == null ? need : upTo(canaryConfig, type);
+    String when = canaryConfig == null ? "while switching onto the final config"
+        : canary >= need ? "while moving onto the canary config" : "while promoting";
+    boolean single = singleOn(canary >= need ? firstMove() : finalConfig, type);
     String consequence = single
         ? "UpdateEndpoint fails with ResourceLimitExceeded and the endpoint stays as it is; raise"
             + " the quota in Service Quotas or free instances before deploying"
@@ -217,6 +232,12 @@ public final class QuotaHeadroom {
   /** The fleets held at once during each switch, on the preferred pools. */
   private static String peaks(Map<String, Integer> serving, EndpointConfigSpec canaryConfig,
       EndpointConfigSpec finalConfig) {
+    if (canaryConfig == null) {
+      Map<String, Integer> switchPeak = new TreeMap<>(serving);
+      addPreferred(switchPeak, finalConfig);
+      return "this endpoint holds up to " + text(switchPeak) + " while switching onto the final"
+          + " config (now " + text(serving) + ", preferred pools assumed)";
+    }
     Map<String, Integer> canaryPeak = new TreeMap<>(serving);
     addPreferred(canaryPeak, canaryConfig);
     Map<String, Integer> finalPeak = new TreeMap<>();

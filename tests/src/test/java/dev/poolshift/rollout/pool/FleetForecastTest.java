@@ -49,6 +49,18 @@ class FleetForecastTest {
   }
 
   @Test
+  void aBlueGreenSwitchForecastsOnlyThePromotedFleetNextToTodays() {
+    List<FleetForecast.Fleet> fleets = FleetForecast.of(null, "AllTraffic", "canary-v2",
+        finalConfig, Map.of(G5, 2, G5X4, 0, G6, 8), serving);
+
+    assertThat(fleets).singleElement().satisfies(f -> {
+      assertThat(f.fleet()).isEqualTo("promoted");
+      assertThat(f.likely()).as("today's fleet still holds its g5s: only the headroom counts")
+          .isEqualTo(Map.of(G5, 2));
+    });
+  }
+
+  @Test
   void withoutAListedQuotaTheForecastSaysItCannotSeeCapacity() {
     List<FleetForecast.Fleet> fleets = FleetForecast.of(canaryConfig, "AllTraffic", "canary-v2",
         finalConfig, Map.of(), serving);

@@ -48,6 +48,20 @@ class QuotaHeadroomTest {
   }
 
   @Test
+  void aBlueGreenSwitchNeedsOnlyTheFinalFleetNextToTodaysNotACanaryConfig() {
+    // An asynchronous endpoint is switched at once: no canary config, no baseline copy.
+    QuotaHeadroom h = new QuotaHeadroom(serving, null, finalConfig, Map.of(G5, 4, G5X4, 0, G6, 0),
+        Map.of(G5, 2), 3, true);
+
+    assertThat(QuotaHeadroom.types(null, finalConfig)).containsExactly(G5, G5X4, G6);
+    assertThat(h.risks().getFirst()).contains("ml.g5.2xlarge quota 4, in use 2, needs up to 2 more");
+    assertThat(h.refusal()).as("the final fleet's 2 fit in the g5 headroom of 2").isEmpty();
+    assertThat(new QuotaHeadroom(serving, null, finalConfig, Map.of(G5, 2, G5X4, 0, G6, 0),
+        Map.of(G5, 2), 3, true).refusal()).hasValueSatisfying(r ->
+        assertThat(r).startsWith("variant AllTraffic of the final config has no pool with quota headroom"));
+  }
+
+  @Test
   void enoughHeadroomEverywhereLeavesOnlyTheSummary() {
     QuotaHeadroom h = headroom(Map.of(G5, 8, G5X4, 4, G6, 4), Map.of(G5, 2), true);
 

@@ -128,15 +128,17 @@ public final class PlanChecks {
 
   QuotaCheck quotaRisks(ExecutionRequest request, RolloutPlan rollout,
       Map<String, Integer> serving) {
+    // A blue/green switch (an asynchronous endpoint) never provisions its canary config.
+    EndpointConfigSpec canaryConfig = rollout.blueGreenSwitch() ? null : rollout.canaryConfig();
     Map<String, Integer> quotas;
     try {
-      quotas = ports.quotas().endpointUsage(QuotaHeadroom.types(rollout.canaryConfig(),
+      quotas = ports.quotas().endpointUsage(QuotaHeadroom.types(canaryConfig,
           rollout.finalConfig()));
     } catch (RolloutException e) {
       LOG.warn("Service Quotas not readable; reported as a risk",
           entry("errorType", e.getClass().getName()), entry("cause", e.getMessage()));
       return new QuotaCheck(List.of(QuotaHeadroom.unreadable(e.getMessage(), serving,
-          rollout.canaryConfig(), rollout.finalConfig())), Map.of());
+          canaryConfig, rollout.finalConfig())), Map.of());
     }
     InstanceUsage.Usage usage;
     if (quotas.isEmpty()) {
@@ -152,7 +154,7 @@ public final class PlanChecks {
         usage = new InstanceUsage.Usage(serving, 1, false);
       }
     }
-    QuotaHeadroom headroom = new QuotaHeadroom(serving, rollout.canaryConfig(),
+    QuotaHeadroom headroom = new QuotaHeadroom(serving, canaryConfig,
         rollout.finalConfig(), quotas, usage.byType(), usage.endpointsRead(), usage.complete());
     Optional<String> refusal = headroom.refusal();
     LOG.info("quota headroom checked", entry("quotas", quotas), entry("inUse", usage.byType()),

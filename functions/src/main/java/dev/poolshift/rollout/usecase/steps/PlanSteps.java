@@ -182,7 +182,8 @@ final class PlanSteps {
     Map<String, Integer> serving = PlanChecks.serving(endpoint, current);
     PlanChecks.QuotaCheck quota = checks.quotaRisks(request, rollout, serving);
     risks.addAll(quota.risks());
-    List<FleetForecast.Fleet> fleets = FleetForecast.of(rollout.canaryConfig(),
+    List<FleetForecast.Fleet> fleets = FleetForecast.of(
+        rollout.blueGreenSwitch() ? null : rollout.canaryConfig(),
         rollout.baselineVariantName(), rollout.canaryVariantName(), rollout.finalConfig(),
         quota.headroom(), serving);
     risks.addAll(PlanRisks.alarmsInAlarm(inAlarm));
