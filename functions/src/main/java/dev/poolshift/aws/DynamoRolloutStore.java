@@ -273,8 +273,8 @@ public final class DynamoRolloutStore implements RolloutStore {
   }
 
   @Override
-  public void markSettled(String endpointName, Instant at, Instant expiresAt) {
-    notes.mark(endpointName, at, expiresAt);
+  public void markSettled(String endpointName, Instant at) {
+    notes.mark(endpointName, at);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.poolshift.aws;
 
 import static dev.poolshift.aws.DynamoValues.of;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 final class DynamoSettleNotes {
   private static final String SETTLED = "SETTLED";
+  /** How long a note no wait takes is kept (the table's TTL removes it). */
+  private static final Duration KEPT_FOR = Duration.ofHours(1);
   private final DynamoDbClient dynamo;
   private final String table;
 
@@ -26,7 +29,8 @@ final class DynamoSettleNotes {
     this.table = table;
   }
 
-  void mark(String endpointName, Instant at, Instant expiresAt) {
+  void mark(String endpointName, Instant at) {
+    Instant expiresAt = at.plus(KEPT_FOR);
     try {
       dynamo.updateItem(b -> b.tableName(table).key(key(endpointName))
           .updateExpression("SET settledAt = :at, expiresAt = :exp").expressionAttributeValues(

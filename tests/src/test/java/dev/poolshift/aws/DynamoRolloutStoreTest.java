@@ -65,7 +65,7 @@ class DynamoRolloutStoreTest {
           "settledAt": {"S": "2026-06-01T12:00:05Z"}, "expiresAt": {"N": "1780318805"}}}
         """), Reply.ok("{}"));
 
-    store.markSettled("ep", T, T.plusSeconds(3600));
+    store.markSettled("ep", T);
     assertThat(store.takeSettled("ep")).contains(T);
     assertThat(store.takeSettled("ep")).isEmpty();
 
@@ -73,6 +73,8 @@ class DynamoRolloutStoreTest {
     assertThat(update).containsEntry("Key", Map.of("pk", Map.of("S", "ENDPOINT#ep"),
         "sk", Map.of("S", "SETTLED")));
     assertThat(update.get("UpdateExpression")).isEqualTo("SET settledAt = :at, expiresAt = :exp");
+    assertThat(update.get("ExpressionAttributeValues")).isEqualTo(Map.of(
+        ":at", Map.of("S", T.toString()), ":exp", Map.of("N", String.valueOf(T.getEpochSecond() + 3600))));
     assertThat(http.sent().get(1).json()).containsEntry("ReturnValues", "ALL_OLD");
   }
 

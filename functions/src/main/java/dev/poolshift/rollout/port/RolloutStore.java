@@ -72,7 +72,7 @@ public interface RolloutStore {
    * no token, or a move that sent nothing), so the next wait looks at the endpoint itself
    * instead of waiting for an event that already came. Replaces an earlier note.
    */
-  void markSettled(String endpointName, Instant at, Instant expiresAt);
+  void markSettled(String endpointName, Instant at);
 
   /** Takes the settle note (reads and removes it in one step): when it was noted, if any. */
   Optional<Instant> takeSettled(String endpointName);

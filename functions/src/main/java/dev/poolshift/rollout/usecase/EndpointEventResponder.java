@@ -93,11 +93,15 @@ public final class EndpointEventResponder {
   }
 
   /**
-   * Event statuses of an endpoint in the middle of a change, spelled without separators: events
-   * send UPPER_SNAKE ({@code SYSTEM_UPDATING}), DescribeEndpoint sends {@code SystemUpdating}.
+   * DescribeEndpoint's in-progress statuses in the spelling both it and the events reduce to:
+   * events send UPPER_SNAKE ({@code SYSTEM_UPDATING}), DescribeEndpoint {@code SystemUpdating}.
    */
-  private static final java.util.Set<String> MOVING = java.util.Set.of("CREATING", "UPDATING",
-      "SYSTEMUPDATING", "ROLLINGBACK", "DELETING");
+  private static final java.util.Set<String> MOVING = EndpointState.IN_PROGRESS.stream()
+      .map(EndpointEventResponder::letters).collect(java.util.stream.Collectors.toSet());
+
+  private static String letters(String status) {
+    return status.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z]", "");
+  }
 
   /**
    * Notes a settled endpoint for the next wait, when a rollout holds the endpoint (no one else
@@ -106,19 +110,15 @@ public final class EndpointEventResponder {
    */
   private boolean note(EndpointStateChange event, Optional<ActiveRollout> rollout) {
     Instant at = event.envelope().time();
-    String status = event.status() == null ? null
-        : event.status().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z]", "");
+    String status = event.status() == null ? null : letters(event.status());
     // Only a forward wait relies on the note (a rollback's wait always looks).
     if (rollout.isEmpty() || !rollout.get().phase().forward() || at == null
         || (status != null && MOVING.contains(status))) {
       return false;
     }
-    store.markSettled(event.endpointName(), at, at.plus(SETTLE_NOTE_TTL));
+    store.markSettled(event.endpointName(), at);
     return true;
   }
-
-  /** How long a settle note is kept when no wait takes it. */
-  private static final java.time.Duration SETTLE_NOTE_TTL = java.time.Duration.ofHours(1);
 
   private Result complete(EndpointStateChange event, TokenRegistration wait) {
     MDC.put("executionName", wait.owner());

@@ -253,25 +253,17 @@ final class ItemOperations {
 
 
   JsonNode putItem(ObjectNode r) {
-    Constraints c = new Constraints().tableName("tableName", r.get("TableName")).required("item", r.get("Item"))
-        .oneOf("returnValues", r.get("ReturnValues"), RETURN_VALUES);
-    checkCommon(c, r);
-    c.check();
-    String returnValues = text(r, "ReturnValues", "NONE");
-    if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
-      throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
-    }
-    Unbound put = parsePut(r, "");
-    Outcome o = writeOne(put.bind(tables.apply(put.tableName())));
-    ObjectNode out = LocalJson.object();
-    if (returnValues.equals("ALL_OLD") && o.before() != null) {
-      out.set("Attributes", AttributeJson.writeItem(o.before()));
-    }
-    return out;
+    return writeOneReturningOld(r, "item", "Item", ItemOperations::parsePut);
   }
 
   JsonNode deleteItem(ObjectNode r) {
-    Constraints c = new Constraints().tableName("tableName", r.get("TableName")).required("key", r.get("Key"))
+    return writeOneReturningOld(r, "key", "Key", ItemOperations::parseDelete);
+  }
+
+  /** PutItem and DeleteItem: one write whose ReturnValues may only be ALL_OLD or NONE. */
+  private JsonNode writeOneReturningOld(ObjectNode r, String field, String member,
+      java.util.function.BiFunction<JsonNode, String, Unbound> parse) {
+    Constraints c = new Constraints().tableName("tableName", r.get("TableName")).required(field, r.get(member))
         .oneOf("returnValues", r.get("ReturnValues"), RETURN_VALUES);
     checkCommon(c, r);
     c.check();
@@ -279,8 +271,8 @@ final class ItemOperations {
     if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
       throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
     }
-    Unbound delete = parseDelete(r, "");
-    Outcome o = writeOne(delete.bind(tables.apply(delete.tableName())));
+    Unbound write = parse.apply(r, "");
+    Outcome o = writeOne(write.bind(tables.apply(write.tableName())));
     ObjectNode out = LocalJson.object();
     if (returnValues.equals("ALL_OLD") && o.before() != null) {
       out.set("Attributes", AttributeJson.writeItem(o.before()));

@@ -124,7 +124,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
-  public void markSettled(String endpointName, java.time.Instant at, java.time.Instant expiresAt) {
+  public void markSettled(String endpointName, java.time.Instant at) {
     settled.put(endpointName, at);
   }
 

@@ -93,7 +93,7 @@ final class CanarySteps {
     ports.traffic().setWeights(s, weights);
     if (s.inService() && s.desires(weights)) {
       // Nothing was sent (a retry after the weights were set and served): no event will come.
-      ports.store().markSettled(ep, now, now.plus(java.time.Duration.ofHours(1)));
+      ports.store().markSettled(ep, now);
     }
     ports.store().appendHistory(ep, owner, new HistoryEntry.Shifted(now, step.index(),
         step.percent(), weightMap(weights)));

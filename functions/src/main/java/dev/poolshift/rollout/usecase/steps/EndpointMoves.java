@@ -37,7 +37,7 @@ final class EndpointMoves {
    * that follows: note the endpoint settled for that wait to look for itself.
    */
   void noteSettled(String endpointName, Instant now) {
-    store.markSettled(endpointName, now, now.plus(java.time.Duration.ofHours(1)));
+    store.markSettled(endpointName, now);
   }
 
   /** UpdateEndpoint to a config this rollout just created. */
