@@ -13,6 +13,7 @@ import static dev.poolshift.rollout.port.RolloutMetrics.Names.ROLLOUTS_ENDED;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ROLLOUTS_STARTED;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.ROLLOUT_SECONDS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.SAGEMAKER_CALLS;
+import static dev.poolshift.rollout.port.RolloutMetrics.Names.SAGEMAKER_RETRIES;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.SECONDS_ON_INSTANCE_TYPE;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.STEP_VERDICTS;
 import static dev.poolshift.rollout.port.RolloutMetrics.Names.VERDICT;
@@ -102,10 +103,14 @@ public final class PowertoolsRolloutMetrics implements RolloutMetrics {
   }
 
   @Override
-  public void sageMakerCalls(String endpointName, String executionName, String step, int calls) {
+  public void sageMakerCalls(String endpointName, String executionName, String step, int calls,
+      int retries) {
     emit(endpointName, executionName, Map.of(), m -> {
       m.addMetadata("step", step);
       m.addMetric(SAGEMAKER_CALLS, calls, MetricUnit.COUNT);
+      if (retries > 0) {
+        m.addMetric(SAGEMAKER_RETRIES, retries, MetricUnit.COUNT);
+      }
     });
   }
 

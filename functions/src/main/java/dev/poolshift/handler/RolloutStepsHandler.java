@@ -62,8 +62,9 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
   }
 
   /**
-   * Runs the step; the SageMaker calls it made are counted ({@code SageMakerCalls}) and their
-   * retries added to the rollout's (its ledger record's {@code sageMakerRetries}).
+   * Runs the step; the SageMaker calls it made are counted ({@code SageMakerCalls}, with
+   * {@code SageMakerRetries} when some were retried) and their retries added to the rollout's (its
+   * ledger record's {@code sageMakerRetries}).
    */
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
@@ -77,7 +78,7 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
       } finally {
         SageMakerCallCount.Tally tally = SageMakerCallCount.takeTally();
         if (tally.calls() > 0) {
-          metrics.sageMakerCalls(endpoint, execution, name.step(), tally.calls());
+          metrics.sageMakerCalls(endpoint, execution, name.step(), tally.calls(), tally.retries());
         }
         steps.sageMakerRetried(endpoint, execution, tally.retries());
       }

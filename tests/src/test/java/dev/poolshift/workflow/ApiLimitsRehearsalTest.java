@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.poolshift.rollout.port.RolloutMetrics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,11 @@ class ApiLimitsRehearsalTest {
       assertThat(throttled).as("calls the limits throttled").isPositive();
       assertThat(retries(ledger)).as("ledger sageMakerRetries, at most the calls the limits throttled")
           .isPositive().isLessThanOrEqualTo(throttled);
+      double emitted = r.runtime().embeddedMetrics().extracted().stream()
+          .filter(e -> e.metricName().equals(RolloutMetrics.Names.SAGEMAKER_RETRIES))
+          .mapToDouble(e -> e.values().get(0)).sum();
+      assertThat(emitted).as("SageMakerRetries metric: the ledger's count plus the recording step's own")
+          .isGreaterThanOrEqualTo(retries(ledger)).isLessThanOrEqualTo(throttled);
     }
     assertThat((System.nanoTime() - wallStart) / 1_000_000).as("wall millis").isLessThan(60_000);
   }
@@ -41,6 +47,8 @@ class ApiLimitsRehearsalTest {
 
       assertThat(r.runtime().sageMaker().rateLimitedCalls()).isZero();
       assertThat(retries(ledger)).isZero();
+      assertThat(r.runtime().embeddedMetrics().extracted())
+          .noneMatch(e -> e.metricName().equals(RolloutMetrics.Names.SAGEMAKER_RETRIES));
     }
   }
 

@@ -28,10 +28,12 @@ public interface RolloutMetrics {
   void rolloutEnded(RolloutEnd end);
 
   /**
-   * One invocation of a step made {@code calls} SageMaker API calls: {@code SageMakerCalls}.
-   * Summed by the {@code executionName} property, the calls of a rollout.
+   * One invocation of a step made {@code calls} SageMaker API calls: {@code SageMakerCalls}; and,
+   * when the SDK had to retry some of them (throttling, a 5xx), {@code SageMakerRetries} with the
+   * HTTP attempts beyond each call's first. Summed by the {@code executionName} property, the
+   * calls and retries of a rollout.
    */
-  void sageMakerCalls(String endpointName, String executionName, String step, int calls);
+  void sageMakerCalls(String endpointName, String executionName, String step, int calls, int retries);
 
   /** Metrics off (tests that do not look at them). */
   RolloutMetrics NONE = new RolloutMetrics() {
@@ -56,7 +58,8 @@ public interface RolloutMetrics {
     }
 
     @Override
-    public void sageMakerCalls(String endpointName, String executionName, String step, int calls) {
+    public void sageMakerCalls(String endpointName, String executionName, String step, int calls,
+        int retries) {
     }
   };
 
@@ -75,6 +78,7 @@ public interface RolloutMetrics {
     public static final String ROLLBACKS_FAILED = "RollbacksFailed";
     public static final String SECONDS_ON_INSTANCE_TYPE = "SecondsOnInstanceType";
     public static final String SAGEMAKER_CALLS = "SageMakerCalls";
+    public static final String SAGEMAKER_RETRIES = "SageMakerRetries";
     public static final String OUTCOME = "Outcome";
     public static final String VERDICT = "Verdict";
     public static final String INSTANCE_TYPE = "InstanceType";
@@ -92,7 +96,8 @@ public interface RolloutMetrics {
         Map.entry(ESCALATIONS, "Count"),
         Map.entry(ROLLBACKS_FAILED, "Count"),
         Map.entry(SECONDS_ON_INSTANCE_TYPE, "Seconds"),
-        Map.entry(SAGEMAKER_CALLS, "Count"));
+        Map.entry(SAGEMAKER_CALLS, "Count"),
+        Map.entry(SAGEMAKER_RETRIES, "Count"));
 
     private Names() {}
   }
