@@ -45,6 +45,17 @@ class RejectionOfTheLiveVersionTest {
   }
 
   @Test
+  void theReportSaysARejectionStartedTheRollbackNotThatNoAlarmDid() {
+    try (Rehearsal r = Rehearsal.of("rejection-after-promotion.json", s -> { })) {
+      r.finish();
+
+      String summary = r.report().summary();
+      assertThat(summary.lines().filter(l -> l.startsWith("rollback fraud-scoring-v2-rejected-")))
+          .singleElement().asString().contains("no alarm, started by registry-rejection");
+    }
+  }
+
+  @Test
   void aQueuedRolloutOfARejectedVersionIsRefusedAtOnceNotWhenTheEndpointFreesUp() {
     try (Rehearsal r = Rehearsal.of("second-approval-queued.json", s -> Rehearsal.at(s, 600, "reject",
         LocalJson.object().put("modelPackage", "fraud-scoring/3")))) {

@@ -41,8 +41,8 @@ final class RollbackReport {
 
   /** One rollback's measurements; instants are null when they did not happen. */
   record Rollback(String execution, String endpoint, String modelPackageArn, String outcome, String cause,
-      String alarmName, Instant firstErrorAt, Instant alarmAt, Instant rollbackStartedAt, Instant restoreCallAt,
-      Instant baselineRestoredAt) {
+      String alarmName, String trigger, Instant firstErrorAt, Instant alarmAt, Instant rollbackStartedAt,
+      Instant restoreCallAt, Instant baselineRestoredAt) {
 
     ObjectNode json(Instant t0) {
       ObjectNode n = LocalJson.object();
@@ -52,6 +52,7 @@ final class RollbackReport {
       n.put("outcome", outcome);
       n.put("cause", cause);
       n.put("alarmName", alarmName);
+      n.put("trigger", trigger);
       put(n, "firstErrorAtSeconds", t0, firstErrorAt);
       put(n, "alarmAtSeconds", t0, alarmAt);
       put(n, "rollbackStartedAtSeconds", t0, rollbackStartedAt);
@@ -125,8 +126,21 @@ final class RollbackReport {
         .map(SageMakerMutation::time).findFirst().orElse(null);
     Instant firstError = served ? firstError(runtime, endpoint, pkg, s.startDate()) : null;
     return Optional.of(new Rollback(s.name(), endpoint, pkg, outcome, s.cause(),
-        alarm == null ? null : alarm.alarmName(), firstError, alarm == null ? null : alarm.at(), rollbackStarted,
+        alarm == null ? null : alarm.alarmName(), trigger(plan), firstError, alarm == null ? null : alarm.at(),
+        rollbackStarted,
         restoreCall, served ? baselineRestoredAt(visible, s.startDate(), pkg) : null));
+  }
+
+  /**
+   * What started the execution, from its plan: {@code source} and, when known, {@code by} (e.g.
+   * {@code registry-rejection by arn:…}); null when the plan names none.
+   */
+  private static String trigger(JsonNode plan) {
+    JsonNode t = plan.path("trigger");
+    if (!t.hasNonNull("source")) {
+      return null;
+    }
+    return t.get("source").asText() + (t.hasNonNull("by") ? " by " + t.get("by").asText() : "");
   }
 
   private static JsonNode plan(List<HistoryEvent> history) {

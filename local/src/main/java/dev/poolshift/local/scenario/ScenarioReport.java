@@ -179,8 +179,11 @@ public final class ScenarioReport {
           x.path("outcome").asText(), x.path("stateTransitions").asLong(), x.path("lambdaInvocations").asLong()));
     }
     for (JsonNode r : json.path("rollbacks")) {
-      b.append(String.format("rollback %s on %s: alarm %s; T_act %s s; first 5xx to baseline %s s%n",
-          r.path("execution").asText(), r.path("endpoint").asText(), r.path("alarmName").asText("none"),
+      // A rollback no alarm turned around (a registry rejection, an operator) says what started it.
+      String why = r.hasNonNull("alarmName") ? "alarm " + r.get("alarmName").asText()
+          : r.hasNonNull("trigger") ? "no alarm, started by " + r.get("trigger").asText() : "no alarm";
+      b.append(String.format("rollback %s on %s: %s; T_act %s s; first 5xx to baseline %s s%n",
+          r.path("execution").asText(), r.path("endpoint").asText(), why,
           r.path("tActSeconds").isNull() ? "-" : r.path("tActSeconds").asText(),
           r.path("firstErrorToBaselineSeconds").isNull() ? "-" : r.path("firstErrorToBaselineSeconds").asText()));
     }
