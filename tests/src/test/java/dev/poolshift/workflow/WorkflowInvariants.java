@@ -49,6 +49,19 @@ final class WorkflowInvariants {
     assertThat(stateItems(runtime)).as("locks, rollouts and registered waits left in the state table").isEmpty();
     assertNoTaskTokenLeft(runtime);
     assertLedgered(runtime, report, Set.of("PROMOTED", "ROLLED_BACK"));
+    assertCausesReadable(report);
+  }
+
+  /**
+   * A failed execution's cause is what the on-call reads in the console: the error's message,
+   * never a Lambda function's raw error document with its stack trace.
+   */
+  static void assertCausesReadable(ScenarioReport report) {
+    for (var x : report.json().path("executions")) {
+      String cause = x.path("cause").asText("");
+      assertThat(cause).as("cause of " + x.path("name").asText())
+          .doesNotContain("\"stackTrace\"").doesNotContain("\"errorType\"");
+    }
   }
 
   /**
@@ -65,6 +78,7 @@ final class WorkflowInvariants {
         .allSatisfy(i -> assertThat(i).matches(".*/(LOCK|ROLLOUT|ALARM)"));
     assertNoTaskTokenLeft(runtime);
     assertLedgered(runtime, report, Set.of("NEEDS_A_PERSON"));
+    assertCausesReadable(report);
   }
 
   /**
