@@ -15,7 +15,11 @@ import java.util.function.Function;
  *     dev.poolshift.handler.ColdStartProbe RolloutSteps
  * </pre>
  *
- * <p>Prints {@code <handler> construct_ms=… first_use_ms=…}.
+ * <p>Prints {@code <handler> construct_ms=… first_use_ms=… construct_cpu_ms=… first_use_cpu_ms=…}:
+ * wall time, then the CPU time the whole process spent in the same spans (every thread: the JIT
+ * compiler's and the collector's too). On a machine shared with other work the wall time grows
+ * with the load while the CPU time barely moves, so the CPU figures are the ones to compare
+ * between runs there.
  */
 public final class ColdStartProbe {
   private static final Map<String, Function<Map<String, String>, SnapStartPriming>> HANDLERS =
@@ -41,11 +45,19 @@ public final class ColdStartProbe {
     env.putIfAbsent("STATE_MACHINE_ARN",
         "arn:aws:states:us-east-1:000000000000:stateMachine:probe");
     long start = System.nanoTime();
+    long startCpu = processCpuMillis();
     SnapStartPriming priming = HANDLERS.get(handler).apply(env);
     long built = System.nanoTime();
+    long builtCpu = processCpuMillis();
     priming.prime();
     long used = System.nanoTime();
-    System.out.printf("%s construct_ms=%d first_use_ms=%d%n", handler,
-        (built - start) / 1_000_000, (used - built) / 1_000_000);
+    long usedCpu = processCpuMillis();
+    System.out.printf("%s construct_ms=%d first_use_ms=%d construct_cpu_ms=%d first_use_cpu_ms=%d%n",
+        handler, (built - start) / 1_000_000, (used - built) / 1_000_000, builtCpu - startCpu,
+        usedCpu - builtCpu);
+  }
+
+  private static long processCpuMillis() {
+    return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis();
   }
 }
