@@ -3,7 +3,6 @@ package dev.poolshift.aws;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.constantpool.ClassEntry;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -211,7 +211,7 @@ public final class SdkModuleTrim {
           || rest.startsWith("paginators/") || rest.startsWith("waiters/") || rest.contains("Async");
     }
 
-    int write(Path from, Path to, java.util.function.Predicate<String> kept) throws IOException {
+    int write(Path from, Path to, Predicate<String> kept) throws IOException {
       int count = 0;
       try (ZipFile zip = new ZipFile(from.toFile());
           OutputStream file = Files.newOutputStream(to);
@@ -226,8 +226,6 @@ public final class SdkModuleTrim {
           jar.putNextEntry(new ZipEntry(name));
           try (InputStream in = zip.getInputStream(e)) {
             in.transferTo(jar);
-          } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
           }
           jar.closeEntry();
         }
