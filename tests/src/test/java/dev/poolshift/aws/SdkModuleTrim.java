@@ -28,12 +28,14 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Measures how small the SDK's service modules get when they keep only the classes Poolshift
- * reaches (docs/cold-start.md, "Package size"). Not a test and not part of the build: it writes
- * trimmed copies of the service jars found in a dependency folder, to be proven by running the
- * handlers and the scenarios from them.
+ * reaches (docs/cold-start.md, "Package size"). Not part of the build: it writes trimmed copies of
+ * the service jars found in a dependency folder, to be proven by running the handlers and the
+ * scenarios from them. Its arguments: the functions' classes (a folder or a jar), the folder of
+ * their dependency jars, the folder to write to.
  *
  * <pre>
- * java -cp target/test-classes dev.poolshift.aws.SdkModuleTrim target/classes target/lib target/trimmed
+ * java -cp tests/target/test-classes dev.poolshift.aws.SdkModuleTrim \
+ *     functions/target/classes functions/target/lib functions/target/trimmed
  * </pre>
  *
  * <p>A service module keeps: every class outside its model, marshallers, paginators, waiters and
@@ -58,10 +60,21 @@ public final class SdkModuleTrim {
     Files.createDirectories(out);
 
     Map<String, byte[]> ours = new HashMap<>();
-    try (Stream<Path> files = Files.walk(classes)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-        String name = classes.relativize(f).toString().replace('\\', '/');
-        ours.put(name.substring(0, name.length() - ".class".length()), Files.readAllBytes(f));
+    if (Files.isDirectory(classes)) {
+      try (Stream<Path> files = Files.walk(classes)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+          String name = classes.relativize(f).toString().replace('\\', '/');
+          ours.put(name.substring(0, name.length() - ".class".length()), Files.readAllBytes(f));
+        }
+      }
+    } else {
+      try (ZipFile zip = new ZipFile(classes.toFile())) {
+        for (ZipEntry e : zip.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
+          try (InputStream in = zip.getInputStream(e)) {
+            ours.put(e.getName().substring(0, e.getName().length() - ".class".length()),
+                in.readAllBytes());
+          }
+        }
       }
     }
     Map<Path, Module> modules = new TreeMap<>();
