@@ -56,4 +56,10 @@ public final class AlarmEventsHandler
     return new AlarmResponder(aws.rolloutStore(), aws.endpoints(), aws.trafficShifter(),
         aws.taskCallbacks());
   }
+
+  /** The priming registered for SnapStart; null when built for tests. */
+  SnapStartPriming priming() {
+    return priming;
+  }
+
 }

@@ -57,4 +57,10 @@ public final class ApprovalIntakeHandler
         aws.profileStore(), aws.modelRegistry(), aws.executionStarter(), aws.rolloutStore(),
         aws.taskCallbacks(), aws.endpoints(), aws.ledger());
   }
+
+  /** The priming registered for SnapStart; null when built for tests. */
+  SnapStartPriming priming() {
+    return priming;
+  }
+
 }

@@ -55,4 +55,10 @@ public final class EndpointEventsHandler
     return new EndpointEventResponder(aws.rolloutStore(), aws.endpoints(), aws.trafficShifter(),
         aws.taskCallbacks());
   }
+
+  /** The priming registered for SnapStart; null when built for tests. */
+  SnapStartPriming priming() {
+    return priming;
+  }
+
 }

@@ -58,4 +58,10 @@ public final class ReconcilerHandler
         aws.ledger(), aws.notifier(), aws.alarms(), aws.modelRegistry(), aws.taskCallbacks(),
         aws.scalingTargets());
   }
+
+  /** The priming registered for SnapStart; null when built for tests. */
+  SnapStartPriming priming() {
+    return priming;
+  }
+
 }

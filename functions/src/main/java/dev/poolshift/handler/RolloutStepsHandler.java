@@ -109,4 +109,10 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
 
   private record Plan(String endpointName) {
   }
+
+  /** The priming registered for SnapStart; null when built for tests. */
+  SnapStartPriming priming() {
+    return priming;
+  }
+
 }
