@@ -110,7 +110,7 @@ final class PlanSteps {
           .equalsIgnoreCase(serving.runningModel())) {
         throw new InvalidInputException("rollout input", request.modelName() != null
             ? "modelName" : "modelPackageArn", "migrate keeps the model endpoint " + endpointName
-            + " serves (" + serving.release().describe() + "), not " + release.describe()
+            + " serves (" + named(serving.release()) + "), not " + named(release)
             + "; use action deploy to change the model");
       }
     }
@@ -308,6 +308,11 @@ final class PlanSteps {
     }
   }
 
+  /** A package by its ARN; a model outside the registry says so. */
+  private static String named(Release release) {
+    return release.fromRegistry() ? release.wire() : release.describe();
+  }
+
   /**
    * What the request ships: the package it names (in this stack's account and Region), the model
    * it names (which must exist: refused by name before any change), else, for a migrate that
@@ -319,10 +324,14 @@ final class PlanSteps {
       return Release.of(request.modelPackageArn());
     }
     if (request.modelName() != null) {
-      if (ports.registry().modelSettings(request.modelName()).isEmpty()) {
-        throw new InvalidInputException("rollout input", "modelName", "no model named "
-            + request.modelName() + " (DescribeModel); name the model endpoint "
-            + request.endpointName() + " serves");
+      ModelSettings named = ports.registry().modelSettings(request.modelName()).orElseThrow(() ->
+          new InvalidInputException("rollout input", "modelName", "no model named "
+              + request.modelName() + " (DescribeModel); name the model endpoint "
+              + request.endpointName() + " serves"));
+      if (named.sourcePackageArn() != null) {
+        throw new InvalidInputException("rollout input", "modelName", "model "
+            + request.modelName() + " was built from model package " + named.sourcePackageArn()
+            + "; migrate it by that package (modelPackageArn), or name neither");
       }
       return Release.ofModel(request.modelName());
     }
