@@ -10,6 +10,7 @@ import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ModelPackageNotDeployableException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.ProfileNotFoundException;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
@@ -96,7 +97,17 @@ final class PlanSteps {
     // A registry version's profile is its group's; a model outside the registry has no group, so
     // its endpoint's profile is stored under the endpoint's name.
     String profileName = pkg != null ? pkg.groupName() : request.endpointName();
-    DeploymentProfile profile = ports.profiles().load(profileName);
+    DeploymentProfile profile;
+    try {
+      profile = ports.profiles().load(profileName);
+    } catch (ProfileNotFoundException e) {
+      if (pkg != null) {
+        throw e;
+      }
+      throw new ProfileNotFoundException("no deployment profile for endpoint " + profileName
+          + ": " + release.describe() + " has no model package group, so its profile is the one"
+          + " stored under the endpoint's name (" + e.getMessage() + ")", e);
+    }
     String endpointName = profile.endpointName();
     MDC.put("endpointName", endpointName);
     if (request.endpointName() != null && !request.endpointName().equalsIgnoreCase(endpointName)) {
