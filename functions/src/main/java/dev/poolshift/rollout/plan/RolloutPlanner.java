@@ -76,6 +76,9 @@ public final class RolloutPlanner {
     Map<String, String> perPoolModels = new LinkedHashMap<>();
     Map<String, String> specOfModel = new LinkedHashMap<>();
     specOfModel.put(mainModel, null);
+    // A build for a type the baseline already runs its own model on keeps that model's settings.
+    Map<String, ModelSettings> settingsOfModel = new LinkedHashMap<>();
+    settingsOfModel.put(mainModel, settings);
     FieldErrors errors = new FieldErrors();
     for (int i = 0; i < profile.instancePools().size(); i++) {
       PoolPreference pool = profile.instancePools().get(i);
@@ -99,6 +102,7 @@ public final class RolloutPlanner {
       String model = ResourceNames.model(release, deploymentId, spec);
       perPoolModels.put(pool.instanceType(), model);
       specOfModel.put(model, spec);
+      settingsOfModel.put(model, poolSettings(request, baseline, pool.instanceType(), settings));
     }
     errors.throwIfAny("deployment profile does not fit " + release.describe());
 
@@ -153,8 +157,8 @@ public final class RolloutPlanner {
         releaseTag(release), release.wire());
     String packageArn = pkg == null ? null : release.modelPackage().toString();
     List<ModelToCreate> models = new ArrayList<>(used.stream().map(name -> new ModelToCreate(name,
-        packageArn, specOfModel.get(name), profile.executionRoleArn(), modelTags, settings))
-        .toList());
+        packageArn, specOfModel.get(name), profile.executionRoleArn(), modelTags,
+        settingsOfModel.get(name))).toList());
     models.addAll(copy.models());
 
     return new RolloutPlan(deploymentId, endpoint.endpointName(), packageArn, current.name(),
@@ -279,6 +283,26 @@ public final class RolloutPlanner {
           + "; " + release.describe() + " cannot be carried over");
     }
     return settings;
+  }
+
+  /**
+   * The settings a build for {@code instanceType} keeps: those of the model the baseline's pool of
+   * that type runs (its {@code ModelNameOverride}, e.g. an int8 build with its own environment),
+   * else the main model's.
+   */
+  private static ModelSettings poolSettings(RolloutRequest request, VariantSpec baseline,
+      String instanceType, ModelSettings main) {
+    ModelSettings own = request.baselinePoolModels().get(instanceType);
+    if (own == null) {
+      return main;
+    }
+    if (own.pipelineModel()) {
+      throw new IncompatibleEndpointException("variant " + baseline.variantName() + " runs model "
+          + own.modelName() + " on its " + instanceType + " pool, an inference pipeline of "
+          + own.containerCount() + " containers (Containers); a model package builds one"
+          + " container, so the pipeline cannot be carried over");
+    }
+    return own;
   }
 
   private static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,

@@ -147,7 +147,8 @@ final class PlanSteps {
     ModelSettings baselineModel = baselineModel(current, baselineVariant);
     String baselineArn = baselinePackage(current, baselineModel);
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
-        endpoint, current, baselineBuilds(baselineArn), baselineModel, release));
+        endpoint, current, baselineBuilds(baselineArn), baselineModel, release,
+        baselinePoolModels(current, baselineVariant)));
     checks.requireAllowed(request, profileName, rollout);
     // What CreateEndpointConfig would refuse is refused here, before the lock and the models.
     List<dev.poolshift.rollout.FieldError> broken = ConfigRules.check(rollout);
@@ -262,6 +263,31 @@ final class PlanSteps {
             + v.modelName() + ", which no longer exists (DescribeModel): its settings (VpcConfig,"
             + " EnableNetworkIsolation, Environment, ...) cannot be carried over to the new"
             + " models; recreate it or deploy with a config whose model exists"));
+  }
+
+  /**
+   * For a baseline variant already on pools, the settings of each model a pool runs through its
+   * {@code ModelNameOverride}, by instance type. One that is gone is refused, as the main model is.
+   */
+  private Map<String, ModelSettings> baselinePoolModels(EndpointConfigSpec current,
+      String variantName) {
+    VariantSpec v = variantName == null ? null : current.variant(variantName);
+    Map<String, ModelSettings> out = new java.util.LinkedHashMap<>();
+    if (v == null) {
+      return out;
+    }
+    for (var pool : v.instancePools()) {
+      String model = pool.modelNameOverride();
+      if (model == null || model.equals(v.modelName())) {
+        continue;
+      }
+      out.put(pool.instanceType(), ports.registry().modelSettings(model).orElseThrow(() ->
+          new IncompatibleEndpointException("variant " + v.variantName() + " runs model " + model
+              + " on its " + pool.instanceType() + " pool, which no longer exists (DescribeModel):"
+              + " its settings cannot be carried over to that pool's new build; recreate it or"
+              + " deploy with a config whose models exist")));
+    }
+    return out;
   }
 
   /**
