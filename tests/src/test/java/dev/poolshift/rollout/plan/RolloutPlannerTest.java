@@ -500,6 +500,40 @@ class RolloutPlannerTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void aPlanWrittenBeforeReleasesAndCopiesReadsBackAsThePackageItShips() throws Exception {
+    RolloutPlan plan = plan(profile().build());
+    Map<String, Object> old = Json.MAPPER.readValue(Json.write(plan), Map.class);
+    old.remove("release");
+    ((List<Map<String, Object>>) old.get("models")).forEach(m ->
+        ((Map<String, Object>) m.get("carried")).remove("artefacts"));
+
+    RolloutPlan read = Json.MAPPER.readValue(Json.write(old), RolloutPlan.class);
+
+    assertThat(read).isEqualTo(plan);
+    assertThat(read.shipped().modelPackage().version()).isEqualTo(42);
+  }
+
+  @Test
+  void aMigrateOfAModelOutsideTheRegistryTravelsAsJsonWithoutLoss() throws Exception {
+    ModelSettings handmade = ModelSettings.fromDescribeModel(Map.of("ModelName", "fraud-scoring-v41",
+        "PrimaryContainer", Map.of("Image", "111122223333.dkr.ecr.us-east-1.amazonaws.com/x:1",
+            "ModelDataUrl", "s3://b/model.tar.gz")));
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("migrate-1", null,
+        DeploymentProfile.builder().endpointName("fraud-scoring-prod").executionRoleArn(ROLE)
+            .pool("ml.g5.2xlarge").pool("ml.g5.4xlarge").build(),
+        inService("fraud-scoring-prod-cfg-41"), currentConfig(), null, handmade,
+        dev.poolshift.rollout.endpoint.Release.ofModel("fraud-scoring-v41")));
+
+    RolloutPlan read = Json.MAPPER.readValue(Json.write(plan), RolloutPlan.class);
+
+    assertThat(read).isEqualTo(plan);
+    assertThat(read.modelPackageArn()).isNull();
+    assertThat(read.models()).singleElement().satisfies(m ->
+        assertThat(m.carried().artefacts()).containsEntry("ModelDataUrl", "s3://b/model.tar.gz"));
+  }
+
+  @Test
   void aDeploymentIdThatCannotBeATagIsRejected() {
     assertThatThrownBy(() -> RolloutPlanner.plan(new RolloutRequest("has space", PACKAGE,
         profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig())))
