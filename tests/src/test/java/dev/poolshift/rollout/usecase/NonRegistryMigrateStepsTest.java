@@ -92,6 +92,9 @@ class NonRegistryMigrateStepsTest {
         .isEqualTo(plan.models().getFirst());
     assertThat(plan.rollout().canaryConfig().tags())
         .containsEntry(EndpointConfigSpec.MODEL_TAG, MODEL).containsEntry("team", "risk");
+    assertThat(plan.risks()).anySatisfy(r -> assertThat(r).startsWith("model " + MODEL
+        + " (not from the Model Registry): the new variant runs a copy of it (" + plan.models()
+            .getFirst()));
     assertThat(plan.rollout().schedule().steps()).as("canaried like every migrate")
         .containsExactly(10, 50, 100);
   }

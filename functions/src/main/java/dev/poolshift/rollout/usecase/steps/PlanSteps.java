@@ -177,6 +177,12 @@ final class PlanSteps {
     List<String> risks = new ArrayList<>(notManaged);
     tooLong.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
     broken.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
+    if (!release.fromRegistry()) {
+      risks.add(release.describe() + ": the new variant runs a copy of it ("
+          + rollout.models().getFirst().modelName() + ": the same image, model data and"
+          + " settings, the profile's role) on the pools; the profile is the one stored under"
+          + " the endpoint's name");
+    }
     risks.addAll(PlanRisks.carriedOver(rollout, current, endpoint));
     risks.addAll(review.risks());
     // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
