@@ -66,9 +66,14 @@ public final class SageMakerModelRegistry implements ModelRegistry {
         .tags(model.tags().entrySet().stream()
             .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
     ModelSettings carried = model.carried();
-    if (!carried.model().isEmpty() || !carried.container().isEmpty()) {
+    if (!carried.model().isEmpty() || !carried.container().isEmpty() || model.copiesModel()) {
       Map<String, Object> container = new LinkedHashMap<>(carried.container());
-      container.put("ModelPackageName", model.modelPackageArn());
+      if (model.copiesModel()) {
+        // The same image and model data as the model it copies, as DescribeModel gave them.
+        container.putAll(carried.artefacts());
+      } else {
+        container.put("ModelPackageName", model.modelPackageArn());
+      }
       if (model.inferenceSpecificationName() != null) {
         container.put("InferenceSpecificationName", model.inferenceSpecificationName());
       }
@@ -178,16 +183,22 @@ public final class SageMakerModelRegistry implements ModelRegistry {
     Map<?, ?> c = existing.get("PrimaryContainer") instanceof Map<?, ?> m ? m : Map.of();
     ModelSettings found = ModelSettings.fromDescribeModel(existing);
     boolean same = existing.get("PrimaryContainer") != null
-        && model.modelPackageArn().equalsIgnoreCase(String.valueOf(c.get("ModelPackageName")))
+        && (model.copiesModel()
+            ? c.get("ModelPackageName") == null && model.carried().artefacts().equals(
+                found.artefacts())
+            : model.modelPackageArn().equalsIgnoreCase(String.valueOf(c.get("ModelPackageName"))))
         && Objects.equals(model.inferenceSpecificationName(), c.get("InferenceSpecificationName"))
         && Objects.equals(model.executionRoleArn(), existing.get("ExecutionRoleArn"))
         && sameSettings(model.carried(), found);
     if (!same) {
       throw new ResourceConflictException("CreateModel " + model.modelName() + ": a model of that"
           + " name exists but was built from package " + c.get("ModelPackageName")
+          + " (image " + c.get("Image") + ")"
           + ", specification " + c.get("InferenceSpecificationName") + ", role "
           + existing.get("ExecutionRoleArn") + " (settings " + found.carriedNames()
-          + "); expected " + model.modelPackageArn() + ", " + model.inferenceSpecificationName()
+          + "); expected " + (model.copiesModel() ? "a copy of " + model.carried().modelName()
+              + " (image " + model.carried().artefacts().get("Image") + ")"
+              : model.modelPackageArn()) + ", " + model.inferenceSpecificationName()
           + ", " + model.executionRoleArn() + " (settings " + model.carried().carriedNames() + ")",
           alreadyExists);
     }

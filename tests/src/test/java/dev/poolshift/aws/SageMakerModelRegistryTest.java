@@ -133,6 +133,43 @@ class SageMakerModelRegistryTest {
   }
 
   @Test
+  void copiesAModelOutsideTheRegistryWithItsImageModelDataAndSettingsAndNoPackage() {
+    http.then(Reply.ok("{\"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/m\"}"));
+    ModelSettings source = ModelSettings.fromDescribeModel(Map.of("ModelName", "handmade",
+        "EnableNetworkIsolation", true,
+        "PrimaryContainer", Map.of("Image", "111122223333.dkr.ecr.us-east-1.amazonaws.com/x:1",
+            "ModelDataUrl", "s3://b/x/model.tar.gz", "Environment", Map.of("LOG_LEVEL", "warn"))));
+
+    registry.createModel(new ModelToCreate("m", null, null, ROLE, Map.of(), source));
+
+    assertThat(http.only("CreateModel").json()).isEqualTo(Map.of(
+        "ModelName", "m",
+        "PrimaryContainer", Map.of("Environment", Map.of("LOG_LEVEL", "warn"),
+            "Image", "111122223333.dkr.ecr.us-east-1.amazonaws.com/x:1",
+            "ModelDataUrl", "s3://b/x/model.tar.gz"),
+        "ExecutionRoleArn", ROLE,
+        "EnableNetworkIsolation", true,
+        "Tags", List.of()));
+  }
+
+  @Test
+  void aRetriedCopyFindingAModelWithAnotherImageIsAConflict() {
+    http.then(Reply.error(400, "ValidationException", "Cannot create already existing model \"m\"."),
+        Reply.ok("{\"ModelName\": \"m\", \"ExecutionRoleArn\": \"" + ROLE + "\","
+            + " \"PrimaryContainer\": {\"Image\": \"111122223333.dkr.ecr.us-east-1.amazonaws.com/x:2\","
+            + " \"ModelDataUrl\": \"s3://b/x/model.tar.gz\"}}"));
+    ModelSettings source = ModelSettings.fromDescribeModel(Map.of("ModelName", "handmade",
+        "PrimaryContainer", Map.of("Image", "111122223333.dkr.ecr.us-east-1.amazonaws.com/x:1",
+            "ModelDataUrl", "s3://b/x/model.tar.gz")));
+
+    assertThatThrownBy(() -> registry.createModel(new ModelToCreate("m", null, null, ROLE,
+        Map.of(), source)))
+        .isInstanceOf(ResourceConflictException.class)
+        .hasMessageContaining("image 111122223333.dkr.ecr.us-east-1.amazonaws.com/x:2")
+        .hasMessageContaining("a copy of handmade");
+  }
+
+  @Test
   void anExistingModelWithoutTheCarriedSettingsIsAConflict() {
     http.then(Reply.error(400, "ValidationException", "Cannot create already existing model \"m\"."),
         Reply.ok(describedModel(ARN, null, ROLE)));

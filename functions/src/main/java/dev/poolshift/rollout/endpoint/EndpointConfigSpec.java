@@ -25,6 +25,8 @@ public record EndpointConfigSpec(
   /** Tag naming the deployment that created a config or model; how a retry recognises its own. */
   public static final String DEPLOYMENT_TAG = "poolshift:deployment";
   public static final String MODEL_PACKAGE_TAG = "poolshift:model-package";
+  /** On what a migrate of a model outside the registry creates: the model it copies. */
+  public static final String MODEL_TAG = "poolshift:model";
   public static final String ROLE_TAG = "poolshift:role";
 
   public EndpointConfigSpec {

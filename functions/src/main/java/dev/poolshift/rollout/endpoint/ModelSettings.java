@@ -21,9 +21,14 @@ import java.util.Set;
  *     which a registry package cannot rebuild)
  * @param sourcePackageArn the model package the model was built from (its primary container's
  *     ModelPackageName), or null; read along, so the plan needs one DescribeModel, never carried
+ * @param artefacts for a model not built from a package, what its primary container runs
+ *     ({@code Image}, {@code ImageConfig}, {@code ModelDataUrl}, {@code ModelDataSource},
+ *     {@code AdditionalModelDataSources}): what a copy of the same model needs besides the
+ *     settings; empty for a model built from a package, whose package supplies them
  */
 public record ModelSettings(String modelName, Map<String, Object> model,
-    Map<String, Object> container, int containerCount, String sourcePackageArn) {
+    Map<String, Object> container, int containerCount, String sourcePackageArn,
+    Map<String, Object> artefacts) {
 
   /** DescribeModel members that are output, Poolshift's own, or the containers themselves. */
   private static final Set<String> NOT_MODEL_SETTINGS = Set.of("ModelName", "ModelArn",
@@ -33,21 +38,32 @@ public record ModelSettings(String modelName, Map<String, Object> model,
   private static final Set<String> PACKAGE_CONTAINER_FIELDS = Set.of("Image", "ImageConfig",
       "ModelDataUrl", "ModelDataSource", "AdditionalModelDataSources", "ModelPackageName",
       "InferenceSpecificationName");
+  /** What a container runs when no package supplies it; a copy of the model keeps them. */
+  private static final Set<String> ARTEFACT_FIELDS = Set.of("Image", "ImageConfig",
+      "ModelDataUrl", "ModelDataSource", "AdditionalModelDataSources");
 
   public ModelSettings {
     model = JsonValues.frozenMap(model);
     container = JsonValues.frozenMap(container);
+    // A plan written before models were copied has none: it never copies one.
+    artefacts = JsonValues.frozenMap(artefacts);
   }
 
   /** Settings of a model whose package is not known. */
   public ModelSettings(String modelName, Map<String, Object> model, Map<String, Object> container,
       int containerCount) {
-    this(modelName, model, container, containerCount, null);
+    this(modelName, model, container, containerCount, null, null);
+  }
+
+  /** Settings of a model built from {@code sourcePackageArn} (or of unknown source when null). */
+  public ModelSettings(String modelName, Map<String, Object> model, Map<String, Object> container,
+      int containerCount, String sourcePackageArn) {
+    this(modelName, model, container, containerCount, sourcePackageArn, null);
   }
 
   /** A model with nothing to carry (no VPC, no isolation, no environment). */
   public static ModelSettings none(String modelName) {
-    return new ModelSettings(modelName, Map.of(), Map.of(), 1, null);
+    return new ModelSettings(modelName, Map.of(), Map.of(), 1, null, null);
   }
 
   /**
@@ -72,18 +88,29 @@ public record ModelSettings(String modelName, Map<String, Object> model,
       primary = list.isEmpty() ? null : list.getFirst();
     }
     Map<String, Object> container = new LinkedHashMap<>();
+    Map<String, Object> artefacts = new LinkedHashMap<>();
     String source = null;
     if (primary instanceof Map<?, ?> c) {
       source = c.get("ModelPackageName") instanceof String p ? p : null;
+      boolean fromPackage = source != null;
       c.forEach((k, v) -> {
-        if (!PACKAGE_CONTAINER_FIELDS.contains(String.valueOf(k)) && v != null
-            && !(v instanceof Map<?, ?> m && m.isEmpty())) {
+        if (v == null || v instanceof Map<?, ?> m && m.isEmpty()) {
+          return;
+        }
+        if (!PACKAGE_CONTAINER_FIELDS.contains(String.valueOf(k))) {
           container.put(String.valueOf(k), v);
+        } else if (!fromPackage && ARTEFACT_FIELDS.contains(String.valueOf(k))) {
+          artefacts.put(String.valueOf(k), v);
         }
       });
     }
     return new ModelSettings(String.valueOf(describeModel.get("ModelName")), model, container,
-        count, source);
+        count, source, artefacts);
+  }
+
+  /** A model created from an image and model data, not from a registry package. */
+  public boolean outsideRegistry() {
+    return sourcePackageArn == null && artefacts.containsKey("Image");
   }
 
   public boolean pipelineModel() {

@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * {@link SageMakerNames#NAME}; the readable part is truncated before the hash is.
  */
 public final class ResourceNames {
-  /** Canary variants are named {@code canary-v<version>}; a leftover one means a rollout died. */
-  public static final Pattern CANARY_VARIANT = Pattern.compile("canary-v[0-9]+");
+  /**
+   * Canary variants are named {@code canary-v<version>} (a package) or {@code canary-m<hash>} (a
+   * model outside the registry); a leftover one means a rollout died.
+   */
+  public static final Pattern CANARY_VARIANT = Pattern.compile("canary-(v[0-9]+|m[0-9a-f]{8})");
   public static final String CANARY_CONFIG = "canary";
   public static final String FINAL_CONFIG = "final";
   private static final int HASH = 8;
@@ -50,5 +53,40 @@ public final class ResourceNames {
   /** The canary variant's name: readable in CloudWatch dimensions and the console. */
   public static String canaryVariant(ModelPackageArn pkg) {
     return "canary-v" + pkg.version();
+  }
+
+  /** As {@link #model(ModelPackageArn, String, String)}, for either kind of release. */
+  public static String model(Release release, String deploymentId,
+      String inferenceSpecificationName) {
+    if (release.fromRegistry()) {
+      return model(release.modelPackage(), deploymentId, inferenceSpecificationName);
+    }
+    // The copy of a model outside the registry: its name first, so the console shows whose
+    // copy it is; the hash tells the copies of one model apart.
+    String hash = SageMakerNames.shortHash(HASH, "model", release.canonical(), deploymentId,
+        inferenceSpecificationName);
+    return SageMakerNames.compose(SageMakerNames.MAX_NAME_LENGTH, release.modelName(), "copy",
+        hash);
+  }
+
+  /** As {@link #endpointConfig(String, ModelPackageArn, String, String)}, for either kind. */
+  public static String endpointConfig(String endpointName, Release release, String deploymentId,
+      String role) {
+    if (release.fromRegistry()) {
+      return endpointConfig(endpointName, release.modelPackage(), deploymentId, role);
+    }
+    String hash = SageMakerNames.shortHash(HASH, "endpoint-config", endpointName,
+        release.canonical(), deploymentId, role);
+    return SageMakerNames.compose(SageMakerNames.MAX_NAME_LENGTH, endpointName,
+        "same-model-" + role, hash);
+  }
+
+  /**
+   * As {@link #canaryVariant(ModelPackageArn)}; a model outside the registry has no version, so
+   * its canary is {@code canary-m} and a hash of its name (variant names are at most 63).
+   */
+  public static String canaryVariant(Release release) {
+    return release.fromRegistry() ? canaryVariant(release.modelPackage())
+        : "canary-m" + SageMakerNames.shortHash(HASH, "canary", release.canonical());
   }
 }

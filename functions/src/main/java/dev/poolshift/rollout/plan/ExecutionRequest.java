@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * (schema: {@code schemas/execution-input.schema.json}; one example per action under
  * {@code events/console/}):
  * <pre>{"action": "deploy"|"plan"|"migrate"|"rollback"|"promote"|"continue"|"abort",
- *  "endpointName": "...", "modelPackageArn": "...",
+ *  "endpointName": "...", "modelPackageArn": "...", "modelName": "...",
  *  "instancePools": [...], "provisionTimeoutSeconds": n, "canarySteps": [...], "bakeSeconds": n,
  *  "thresholds": {"max5xxRate": x, "p99LatencyMs": n},
  *  "executionName": "...", "reason": "...",
@@ -31,10 +31,15 @@ import java.util.regex.Pattern;
  * {@code abort} must not look like it chose anything). A person names the endpoint they mean to
  * change: {@code endpointName} is required unless the registry approval started the rollout (the
  * profile names the endpoint then). Every problem is collected before failing.
+ *
+ * <p>{@code modelName} is a migrate's alternative to {@code modelPackageArn} for a model that did
+ * not come from the Model Registry; a migrate names at most one of the two (neither: what the
+ * endpoint serves).
  */
 public record ExecutionRequest(
     String action,
     ModelPackageArn modelPackageArn,
+    String modelName,
     String endpointName,
     Overrides overrides,
     String executionName,
@@ -67,7 +72,8 @@ public record ExecutionRequest(
 
   static final Set<String> OVERRIDE_FIELDS = Set.of("instancePools", "provisionTimeoutSeconds",
       "canarySteps", "bakeSeconds", "thresholds");
-  private static final Set<String> FIELDS = Set.of("action", "modelPackageArn", "endpointName",
+  private static final Set<String> FIELDS = Set.of("action", "modelPackageArn", "modelName",
+      "endpointName",
       "instancePools", "provisionTimeoutSeconds", "canarySteps", "bakeSeconds", "thresholds",
       "executionName", "reason", "trigger");
   private static final Set<String> TRIGGER_FIELDS = Set.of("source", "by", "eventId");
@@ -237,6 +243,22 @@ public record ExecutionRequest(
           : "it acts on the rollout running on endpointName");
     }
 
+    String modelName = null;
+    if (MIGRATE.equals(action) || action == null) {
+      modelName = f.string("modelName", false);
+      if (modelName != null) {
+        SageMakerNames.checkName(errors, "modelName", modelName);
+        if (f.has("modelPackageArn")) {
+          errors.add("modelName", "give the package the endpoint serves (modelPackageArn) or,"
+              + " for a model that did not come from the Model Registry, the model (modelName),"
+              + " not both");
+        }
+      }
+    } else {
+      notUsed(f, errors, "modelName", action, "only migrate names a model that did not come from"
+          + " the Model Registry; deploy and plan ship a model package (modelPackageArn)");
+    }
+
     String endpointName = f.string("endpointName", false);
     if (endpointName != null) {
       SageMakerNames.checkName(errors, "endpointName", endpointName);
@@ -278,8 +300,8 @@ public record ExecutionRequest(
           + " (say why: it goes to the ledger and the on-call notification)");
     }
     errors.throwIfAny(what);
-    return new ExecutionRequest(action, arn, endpointName, overrides, executionName, reason,
-        trigger);
+    return new ExecutionRequest(action, arn, modelName, endpointName, overrides, executionName,
+        reason, trigger);
   }
 
   private static Trigger trigger(JsonFields f, FieldErrors errors) {

@@ -6,6 +6,7 @@ import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
+import dev.poolshift.rollout.endpoint.Release;
 import dev.poolshift.rollout.endpoint.VariantWeight;
 import dev.poolshift.rollout.port.ScalingTargets.ScalingPolicySetup;
 import dev.poolshift.rollout.profile.DeploymentProfile;
@@ -31,6 +32,10 @@ import java.util.List;
  *     alarms and gated on its failure rate before it counts as promoted
  * @param scalingPolicy the weighted-utilization target-tracking policy the variant gets after
  *     promotion (the profile's {@code weightedAutoscaling}); null leaves its scaling as it was
+ * @param modelPackageArn the package version that ships; null when a migrate moves a model that
+ *     did not come from the registry
+ * @param release what ships, as {@link Release#wire()} writes it: the package ARN or that model's
+ *     name. A plan written before releases had names reads its package here
  */
 public record RolloutPlan(
     String deploymentId,
@@ -46,10 +51,17 @@ public record RolloutPlan(
     CanarySchedule schedule,
     DeploymentProfile profile,
     boolean blueGreenSwitch,
-    ScalingPolicySetup scalingPolicy) {
+    ScalingPolicySetup scalingPolicy,
+    String release) {
 
   public RolloutPlan {
     models = List.copyOf(models);
+    release = release == null ? modelPackageArn : release;
+  }
+
+  /** What ships: a package version, or a model outside the registry. */
+  public Release shipped() {
+    return Release.parse("plan.release", release);
   }
 
   /** The endpoint-config member that makes an endpoint asynchronous. */

@@ -13,6 +13,7 @@ import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
+import dev.poolshift.rollout.endpoint.Release;
 import dev.poolshift.rollout.endpoint.ResourceNames;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.endpoint.VariantState;
@@ -46,9 +47,12 @@ public final class RolloutPlanner {
           "must be 1–128 of A-Z a-z 0-9 _ . : / = + @ -" + (deploymentId == null ? ""
               : " (got " + SageMakerNames.quote(deploymentId) + ")"));
     }
+    // A package version, or (a migrate) a model that did not come from the registry: pkg null.
     ModelPackage pkg = request.modelPackage();
-    ModelPackageArn arn = pkg.parsedArn();
-    pkg.requireDeployable();
+    Release release = request.release();
+    if (pkg != null) {
+      pkg.requireDeployable();
+    }
     DeploymentProfile profile = request.profile();
     EndpointState endpoint = request.endpoint();
     EndpointConfigSpec current = request.currentConfig();
@@ -56,7 +60,7 @@ public final class RolloutPlanner {
     requireRolloutable(profile, endpoint, current);
     VariantSpec baseline = baselineVariant(profile, current);
     ModelSettings settings = baselineSettings(request, baseline);
-    String canaryName = ResourceNames.canaryVariant(arn);
+    String canaryName = ResourceNames.canaryVariant(release);
     for (String name : current.variantNames()) {
       if ((!name.equals(baseline.variantName())
           && ResourceNames.CANARY_VARIANT.matcher(name).matches())
@@ -68,15 +72,25 @@ public final class RolloutPlanner {
     }
 
     // One model for the new version, plus one per per-pool build the profile names.
-    String mainModel = ResourceNames.model(arn, deploymentId, null);
+    String mainModel = ResourceNames.model(release, deploymentId, null);
     Map<String, String> perPoolModels = new LinkedHashMap<>();
     Map<String, String> specOfModel = new LinkedHashMap<>();
     specOfModel.put(mainModel, null);
+    // A build for a type the baseline already runs its own model on keeps that model's settings.
+    Map<String, ModelSettings> settingsOfModel = new LinkedHashMap<>();
+    settingsOfModel.put(mainModel, settings);
     FieldErrors errors = new FieldErrors();
     for (int i = 0; i < profile.instancePools().size(); i++) {
       PoolPreference pool = profile.instancePools().get(i);
       String spec = pool.inferenceSpecificationName();
       if (spec == null) {
+        continue;
+      }
+      if (pkg == null) {
+        errors.add("instancePools[" + i + "].inferenceSpecificationName", "model "
+            + release.modelName() + " did not come from the Model Registry, so it has no"
+            + " per-hardware builds to select " + SageMakerNames.quote(spec) + " from; every pool"
+            + " runs the same model (leave inferenceSpecificationName out)");
         continue;
       }
       if (!pkg.additionalInferenceSpecificationNames().contains(spec)) {
@@ -85,11 +99,12 @@ public final class RolloutPlanner {
             + pkg.additionalInferenceSpecificationNames());
         continue;
       }
-      String model = ResourceNames.model(arn, deploymentId, spec);
+      String model = ResourceNames.model(release, deploymentId, spec);
       perPoolModels.put(pool.instanceType(), model);
       specOfModel.put(model, spec);
+      settingsOfModel.put(model, poolSettings(request, baseline, pool.instanceType(), settings));
     }
-    errors.throwIfAny("deployment profile does not fit model package " + arn);
+    errors.throwIfAny("deployment profile does not fit " + release.describe());
 
     VariantState live = endpoint.variant(baseline.variantName());
     Integer liveCount = live == null ? null : live.currentInstanceCount();
@@ -107,9 +122,9 @@ public final class RolloutPlanner {
           + " serves no traffic (weight " + baselineWeight + "); nothing to canary against");
     }
 
-    String canaryConfigName = ResourceNames.endpointConfig(endpoint.endpointName(), arn,
+    String canaryConfigName = ResourceNames.endpointConfig(endpoint.endpointName(), release,
         deploymentId, ResourceNames.CANARY_CONFIG);
-    String finalConfigName = ResourceNames.endpointConfig(endpoint.endpointName(), arn,
+    String finalConfigName = ResourceNames.endpointConfig(endpoint.endpointName(), release,
         deploymentId, ResourceNames.FINAL_CONFIG);
     Map<String, Object> carried = configLevelFields(current, profile);
 
@@ -129,9 +144,9 @@ public final class RolloutPlanner {
           ? migrated.withWeight(single ? 1.0 : baselineWeight) : withLiveWeight(v, endpoint));
     }
     EndpointConfigSpec canaryConfig = new EndpointConfigSpec(canaryConfigName, canaryVariants,
-        tags(current, deploymentId, arn, ResourceNames.CANARY_CONFIG), carried);
+        tags(current, deploymentId, release, ResourceNames.CANARY_CONFIG), carried);
     EndpointConfigSpec finalConfig = new EndpointConfigSpec(finalConfigName, finalVariants,
-        tags(current, deploymentId, arn, ResourceNames.FINAL_CONFIG), carried);
+        tags(current, deploymentId, release, ResourceNames.FINAL_CONFIG), carried);
 
     // Only models the new variant actually references (kept pools may not use every build).
     Set<String> used = new LinkedHashSet<>();
@@ -139,18 +154,26 @@ public final class RolloutPlanner {
     migrated.instancePools().stream().map(InstancePool::modelNameOverride)
         .filter(m -> m != null).forEach(used::add);
     Map<String, String> modelTags = Map.of(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId,
-        EndpointConfigSpec.MODEL_PACKAGE_TAG, arn.toString());
+        releaseTag(release), release.wire());
+    String packageArn = pkg == null ? null : release.modelPackage().toString();
     List<ModelToCreate> models = new ArrayList<>(used.stream().map(name -> new ModelToCreate(name,
-        arn.toString(), specOfModel.get(name), profile.executionRoleArn(), modelTags, settings))
-        .toList());
+        packageArn, specOfModel.get(name), profile.executionRoleArn(), modelTags,
+        settingsOfModel.get(name))).toList());
     models.addAll(copy.models());
 
-    return new RolloutPlan(deploymentId, endpoint.endpointName(), arn.toString(), current.name(),
+    return new RolloutPlan(deploymentId, endpoint.endpointName(), packageArn, current.name(),
         baseline.variantName(), baselineWeight, canaryName, models, canaryConfig, finalConfig,
         new CanarySchedule(profile.canarySteps()), profile, asynchronous(current, profile),
         profile.weightedAutoscaling() == null ? null : WeightedScalingPolicy.of(
             endpoint.endpointName(), baseline.variantName(), migrated.instancePools().stream()
-                .map(InstancePool::instanceType).toList(), profile.weightedAutoscaling()));
+                .map(InstancePool::instanceType).toList(), profile.weightedAutoscaling()),
+        release.wire());
+  }
+
+  /** The tag that names what a config or model ships: the package, or the model copied. */
+  private static String releaseTag(Release release) {
+    return release.fromRegistry() ? EndpointConfigSpec.MODEL_PACKAGE_TAG
+        : EndpointConfigSpec.MODEL_TAG;
   }
 
   /**
@@ -238,16 +261,48 @@ public final class RolloutPlanner {
    */
   private static ModelSettings baselineSettings(RolloutRequest request, VariantSpec baseline) {
     ModelSettings settings = request.baselineModel();
-    if (settings == null) {
+    Release release = request.release();
+    if (settings == null && release.fromRegistry()) {
       return ModelSettings.none(baseline.modelName());
     }
-    if (settings.pipelineModel()) {
+    if (settings != null && settings.pipelineModel()) {
       throw new IncompatibleEndpointException("variant " + baseline.variantName() + " runs model "
           + settings.modelName() + ", an inference pipeline of " + settings.containerCount()
-          + " containers (Containers); a model package builds one container, so the pipeline"
-          + " cannot be carried over");
+          + " containers (Containers); " + (release.fromRegistry()
+              ? "a model package builds one container"
+              : "a copy of " + release.modelName() + " on the pools carries one container")
+          + ", so the pipeline cannot be carried over");
+    }
+    if (!release.fromRegistry() && (settings == null || !settings.outsideRegistry())) {
+      // The copy is built from what the baseline runs: without its image there is nothing to copy.
+      throw new IncompatibleEndpointException("variant " + baseline.variantName() + " runs model "
+          + (settings == null ? baseline.modelName() : settings.modelName()) + ", whose primary"
+          + " container has no Image to copy" + (settings != null
+              && settings.sourcePackageArn() != null ? " (it was built from model package "
+              + settings.sourcePackageArn() + ": migrate it by its modelPackageArn)" : "")
+          + "; " + release.describe() + " cannot be carried over");
     }
     return settings;
+  }
+
+  /**
+   * The settings a build for {@code instanceType} keeps: those of the model the baseline's pool of
+   * that type runs (its {@code ModelNameOverride}, e.g. an int8 build with its own environment),
+   * else the main model's.
+   */
+  private static ModelSettings poolSettings(RolloutRequest request, VariantSpec baseline,
+      String instanceType, ModelSettings main) {
+    ModelSettings own = request.baselinePoolModels().get(instanceType);
+    if (own == null) {
+      return main;
+    }
+    if (own.pipelineModel()) {
+      throw new IncompatibleEndpointException("variant " + baseline.variantName() + " runs model "
+          + own.modelName() + " on its " + instanceType + " pool, an inference pipeline of "
+          + own.containerCount() + " containers (Containers); a model package builds one"
+          + " container, so the pipeline cannot be carried over");
+    }
+    return own;
   }
 
   private static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,
@@ -333,7 +388,7 @@ public final class RolloutPlanner {
   }
 
   private static Map<String, String> tags(EndpointConfigSpec current, String deploymentId,
-      ModelPackageArn arn, String role) {
+      Release release, String role) {
     Map<String, String> tags = new LinkedHashMap<>();
     current.tags().forEach((k, v) -> {
       // aws: tags are system tags (CreateEndpointConfig refuses them); poolshift: ones are ours
@@ -343,7 +398,7 @@ public final class RolloutPlanner {
       }
     });
     tags.put(EndpointConfigSpec.DEPLOYMENT_TAG, deploymentId);
-    tags.put(EndpointConfigSpec.MODEL_PACKAGE_TAG, arn.toString());
+    tags.put(releaseTag(release), release.wire());
     tags.put(EndpointConfigSpec.ROLE_TAG, role);
     if (tags.size() > MAX_TAGS) {
       throw new IncompatibleEndpointException("endpoint config " + current.name() + " has "

@@ -62,9 +62,13 @@ public record Scenario(
    *     {@code EnableNetworkIsolation}, {@code PrimaryContainer} members beside the package such as
    *     {@code Environment}); empty for none
    */
+  /**
+   * A seeded variant: its model is built from {@code modelPackage}, or (no package) from the image and
+   * model data in {@code model.PrimaryContainer}, named {@code modelName} when given.
+   */
   public record Variant(String variantName, String modelPackage, String instanceType, List<Pool> instancePools,
       Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras, Autoscaling autoscaling,
-      ObjectNode model) {}
+      ObjectNode model, String modelName) {}
 
   /**
    * The variant registered with Application Auto Scaling before the scenario starts.
@@ -238,11 +242,17 @@ public record Scenario(
           r.problem(vat, "must be an object");
           continue;
         }
-        r.allowOnly(vat, vo, "variantName", "modelPackage", "instanceType", "instancePools", "provisionTimeoutSeconds",
-            "instanceCount", "weight", "extras", "autoscaling", "model");
-        String pkg = r.requiredText(vat + ".modelPackage", vo.get("modelPackage"));
+        r.allowOnly(vat, vo, "variantName", "modelPackage", "modelName", "instanceType", "instancePools",
+            "provisionTimeoutSeconds", "instanceCount", "weight", "extras", "autoscaling", "model");
+        // A model outside the registry: no modelPackage, its image (and model data) in model.PrimaryContainer.
+        boolean imageModel = !vo.has("modelPackage") && vo.path("model").path("PrimaryContainer").has("Image");
+        String pkg = imageModel ? null : r.requiredText(vat + ".modelPackage", vo.get("modelPackage"));
         if (pkg != null && !pkg.matches("[A-Za-z0-9-]+/[0-9]+")) {
           r.problem(vat + ".modelPackage", "must be <group>/<version>, e.g. fraud-scoring/6 (got " + pkg + ")");
+        }
+        String modelName = r.optionalText(vat + ".modelName", vo.get("modelName"));
+        if (modelName != null && !modelName.matches("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")) {
+          r.problem(vat + ".modelName", "must be a SageMaker model name (got " + modelName + ")");
         }
         String type = r.optionalText(vat + ".instanceType", vo.get("instanceType"));
         List<Pool> pools = new ArrayList<>();
@@ -268,7 +278,7 @@ public record Scenario(
           }
         }
         variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras,
-            autoscaling, model));
+            autoscaling, model, modelName));
       }
       if (variants.isEmpty()) {
         r.problem(at + ".variants", "at least one variant is required");

@@ -291,15 +291,17 @@ public final class ScenarioRunner {
     config.put("EndpointConfigName", endpoint.configName());
     ArrayNode variants = config.putArray("ProductionVariants");
     for (Scenario.Variant v : endpoint.variants()) {
-      String packageArn = packageArn(runtime, v.modelPackage());
-      String modelName = (endpoint.name() + "-" + v.modelPackage().replace('/', '-') + "-" + v.variantName())
-          .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+      String modelName = v.modelName() != null ? v.modelName()
+          : (endpoint.name() + "-" + (v.modelPackage() == null ? "" : v.modelPackage().replace('/', '-') + "-")
+              + v.variantName()).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
       modelName = modelName.length() > 63 ? modelName.substring(0, 63) : modelName;
       ObjectNode createModel = v.model().deepCopy();
       createModel.put("ModelName", modelName);
       ObjectNode container = createModel.has("PrimaryContainer") ? (ObjectNode) createModel.get("PrimaryContainer")
           : createModel.putObject("PrimaryContainer");
-      container.put("ModelPackageName", packageArn);
+      if (v.modelPackage() != null) {
+        container.put("ModelPackageName", packageArn(runtime, v.modelPackage()));
+      }
       createModel.put("ExecutionRoleArn", world.defaultExecutionRoleArn());
       world.seedModel(createModel);
       ObjectNode variant = v.extras().deepCopy();

@@ -105,6 +105,35 @@ class ExecutionRequestTest {
   }
 
   @Test
+  void aMigrateNamesAModelOutsideTheRegistryOrAPackageButNotBoth() {
+    ExecutionRequest r = ExecutionRequest.parse(Map.of("action", "migrate",
+        "endpointName", "churn-scoring-prod", "modelName", "churn-xgb-2026-05", "reason", "x"));
+
+    assertThat(r.modelName()).isEqualTo("churn-xgb-2026-05");
+    assertThat(r.modelPackageArn()).isNull();
+    assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "migrate",
+        "endpointName", "fraud-scoring-prod", "modelPackageArn", ARN, "modelName", "fraud-xgb")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("modelName: give the package the endpoint serves (modelPackageArn)"
+            + " or, for a model that did not come from the Model Registry, the model (modelName),"
+            + " not both");
+    assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "migrate",
+        "endpointName", "fraud-scoring-prod", "modelName", "fraud/xgb")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("modelName: ");
+  }
+
+  @Test
+  void onlyAMigrateNamesAModel() {
+    for (String action : List.of("deploy", "plan", "rollback", "abort")) {
+      assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", action,
+          "endpointName", "fraud-scoring-prod", "modelPackageArn", ARN, "modelName", "fraud-xgb",
+          "reason", "x")))
+          .as(action).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("modelName: not used by action " + action);
+    }
+  }
+
+  @Test
   void actionsOnARunningRolloutTakeAReasonAndNoPackageOrOverrides() {
     assertThatThrownBy(() -> ExecutionRequest.parse(Map.of("action", "promote",
         "endpointName", "fraud-scoring-prod", "modelPackageArn", ARN, "bakeSeconds", 60)))

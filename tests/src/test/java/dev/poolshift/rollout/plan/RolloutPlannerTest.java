@@ -164,6 +164,32 @@ class RolloutPlannerTest {
   }
 
   @Test
+  void eachPerPoolBuildKeepsTheSettingsOfTheModelTheBaselinesPoolOfThatTypeRuns() {
+    ModelPackage v41 = new ModelPackage(ARN.replace("/42", "/41"), "fraud-scoring", 41,
+        "Completed", "Approved", List.of("g6-int8"), Map.of());
+    ModelSettings main = ModelSettings.fromDescribeModel(Map.of("ModelName", "fraud-scoring-v41",
+        "PrimaryContainer", Map.of("ModelPackageName", v41.arn(),
+            "Environment", Map.of("SCORE_THRESHOLD", "0.7"))));
+    ModelSettings int8 = ModelSettings.fromDescribeModel(Map.of("ModelName", "fraud-scoring-v41-g6",
+        "PrimaryContainer", Map.of("ModelPackageName", v41.arn(), "InferenceSpecificationName",
+            "g6-int8", "Environment", Map.of("SCORE_THRESHOLD", "0.7", "QUANTIZATION", "int8"))));
+    VariantSpec pooled = new VariantSpec("AllTraffic", "fraud-scoring-v41", 2, null, List.of(
+        new InstancePool("ml.g5.2xlarge", 1, null),
+        new InstancePool("ml.g6.2xlarge", 2, "fraud-scoring-v41-g6")), 1200, 1.0, Map.of());
+
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("fraud-scoring-v42-0123456789ab",
+        PACKAGE, profile().build(), inService("fraud-scoring-prod-cfg-41"), currentConfig(pooled),
+        v41, main, null, Map.of("ml.g6.2xlarge", int8)));
+
+    assertThat(plan.models()).hasSize(2).allSatisfy(m -> assertThat(m.carried().container())
+        .as("model %s", m.modelName()).isEqualTo("g6-int8".equals(m.inferenceSpecificationName())
+            ? int8.container() : main.container()));
+    assertThat(plan.models()).filteredOn(m -> m.inferenceSpecificationName() != null)
+        .singleElement().satisfies(m -> assertThat(m.carried().modelName())
+            .isEqualTo("fraud-scoring-v41-g6"));
+  }
+
+  @Test
   void detailedObservabilityStaysOffForABaselineConfigThatPredatesIt() {
     EndpointConfigSpec old = currentConfig().withCarried("MetricsConfig",
         Map.of("EnableEnhancedMetrics", true));
@@ -471,6 +497,40 @@ class RolloutPlannerTest {
     assertThat(Json.MAPPER.readValue(Json.write(state), EndpointState.class)).isEqualTo(state);
     assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
         .as("fits comfortably in Step Functions' 256 KiB state").isLessThan(16_384);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aPlanWrittenBeforeReleasesAndCopiesReadsBackAsThePackageItShips() throws Exception {
+    RolloutPlan plan = plan(profile().build());
+    Map<String, Object> old = Json.MAPPER.readValue(Json.write(plan), Map.class);
+    old.remove("release");
+    ((List<Map<String, Object>>) old.get("models")).forEach(m ->
+        ((Map<String, Object>) m.get("carried")).remove("artefacts"));
+
+    RolloutPlan read = Json.MAPPER.readValue(Json.write(old), RolloutPlan.class);
+
+    assertThat(read).isEqualTo(plan);
+    assertThat(read.shipped().modelPackage().version()).isEqualTo(42);
+  }
+
+  @Test
+  void aMigrateOfAModelOutsideTheRegistryTravelsAsJsonWithoutLoss() throws Exception {
+    ModelSettings handmade = ModelSettings.fromDescribeModel(Map.of("ModelName", "fraud-scoring-v41",
+        "PrimaryContainer", Map.of("Image", "111122223333.dkr.ecr.us-east-1.amazonaws.com/x:1",
+            "ModelDataUrl", "s3://b/model.tar.gz")));
+    RolloutPlan plan = RolloutPlanner.plan(new RolloutRequest("migrate-1", null,
+        DeploymentProfile.builder().endpointName("fraud-scoring-prod").executionRoleArn(ROLE)
+            .pool("ml.g5.2xlarge").pool("ml.g5.4xlarge").build(),
+        inService("fraud-scoring-prod-cfg-41"), currentConfig(), null, handmade,
+        dev.poolshift.rollout.endpoint.Release.ofModel("fraud-scoring-v41")));
+
+    RolloutPlan read = Json.MAPPER.readValue(Json.write(plan), RolloutPlan.class);
+
+    assertThat(read).isEqualTo(plan);
+    assertThat(read.modelPackageArn()).isNull();
+    assertThat(read.models()).singleElement().satisfies(m ->
+        assertThat(m.carried().artefacts()).containsEntry("ModelDataUrl", "s3://b/model.tar.gz"));
   }
 
   @Test

@@ -51,6 +51,44 @@ class CarryOverStepsTest {
   }
 
   @Test
+  void aBaselineAlreadyOnPoolsGivesEachPoolsNewBuildThatPoolsOwnModelSettings() {
+    ModelSettings int8 = new ModelSettings("fraud-scoring-v41-g6", Map.of(),
+        Map.of("Environment", Map.of("QUANTIZATION", "int8")), 1, RolloutWorld.OLD_ARN);
+    onPools();
+    world.sageMaker.modelSettings.put("fraud-scoring-v41", VPC);
+    world.sageMaker.modelSettings.put("fraud-scoring-v41-g6", int8);
+
+    PlanDocument plan = world.plan();
+
+    assertThat(plan.rollout().models()).hasSize(2).allSatisfy(m ->
+        assertThat(m.carried().container()).as("model %s", m.modelName())
+            .isEqualTo(m.inferenceSpecificationName() == null ? VPC.container() : int8.container()));
+  }
+
+  @Test
+  void aPoolModelOfTheBaselineThatIsGoneIsRefusedBeforeAnythingChanges() {
+    onPools();
+    world.sageMaker.missingModels.add("fraud-scoring-v41-g6");
+
+    assertThatThrownBy(() -> world.plan())
+        .isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("runs model fraud-scoring-v41-g6 on its ml.g6.2xlarge pool, which no"
+            + " longer exists");
+    assertThat(world.sageMaker.mutations).isEmpty();
+    assertThat(world.store.lockOf(ENDPOINT)).isEmpty();
+  }
+
+  /** The baseline variant on g5 and g6 pools, the g6 pool running v41's own int8 build. */
+  private void onPools() {
+    EndpointConfigSpec c = world.sageMaker.configs.get(BASELINE_CONFIG);
+    world.sageMaker.configs.put(BASELINE_CONFIG, new EndpointConfigSpec(BASELINE_CONFIG,
+        List.of(new dev.poolshift.rollout.endpoint.VariantSpec("AllTraffic", "fraud-scoring-v41", 2,
+            null, List.of(new dev.poolshift.rollout.endpoint.InstancePool("ml.g5.2xlarge", 1, null),
+                new dev.poolshift.rollout.endpoint.InstancePool("ml.g6.2xlarge", 2,
+                    "fraud-scoring-v41-g6")), 1200, 1.0, Map.of())), c.tags(), c.carried()));
+  }
+
+  @Test
   void aBaselineModelThatIsGoneIsRefusedBeforeAnythingChanges() {
     world.sageMaker.missingModels.add("fraud-scoring-v41");
 

@@ -71,7 +71,7 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
   public void createModel(ModelToCreate model) {
     ModelToCreate existing = models.get(model.modelName());
     if (existing != null) {
-      if (!existing.modelPackageArn().equals(model.modelPackageArn())) {
+      if (!java.util.Objects.equals(existing.modelPackageArn(), model.modelPackageArn())) {
         throw new ResourceConflictException("model " + model.modelName() + " is someone else's");
       }
       return;
@@ -93,7 +93,7 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
     if (models.containsKey(modelName)) {
       ModelToCreate m = models.get(modelName);
       return java.util.Optional.of(new ModelSettings(modelName, m.carried().model(),
-          m.carried().container(), 1, m.modelPackageArn()));
+          m.carried().container(), 1, m.modelPackageArn(), m.carried().artefacts()));
     }
     return java.util.Optional.of(modelSettings.getOrDefault(modelName,
         ModelSettings.none(modelName)));

@@ -10,7 +10,6 @@ import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
 import dev.poolshift.rollout.endpoint.InstancePool;
-import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.plan.ExecutionRequest;
@@ -52,7 +51,7 @@ public final class PlanChecks {
    * Every pool the rollout would create must be an allowed type (IAM denies the rest anyway):
    * named by its place in the input when the input gave the pools, else in the profile.
    */
-  void requireAllowed(ExecutionRequest request, ModelPackage pkg, RolloutPlan rollout) {
+  void requireAllowed(ExecutionRequest request, String profileName, RolloutPlan rollout) {
     AllowedInstanceTypes allowed = settings.allowedInstanceTypes();
     List<String> requested = rollout.requestedPools().stream().map(InstancePool::instanceType)
         .toList();
@@ -66,7 +65,7 @@ public final class PlanChecks {
     }
     if (errors.isEmpty()) {
       allowed.check(errors, "instancePools", requested);
-      errors.throwIfAny("deployment profile " + pkg.groupName() + " (pools as the rollout would"
+      errors.throwIfAny("deployment profile " + profileName + " (pools as the rollout would"
           + " request them, the endpoint's current type first when keepCurrentTypeFirst)");
     }
     errors.throwIfAny("rollout input");

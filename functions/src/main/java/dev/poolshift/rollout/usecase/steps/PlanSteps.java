@@ -10,6 +10,7 @@ import dev.poolshift.rollout.IncompatibleEndpointException;
 import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ModelPackageNotDeployableException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
+import dev.poolshift.rollout.ProfileNotFoundException;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
@@ -17,6 +18,7 @@ import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.endpoint.ModelSettings;
 import dev.poolshift.rollout.endpoint.ModelToCreate;
+import dev.poolshift.rollout.endpoint.Release;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.pool.FleetForecast;
 import dev.poolshift.rollout.plan.CanaryAlarms;
@@ -89,28 +91,37 @@ final class PlanSteps {
       return returns.plan(exec, request);
     }
     boolean migrate = ExecutionRequest.MIGRATE.equals(request.action());
-    ModelPackageArn arn = request.modelPackageArn();
-    if (arn != null) {
-      requireHome(exec, arn);
-    } else {
-      arn = servingPackage(request.endpointName());
-      requireHome(exec, arn);
+    Release release = requestedRelease(exec, request);
+    MDC.put(release.fromRegistry() ? "modelPackageArn" : "modelName", release.wire());
+    ModelPackage pkg = release.fromRegistry() ? describePackage(release.modelPackage()) : null;
+    // A registry version's profile is its group's; a model outside the registry has no group, so
+    // its endpoint's profile is stored under the endpoint's name.
+    String profileName = pkg != null ? pkg.groupName() : request.endpointName();
+    DeploymentProfile profile;
+    try {
+      profile = ports.profiles().load(profileName);
+    } catch (ProfileNotFoundException e) {
+      if (pkg != null) {
+        throw e;
+      }
+      throw new ProfileNotFoundException("no deployment profile for endpoint " + profileName
+          + ": " + release.describe() + " has no model package group, so its profile is the one"
+          + " stored under the endpoint's name (" + e.getMessage() + ")", e);
     }
-    MDC.put("modelPackageArn", arn.toString());
-    ModelPackage pkg = describePackage(arn);
-    DeploymentProfile profile = ports.profiles().load(pkg.groupName());
     String endpointName = profile.endpointName();
     MDC.put("endpointName", endpointName);
     if (request.endpointName() != null && !request.endpointName().equalsIgnoreCase(endpointName)) {
-      throw new InvalidInputException("rollout input", "endpointName", "the profile of model"
-          + " package group " + pkg.groupName() + " deploys to " + endpointName + ", not "
-          + request.endpointName());
+      throw new InvalidInputException("rollout input", "endpointName", "the profile "
+          + (pkg != null ? "of model package group " : "stored under ") + profileName
+          + " deploys to " + endpointName + ", not " + request.endpointName());
     }
-    if (migrate && request.modelPackageArn() != null) {
-      ModelPackageArn serving = servingPackage(endpointName);
-      if (!serving.canonical().equals(arn.canonical())) {
-        throw new InvalidInputException("rollout input", "modelPackageArn", "migrate keeps the"
-            + " model endpoint " + endpointName + " serves (" + serving + "), not " + arn
+    if (migrate && (request.modelPackageArn() != null || request.modelName() != null)) {
+      Served serving = servingRelease(endpointName);
+      if (!serving.release().sameAs(release.wire()) && !release.wire()
+          .equalsIgnoreCase(serving.runningModel())) {
+        throw new InvalidInputException("rollout input", request.modelName() != null
+            ? "modelName" : "modelPackageArn", "migrate keeps the model endpoint " + endpointName
+            + " serves (" + named(serving.release()) + "), not " + named(release)
             + "; use action deploy to change the model");
       }
     }
@@ -120,7 +131,7 @@ final class PlanSteps {
     Optional<EndpointLock> held = ports.store().lockOf(endpointName)
         .filter(l -> !l.owner().equals(exec.name()));
     if (held.isPresent()) {
-      return queue.contended(exec, request, arn, pkg, profile, held.get());
+      return queue.contended(exec, request, release, pkg, profile, held.get());
     }
     EndpointState endpoint = describeEndpoint(endpointName);
     List<String> notManaged = EndpointOwnership.require(ports.endpoints(), endpointName,
@@ -136,8 +147,9 @@ final class PlanSteps {
     ModelSettings baselineModel = baselineModel(current, baselineVariant);
     String baselineArn = baselinePackage(current, baselineModel);
     RolloutPlan rollout = RolloutPlanner.plan(new RolloutRequest(exec.name(), pkg, profile,
-        endpoint, current, baselineBuilds(baselineArn), baselineModel));
-    checks.requireAllowed(request, pkg, rollout);
+        endpoint, current, baselineBuilds(baselineArn), baselineModel, release,
+        baselinePoolModels(current, baselineVariant)));
+    checks.requireAllowed(request, profileName, rollout);
     // What CreateEndpointConfig would refuse is refused here, before the lock and the models.
     List<dev.poolshift.rollout.FieldError> broken = ConfigRules.check(rollout);
     if (!broken.isEmpty() && !request.dryRun()) {
@@ -159,12 +171,18 @@ final class PlanSteps {
     if (!tooLong.isEmpty() && !request.dryRun()) {
       LOG.info("rollout refused: schedule longer than the execution",
           entry("bakeSeconds", profile.bakeSeconds()), entry("steps", profile.canarySteps()));
-      throw new InvalidInputException("deployment profile " + pkg.groupName()
+      throw new InvalidInputException("deployment profile " + profileName
           + (request.overrides().isEmpty() ? "" : " with this rollout's overrides"), tooLong);
     }
     List<String> risks = new ArrayList<>(notManaged);
     tooLong.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
     broken.forEach(e -> risks.add("would be REJECTED: " + e.path() + ": " + e.message()));
+    if (!release.fromRegistry()) {
+      risks.add(release.describe() + ": the new variant runs a copy of it ("
+          + rollout.models().getFirst().modelName() + ": the same image, model data and"
+          + " settings, the profile's role) on the pools; the profile is the one stored under"
+          + " the endpoint's name");
+    }
     risks.addAll(PlanRisks.carriedOver(rollout, current, endpoint));
     risks.addAll(review.risks());
     // An alarm already in ALARM sends no new event: a rollout started now would be blind to it
@@ -175,7 +193,7 @@ final class PlanSteps {
       String why = inAlarm.entrySet().stream()
           .map(e -> "alarm " + e.getKey() + " is already in ALARM (" + e.getValue() + ")").toList().toString();
       LOG.info("rollout refused: alarm in ALARM", entry("alarms", inAlarm.keySet()));
-      throw new CanaryAlarmException(why + "; the rollout of " + rollout.modelPackageArn() + " to "
+      throw new CanaryAlarmException(why + "; the rollout of " + rollout.release() + " to "
           + endpointName + " was not started and nothing was changed; start it again once the"
           + " alarm is OK");
     }
@@ -201,7 +219,8 @@ final class PlanSteps {
           + " failure rate over at least " + profile.minInvocationsPerStep() + " requests");
     }
     PlanDocument plan = new PlanDocument(request.action(), exec.name(), endpointName,
-        rollout.modelPackageArn(), pkg.groupName(), pkg.version(),
+        rollout.modelPackageArn(), pkg == null ? null : pkg.groupName(),
+        pkg == null ? 0 : pkg.version(),
         new PlanDocument.Baseline(current.name(), rollout.baselineVariantName(),
             rollout.baselineWeight(), baselineArn),
         rollout.canaryConfig().name(), rollout.canaryVariantName(), rollout.finalConfig().name(),
@@ -250,6 +269,31 @@ final class PlanSteps {
             + v.modelName() + ", which no longer exists (DescribeModel): its settings (VpcConfig,"
             + " EnableNetworkIsolation, Environment, ...) cannot be carried over to the new"
             + " models; recreate it or deploy with a config whose model exists"));
+  }
+
+  /**
+   * For a baseline variant already on pools, the settings of each model a pool runs through its
+   * {@code ModelNameOverride}, by instance type. One that is gone is refused, as the main model is.
+   */
+  private Map<String, ModelSettings> baselinePoolModels(EndpointConfigSpec current,
+      String variantName) {
+    VariantSpec v = variantName == null ? null : current.variant(variantName);
+    Map<String, ModelSettings> out = new java.util.LinkedHashMap<>();
+    if (v == null) {
+      return out;
+    }
+    for (var pool : v.instancePools()) {
+      String model = pool.modelNameOverride();
+      if (model == null || model.equals(v.modelName())) {
+        continue;
+      }
+      out.put(pool.instanceType(), ports.registry().modelSettings(model).orElseThrow(() ->
+          new IncompatibleEndpointException("variant " + v.variantName() + " runs model " + model
+              + " on its " + pool.instanceType() + " pool, which no longer exists (DescribeModel):"
+              + " its settings cannot be carried over to that pool's new build; recreate it or"
+              + " deploy with a config whose models exist")));
+    }
+    return out;
   }
 
   /**
@@ -307,32 +351,85 @@ final class PlanSteps {
     }
   }
 
+  /** A package by its ARN; a model outside the registry says so. */
+  private static String named(Release release) {
+    return release.fromRegistry() ? release.wire() : release.describe();
+  }
+
   /**
-   * The package an endpoint serves, for a migrate that does not name one: the
-   * {@code poolshift:model-package} tag of its config (of the config the holder of its lock
-   * started from, while a rollout runs), else the package its only variant's model was built
-   * from.
+   * What the request ships: the package it names (in this stack's account and Region), the model
+   * it names (which must exist: refused by name before any change), else, for a migrate that
+   * names neither, what the endpoint serves.
    */
-  private ModelPackageArn servingPackage(String endpointName) {
+  private Release requestedRelease(ExecutionRef exec, ExecutionRequest request) {
+    if (request.modelPackageArn() != null) {
+      requireHome(exec, request.modelPackageArn());
+      return Release.of(request.modelPackageArn());
+    }
+    if (request.modelName() != null) {
+      ModelSettings named = ports.registry().modelSettings(request.modelName()).orElseThrow(() ->
+          new InvalidInputException("rollout input", "modelName", "no model named "
+              + request.modelName() + " (DescribeModel); name the model endpoint "
+              + request.endpointName() + " serves"));
+      if (named.sourcePackageArn() != null) {
+        throw new InvalidInputException("rollout input", "modelName", "model "
+            + request.modelName() + " was built from model package " + named.sourcePackageArn()
+            + "; migrate it by that package (modelPackageArn), or name neither");
+      }
+      return Release.ofModel(request.modelName());
+    }
+    Release served = servingRelease(request.endpointName()).release();
+    if (served.fromRegistry()) {
+      requireHome(exec, served.modelPackage());
+    }
+    return served;
+  }
+
+  /**
+   * What an endpoint serves, and the model its variant runs.
+   *
+   * @param release the package (or the model outside the registry) it serves
+   * @param runningModel the model its only variant runs (a copy of {@code release}'s model after
+   *     a migrate), or null when the config has several variants
+   */
+  private record Served(Release release, String runningModel) {
+  }
+
+  /**
+   * What an endpoint serves, for a migrate: the {@code poolshift:model-package} or
+   * {@code poolshift:model} tag of its config (of the config the holder of its lock started
+   * from, while a rollout runs), else the package its only variant's model was built from, else
+   * that model itself when it did not come from the registry.
+   */
+  private Served servingRelease(String endpointName) {
     String configName = ports.store().rollout(endpointName).map(ActiveRollout::baselineConfigName)
         .orElseGet(() -> describeEndpoint(endpointName).endpointConfigName());
     EndpointConfigSpec config = ports.endpoints().describeConfig(configName);
+    String running = config.productionVariants().size() == 1
+        ? config.productionVariants().getFirst().modelName() : null;
     String tagged = config.tags().get(EndpointConfigSpec.MODEL_PACKAGE_TAG);
     if (tagged != null) {
-      return ModelPackageArn.parse("modelPackageArn", tagged);
+      return new Served(Release.of(ModelPackageArn.parse("modelPackageArn", tagged)), running);
     }
-    if (config.productionVariants().size() != 1) {
+    String taggedModel = config.tags().get(EndpointConfigSpec.MODEL_TAG);
+    if (taggedModel != null) {
+      return new Served(Release.parse("modelName", taggedModel), running);
+    }
+    if (running == null) {
       throw new InvalidInputException("rollout input", "modelPackageArn", "required for migrate"
           + " on endpoint " + endpointName + ": its config " + configName + " has "
           + config.productionVariants().size() + " variants and no "
-          + EndpointConfigSpec.MODEL_PACKAGE_TAG + " tag; name the package it serves");
+          + EndpointConfigSpec.MODEL_PACKAGE_TAG + " tag; name the package it serves"
+          + " (modelPackageArn) or, for a model that did not come from the registry, the model"
+          + " (modelName)");
     }
-    String model = config.productionVariants().getFirst().modelName();
-    return ports.registry().packageOfModel(model)
-        .map(a -> ModelPackageArn.parse("modelPackageArn", a))
-        .orElseThrow(() -> new InvalidInputException("rollout input", "modelPackageArn",
-            "required for migrate on endpoint " + endpointName + ": its model " + model
-                + " was not built from a model package; name the package to run on the pools"));
+    ModelSettings model = ports.registry().modelSettings(running).orElseThrow(() ->
+        new IncompatibleEndpointException("endpoint " + endpointName + " runs model " + running
+            + ", which no longer exists (DescribeModel): there is nothing to migrate; recreate it"
+            + " or deploy a model package"));
+    return new Served(model.sourcePackageArn() != null
+        ? Release.of(ModelPackageArn.parse("modelPackageArn", model.sourcePackageArn()))
+        : Release.ofModel(running), running);
   }
 
   /**

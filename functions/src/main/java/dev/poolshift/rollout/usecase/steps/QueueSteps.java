@@ -8,7 +8,7 @@ import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.RolloutSupersededException;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.endpoint.ModelPackage;
-import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.endpoint.Release;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.CallbackResult;
@@ -146,7 +146,8 @@ final class QueueSteps {
    * decides. Nothing is changed here: superseding the holder is a step of its own.
    */
   PlanDocument contended(ExecutionRef exec, ExecutionRequest request,
-      ModelPackageArn arn, ModelPackage pkg, DeploymentProfile profile, EndpointLock lock) {
+      Release release, ModelPackage pkg, DeploymentProfile profile, EndpointLock lock) {
+    String arn = pkg == null ? null : release.wire();
     String ep = profile.endpointName();
     ActiveRollout holder = store.rollout(ep).filter(r -> r.ownedBy(lock.owner()))
         .orElse(null);
@@ -154,8 +155,11 @@ final class QueueSteps {
     ConcurrencyPolicy policy = profile.concurrencyPolicy();
     String holding = "endpoint " + ep + " locked by execution " + lock.owner() + " (phase "
         + phase + ", package " + lock.modelPackageArn() + ")";
+    if (pkg == null) {
+      holding += "; this migrate ships " + release.describe();
+    }
     if (request.dryRun()) {
-      PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn.toString(),
+      PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn,
           request.trigger(), request.reason());
       LOG.info("dry run while another rollout holds the endpoint", entry("holder", lock.owner()),
           entry("holderPhase", phase));
@@ -180,10 +184,11 @@ final class QueueSteps {
           + " execution " + lock.owner() + " (concurrencyPolicy reject: nothing was changed;"
           + " start this rollout again once " + lock.owner() + " has ended)");
     }
-    PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn.toString(),
+    PlanDocument plan = PlanDocument.bare(request.action(), exec.name(), ep, arn,
         request.trigger(), request.reason());
     return new PlanDocument(plan.action(), plan.deploymentId(), ep, plan.modelPackageArn(),
-        pkg.groupName(), pkg.version(), null, null, null, null, List.of(), List.of(), 0, 0, 0, 0,
+        pkg == null ? null : pkg.groupName(), pkg == null ? 0 : pkg.version(), null, null, null,
+        null, List.of(), List.of(), 0, 0, 0, 0,
         List.of(), List.of(), request.trigger(), List.of(holding), List.of(), null,
         request.reason(), request.overrides().fields(), false, null, null, null, 0, null, null, 0)
         .waitingFor(new PlanDocument.Contention(lock.owner(), phase, policy.wire(),

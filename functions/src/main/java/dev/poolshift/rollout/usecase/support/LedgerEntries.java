@@ -60,6 +60,9 @@ public final class LedgerEntries {
       details.put("restore", restore);
     }
     if (plan.rollout() != null) {
+      // What shipped: the package ARN, or the model a migrate copied onto the pools when it did
+      // not come from the registry (modelPackageArn is empty then).
+      details.put("release", plan.rollout().release());
       details.put("canaryConfigName", plan.canaryConfigName());
       details.put("finalConfigName", plan.finalConfigName());
       details.put("canaryVariantName", plan.canaryVariantName());

@@ -248,7 +248,7 @@ public final class Notifications {
     String subject = "Poolshift: " + rollout.endpointName() + " restored after its rollout ended "
         + executionStatus;
     String body = "Endpoint: " + rollout.endpointName() + "\n"
-        + "Model package: " + rollout.modelPackageArn() + "\n"
+        + packageLine(rollout, "")
         + "Execution: " + rollout.executionName() + " (" + executionStatus + ")\n"
         + console(rollout.executionArn())
         + "\nThe rollout's execution ended " + executionStatus + " without cleaning up. The"
@@ -264,7 +264,7 @@ public final class Notifications {
     String subject = "Poolshift: " + rollout.endpointName() + " back on its baseline config,"
         + " rollback cleanup finished";
     String body = "Endpoint: " + rollout.endpointName() + "\n"
-        + "Model package (rolled back): " + rollout.modelPackageArn() + "\n"
+        + packageLine(rollout, " (rolled back)")
         + "Execution: " + rollout.executionName() + "\n"
         + console(rollout.executionArn())
         + "\nThe rollback had put all traffic on the baseline variant, but the baseline config "
@@ -279,7 +279,7 @@ public final class Notifications {
       EndpointState now, String stateTable) {
     String subject = "Poolshift ACTION NEEDED: " + rollout.endpointName() + " needs a person";
     String body = "Endpoint: " + rollout.endpointName() + "\n"
-        + "Model package: " + rollout.modelPackageArn() + "\n"
+        + packageLine(rollout, "")
         + "Execution: " + rollout.executionName() + " (" + executionStatus + ")\n"
         + console(rollout.executionArn())
         + "\nThe rollout's execution ended " + executionStatus + " and the endpoint is "
@@ -320,7 +320,7 @@ public final class Notifications {
     String subject = "Poolshift ACTION NEEDED: " + rollout.endpointName()
         + " auto scaling not restored";
     String body = "Endpoint: " + rollout.endpointName() + "\n"
-        + "Model package: " + rollout.modelPackageArn() + "\n"
+        + packageLine(rollout, "")
         + "Execution: " + rollout.executionName() + " (" + executionStatus + ")\n"
         + console(rollout.executionArn())
         + "\nThe endpoint is " + now.status() + " on " + now.endpointConfigName() + ", but "
@@ -329,10 +329,24 @@ public final class Notifications {
     return new Notification(subject(subject), body);
   }
 
+  /**
+   * The package a rollout ships; a migrate of a model outside the registry has none, and names
+   * the model copies it created instead.
+   */
+  private static String packageLine(ActiveRollout rollout, String note) {
+    return rollout.modelPackageArn() != null
+        ? "Model package" + note + ": " + rollout.modelPackageArn() + "\n"
+        : "Model" + note + ": not from the Model Registry (copies " + rollout.models()
+            + ")\n";
+  }
+
   private static String header(PlanDocument plan, ExecutionRef exec) {
     return "Endpoint: " + plan.endpointName() + "\n"
         + (plan.modelPackageArn() == null ? "" : "Model package: " + plan.modelPackageArn()
             + "\n")
+        + (plan.modelPackageArn() != null || plan.rollout() == null ? ""
+            : "Model: " + plan.rollout().shipped().describe() + ", running on the pools as "
+                + plan.models() + "\n")
         + "Action: " + plan.action() + (plan.reason() == null ? "" : " (" + plan.reason() + ")")
         + "\n"
         + "Triggered by: " + plan.trigger().source()
