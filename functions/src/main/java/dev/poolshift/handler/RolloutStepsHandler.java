@@ -93,7 +93,7 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
             aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
             aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards(),
-            SageMakerCallCount::retriesSoFar));
+            SageMakerCallCount::retriesSoFar, aws.inferenceComponents()));
   }
 
   /**
