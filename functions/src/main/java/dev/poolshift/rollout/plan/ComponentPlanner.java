@@ -175,7 +175,11 @@ public final class ComponentPlanner {
     List<ModelToCreate> models = used.stream().map(name -> new ModelToCreate(name,
         arn.toString(), specOfModel.get(name), profile.executionRoleArn(), modelTags, settings))
         .toList();
+    // Read a few times per batch bake: a bake of 10 minutes is read every 5.
+    int poll = Math.clamp(updates.getFirst().waitIntervalSeconds() / 2,
+        ComponentPlan.MIN_POLL_SECONDS, ComponentPlan.MAX_POLL_SECONDS);
     return new Planned(new ComponentPlan(variant.variantName(), pools, pooledConfig, updates,
-        restores, request.untouched(), wait), models, alarms);
+        restores, request.untouched(), wait, poll, models, profile.minInvocationsPerStep(),
+        profile.thresholds().max5xxRate(), alarms), models, alarms);
   }
 }

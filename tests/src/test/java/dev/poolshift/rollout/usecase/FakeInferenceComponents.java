@@ -21,6 +21,8 @@ public final class FakeInferenceComponents implements InferenceComponents {
   /** Every update SageMaker accepted, in order. */
   public final List<ComponentUpdate> updates = new ArrayList<>();
   private final Map<String, List<ComponentSpecification>> before = new LinkedHashMap<>();
+  /** Told of every accepted update, e.g. to schedule its end on a simulation. */
+  public java.util.function.Consumer<ComponentUpdate> onUpdate = u -> { };
 
   public void put(ComponentState state) {
     components.put(state.name(), state);
@@ -52,6 +54,7 @@ public final class FakeInferenceComponents implements InferenceComponents {
     updates.add(update);
     before.put(c.name(), c.specifications());
     components.put(c.name(), with(c, "Updating", null, update.specifications()));
+    onUpdate.accept(update);
   }
 
   /** The rolling update ends with every copy on the new specifications. */

@@ -123,6 +123,11 @@ final class ClosingSteps {
    * switch whose fleet never came up fails for another reason and stays FAILED.
    */
   private static boolean switchedAndJudged(PlanDocument plan, Failure failure) {
+    if (plan.components() != null) {
+      // An inference component's rolling update moves traffic as its new copies start: any way
+      // back from it is a rollback.
+      return failure != null;
+    }
     return plan.rollout() != null && plan.rollout().blueGreenSwitch() && failure != null
         && (CanaryAlarmException.class.getName().equals(failure.error())
             || CanaryRejectedException.class.getName().equals(failure.error()));
