@@ -105,6 +105,9 @@ class ComponentWorkflowTest {
     ComponentState after = world.components.describe(COMPONENT);
     assertThat(after.modelNames()).allSatisfy(m -> assertThat(m).startsWith("fraud-scoring-v42"));
     assertThat(world.sageMaker.mutations).noneMatch(m -> m.startsWith("UpdateEndpoint"));
+    assertThat(world.sageMaker.models).as("the components run them")
+        .containsKeys(after.modelNames().toArray(String[]::new));
+    assertThat(world.sageMaker.mutations).noneMatch(m -> m.startsWith("DeleteModel"));
     assertThat(world.ledger.last().outcome()).isEqualTo(Outcome.PROMOTED);
     assertThat(world.alarms.puts).isEqualTo(5);
     assertThat(world.alarms.deleted).hasSize(5)
@@ -147,6 +150,8 @@ class ComponentWorkflowTest {
     ComponentState after = world.components.describe(COMPONENT);
     assertThat(after.inService()).isTrue();
     assertThat(after.modelNames()).containsExactly("fraud-scoring-v41");
+    assertThat(world.sageMaker.models).as("the new version's models, unused, are deleted")
+        .containsOnlyKeys("fraud-scoring-v41");
     assertThat(world.ledger.last().outcome()).isEqualTo(Outcome.ROLLED_BACK);
     assertThat(world.store.locks).isEmpty();
   }
