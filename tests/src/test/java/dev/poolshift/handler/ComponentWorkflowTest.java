@@ -20,6 +20,9 @@ import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.canary.AlarmState;
+import dev.poolshift.rollout.event.AlarmStateChange;
+import dev.poolshift.rollout.usecase.AlarmResponder;
+import dev.poolshift.rollout.usecase.Events;
 import dev.poolshift.rollout.component.ComponentSpecification;
 import dev.poolshift.rollout.component.ComponentState;
 import dev.poolshift.rollout.component.ComponentUpdate;
@@ -154,6 +157,32 @@ class ComponentWorkflowTest {
         .containsOnlyKeys("fraud-scoring-v41");
     assertThat(world.ledger.last().outcome()).isEqualTo(Outcome.ROLLED_BACK);
     assertThat(world.store.locks).isEmpty();
+  }
+
+  @Test
+  void anAlarmDuringTheUpdateTurnsTheRolloutAroundAndEveryCopyGoesBackOnceSageMakerLetsIt()
+      throws Exception {
+    String alarm = "poolshift-fraud-scoring-prod-fraud-scoring-ic-5xx-rate-g6-2xlarge";
+    AlarmResponder.Result[] answered = new AlarmResponder.Result[1];
+    sim.at(Simulation.DEFAULT_EPOCH.plus(Duration.ofMinutes(12)), "alarm", () ->
+        answered[0] = new AlarmResponder(world.store, world.sageMaker, world.sageMaker,
+            world.callbacks).handle(AlarmStateChange.parse(Events.envelope(
+                "alarm/canary-5xx-rate-alarm.json", d -> d.put("alarmName", alarm)))));
+
+    Execution.Snapshot end = run();
+
+    assertThat(answered[0].outcome()).isEqualTo(AlarmResponder.ROLLBACK_STARTED);
+    assertThat(answered[0].weightsRestored()).as("no canary variant to take weight from").isFalse();
+    assertThat(end.status()).isEqualTo(SfnExecutionStatus.FAILED);
+    assertThat(end.cause()).contains(alarm + " is in ALARM");
+    assertThat(world.sageMaker.mutations).noneMatch(m -> m.startsWith("UpdateEndpoint"));
+    assertThat(world.components.updates).hasSize(2);
+    assertThat(world.components.updates.get(1).specifications()).isEqualTo(BASELINE);
+    ComponentState after = world.components.describe(COMPONENT);
+    assertThat(after.inService()).isTrue();
+    assertThat(after.modelNames()).containsExactly("fraud-scoring-v41");
+    assertThat(world.ledger.last().outcome()).isEqualTo(Outcome.ROLLED_BACK);
+    assertThat(stepsRun).doesNotContain("judgeComponents");
   }
 
   // ------------------------------------------------------------------ harness
