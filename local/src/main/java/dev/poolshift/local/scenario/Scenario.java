@@ -64,7 +64,15 @@ public record Scenario(
    */
   public record Variant(String variantName, String modelPackage, String instanceType, List<Pool> instancePools,
       Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras, Autoscaling autoscaling,
-      ObjectNode model) {}
+      ObjectNode model, InferenceComponent inferenceComponent) {}
+
+  /**
+   * The variant is an inference-component variant (its config names no model): one component,
+   * InService from the start, runs {@code modelPackage}'s model with one {@code Specification}.
+   *
+   * @param computeResourceRequirements the specification's, in the API's own form
+   */
+  public record InferenceComponent(String name, int copies, ObjectNode computeResourceRequirements) {}
 
   /**
    * The variant registered with Application Auto Scaling before the scenario starts.
@@ -239,7 +247,7 @@ public record Scenario(
           continue;
         }
         r.allowOnly(vat, vo, "variantName", "modelPackage", "instanceType", "instancePools", "provisionTimeoutSeconds",
-            "instanceCount", "weight", "extras", "autoscaling", "model");
+            "instanceCount", "weight", "extras", "autoscaling", "model", "inferenceComponent");
         String pkg = r.requiredText(vat + ".modelPackage", vo.get("modelPackage"));
         if (pkg != null && !pkg.matches("[A-Za-z0-9-]+/[0-9]+")) {
           r.problem(vat + ".modelPackage", "must be <group>/<version>, e.g. fraud-scoring/6 (got " + pkg + ")");
@@ -267,8 +275,26 @@ public record Scenario(
             r.problem(vat + ".model." + own, "is set by the scenario runner; give only the model's other members");
           }
         }
+        InferenceComponent component = null;
+        if (vo.has("inferenceComponent")) {
+          String cat = vat + ".inferenceComponent";
+          ObjectNode co = r.object(cat, vo.get("inferenceComponent")).orElse(LocalJson.object());
+          r.allowOnly(cat, co, "name", "copies", "computeResourceRequirements");
+          String cname = r.requiredText(cat + ".name", co.get("name"));
+          int copies = co.has("copies") ? (int) r.integer(cat + ".copies", co.get("copies"), 1, 1000) : 1;
+          ObjectNode compute = r.object(cat + ".computeResourceRequirements", co.get("computeResourceRequirements"))
+              .orElse(LocalJson.object());
+          if (!compute.has("MinMemoryRequiredInMb")) {
+            r.problem(cat + ".computeResourceRequirements.MinMemoryRequiredInMb", "required");
+          }
+          if (vo.has("autoscaling")) {
+            r.problem(vat + ".autoscaling", "not with inferenceComponent (the variant's scaling is not simulated for"
+                + " inference components)");
+          }
+          component = new InferenceComponent(cname, copies, compute);
+        }
         variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras,
-            autoscaling, model));
+            autoscaling, model, component));
       }
       if (variants.isEmpty()) {
         r.problem(at + ".variants", "at least one variant is required");
