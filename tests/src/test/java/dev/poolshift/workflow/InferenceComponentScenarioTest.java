@@ -87,4 +87,33 @@ class InferenceComponentScenarioTest {
       r.assertInvariants();
     }
   }
+
+  @Test
+  void aBadVersionIsRolledBackAndEveryCopyRunsTheBaselineSpecificationAgain() {
+    try (Rehearsal r = Rehearsal.of("inference-component-bad-model.json", s -> { })) {
+      LocalRuntime rt = r.runtime();
+      String configBefore = rt.sageMaker().requireEndpoint(ENDPOINT).configName();
+      JsonNode config = describeConfig(rt, configBefore);
+      JsonNode baseline = describeComponent(rt);
+      r.finish();
+
+      JsonNode execution = r.onlyExecution();
+      assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(execution.path("cause").asText())
+          .contains("alarm poolshift-churn-ic-prod-churn-ic-5xx-rate");
+      JsonNode after = describeComponent(rt);
+      Set<String> own = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
+      assertThat(fieldsBut(after, own)).as("the component as it was, every copy on v1")
+          .isEqualTo(fieldsBut(baseline, own));
+      assertThat(after.path("RuntimeConfig").path("CurrentCopyCount").asInt())
+          .isEqualTo(baseline.path("RuntimeConfig").path("DesiredCopyCount").asInt());
+      List<String> operations = rt.sageMaker().mutations().stream()
+          .filter(SageMakerMutation::accepted).map(SageMakerMutation::operation).toList();
+      assertThat(operations).as("SageMaker's auto-rollback put it back; v2's models go")
+          .containsExactly("CreateModel", "CreateModel", "UpdateInferenceComponent",
+              "DeleteModel", "DeleteModel");
+      assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
+      r.assertInvariants();
+    }
+  }
 }
