@@ -4,6 +4,7 @@ import dev.poolshift.rollout.profile.ProfileDefaults;
 import dev.poolshift.rollout.port.Alarms;
 import dev.poolshift.rollout.port.Dashboards;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.InferenceComponents;
 import dev.poolshift.rollout.port.ExecutionStarter;
 import dev.poolshift.rollout.port.ExecutionStatus;
 import dev.poolshift.rollout.port.InstanceQuotas;
@@ -81,6 +82,10 @@ public final class AwsAdapters {
       endpoints = new SageMakerEndpoints(sageMaker());
     }
     return endpoints;
+  }
+
+  public InferenceComponents inferenceComponents() {
+    return new SageMakerInferenceComponents(sageMaker());
   }
 
   public TrafficShifter trafficShifter() {

@@ -37,17 +37,30 @@ public final class CloudWatchMetrics implements Metrics {
   @Override
   public VariantMetrics variant(String endpointName, String variantName,
       List<String> instanceTypes, Instant start, Instant end, boolean withP99) {
-    return read(endpointName, variantName, instanceTypes, start, end, withP99, false);
+    return read(variantDimensions(endpointName, variantName), endpointName + "/" + variantName,
+        instanceTypes, start, end, withP99, false);
+  }
+
+  @Override
+  public VariantMetrics component(String componentName, List<String> instanceTypes,
+      Instant start, Instant end, boolean withP99) {
+    return read(List.of(Dimension.builder().name("InferenceComponentName").value(componentName)
+        .build()), componentName, instanceTypes, start, end, withP99, false);
+  }
+
+  private static List<Dimension> variantDimensions(String endpointName, String variantName) {
+    return List.of(Dimension.builder().name("EndpointName").value(endpointName).build(),
+        Dimension.builder().name("VariantName").value(variantName).build());
   }
 
   @Override
   public VariantMetrics asyncVariant(String endpointName, String variantName,
       List<String> instanceTypes, Instant start, Instant end) {
-    return read(endpointName, variantName, instanceTypes, start, end, false, true);
+    return read(variantDimensions(endpointName, variantName), endpointName + "/" + variantName,
+        instanceTypes, start, end, false, true);
   }
 
-  private VariantMetrics read(String endpointName, String variantName,
-      List<String> instanceTypes, Instant start, Instant end, boolean withP99,
+  private VariantMetrics read(List<Dimension> base, String what, List<String> instanceTypes, Instant start, Instant end, boolean withP99,
       boolean asynchronous) {
     long seconds = Duration.between(start, end).toSeconds();
     if (seconds < 60 || seconds % 60 != 0) {
@@ -63,9 +76,7 @@ public final class CloudWatchMetrics implements Metrics {
       suffixes.add("_" + i);
     }
     for (int i = 0; i < suffixes.size(); i++) {
-      List<Dimension> dimensions = new ArrayList<>(List.of(
-          Dimension.builder().name("EndpointName").value(endpointName).build(),
-          Dimension.builder().name("VariantName").value(variantName).build()));
+      List<Dimension> dimensions = new ArrayList<>(base);
       if (i > 0) {
         dimensions.add(Dimension.builder().name("InstanceType").value(instanceTypes.get(i - 1))
             .build());
@@ -93,7 +104,7 @@ public final class CloudWatchMetrics implements Metrics {
         page = cloudWatch.getMetricData(b -> b.metricDataQueries(queries).startTime(start)
             .endTime(end).nextToken(token));
       } catch (SdkException e) {
-        throw AwsErrors.translate("GetMetricData " + endpointName + "/" + variantName, e);
+        throw AwsErrors.translate("GetMetricData " + what, e);
       }
       for (MetricDataResult r : page.metricDataResults()) {
         String id = r.id();

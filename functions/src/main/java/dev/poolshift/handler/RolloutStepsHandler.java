@@ -94,7 +94,7 @@ public final class RolloutStepsHandler implements RequestStreamHandler {
             aws.trafficShifter(), aws.rolloutStore(), aws.ledger(), aws.alarms(), aws.metrics(),
             aws.notifier(), aws.taskCallbacks(), aws.scalingTargets(), aws.instanceQuotas(),
             aws.instanceUsage(), aws.rolloutMetrics(), aws.dashboards(),
-            SageMakerCallCount::retriesSoFar));
+            SageMakerCallCount::retriesSoFar, aws.inferenceComponents()));
   }
 
   /**

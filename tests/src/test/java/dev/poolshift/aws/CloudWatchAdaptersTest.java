@@ -157,6 +157,33 @@ class CloudWatchAdaptersTest {
   }
 
   @Test
+  void anInferenceComponentIsReadByItsOwnNameOverallAndPerPoolType() {
+    http.then(Reply.ok("<GetMetricDataResponse " + NS + "><GetMetricDataResult><MetricDataResults>"
+        + result("invocations", "9000.0") + result("errors", "4.0")
+        + result("invocations_0", "1200.0") + result("errors_0", "3.0")
+        + "</MetricDataResults><Messages/></GetMetricDataResult></GetMetricDataResponse>"));
+
+    VariantMetrics m = metrics.component("churn-ic", java.util.List.of("ml.g6.2xlarge"),
+        Instant.parse("2026-06-01T12:00:00Z"), Instant.parse("2026-06-01T12:30:00Z"), false);
+
+    assertThat(m.invocations()).isEqualTo(9000);
+    assertThat(m.errors5xx()).isEqualTo(4);
+    assertThat(m.byType()).containsEntry("ml.g6.2xlarge", new VariantMetrics(1200, 3, null));
+    Map<String, String> form = Form.decode(http.sent().getFirst().text());
+    assertThat(form)
+        .containsEntry("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name",
+            "InferenceComponentName")
+        .containsEntry("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value",
+            "churn-ic")
+        .doesNotContainKey("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.2.Name")
+        .containsEntry("MetricDataQueries.member.3.MetricStat.Metric.Dimensions.member.2.Name",
+            "InstanceType")
+        .containsEntry("MetricDataQueries.member.3.MetricStat.Metric.Dimensions.member.2.Value",
+            "ml.g6.2xlarge");
+    assertThat(form.values()).doesNotContain("EndpointName", "VariantName");
+  }
+
+  @Test
   void noDatapointsMeanZeroInvocationsAndNoLatency() {
     http.then(Reply.ok("<GetMetricDataResponse " + NS + "><GetMetricDataResult><MetricDataResults>"
         + "<member><Id>invocations</Id><Timestamps/><Values/><StatusCode>Complete</StatusCode>"

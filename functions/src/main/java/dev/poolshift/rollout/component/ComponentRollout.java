@@ -35,6 +35,10 @@ public final class ComponentRollout {
   /** Per batch, beside its bake: new copies placed and started. */
   static final int BATCH_START_SECONDS = 600;
   static final int MAX_AUTO_ROLLBACK_ALARMS = 10;
+  static final String BASE_COMPONENT = "BaseInferenceComponentName";
+  static final String CONTAINER = "Container";
+  /** Container members that fix what runs: the image and the model artifacts. */
+  static final List<String> PINNED = List.of("Image", "DeployedImage", "ArtifactUrl");
 
   private ComponentRollout() {}
 
@@ -56,10 +60,28 @@ public final class ComponentRollout {
           + " has no Specification; nothing says what it runs");
     }
     for (ComponentSpecification s : current) {
-      if (s.modelName() == null) {
+      if (s.modelName() == null && s.carried().containsKey(BASE_COMPONENT)) {
         throw new IncompatibleEndpointException("inference component " + componentName
             + " is an adapter (no ModelName); it follows its base component and is not rolled"
             + " out on its own");
+      }
+      if (s.modelName() == null) {
+        throw new IncompatibleEndpointException("inference component " + componentName
+            + " runs a container directly (Container, no ModelName); a model package version"
+            + " is deployed as a model, so there is nothing to put it in");
+      }
+      if (s.carried().get(CONTAINER) instanceof Map<?, ?> container
+          && PINNED.stream().anyMatch(container::containsKey)) {
+        // An image or artifacts kept beside the new model would run the old version's under
+        // it, and DescribeInferenceComponent reports the image as deployed (DeployedImage),
+        // which Update does not take. Whether SageMaker would let the model's own image win
+        // is not documented: harsher reading, refuse and name the field. A container that
+        // only sets Environment is carried.
+        throw new IncompatibleEndpointException("inference component " + componentName
+            + " sets Container " + PINNED.stream().filter(container::containsKey).toList()
+            + " beside ModelName " + s.modelName() + "; the container would stay the old"
+            + " version's under the new model. Move its image and artifacts into the model and"
+            + " remove them from the component first");
       }
     }
     FieldErrors errors = new FieldErrors();

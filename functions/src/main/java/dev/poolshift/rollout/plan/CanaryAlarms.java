@@ -75,6 +75,53 @@ public final class CanaryAlarms {
   }
 
   /**
+   * The alarms of an inference component's rolling update, on the component's own metrics
+   * ({@code InferenceComponentName}, and per pool type {@code InferenceComponentName,
+   * InstanceType}): its 5xx rate overall and per type, and its p99 latency when the profile sets
+   * an SLA. SageMaker watches them as the update's auto-rollback alarms; old and new copies serve
+   * under the one component name while it rolls, so they read both, which is what SageMaker's
+   * auto-rollback sees too.
+   */
+  public static List<AlarmSpec> forComponent(String prefix, String endpoint, String component,
+      List<String> poolTypes, DeploymentProfile profile) {
+    requirePrefix(prefix);
+    boolean enhanced = profile.enhancedMetrics();
+    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
+    int evaluation = enhanced ? 6 : 3;
+    int toAlarm = enhanced ? 3 : 2;
+    String base = prefix + endpoint + "-" + component;
+    double rate = profile.thresholds().max5xxRate();
+    String percent = String.format(Locale.ROOT, "%.3f%%", rate * 100);
+    List<AlarmSpec> alarms = new ArrayList<>();
+    alarms.add(rateAlarm(base + "-5xx-rate", "Poolshift inference component " + endpoint + "/"
+        + component + ": 5xx rate above " + percent, componentDimensions(component, null), rate,
+        period, evaluation, toAlarm));
+    for (String type : poolTypes) {
+      alarms.add(rateAlarm(base + "-5xx-rate-" + SageMakerNames.instanceTypeLabel(type),
+          "Poolshift inference component " + endpoint + "/" + component + " on " + type
+              + ": 5xx rate above " + percent, componentDimensions(component, type), rate,
+          period, evaluation, toAlarm));
+    }
+    Integer p99 = profile.thresholds().p99LatencyMs();
+    if (p99 != null) {
+      alarms.add(latencyAlarm(base + "-p99-latency", "Poolshift inference component " + endpoint
+          + "/" + component + ": p99 model latency above " + p99 + " ms",
+          componentDimensions(component, null), p99, period, enhanced));
+    }
+    requireNameLengths(alarms);
+    return alarms;
+  }
+
+  private static Map<String, String> componentDimensions(String component, String instanceType) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("InferenceComponentName", component);
+    if (instanceType != null) {
+      d.put("InstanceType", instanceType);
+    }
+    return d;
+  }
+
+  /**
    * The alarms that guard the promoted fleet (the final variant, under the baseline's name): its
    * 5xx rate and p99 latency overall and per pool type. Created at promotion, watched by
    * SageMaker while it keeps the canary fleet (auto-rollback) and by the promoted fleet's gate.

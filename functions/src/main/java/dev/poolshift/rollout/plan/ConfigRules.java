@@ -39,6 +39,13 @@ public final class ConfigRules {
     return new ArrayList<>(out);
   }
 
+  /** Every rule {@code config} breaks, once each (an inference-component endpoint's pooled config). */
+  public static List<FieldError> check(EndpointConfigSpec config) {
+    Set<FieldError> out = new LinkedHashSet<>();
+    check(config, out);
+    return new ArrayList<>(out);
+  }
+
   private static void check(EndpointConfigSpec config, Set<FieldError> out) {
     Set<String> nvme = new LinkedHashSet<>();
     for (VariantSpec v : config.productionVariants()) {

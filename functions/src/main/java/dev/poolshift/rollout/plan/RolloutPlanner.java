@@ -305,7 +305,7 @@ public final class RolloutPlanner {
     return own;
   }
 
-  private static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,
+  static void requireRolloutable(DeploymentProfile profile, EndpointState endpoint,
       EndpointConfigSpec current) {
     if (!profile.endpointName().equalsIgnoreCase(endpoint.endpointName())) {
       throw new InvalidInputException(null, "endpointName", "profile targets "
@@ -333,7 +333,7 @@ public final class RolloutPlanner {
     }
   }
 
-  private static VariantSpec baselineVariant(DeploymentProfile profile,
+  static VariantSpec baselineVariant(DeploymentProfile profile,
       EndpointConfigSpec current) {
     if (profile.variantName() != null) {
       VariantSpec v = current.variant(profile.variantName());
@@ -365,7 +365,7 @@ public final class RolloutPlanner {
    * that predates the field runs without it, and DescribeEndpointConfig echoes the field for
    * every config created since. A baseline that does not show it predates it: false.
    */
-  private static Map<String, Object> configLevelFields(EndpointConfigSpec current,
+  static Map<String, Object> configLevelFields(EndpointConfigSpec current,
       DeploymentProfile profile) {
     Map<String, Object> carried = new LinkedHashMap<>(current.carried());
     Map<String, Object> observed = new LinkedHashMap<>();
@@ -387,7 +387,7 @@ public final class RolloutPlanner {
     return carried;
   }
 
-  private static Map<String, String> tags(EndpointConfigSpec current, String deploymentId,
+  static Map<String, String> tags(EndpointConfigSpec current, String deploymentId,
       Release release, String role) {
     Map<String, String> tags = new LinkedHashMap<>();
     current.tags().forEach((k, v) -> {

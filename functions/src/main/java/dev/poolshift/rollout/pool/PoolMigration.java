@@ -22,6 +22,8 @@ import java.util.Map;
  *   <li>a variant already on pools keeps its pools and provision timeout (only the models
  *       change) unless the profile sets {@code overrideExistingPools};
  *   <li>pools with a per-pool build get {@code ModelNameOverride};
+ *   <li>an inference-component variant (no {@code ModelName}) moves onto pools without a model
+ *       when the target names none: its components say what runs on each type;
  *   <li>{@code RoutingConfig} is kept as the variant has it (an LLM endpoint's prefix-aware
  *       routing with its settings) unless the profile names a strategy; a variant that sets
  *       none gets {@code LEAST_OUTSTANDING_REQUESTS}: SageMaker's default RANDOM ignores
@@ -45,9 +47,10 @@ public final class PoolMigration {
       throw new IncompatibleEndpointException(where + " is serverless (ServerlessConfig);"
           + " instance pools need instance-based variants");
     }
-    if (current.modelName() == null) {
+    if (current.modelName() == null && target.modelName() != null) {
       throw new IncompatibleEndpointException(where + " has no ModelName (an inference-component"
-          + " endpoint); Poolshift rolls out model-based variants");
+          + " endpoint): its inference components say what runs, so it takes no model; roll the"
+          + " components out instead");
     }
     FieldErrors errors = new FieldErrors();
     List<InstancePool> pools;

@@ -66,6 +66,16 @@ public record ActiveRollout(
         new VariantWeight(canaryVariantName, 0.0));
   }
 
+  /**
+   * An inference-component rollout: no canary config, and the endpoint config it ends on is the
+   * one it started from (the components carry the version). A rollback to a previous release
+   * names no final config; a canary rollout names its canary config.
+   */
+  public boolean rollsComponents() {
+    return canaryConfigName == null && finalConfigName != null
+        && finalConfigName.equals(baselineConfigName);
+  }
+
   public boolean ownedBy(String executionName) {
     return this.executionName.equals(executionName);
   }

@@ -28,4 +28,12 @@ public interface Metrics {
    */
   VariantMetrics asyncVariant(String endpointName, String variantName,
       java.util.List<String> instanceTypes, Instant start, Instant end);
+
+  /**
+   * An inference component's {@code Invocations} and {@code Invocation5XXErrors} sums (and p99
+   * {@code ModelLatency} when {@code withP99}) over [start, end), by {@code
+   * InferenceComponentName}, overall and per {@code InstanceType} of {@code instanceTypes}.
+   */
+  VariantMetrics component(String componentName, java.util.List<String> instanceTypes,
+      Instant start, Instant end, boolean withP99);
 }

@@ -102,6 +102,12 @@ public final class AlarmResponder {
    */
   private boolean restoreWeights(ActiveRollout rollout) {
     try {
+      if (rollout.canaryConfigName() == null) {
+        // An inference-component rollout has no canary variant: SageMaker's auto-rollback
+        // answers the alarm during the update, and the workflow puts the components back.
+        LOG.info("no canary config (inference components); no weights to restore");
+        return false;
+      }
       EndpointState s = endpoints.describe(rollout.endpointName());
       if (!rollout.canaryConfigName().equals(s.endpointConfigName())) {
         LOG.info("canary config not active; no weights to restore",

@@ -171,7 +171,21 @@ public final class Reconciler {
       release.releaseGone(target(rollout));
       return outcome(lock, RELEASED, "endpoint no longer exists; released");
     }
-    if ("SUCCEEDED".equals(status) || WORKFLOW_FINISHED.contains(rollout.phase())) {
+    boolean finished = "SUCCEEDED".equals(status)
+        || WORKFLOW_FINISHED.contains(rollout.phase());
+    if (rollout.rollsComponents() && !finished) {
+      // Its components may be mid-update or on the new version, and what they ran before is in
+      // the execution's plan, not on the lock: a person puts them back.
+      store.setPhase(ep, rollout.executionName(), RolloutPhase.NEEDS_A_PERSON, null);
+      store.takeSettled(ep);
+      ledger.put(LedgerEntries.fromRollout(rollout, dev.poolshift.rollout.Outcome.NEEDS_A_PERSON,
+          "execution " + status + " ended off its workflow while rolling inference components"
+              + " out; they are not put back automatically", s.endpointConfigName(), now));
+      notifier.publish(ScalingHold.withKeptSetup(Notifications.reconcileNeedsAPerson(rollout,
+          status, s, settings.stateTable()), lock.scaling()));
+      return outcome(lock, NEEDS_A_PERSON, "inference-component rollout ended off its workflow");
+    }
+    if (finished) {
       Outcome notRestored = releaseOrEscalate(lock, rollout, status, s, now);
       if (notRestored != null) {
         return notRestored;
@@ -311,9 +325,11 @@ public final class Reconciler {
   }
 
   private static Release.Target target(ActiveRollout r) {
+    // Components, not the config, run an inference-component rollout's models: none is
+    // deleted here, since which of them the components run is not recorded on the lock.
     return new Release.Target(r.endpointName(), r.executionName(), r.baselineConfigName(),
         r.canaryConfigName(), r.finalConfigName(), r.models(), r.alarmNames(),
-        r.managedAlarmNames());
+        r.managedAlarmNames(), r.rollsComponents() ? java.util.Set.copyOf(r.models()) : null);
   }
 
   private static Outcome outcome(EndpointLock lock, String action, String reason) {

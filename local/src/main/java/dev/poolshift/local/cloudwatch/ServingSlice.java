@@ -14,9 +14,17 @@ import java.util.Objects;
  * @param modelPackageArn the model version those instances serve (any stable id of the model when
  *     it does not come from the registry)
  * @param endpointConfigName the endpoint config these instances were launched from
+ * @param inferenceComponentName on an inference-component endpoint, the component whose copies
+ *     these are ({@code instanceCount} then counts copies); null otherwise
  */
 public record ServingSlice(String variantName, double variantShare, String instanceType, int instanceCount,
-    String modelPackageArn, String endpointConfigName) {
+    String modelPackageArn, String endpointConfigName, String inferenceComponentName) {
+  /** Instances of a model-based variant. */
+  public ServingSlice(String variantName, double variantShare, String instanceType, int instanceCount,
+      String modelPackageArn, String endpointConfigName) {
+    this(variantName, variantShare, instanceType, instanceCount, modelPackageArn, endpointConfigName, null);
+  }
+
   public ServingSlice {
     Objects.requireNonNull(variantName, "variantName");
     Objects.requireNonNull(instanceType, "instanceType");

@@ -66,7 +66,7 @@ public final class TrafficModel {
     }
   }
 
-  private enum GroupKind { VARIANT, INSTANCE_TYPE, CONFIG }
+  private enum GroupKind { VARIANT, INSTANCE_TYPE, CONFIG, COMPONENT, COMPONENT_TYPE }
 
   private record GroupKey(String variant, GroupKind kind, String value) {}
 
@@ -326,7 +326,17 @@ public final class TrafficModel {
     }
     List<ServingSlice> ordered = new ArrayList<>(s.slices);
     ordered.sort(Comparator.comparing(ServingSlice::variantName).thenComparing(ServingSlice::instanceType)
-        .thenComparing(ServingSlice::endpointConfigName).thenComparing(ServingSlice::modelPackageArn));
+        .thenComparing(ServingSlice::endpointConfigName).thenComparing(ServingSlice::modelPackageArn)
+        .thenComparing(ServingSlice::inferenceComponentName, Comparator.nullsFirst(Comparator.naturalOrder())));
+    Map<String, Integer> componentCopies = new HashMap<>();
+    Map<String, Integer> componentTypeCopies = new HashMap<>();
+    for (ServingSlice slice : s.slices) {
+      if (slice.inferenceComponentName() != null) {
+        componentCopies.merge(slice.inferenceComponentName(), slice.instanceCount(), Integer::sum);
+        componentTypeCopies.merge(slice.inferenceComponentName() + "\n" + slice.instanceType(),
+            slice.instanceCount(), Integer::sum);
+      }
+    }
     Map<String, Instant> firstErrorInSegment = new HashMap<>();
     for (ServingSlice slice : ordered) {
       int inVariant = variantInstances.get(slice.variantName());
@@ -351,6 +361,13 @@ public final class TrafficModel {
           typeInstances.get(slice.variantName() + "\n" + slice.instanceType()));
       add(s, new GroupKey(slice.variantName(), GroupKind.CONFIG, slice.endpointConfigName()), n, e5, e4, latency,
           configInstances.get(slice.variantName() + "\n" + slice.endpointConfigName()));
+      if (slice.inferenceComponentName() != null) {
+        String component = slice.inferenceComponentName();
+        add(s, new GroupKey(slice.variantName(), GroupKind.COMPONENT, component), n, e5, e4, latency,
+            componentCopies.get(component));
+        add(s, new GroupKey(slice.variantName(), GroupKind.COMPONENT_TYPE, component + "\n" + slice.instanceType()),
+            n, e5, e4, latency, componentTypeCopies.get(component + "\n" + slice.instanceType()));
+      }
 
       totals.computeIfAbsent(s.name, k -> new TreeMap<>())
           .merge(slice.modelPackageArn(), new Totals(n, e5, e4), (a, b) -> a.plus(b.invocations(), b.errors5xx(), b.errors4xx()));
@@ -455,6 +472,14 @@ public final class TrafficModel {
   }
 
   private static String[] groupDimensions(String endpoint, GroupKey group) {
+    // A component's metrics carry its name (and the instance type), not the endpoint's.
+    if (group.kind() == GroupKind.COMPONENT) {
+      return new String[] {"InferenceComponentName", group.value()};
+    }
+    if (group.kind() == GroupKind.COMPONENT_TYPE) {
+      String[] parts = group.value().split("\n", 2);
+      return new String[] {"InferenceComponentName", parts[0], "InstanceType", parts[1]};
+    }
     List<String> dims = new ArrayList<>(List.of("EndpointName", endpoint, "VariantName", group.variant()));
     switch (group.kind()) {
       case INSTANCE_TYPE -> dims.addAll(List.of("InstanceType", group.value()));

@@ -103,7 +103,10 @@ final class SageMakerRequests implements ServiceRequests {
         a.context().putAll("aws:TagKeys", Keys.texts(in, "TagKeys"));
         yield List.of(a);
       }
-      case "ListModels", "ListEndpointConfigs", "ListEndpoints", "ListModelPackages", "ListModelPackageGroups" ->
+      case "DescribeInferenceComponent", "UpdateInferenceComponent", "DeleteInferenceComponent" ->
+          List.of(existing(op, arn("inference-component", r.required("InferenceComponentName"))));
+      case "ListModels", "ListEndpointConfigs", "ListEndpoints", "ListModelPackages", "ListModelPackageGroups",
+          "ListInferenceComponents" ->
           List.of(Authorization.of(action(op), "*"));
       default -> throw new UnmappedOperationException("sagemaker", op);
     };

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.cloudwatch.ServingSlice;
 import dev.poolshift.local.cloudwatch.TrafficSource;
 import dev.poolshift.local.json.LocalJson;
+import dev.poolshift.local.sagemaker.ComponentView;
 import dev.poolshift.local.sagemaker.EndpointView;
 import dev.poolshift.local.sagemaker.InstanceView;
 import dev.poolshift.local.sagemaker.SageMakerWorld;
@@ -59,6 +60,21 @@ final class SageMakerTrafficSource implements TrafficSource {
         continue;
       }
       double share = v.currentWeight() / totalWeight;
+      List<ComponentView> components = world.componentsOn(endpointName).stream()
+          .filter(c -> c.variantName().equals(v.name())).toList();
+      if (!components.isEmpty()) {
+        // An inference-component variant: its traffic is served by the components' copies,
+        // each type running the model its specification names there.
+        for (ComponentView c : components) {
+          c.copiesByType().forEach((type, copies) -> {
+            String model = c.modelByType().get(type);
+            String version = model == null ? "model:" + c.name()
+                : world.modelPackageOfModel(model).orElse("model:" + model);
+            slices.add(new ServingSlice(v.name(), share, type, copies, version, endpoint.configName(), c.name()));
+          });
+        }
+        continue;
+      }
       Map<List<String>, Integer> groups = new LinkedHashMap<>();
       for (InstanceView i : v.servingInstances()) {
         groups.merge(List.of(i.instanceType(), i.modelVersionKey(), i.endpointConfigName()), 1, Integer::sum);

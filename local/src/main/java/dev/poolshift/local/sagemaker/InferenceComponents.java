@@ -108,6 +108,50 @@ final class InferenceComponents {
     return LocalJson.object().put("InferenceComponentArn", arn);
   }
 
+  /**
+   * A component already InService with every copy placed, as a scenario seeds it: the create
+   * request's checks apply, its start time does not.
+   */
+  ObjectNode seed(ObjectNode req, Instant now) {
+    ObjectNode out = create(req, now);
+    Component c = components.get(Wire.lower(Wire.name(req, "InferenceComponentName", "")));
+    c.status = "InService";
+    c.currentCopies = c.desiredCopies;
+    return out;
+  }
+
+  /** The components on {@code endpointName} that serve (InService or Updating), for traffic. */
+  List<ComponentView> views(String endpointName) {
+    List<ComponentView> out = new ArrayList<>();
+    for (Component c : components.values()) {
+      if (!Wire.lower(endpointName).equals(Wire.lower(c.endpointName))
+          || !("InService".equals(c.status) || "Updating".equals(c.status))) {
+        continue;
+      }
+      Map<String, Integer> copies = placement(c);
+      Map<String, String> models = new TreeMap<>();
+      JsonNode single = c.spec.get("Specification");
+      for (String type : copies.keySet()) {
+        String model = null;
+        if (single != null) {
+          model = single.path("ModelName").asText(null);
+        } else {
+          for (JsonNode e : c.spec.path("Specifications")) {
+            if (type.equals(e.path("InstanceType").asText(null))
+                || (c.spec.path("Specifications").size() == 1 && !e.has("InstanceType"))) {
+              model = e.path("ModelName").asText(null);
+            }
+          }
+        }
+        if (model != null) {
+          models.put(type, model);
+        }
+      }
+      out.add(new ComponentView(c.name, c.variantName, c.status, copies, models));
+    }
+    return out;
+  }
+
   ObjectNode describe(ObjectNode req) {
     Component c = require(Wire.requiredText(req, "InferenceComponentName", ""));
     ObjectNode n = LocalJson.object();

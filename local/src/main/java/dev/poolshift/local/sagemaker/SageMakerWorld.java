@@ -396,6 +396,20 @@ public final class SageMakerWorld {
     return seedModel(req);
   }
 
+  /**
+   * Creates an inference component from a {@code CreateInferenceComponent} request document,
+   * already InService with all its copies placed; returns its ARN.
+   */
+  public String seedInferenceComponent(ObjectNode createInferenceComponentRequest) {
+    return invokeQuietly(() -> components.seed(createInferenceComponentRequest, now()))
+        .get("InferenceComponentArn").asText();
+  }
+
+  /** The serving inference components of an endpoint (none for a model-based endpoint). */
+  public List<ComponentView> componentsOn(String endpointName) {
+    return locked(() -> components.views(endpointName));
+  }
+
   /** The execution role seeded models run with. */
   public String defaultExecutionRoleArn() {
     return "arn:" + aws.partition() + ":iam::" + aws.accountId() + ":role/poolshift-sagemaker-execution";

@@ -68,7 +68,15 @@ public record Scenario(
    */
   public record Variant(String variantName, String modelPackage, String instanceType, List<Pool> instancePools,
       Integer provisionTimeoutSeconds, int instanceCount, double weight, ObjectNode extras, Autoscaling autoscaling,
-      ObjectNode model, String modelName) {}
+      ObjectNode model, String modelName, InferenceComponent inferenceComponent) {}
+
+  /**
+   * The variant is an inference-component variant (its config names no model): one component,
+   * InService from the start, runs {@code modelPackage}'s model with one {@code Specification}.
+   *
+   * @param computeResourceRequirements the specification's, in the API's own form
+   */
+  public record InferenceComponent(String name, int copies, ObjectNode computeResourceRequirements) {}
 
   /**
    * The variant registered with Application Auto Scaling before the scenario starts.
@@ -243,7 +251,8 @@ public record Scenario(
           continue;
         }
         r.allowOnly(vat, vo, "variantName", "modelPackage", "modelName", "instanceType", "instancePools",
-            "provisionTimeoutSeconds", "instanceCount", "weight", "extras", "autoscaling", "model");
+            "provisionTimeoutSeconds", "instanceCount", "weight", "extras", "autoscaling", "model",
+            "inferenceComponent");
         // A model outside the registry: no modelPackage, its image (and model data) in model.PrimaryContainer.
         boolean imageModel = !vo.has("modelPackage") && vo.path("model").path("PrimaryContainer").has("Image");
         String pkg = imageModel ? null : r.requiredText(vat + ".modelPackage", vo.get("modelPackage"));
@@ -277,8 +286,26 @@ public record Scenario(
             r.problem(vat + ".model." + own, "is set by the scenario runner; give only the model's other members");
           }
         }
+        InferenceComponent component = null;
+        if (vo.has("inferenceComponent")) {
+          String cat = vat + ".inferenceComponent";
+          ObjectNode co = r.object(cat, vo.get("inferenceComponent")).orElse(LocalJson.object());
+          r.allowOnly(cat, co, "name", "copies", "computeResourceRequirements");
+          String cname = r.requiredText(cat + ".name", co.get("name"));
+          int copies = co.has("copies") ? (int) r.integer(cat + ".copies", co.get("copies"), 1, 1000) : 1;
+          ObjectNode compute = r.object(cat + ".computeResourceRequirements", co.get("computeResourceRequirements"))
+              .orElse(LocalJson.object());
+          if (!compute.has("MinMemoryRequiredInMb")) {
+            r.problem(cat + ".computeResourceRequirements.MinMemoryRequiredInMb", "required");
+          }
+          if (vo.has("autoscaling")) {
+            r.problem(vat + ".autoscaling", "not with inferenceComponent (the variant's scaling is not simulated for"
+                + " inference components)");
+          }
+          component = new InferenceComponent(cname, copies, compute);
+        }
         variants.add(new Variant(vo.path("variantName").asText("AllTraffic"), pkg, type, pools, timeout, count, weight, extras,
-            autoscaling, model, modelName));
+            autoscaling, model, modelName, component));
       }
       if (variants.isEmpty()) {
         r.problem(at + ".variants", "at least one variant is required");

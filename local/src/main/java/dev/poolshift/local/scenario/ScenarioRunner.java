@@ -291,10 +291,8 @@ public final class ScenarioRunner {
     config.put("EndpointConfigName", endpoint.configName());
     ArrayNode variants = config.putArray("ProductionVariants");
     for (Scenario.Variant v : endpoint.variants()) {
-      String modelName = v.modelName() != null ? v.modelName()
-          : (endpoint.name() + "-" + (v.modelPackage() == null ? "" : v.modelPackage().replace('/', '-') + "-")
-              + v.variantName()).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-      modelName = modelName.length() > 63 ? modelName.substring(0, 63) : modelName;
+      String packageArn = v.modelPackage() == null ? null : packageArn(runtime, v.modelPackage());
+      String modelName = modelNameOf(endpoint, v);
       ObjectNode createModel = v.model().deepCopy();
       createModel.put("ModelName", modelName);
       ObjectNode container = createModel.has("PrimaryContainer") ? (ObjectNode) createModel.get("PrimaryContainer")
@@ -306,7 +304,12 @@ public final class ScenarioRunner {
       world.seedModel(createModel);
       ObjectNode variant = v.extras().deepCopy();
       variant.put("VariantName", v.variantName());
-      variant.put("ModelName", modelName);
+      if (v.inferenceComponent() == null) {
+        variant.put("ModelName", modelName);
+      } else {
+        // An inference-component variant names no model; the config carries the role.
+        config.put("ExecutionRoleArn", world.defaultExecutionRoleArn());
+      }
       variant.put("InitialInstanceCount", v.instanceCount());
       variant.put("InitialVariantWeight", v.weight());
       if (v.instanceType() != null) {
@@ -323,7 +326,27 @@ public final class ScenarioRunner {
     }
     world.seedEndpointConfig(config);
     world.seedEndpoint(endpoint.name(), endpoint.configName(), endpoint.tags());
+    for (Scenario.Variant v : endpoint.variants()) {
+      Scenario.InferenceComponent c = v.inferenceComponent();
+      if (c == null) {
+        continue;
+      }
+      ObjectNode create = LocalJson.object().put("InferenceComponentName", c.name())
+          .put("EndpointName", endpoint.name()).put("VariantName", v.variantName());
+      create.putObject("Specification").put("ModelName", modelNameOf(endpoint, v))
+          .set("ComputeResourceRequirements", c.computeResourceRequirements().deepCopy());
+      create.putObject("RuntimeConfig").put("CopyCount", c.copies());
+      world.seedInferenceComponent(create);
+    }
     seedAutoscaling(runtime, endpoint);
+  }
+
+  /** The model a seeded variant (or its inference component) runs. */
+  private static String modelNameOf(Scenario.Endpoint endpoint, Scenario.Variant v) {
+    String modelName = v.modelName() != null ? v.modelName()
+        : (endpoint.name() + "-" + (v.modelPackage() == null ? "" : v.modelPackage().replace('/', '-') + "-")
+            + v.variantName()).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return modelName.length() > 63 ? modelName.substring(0, 63) : modelName;
   }
 
   private static void seedAlarmsAndProfiles(Scenario scenario, LocalRuntime runtime) {

@@ -95,4 +95,14 @@ class ComponentRolloutTest {
         .isInstanceOf(IncompatibleEndpointException.class)
         .hasMessageContaining("adapter");
   }
+
+  @Test
+  void aComponentThatRunsAContainerWithoutAModelIsRefusedAsSuch() {
+    assertThatThrownBy(() -> ComponentRollout.plan("churn-raw", List.of(
+        new ComponentSpecification(null, null, GPU_8G,
+            Map.of("Container", Map.of("Image", "churn:41")))), POOLS, "churn-v42", Map.of(),
+        10, 600, List.of()))
+        .isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("runs a container directly");
+  }
 }

@@ -208,4 +208,20 @@ class PoolMigrationTest {
         .isInstanceOf(IncompatibleEndpointException.class)
         .hasMessageContaining("inference-component");
   }
+
+  @Test
+  void anInferenceComponentVariantMovesOntoPoolsWithoutAModelWhenTheTargetNamesNone() {
+    VariantSpec ic = new VariantSpec("AllTraffic", null, 2, "ml.g5.2xlarge", List.of(), null, 1.0,
+        Map.of("ManagedInstanceScaling", Map.of("Status", "ENABLED", "MinInstanceCount", 1)));
+
+    VariantSpec pooled = PoolMigration.migrate(ic, new PoolTarget(null, FRAUD_POOLS, Map.of(),
+        1200, true, false, null, null));
+
+    assertThat(pooled.modelName()).isNull();
+    assertThat(pooled.instanceType()).isNull();
+    assertThat(pooled.instancePools()).extracting(InstancePool::instanceType)
+        .startsWith("ml.g5.2xlarge");
+    assertThat(pooled.instancePools()).allSatisfy(p -> assertThat(p.modelNameOverride()).isNull());
+    assertThat(pooled.carried()).containsKey("ManagedInstanceScaling");
+  }
 }

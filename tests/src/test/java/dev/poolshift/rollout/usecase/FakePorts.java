@@ -123,6 +123,14 @@ public final class FakePorts {
       windows.add(variantName + " " + start + ".." + end + " async by " + instanceTypes);
       return next;
     }
+
+    @Override
+    public VariantMetrics component(String componentName, List<String> instanceTypes,
+        Instant start, Instant end, boolean withP99) {
+      windows.add("component " + componentName + " " + start + ".." + end
+          + (withP99 ? " p99" : "") + " by " + instanceTypes);
+      return next;
+    }
   }
 
   public static final class RecordingNotifier implements Notifier {

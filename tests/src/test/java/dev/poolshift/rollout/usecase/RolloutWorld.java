@@ -58,6 +58,7 @@ public final class RolloutWorld {
   public final FakePorts.RecordingCallbacks callbacks = new FakePorts.RecordingCallbacks();
   public final FakePorts.InMemoryLedger ledger = new FakePorts.InMemoryLedger();
   public final FakePorts.FakeExecutions executions = new FakePorts.FakeExecutions();
+  public final FakeInferenceComponents components = new FakeInferenceComponents();
   public final RolloutSteps steps;
   public Instant now = Instant.parse("2026-06-01T12:00:05Z");
 
@@ -83,7 +84,7 @@ public final class RolloutWorld {
     steps = new RolloutSteps(new Settings(PREFIX,
         "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution", "poolshift-state"),
         new Ports(sageMaker, profiles, sageMaker, sageMaker, store, ledger, alarms,
-            metrics, notifier, callbacks));
+            metrics, notifier, callbacks, null, null, null, null, null, null, components));
   }
 
   public static DeploymentProfile profile() {

@@ -123,6 +123,11 @@ final class ClosingSteps {
    * switch whose fleet never came up fails for another reason and stays FAILED.
    */
   private static boolean switchedAndJudged(PlanDocument plan, Failure failure) {
+    if (plan.components() != null) {
+      // An inference component's rolling update moves traffic as its new copies start: any way
+      // back from it is a rollback.
+      return failure != null;
+    }
     return plan.rollout() != null && plan.rollout().blueGreenSwitch() && failure != null
         && (CanaryAlarmException.class.getName().equals(failure.error())
             || CanaryRejectedException.class.getName().equals(failure.error()));
@@ -153,12 +158,12 @@ final class ClosingSteps {
     Optional<RolloutPhase> phase = ports.store().rollout(plan.endpointName())
         .filter(r -> r.ownedBy(in.execution().name())).map(ActiveRollout::phase);
     if (phase.filter(p -> p == RolloutPhase.CLEANUP_PENDING).isPresent()) {
-      release.handOver(target(plan, in.execution()));
+      release.handOver(target(plan, in.execution(), false));
     } else {
       // Only a promotion changes the variant's scaling; anything else puts it back as it was.
       boolean promoted = phase.filter(p -> p == RolloutPhase.PROMOTED).isPresent()
           && !plan.isRollback();
-      release.release(target(plan, in.execution()), in.now(),
+      release.release(target(plan, in.execution(), promoted), in.now(),
           promoted && plan.rollout() != null ? plan.rollout().scalingPolicy() : null);
     }
     return Done.INSTANCE;
@@ -201,7 +206,7 @@ final class ClosingSteps {
     writeRecord(plan, exec, Outcome.FAILED, in.failure(), null, in.now());
     ports.signals().ended(plan, exec, Outcome.FAILED, history(plan, exec),
         StepSupport.startedAt(exec, in.now()), in.now(), false);
-    release.release(target(plan, exec), in.now());
+    release.release(target(plan, exec, false), in.now());
     ports.notifier().publish(Notifications.failedStart(plan, exec, in.failure()));
     return Done.INSTANCE;
   }
@@ -282,7 +287,16 @@ final class ClosingSteps {
         .map(EndpointLock::scaling).orElse(null);
   }
 
-  private static Release.Target target(PlanDocument plan, ExecutionRef exec) {
+  /** @param promoted whether the rollout ends promoted (what its models run in then) */
+  private static Release.Target target(PlanDocument plan, ExecutionRef exec, boolean promoted) {
+    if (plan.components() != null) {
+      // Components, not the endpoint config, run an inference-component rollout's models: kept
+      // once promoted, unused otherwise (every copy is back on the models it ran before).
+      return new Release.Target(plan.endpointName(), exec.name(),
+          plan.baseline().endpointConfigName(), null, plan.finalConfigName(), plan.models(),
+          plan.allAlarms(), plan.allManagedAlarms(),
+          promoted ? java.util.Set.copyOf(plan.models()) : java.util.Set.of());
+    }
     // A blue/green switch (an asynchronous endpoint) never creates its canary config.
     boolean switched = plan.rollout() != null && plan.rollout().blueGreenSwitch();
     return new Release.Target(plan.endpointName(), exec.name(),

@@ -102,11 +102,12 @@ final class FleetSteps {
   // ------------------------------------------------------------------ resources
 
   ModelsCreated createModels(OnPlan in) {
-    RolloutPlan rollout = in.plan().rollout();
-    for (ModelToCreate model : rollout.models()) {
+    List<ModelToCreate> models = in.plan().components() != null
+        ? in.plan().components().models() : in.plan().rollout().models();
+    for (ModelToCreate model : models) {
       ports.registry().createModel(model);
     }
-    List<String> names = rollout.models().stream().map(ModelToCreate::modelName).toList();
+    List<String> names = models.stream().map(ModelToCreate::modelName).toList();
     LOG.info("models created", entry("models", names));
     return new ModelsCreated(names);
   }

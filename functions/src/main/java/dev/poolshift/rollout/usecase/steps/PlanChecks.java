@@ -52,9 +52,13 @@ public final class PlanChecks {
    * named by its place in the input when the input gave the pools, else in the profile.
    */
   void requireAllowed(ExecutionRequest request, String profileName, RolloutPlan rollout) {
+    requireAllowed(request, profileName, rollout.requestedPools().stream()
+        .map(InstancePool::instanceType).toList());
+  }
+
+  /** The same for the instance types a rollout would request, in pool order. */
+  void requireAllowed(ExecutionRequest request, String profileName, List<String> requested) {
     AllowedInstanceTypes allowed = settings.allowedInstanceTypes();
-    List<String> requested = rollout.requestedPools().stream().map(InstancePool::instanceType)
-        .toList();
     if (requested.stream().allMatch(allowed::allows)) {
       return;
     }

@@ -22,6 +22,7 @@ import dev.poolshift.rollout.endpoint.Release;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.pool.FleetForecast;
 import dev.poolshift.rollout.plan.CanaryAlarms;
+import dev.poolshift.rollout.plan.ComponentPlanner;
 import dev.poolshift.rollout.plan.ConfigRules;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.plan.PlanReview;
@@ -59,6 +60,7 @@ final class PlanSteps {
   private final QueueSteps queue;
   private final OperatorSteps operators;
   private final ReturnSteps returns;
+  private final ComponentSteps components;
 
   PlanSteps(Settings settings, Ports ports, QueueSteps queue, OperatorSteps operators,
       ReturnSteps returns) {
@@ -68,6 +70,7 @@ final class PlanSteps {
     this.queue = queue;
     this.operators = operators;
     this.returns = returns;
+    this.components = new ComponentSteps(settings, ports, checks);
   }
 
   /**
@@ -141,6 +144,11 @@ final class PlanSteps {
           + "; a rollout starts only from InService");
     }
     EndpointConfigSpec current = ports.endpoints().describeConfig(endpoint.endpointConfigName());
+    VariantSpec componentVariant = ComponentPlanner.componentVariant(profile, current);
+    if (componentVariant != null) {
+      return components.plan(exec, request, pkg, profile, endpoint, current, componentVariant,
+          notManaged);
+    }
     String baselineVariant = profile.variantName() != null
         ? profile.variantName() : current.productionVariants().size() == 1
             ? current.productionVariants().getFirst().variantName() : null;

@@ -4,6 +4,7 @@ import dev.poolshift.rollout.port.Alarms;
 import dev.poolshift.rollout.port.CallRetries;
 import dev.poolshift.rollout.port.Dashboards;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.InferenceComponents;
 import dev.poolshift.rollout.port.InstanceQuotas;
 import dev.poolshift.rollout.port.InstanceUsage;
 import dev.poolshift.rollout.port.Ledger;
@@ -23,9 +24,10 @@ public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints end
     TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
     Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
     InstanceQuotas quotas, InstanceUsage usage, RolloutMetrics rolloutMetrics,
-    Dashboards dashboards, CallRetries retries) {
+    Dashboards dashboards, CallRetries retries, InferenceComponents components) {
 
   public Ports {
+    components = components == null ? InferenceComponents.NONE : components;
     retries = retries == null ? CallRetries.NONE : retries;
     scaling = scaling == null ? ScalingTargets.NONE : scaling;
     quotas = quotas == null ? InstanceQuotas.NONE : quotas;
@@ -37,6 +39,17 @@ public record Ports(ModelRegistry registry, ProfileStore profiles, Endpoints end
   /** Poolshift's metrics and the endpoint's dashboard, as the steps report to them. */
   public RolloutSignals signals() {
     return new RolloutSignals(rolloutMetrics, dashboards);
+  }
+
+  /** Without inference components: every endpoint is model-based. */
+  public Ports(ModelRegistry registry, ProfileStore profiles, Endpoints endpoints,
+      TrafficShifter traffic, RolloutStore store, Ledger ledger, Alarms alarms, Metrics metrics,
+      Notifier notifier, TaskCallbacks callbacks, ScalingTargets scaling,
+      InstanceQuotas quotas, InstanceUsage usage, RolloutMetrics rolloutMetrics,
+      Dashboards dashboards, CallRetries retries) {
+    this(registry, profiles, endpoints, traffic, store, ledger, alarms, metrics, notifier,
+        callbacks, scaling, quotas, usage, rolloutMetrics, dashboards, retries,
+        InferenceComponents.NONE);
   }
 
   /** Without counting the steps' SageMaker retries. */

@@ -105,6 +105,14 @@ public final class StepInputs {
   }
 
   /**
+   * {@code judgeComponents}: an inference-component rollout's updates ended; {@code since} is
+   * when they were requested, the start of the window the gate reads.
+   */
+  public record JudgingComponents(Instant now, PlanDocument plan, ExecutionRef execution,
+      Instant since) implements Planned {
+  }
+
+  /**
    * {@code judgePromoted}: when the promoted fleet's bake began (its switch) and the pools it
    * runs on, as the promotion's check read them.
    */

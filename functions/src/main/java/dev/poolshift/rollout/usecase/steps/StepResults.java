@@ -24,6 +24,19 @@ public final class StepResults {
     public static final Done INSTANCE = new Done();
   }
 
+  /**
+   * {@code observeComponents}: an inference-component rollout's components as SageMaker reports
+   * them. {@code settled}: none is Creating, Updating or Deleting. {@code onNewVersion} /
+   * {@code onBaseline}: settled, and every component runs exactly the plan's new / current
+   * specifications, every copy placed. Otherwise {@code error} (an exception class name) and
+   * {@code reason} say why not (SageMaker's rollback reason, a Failed component).
+   *
+   * @param copiesByType per component, its copies per instance type
+   */
+  public record ComponentsObserved(boolean settled, boolean onNewVersion, boolean onBaseline,
+      String error, String reason, Map<String, Map<String, Integer>> copiesByType) {
+  }
+
   /** {@code createModels}: the models this rollout runs. */
   public record ModelsCreated(List<String> models) {
   }

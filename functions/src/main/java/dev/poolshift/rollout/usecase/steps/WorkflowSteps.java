@@ -8,6 +8,7 @@ import dev.poolshift.rollout.usecase.steps.StepInputs.BakingPromoted;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Escalating;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Holding;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Judging;
+import dev.poolshift.rollout.usecase.steps.StepInputs.JudgingComponents;
 import dev.poolshift.rollout.usecase.steps.StepInputs.JudgingPromoted;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Notifying;
 import dev.poolshift.rollout.usecase.steps.StepInputs.Observing;
@@ -20,6 +21,7 @@ import dev.poolshift.rollout.usecase.steps.StepInputs.Refusing;
 import dev.poolshift.rollout.usecase.steps.StepInputs.ToConfig;
 import dev.poolshift.rollout.usecase.steps.StepInputs.TurningBack;
 import dev.poolshift.rollout.usecase.steps.StepResults.ActionReport;
+import dev.poolshift.rollout.usecase.steps.StepResults.ComponentsObserved;
 import dev.poolshift.rollout.usecase.steps.StepResults.ConfigCreated;
 import dev.poolshift.rollout.usecase.steps.StepResults.Delivered;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
@@ -63,6 +65,7 @@ public final class WorkflowSteps {
     PromotionSteps promotion = new PromotionSteps(settings, ports, guard, moves);
     RollbackSteps rollback = new RollbackSteps(ports);
     ClosingSteps closing = new ClosingSteps(settings, ports, guard, release);
+    ComponentRolloutSteps components = new ComponentRolloutSteps(ports, guard);
     return List.of(
         // plan, and waiting for another rollout to let go of the endpoint
         Step.of("plan", PlanRequest.class, PlanDocument.class, plan::plan),
@@ -95,6 +98,14 @@ public final class WorkflowSteps {
         Step.of("judgePromoted", JudgingPromoted.class, Judgement.class, promotion::judgePromoted),
         Step.waiting("bakePromoted", BakingPromoted.class, BakeCut.class, promotion::bakePromoted),
         // rollback of the rollout
+        // inference-component endpoints: SageMaker's rolling update instead of a canary
+        Step.of("updateComponents", OnPlan.class, Done.class, components::updateComponents),
+        Step.of("observeComponents", Observing.class, ComponentsObserved.class,
+            components::observeComponents),
+        Step.of("judgeComponents", JudgingComponents.class, Judgement.class,
+            components::judgeComponents),
+        Step.of("restoreComponents", TurningBack.class, Done.class,
+            components::restoreComponents),
         Step.of("restoreBaselineTraffic", TurningBack.class, Done.class, rollback::restoreBaselineTraffic),
         Step.of("restoreBaselineConfig", OnPlan.class, Done.class, rollback::restoreBaselineConfig),
         Step.of("verifyBaseline", OnPlan.class, ReturnCheck.class, rollback::verifyBaseline),

@@ -2,6 +2,7 @@ package dev.poolshift.rollout.usecase.support;
 
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.Trigger;
+import dev.poolshift.rollout.component.ComponentPlan;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.pool.FleetForecast;
 import dev.poolshift.rollout.plan.PlanReview;
@@ -45,6 +46,8 @@ import java.util.List;
  *     needs and where it will likely land; empty otherwise
  * @param sageMakerRetries how many times planning's SageMaker calls were retried (throttling,
  *     transient errors); the ledger adds the rollout's
+ * @param components an inference-component endpoint's rollout (then {@code rollout} is null:
+ *     no canary variant); null otherwise
  */
 public record PlanDocument(
     String action,
@@ -78,7 +81,27 @@ public record PlanDocument(
     int watchSeconds,
     Promotion promotion,
     List<FleetForecast.Fleet> fleets,
-    int sageMakerRetries) {
+    int sageMakerRetries,
+    ComponentPlan components) {
+
+  /** A plan without inference components. */
+  public PlanDocument(String action, String deploymentId, String endpointName,
+      String modelPackageArn, String modelPackageGroup, int modelPackageVersion,
+      Baseline baseline, String canaryConfigName, String canaryVariantName,
+      String finalConfigName, List<String> models, List<Integer> steps, int bakeSeconds,
+      int fleetWaitSeconds, int weightsWaitSeconds, int operatorWaitSeconds,
+      List<String> alarms, List<String> managedAlarms, Trigger trigger, List<String> risks,
+      List<PlanReview.ConfigChange> configDiff, RolloutPlan rollout, String reason,
+      List<String> overridden, boolean waitForEndpoint, Contention contention, Target target,
+      Restore restore, int watchSeconds, Promotion promotion, List<FleetForecast.Fleet> fleets,
+      int sageMakerRetries) {
+    this(action, deploymentId, endpointName, modelPackageArn, modelPackageGroup,
+        modelPackageVersion, baseline, canaryConfigName, canaryVariantName, finalConfigName,
+        models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds, operatorWaitSeconds,
+        alarms, managedAlarms, trigger, risks, configDiff, rollout, reason, overridden,
+        waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets,
+        sageMakerRetries, null);
+  }
 
   public PlanDocument {
     models = models == null ? List.of() : List.copyOf(models);
@@ -106,7 +129,7 @@ public record PlanDocument(
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
         overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets,
-        retries);
+        retries, components);
   }
 
   public PlanDocument withRisks(List<String> more) {
@@ -116,7 +139,8 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, all, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets, sageMakerRetries);
+        overridden, waitForEndpoint, contention, target, restore, watchSeconds, promotion, fleets, sageMakerRetries,
+        components);
   }
 
   public PlanDocument waitingFor(Contention c) {
@@ -124,7 +148,8 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, true, c, target, restore, watchSeconds, promotion, fleets, sageMakerRetries);
+        overridden, true, c, target, restore, watchSeconds, promotion, fleets, sageMakerRetries,
+        components);
   }
 
   public PlanDocument forTarget(Target t, int watch) {
@@ -132,7 +157,8 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, baseline, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWaitSeconds, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, t, restore, watch, promotion, fleets, sageMakerRetries);
+        overridden, waitForEndpoint, contention, t, restore, watch, promotion, fleets, sageMakerRetries,
+        components);
   }
 
   /** A rollback to {@code r}: leaves {@code b}, waits up to {@code fleetWait} for the fleet. */
@@ -141,7 +167,8 @@ public record PlanDocument(
         modelPackageGroup, modelPackageVersion, b, canaryConfigName, canaryVariantName,
         finalConfigName, models, steps, bakeSeconds, fleetWait, weightsWaitSeconds,
         operatorWaitSeconds, alarms, managedAlarms, trigger, risks, configDiff, rollout, reason,
-        overridden, waitForEndpoint, contention, target, r, watchSeconds, promotion, fleets, sageMakerRetries);
+        overridden, waitForEndpoint, contention, target, r, watchSeconds, promotion, fleets, sageMakerRetries,
+        components);
   }
 
   /** Every alarm mapped to the rollout: the canary's, the profile's and the promoted fleet's. */

@@ -6,6 +6,7 @@ import dev.poolshift.rollout.Outcome;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
 import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.observe.RolloutMeasures;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.Dashboards;
@@ -45,7 +46,7 @@ public final class RolloutSignals {
    */
   public void started(PlanDocument plan, ExecutionRef exec) {
     metrics.rolloutStarted(plan.endpointName(), exec.name(), plan.action());
-    if (plan.rollout() == null) {
+    if (plan.rollout() == null && plan.components() == null) {
       return;
     }
     EndpointDashboard d = dashboard(plan, null);
@@ -111,8 +112,14 @@ public final class RolloutSignals {
     }
     List<EndpointConfigSpec> configs = plan.rollout() == null ? List.of()
         : List.of(plan.rollout().canaryConfig(), plan.rollout().finalConfig());
+    List<String> types = new ArrayList<>(RolloutMeasures.instanceTypes(endpoint, configs));
+    if (plan.components() != null) {
+      // An inference-component rollout keeps its config: the pools it carries are the types.
+      plan.components().pools().stream()
+          .sorted(java.util.Comparator.comparingInt(InstancePool::priority))
+          .map(InstancePool::instanceType).filter(t -> !types.contains(t)).forEach(types::add);
+    }
     return new EndpointDashboard(EndpointDashboard.nameFor(plan.endpointName()),
-        plan.endpointName(), variants, RolloutMeasures.instanceTypes(endpoint, configs),
-        plan.allAlarms());
+        plan.endpointName(), variants, types, plan.allAlarms());
   }
 }
