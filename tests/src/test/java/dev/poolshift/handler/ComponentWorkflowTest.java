@@ -5,12 +5,7 @@ import static dev.poolshift.rollout.usecase.RolloutWorld.ENDPOINT;
 import static dev.poolshift.rollout.usecase.RolloutWorld.GATE_ALARM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.aws.Json;
-import dev.poolshift.local.asl.TaskContext;
-import dev.poolshift.local.asl.TaskFailure;
-import dev.poolshift.local.asl.TaskResource;
 import dev.poolshift.local.asl.TaskResources;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.sfn.Execution;
@@ -18,7 +13,6 @@ import dev.poolshift.local.sfn.SfnExecutionStatus;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.rollout.Outcome;
-import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.event.AlarmStateChange;
 import dev.poolshift.rollout.usecase.AlarmResponder;
@@ -33,8 +27,6 @@ import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.port.VariantMetrics;
 import dev.poolshift.rollout.usecase.RolloutWorld;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +61,7 @@ class ComponentWorkflowTest {
   private String sageMakerRollsBack;
 
   ComponentWorkflowTest() {
-    sfn = new StepFunctions(sim, TaskResources.of(new StepsFunction()), e -> { },
+    sfn = new StepFunctions(sim, TaskResources.of(new StepsFunctionResource(handler, stepsRun)), e -> { },
         AwsContext.DEFAULT);
     world.alarms.initial = AlarmState.OK;
     world.alarms.set(GATE_ALARM, AlarmState.OK, "ok");
@@ -217,34 +209,5 @@ class ComponentWorkflowTest {
         .as("execution ended").isTrue();
     assertThat(sim.failures()).isEmpty();
     return sfn.execution(arn).snapshot();
-  }
-
-  /** {@code arn:aws:states:::lambda:invoke}: the function's payload in, its JSON out. */
-  private final class StepsFunction implements TaskResource {
-    @Override
-    public boolean supports(String resourceArn) {
-      return resourceArn.equals("arn:aws:states:::lambda:invoke");
-    }
-
-    @Override
-    public JsonNode call(String resourceArn, JsonNode arguments, TaskContext context)
-        throws TaskFailure {
-      stepsRun.add(arguments.path("Payload").path("step").asText());
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try {
-        handler.handleRequest(new ByteArrayInputStream(
-            dev.poolshift.local.json.LocalJson.MAPPER.writeValueAsBytes(arguments.get("Payload"))),
-            out, null);
-      } catch (RolloutException e) {
-        throw new TaskFailure(e.getClass().getName(), Json.write(Map.of(
-            "errorMessage", String.valueOf(e.getMessage()), "errorType", e.getClass().getName())));
-      } catch (java.io.IOException e) {
-        throw new TaskFailure("Lambda.Unknown", e.getMessage());
-      }
-      ObjectNode result = dev.poolshift.local.json.LocalJson.object();
-      result.set("Payload", dev.poolshift.local.json.LocalJson.parse(out.toString()));
-      result.put("StatusCode", 200);
-      return result;
-    }
   }
 }

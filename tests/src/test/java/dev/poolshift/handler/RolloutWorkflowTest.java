@@ -6,12 +6,7 @@ import static dev.poolshift.rollout.usecase.RolloutWorld.ENDPOINT;
 import static dev.poolshift.rollout.usecase.RolloutWorld.GATE_ALARM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.aws.Json;
-import dev.poolshift.local.asl.TaskContext;
-import dev.poolshift.local.asl.TaskFailure;
-import dev.poolshift.local.asl.TaskResource;
 import dev.poolshift.local.asl.TaskResources;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.aws.AwsServiceException;
@@ -20,7 +15,6 @@ import dev.poolshift.local.sfn.SfnExecutionStatus;
 import dev.poolshift.local.sfn.StepFunctions;
 import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.rollout.canary.AlarmState;
-import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.TaskToken;
 import dev.poolshift.rollout.event.AlarmStateChange;
 import dev.poolshift.rollout.event.EndpointStateChange;
@@ -30,8 +24,6 @@ import dev.poolshift.rollout.usecase.AlarmResponder;
 import dev.poolshift.rollout.usecase.EndpointEventResponder;
 import dev.poolshift.rollout.usecase.Events;
 import dev.poolshift.rollout.usecase.RolloutWorld;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +60,7 @@ class RolloutWorkflowTest {
   private boolean rollBackTheCanaryUpdate;
 
   RolloutWorkflowTest() {
-    sfn = new StepFunctions(sim, TaskResources.of(new StepsFunction()), e -> { },
+    sfn = new StepFunctions(sim, TaskResources.of(new StepsFunctionResource(handler, stepsRun)), e -> { },
         AwsContext.DEFAULT);
     world.callbacks.forwardTo = new EngineCallbacks();
     world.alarms.initial = AlarmState.OK;
@@ -207,36 +199,6 @@ class RolloutWorkflowTest {
   private void endpointEvent() {
     if (eventsDelivered) {
       endpointEvents.handle(EndpointStateChange.parse(Events.envelope("endpoint/in-service.json")));
-    }
-  }
-
-  /** {@code arn:aws:states:::lambda:invoke}: the function's payload in, its JSON out. */
-  private final class StepsFunction implements TaskResource {
-    @Override
-    public boolean supports(String resourceArn) {
-      return resourceArn.equals("arn:aws:states:::lambda:invoke");
-    }
-
-    @Override
-    public JsonNode call(String resourceArn, JsonNode arguments, TaskContext context)
-        throws TaskFailure {
-      stepsRun.add(arguments.path("Payload").path("step").asText());
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try {
-        handler.handleRequest(new ByteArrayInputStream(
-            dev.poolshift.local.json.LocalJson.MAPPER.writeValueAsBytes(arguments.get("Payload"))),
-            out, null);
-      } catch (RolloutException e) {
-        // What Lambda reports for a Java exception: the class name and a JSON cause.
-        throw new TaskFailure(e.getClass().getName(), Json.write(Map.of(
-            "errorMessage", String.valueOf(e.getMessage()), "errorType", e.getClass().getName())));
-      } catch (java.io.IOException e) {
-        throw new TaskFailure("Lambda.Unknown", e.getMessage());
-      }
-      ObjectNode result = dev.poolshift.local.json.LocalJson.object();
-      result.set("Payload", dev.poolshift.local.json.LocalJson.parse(out.toString()));
-      result.put("StatusCode", 200);
-      return result;
     }
   }
 
