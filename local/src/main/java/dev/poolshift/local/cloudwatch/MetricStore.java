@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Every datapoint CloudWatch holds: what the traffic model publishes for SageMaker endpoints and
@@ -16,7 +17,7 @@ import java.util.Optional;
  *
  * <p>Datapoints with the same timestamp accumulate (CloudWatch aggregates what is published for
  * one time stamp). Reads aggregate every visible datapoint whose timestamp falls in {@code [from,
- * to)}. Thread-safe.
+ * to)}. Thread-safe: reads share a lock, writes take it alone.
  *
  * <p><b>Storage.</b> A fleet rehearsal publishes millions of datapoints (a few thousand per
  * endpoint and hour at 10-second periods), so each series keeps its datapoints in parallel
@@ -93,12 +94,69 @@ public final class MetricStore {
   private final Map<String, Byte> unitIndex = new HashMap<>();
   /** Equal bucket bytes across series share one array. */
   private byte[] lastBuckets;
+  /** Alarms of a fleet read in parallel; writes (publishes) are short. */
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   /**
    * Stores one datapoint. Timestamps keep whole seconds for high-resolution data
    * ({@code storageResolutionSeconds == 1}) and whole minutes otherwise, as CloudWatch stores them.
    */
-  public synchronized void put(MetricKey key, Instant timestamp, int storageResolutionSeconds, Instant visibleAt,
+  public void put(MetricKey key, Instant timestamp, int storageResolutionSeconds, Instant visibleAt, String unit,
+      Distribution distribution) {
+    lock.writeLock().lock();
+    try {
+      putLocked(key, timestamp, storageResolutionSeconds, visibleAt, unit, distribution);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * All datapoints of {@code key} with a timestamp in {@code [from, to)} that are visible at
+   * {@code now}, merged; empty when there are none. {@code unit} null means every unit.
+   */
+  public Optional<Distribution> aggregate(MetricKey key, String unit, Instant from, Instant to, Instant now) {
+    lock.readLock().lock();
+    try {
+      return aggregateLocked(key, unit, from, to, now);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** The units {@code key}'s datapoints were published with, sorted. */
+  public List<String> units(MetricKey key) {
+    lock.readLock().lock();
+    try {
+      return unitsLocked(key);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Every metric that has data, sorted; with {@code activeSince} only those with data at or after it. */
+  public List<MetricKey> metrics(Instant activeSince) {
+    lock.readLock().lock();
+    try {
+      return metricsLocked(activeSince);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Number of stored datapoints (each publish of one series at one timestamp counts once). */
+  public long datapointCount() {
+    lock.readLock().lock();
+    try {
+      return datapointCountLocked();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- under the lock
+
+  private void putLocked(MetricKey key, Instant timestamp, int storageResolutionSeconds, Instant visibleAt,
       String unit, Distribution distribution) {
     Instant stored = timestamp.truncatedTo(storageResolutionSeconds == 1 ? ChronoUnit.SECONDS : ChronoUnit.MINUTES);
     long second = stored.getEpochSecond();
@@ -135,11 +193,7 @@ public final class MetricStore {
     }
   }
 
-  /**
-   * All datapoints of {@code key} with a timestamp in {@code [from, to)} that are visible at
-   * {@code now}, merged; empty when there are none. {@code unit} null means every unit.
-   */
-  public synchronized Optional<Distribution> aggregate(MetricKey key, String unit, Instant from, Instant to, Instant now) {
+  private Optional<Distribution> aggregateLocked(MetricKey key, String unit, Instant from, Instant to, Instant now) {
     Series s = series.get(key);
     if (s == null) {
       return Optional.empty();
@@ -167,8 +221,7 @@ public final class MetricStore {
     return Optional.ofNullable(merged);
   }
 
-  /** The units {@code key}'s datapoints were published with, sorted. */
-  public synchronized List<String> units(MetricKey key) {
+  private List<String> unitsLocked(MetricKey key) {
     Series s = series.get(key);
     if (s == null) {
       return List.of();
@@ -180,8 +233,7 @@ public final class MetricStore {
     return List.copyOf(result);
   }
 
-  /** Every metric that has data, sorted; with {@code activeSince} only those with data at or after it. */
-  public synchronized List<MetricKey> metrics(Instant activeSince) {
+  private List<MetricKey> metricsLocked(Instant activeSince) {
     List<MetricKey> keys = new ArrayList<>();
     series.forEach((k, s) -> {
       if (activeSince == null || !Instant.ofEpochSecond(s.latest).isBefore(activeSince)) {
@@ -192,8 +244,7 @@ public final class MetricStore {
     return keys;
   }
 
-  /** Number of stored datapoints (each publish of one series at one timestamp counts once). */
-  public synchronized long datapointCount() {
+  private long datapointCountLocked() {
     long n = 0;
     for (Series s : series.values()) {
       n += s.size;
