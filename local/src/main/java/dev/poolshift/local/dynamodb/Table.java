@@ -58,7 +58,13 @@ final class Table {
   final ReentrantLock lock = new ReentrantLock();
 
   private final TreeMap<AttrValue, TreeMap<AttrValue, Map<String, AttrValue>>> partitions =
-      new TreeMap<>(Table::partitionOrder);
+      new TreeMap<>(this::partitionOrder);
+  /**
+   * The hash of every partition key compared so far: each step down the partition tree compares
+   * two keys, and an MD5 per side made the lookups of a large table slow. Grows with the distinct
+   * keys a run uses.
+   */
+  private final Map<AttrValue, Long> tokens = new java.util.concurrent.ConcurrentHashMap<>();
   private String ttlAttribute;
   private Instant ttlChangedAt;
   private Statistics statistics = new Statistics(0, 0, Map.of());
@@ -160,8 +166,8 @@ final class Table {
   // ------------------------------------------------------------------ ordering
 
   /** Partitions in the order of a hash of their key, then by key: stable, and not insert order. */
-  static int partitionOrder(AttrValue a, AttrValue b) {
-    int c = Long.compareUnsigned(token(a), token(b));
+  int partitionOrder(AttrValue a, AttrValue b) {
+    int c = Long.compareUnsigned(tokens.computeIfAbsent(a, Table::token), tokens.computeIfAbsent(b, Table::token));
     return c != 0 ? c : AttrValue.compare(a, b);
   }
 
