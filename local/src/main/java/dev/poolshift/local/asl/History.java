@@ -78,6 +78,11 @@ public final class History {
     return List.copyOf(events);
   }
 
+  /** The events from index {@code from} on (a copy): what a reader that has seen {@code from} events has not. */
+  public synchronized List<HistoryEvent> eventsFrom(int from) {
+    return from >= events.size() ? List.of() : List.copyOf(events.subList(from, events.size()));
+  }
+
   public synchronized int size() {
     return events.size();
   }

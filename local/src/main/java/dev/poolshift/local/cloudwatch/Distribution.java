@@ -128,6 +128,16 @@ public final class Distribution {
         Math.max(maximum, other.maximum), v, c);
   }
 
+  /** The distinct values, ascending, or null; the array itself: never modify it. */
+  double[] values() {
+    return values;
+  }
+
+  /** The count of each of {@link #values()}, or null; the array itself: never modify it. */
+  double[] counts() {
+    return counts;
+  }
+
   public double sampleCount() {
     return sampleCount;
   }

@@ -226,8 +226,25 @@ sealed interface AttrValue {
     return Boolean.compare(i < a.length(), j < b.length());
   }
 
+  /** The length of {@code s} in UTF-8, counted without encoding it (an unpaired surrogate encodes as '?'). */
   static int utf8Length(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /**
@@ -248,8 +265,7 @@ sealed interface AttrValue {
       case NS ns -> ns.value().stream().mapToLong(AttrValue::numberSize).sum();
       case BS bs -> bs.value().stream().mapToLong(Bytes::length).sum();
       case L l -> 3 + l.value().stream().mapToLong(e -> 1 + size(e)).sum();
-      case M m -> 3 + m.value().entrySet().stream()
-          .mapToLong(e -> 1 + utf8Length(e.getKey()) + size(e.getValue())).sum();
+      case M m -> 3 + m.value().size() + itemSize(m.value());
     };
   }
 
@@ -260,6 +276,14 @@ sealed interface AttrValue {
 
   /** An item's size: the names of its attributes plus their values. */
   static long itemSize(Map<String, AttrValue> item) {
-    return item.entrySet().stream().mapToLong(e -> utf8Length(e.getKey()) + size(e.getValue())).sum();
+    if (item instanceof Table.StoredItem stored) {
+      return stored.bytes;
+    }
+    // A plain loop: every Scan page sizes every item it reads.
+    long bytes = 0;
+    for (Map.Entry<String, AttrValue> e : item.entrySet()) {
+      bytes += utf8Length(e.getKey()) + size(e.getValue());
+    }
+    return bytes;
   }
 }

@@ -74,10 +74,12 @@ public final class EventBus implements EventPublisher {
   private final Map<String, GenericMachine<String>> machines = new java.util.concurrent.ConcurrentHashMap<>();
   private final Set<String> buses;
   private final EventFaults faults = new EventFaults();
-  private final List<BusEvent> events = new CopyOnWriteArrayList<>();
-  private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+  // Appended on every event and delivery: synchronized lists, read by copying (a copy per append
+  // grew with the square of a fleet's size).
+  private final List<BusEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<Delivery> deliveries = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<DeadLetterEntry> deadLetters = new CopyOnWriteArrayList<>();
-  private final List<TargetMessage> targetMessages = new CopyOnWriteArrayList<>();
+  private final List<TargetMessage> targetMessages = java.util.Collections.synchronizedList(new ArrayList<>());
   private final Random ids;
   private boolean schedulesStarted;
 

@@ -82,6 +82,12 @@ public final class Iam implements RequestAuthorizer {
   private final Map<String, ServiceRequests> services = new HashMap<>();
   /** Appended on every call (thousands per rehearsal): a synchronized list, not a copy-on-write one. */
   private final List<Evaluation> evaluations = Collections.synchronizedList(new ArrayList<>());
+  /**
+   * The denied ones among {@link #evaluations}, in the same order: a rehearsal's live timeline
+   * asks for them at every virtual instant, and filtering every call made so far each time grew
+   * with the square of a fleet's size.
+   */
+  private final List<Evaluation> denials = new ArrayList<>();
   private final AtomicLong nanos = new AtomicLong();
   private final AtomicInteger declaredDenials = new AtomicInteger();
   private volatile Mode mode = Mode.ENFORCE;
@@ -144,7 +150,16 @@ public final class Iam implements RequestAuthorizer {
   /** The checks that refused (or, in report mode, would have refused) a request. */
   public List<Evaluation> denials() {
     synchronized (evaluations) {
-      return evaluations.stream().filter(Evaluation::denied).toList();
+      return List.copyOf(denials);
+    }
+  }
+
+  private void record(Evaluation evaluation) {
+    synchronized (evaluations) {
+      evaluations.add(evaluation);
+      if (evaluation.denied()) {
+        denials.add(evaluation);
+      }
     }
   }
 
@@ -174,17 +189,17 @@ public final class Iam implements RequestAuthorizer {
     if (caller.isEmpty()) {
       String who = key == null ? "(unsigned)" : key;
       if (unknownCallers == UnknownCallers.REJECT && request != null) {
-        evaluations.add(new Evaluation(now, who, signingName, operation, null, null,
+        record(new Evaluation(now, who, signingName, operation, null, null,
             Evaluation.Verdict.UNRECOGNIZED, null, null, "The security token included in the request is invalid."));
         return AccessDenied.unrecognized(signingName, request);
       }
-      evaluations.add(new Evaluation(now, who, signingName, operation, null, null, Evaluation.Verdict.NOT_EVALUATED,
+      record(new Evaluation(now, who, signingName, operation, null, null, Evaluation.Verdict.NOT_EVALUATED,
           null, null, null));
       return null;
     }
     Principal p = caller.get();
     if (request == null) {
-      evaluations.add(new Evaluation(now, p.logicalId(), signingName, null, null, null,
+      record(new Evaluation(now, p.logicalId(), signingName, null, null, null,
           Evaluation.Verdict.UNREADABLE, null, null, null));
       return null;
     }
@@ -198,12 +213,12 @@ public final class Iam implements RequestAuthorizer {
     } catch (UnmappedOperationException e) {
       String message = "User: " + p.assumedRoleArn(aws) + " is not authorized to perform: " + signingName + " "
           + operation + " (" + e.getMessage() + ", so the rehearsal refuses it)";
-      evaluations.add(new Evaluation(now, p.logicalId(), signingName, operation, null, null,
+      record(new Evaluation(now, p.logicalId(), signingName, operation, null, null,
           Evaluation.Verdict.UNMAPPED, null, null, message));
       return mode == Mode.ENFORCE ? AccessDenied.reply(signingName, request, message) : null;
     } catch (RuntimeException unreadable) {
       // A missing or mistyped member: the service answers with its own validation error.
-      evaluations.add(new Evaluation(now, p.logicalId(), signingName, operation, null, null,
+      record(new Evaluation(now, p.logicalId(), signingName, operation, null, null,
           Evaluation.Verdict.UNREADABLE, null, null, String.valueOf(unreadable.getMessage())));
       return null;
     }
@@ -230,7 +245,7 @@ public final class Iam implements RequestAuthorizer {
         d.outcome() == PolicyEvaluator.Outcome.EXPLICITLY_DENIED, service);
     Evaluation e = new Evaluation(now, p.logicalId(), service, operation, a.action(), a.resource(), verdict,
         d.policy() == null ? null : d.policy().name(), d.statement() == null ? null : d.statement().label(), message);
-    evaluations.add(e);
+    record(e);
     return e;
   }
 

@@ -86,8 +86,10 @@ public final class LambdaService {
   private final LambdaSettings settings;
   private final Map<String, LocalFunction> byName = new LinkedHashMap<>();
   private final Map<String, LocalFunction> byLogicalId = new HashMap<>();
-  private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
-  private final List<LogLine> logs = new CopyOnWriteArrayList<>();
+  /** Appended on every attempt: synchronized, not copy-on-write (a copy per append grew with the square of a fleet). */
+  private final List<Invocation> invocations = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** Appended on every log line (hundreds of thousands in a fleet rehearsal): not copy-on-write. */
+  private final List<LogLine> logs = new ArrayList<>();
   private final List<Consumer<LogLine>> logListeners = new CopyOnWriteArrayList<>();
   private final List<DeadLetterMessage> deadLetters = new CopyOnWriteArrayList<>();
   private final List<DestinationRecord> destinationRecords = new CopyOnWriteArrayList<>();
@@ -192,11 +194,15 @@ public final class LambdaService {
 
   /** The invocations made on behalf of one caller ({@link InvokeRequest#origin()}). */
   public List<Invocation> invocationsFrom(String origin) {
-    return invocations.stream().filter(i -> origin.equals(i.origin())).toList();
+    synchronized (invocations) {
+      return invocations.stream().filter(i -> origin.equals(i.origin())).toList();
+    }
   }
 
   public List<LogLine> logs() {
-    return List.copyOf(logs);
+    synchronized (logs) {
+      return List.copyOf(logs);
+    }
   }
 
   /**
@@ -208,7 +214,9 @@ public final class LambdaService {
   }
 
   private void log(LogLine line) {
-    logs.add(line);
+    synchronized (logs) {
+      logs.add(line);
+    }
     logListeners.forEach(l -> l.accept(line));
   }
 

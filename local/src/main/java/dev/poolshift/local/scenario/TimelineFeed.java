@@ -99,19 +99,23 @@ final class TimelineFeed {
 
   private void executions(LocalRuntime runtime, List<TimelineLine> out) {
     for (Execution e : runtime.stepFunctions().executions()) {
+      if (ended.contains(e.arn())) {
+        // Its history is complete and every line of it told: a fleet's finished executions cost nothing.
+        continue;
+      }
       Execution.Snapshot s = e.snapshot();
       Integer seen = historySeen.get(s.executionArn());
       if (seen == null) {
         out.add(line(s.startDate(), "execution " + s.name() + " started"));
         seen = 0;
       }
-      List<HistoryEvent> history = e.history();
-      for (HistoryEvent h : history.subList(seen, history.size())) {
+      List<HistoryEvent> fresh = e.historyFrom(seen);
+      for (HistoryEvent h : fresh) {
         if (h.type().endsWith("StateEntered") && !h.type().startsWith("Choice") && !h.type().startsWith("Pass")) {
           out.add(line(h.timestamp(), "  " + s.name() + " > " + h.details().path("name").asText()));
         }
       }
-      historySeen.put(s.executionArn(), history.size());
+      historySeen.put(s.executionArn(), seen + fresh.size());
       if (s.stopDate() != null && ended.add(s.executionArn())) {
         String outcome = ScenarioReport.outcome(s);
         out.add(line(s.stopDate(), "execution " + s.name() + " " + s.status().name()

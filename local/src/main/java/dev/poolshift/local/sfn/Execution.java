@@ -82,6 +82,11 @@ public final class Execution {
     return history.events();
   }
 
+  /** The history events after the first {@code seen}, oldest first. */
+  public List<HistoryEvent> historyFrom(int seen) {
+    return history.eventsFrom(seen);
+  }
+
   History historyLog() {
     return history;
   }

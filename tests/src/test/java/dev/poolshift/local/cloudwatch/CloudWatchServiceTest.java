@@ -213,6 +213,43 @@ class CloudWatchServiceTest {
   }
 
   @Test
+  void aFleetOfAlarmsEvaluatedTogetherChangesStateInNameOrderAsEachAloneWould() {
+    // More alarms fall due at once than are read one after the other: the fleet's readings run in
+    // parallel, and every alarm still ends where its own data puts it, its transition in name order.
+    int alarms = 48;
+    for (int i = 0; i < alarms; i++) {
+      String endpoint = String.format("ep-%02d", i);
+      double latency = i % 3 == 0 ? 900.0 : 100.0;
+      for (int minute = 0; minute < 3; minute++) {
+        Instant at = h.sim.start().plusSeconds(60L * minute);
+        h.client.putMetricData(b -> b.namespace("Rehearsal").metricData(MetricDatum.builder().metricName("Latency")
+            .dimensions(dim("EndpointName", endpoint)).timestamp(at).values(latency).counts(20.0).build()));
+      }
+    }
+    for (int i = alarms - 1; i >= 0; i--) {
+      String endpoint = String.format("ep-%02d", i);
+      h.client.putMetricAlarm(b -> b.alarmName("p99-" + endpoint).namespace("Rehearsal").metricName("Latency")
+          .dimensions(dim("EndpointName", endpoint)).extendedStatistic("p99").period(60).evaluationPeriods(3)
+          .threshold(500.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
+    }
+
+    h.runUntil(h.at("12:03:06"));
+
+    List<String> breaching = new java.util.ArrayList<>();
+    for (int i = 0; i < alarms; i++) {
+      String name = String.format("p99-ep-%02d", i);
+      AlarmSnapshot alarm = h.cloudWatch.alarm(name).orElseThrow();
+      assertThat(alarm.state()).as(name).isEqualTo(i % 3 == 0 ? AlarmStateValue.ALARM : AlarmStateValue.OK);
+      assertThat(alarm.evaluations()).as(name).isEqualTo(4);
+      if (i % 3 == 0) {
+        breaching.add(name);
+      }
+    }
+    assertThat(h.cloudWatch.transitions()).filteredOn(t -> t.to() == AlarmStateValue.ALARM)
+        .extracting(AlarmTransition::alarmName).containsExactlyElementsOf(breaching);
+  }
+
+  @Test
   void getMetricDataStopsTheLastPeriodAtEndTime() {
     Instant t0 = h.sim.start();
     h.client.putMetricData(b -> b.namespace("Rehearsal").metricData(
