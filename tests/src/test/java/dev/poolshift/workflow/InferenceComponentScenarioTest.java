@@ -85,6 +85,12 @@ class InferenceComponentScenarioTest {
           .filter(SageMakerMutation::accepted).map(SageMakerMutation::operation).toList();
       assertThat(operations).containsExactly("CreateModel", "CreateModel",
           "UpdateInferenceComponent");
+      String notice = rt.sns().published().stream().map(m -> m.message())
+          .filter(m -> m.contains("Outcome: PROMOTED")).findFirst().orElseThrow();
+      assertThat(notice).as("the way back is on the component; the config never moved")
+          .contains("aws sagemaker update-inference-component --inference-component-name "
+              + COMPONENT + " --specifications '[")
+          .doesNotContain(" update-endpoint ");
       r.assertInvariants();
     }
   }
@@ -183,6 +189,26 @@ class InferenceComponentScenarioTest {
       assertThat(acceptedOperations(rt)).as("the move, then the component's update")
           .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
               "UpdateEndpoint", "UpdateInferenceComponent");
+
+      String notice = rt.sns().published().stream().map(m -> m.message())
+          .filter(m -> m.contains("Outcome: PROMOTED")).findFirst().orElseThrow();
+      String update = notice.lines().filter(l -> l.contains("update-inference-component"))
+          .findFirst().orElseThrow();
+      assertThat(update).contains("--inference-component-name " + COMPONENT);
+      String wayBack = update.substring(update.indexOf("--specifications '") + 18);
+      wayBack = wayBack.substring(0, wayBack.indexOf('\''));
+      assertThat(LocalJson.parse(wayBack)).as("the way back: the specification the component ran")
+          .containsExactly(baselineSpec);
+      String endpointBack = notice.lines().filter(l -> l.contains(" update-endpoint "))
+          .findFirst().orElseThrow();
+      assertThat(endpointBack).as("then the endpoint, after the components")
+          .contains("--endpoint-name " + ENDPOINT + " --endpoint-config-name " + configBefore);
+      assertThat(notice.indexOf("update-inference-component"))
+          .isLessThan(notice.indexOf(" update-endpoint "));
+      assertThat(describeModel(rt, baselineSpec.path("ModelName").asText())
+          .path("ModelName").asText()).as("the previous model is kept for it")
+          .isEqualTo(baselineSpec.path("ModelName").asText());
+      assertThat(describeConfig(rt, configBefore)).as("and the previous config").isEqualTo(config);
       r.assertInvariants();
     }
   }
