@@ -89,7 +89,7 @@ class InferenceComponentScenarioTest {
           .filter(m -> m.contains("Outcome: PROMOTED")).findFirst().orElseThrow();
       assertThat(notice).as("the way back is on the component; the config never moved")
           .contains("aws sagemaker update-inference-component --inference-component-name "
-              + COMPONENT + " --specifications '[")
+              + COMPONENT + " --specification '{")
           .doesNotContain(" update-endpoint ");
       r.assertInvariants();
     }
@@ -195,10 +195,10 @@ class InferenceComponentScenarioTest {
       String update = notice.lines().filter(l -> l.contains("update-inference-component"))
           .findFirst().orElseThrow();
       assertThat(update).contains("--inference-component-name " + COMPONENT);
-      String wayBack = update.substring(update.indexOf("--specifications '") + 18);
+      String wayBack = update.substring(update.indexOf("--specification '") + 17);
       wayBack = wayBack.substring(0, wayBack.indexOf('\''));
       assertThat(LocalJson.parse(wayBack)).as("the way back: the specification the component ran")
-          .containsExactly(baselineSpec);
+          .isEqualTo(baselineSpec);
       String endpointBack = notice.lines().filter(l -> l.contains(" update-endpoint "))
           .findFirst().orElseThrow();
       assertThat(endpointBack).as("then the endpoint, after the components")
@@ -240,6 +240,38 @@ class InferenceComponentScenarioTest {
           .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
               "UpdateEndpoint", "UpdateInferenceComponent", "UpdateEndpoint",
               "DeleteEndpointConfig", "DeleteModel", "DeleteModel");
+      r.assertInvariants();
+    }
+  }
+
+  @Test
+  void aConsoleRollbackAfterTheMovePutsTheComponentBackAndThenTheEndpointOnItsOriginalConfig() {
+    try (Rehearsal r = Rehearsal.of("inference-component-console-rollback.json", s -> { })) {
+      LocalRuntime rt = r.runtime();
+      String configBefore = rt.sageMaker().requireEndpoint(ENDPOINT).configName();
+      JsonNode config = describeConfig(rt, configBefore);
+      JsonNode baseline = describeComponent(rt);
+      r.finish();
+
+      JsonNode rollout = ConsoleActionsTest.executionOf(r, "churn-ic-v2");
+      JsonNode rollback = ConsoleActionsTest.executionOf(r, "rollback-churn-ic-prod");
+      assertThat(rollout.path("outcome").asText()).isEqualTo("PROMOTED");
+      assertThat(rollback.path("status").asText()).isEqualTo("SUCCEEDED");
+      assertThat(rollback.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).configName()).isEqualTo(configBefore);
+      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).status()).isEqualTo("InService");
+      assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
+      JsonNode after = describeComponent(rt);
+      Set<String> own = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
+      assertThat(fieldsBut(after, own)).as("the component as it was: every copy on v1, on the"
+          + " original fleet").isEqualTo(fieldsBut(baseline, own));
+      assertThat(after.path("RuntimeConfig").path("PlacementStatus"))
+          .extracting(p -> p.path("InstanceType").asText()).containsExactly("ml.g5.2xlarge");
+      assertThat(acceptedOperations(rt)).as("the rollout; then the component back before the"
+          + " endpoint, nothing created or deleted")
+          .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
+              "UpdateEndpoint", "UpdateInferenceComponent", "UpdateInferenceComponent",
+              "UpdateEndpoint");
       r.assertInvariants();
     }
   }

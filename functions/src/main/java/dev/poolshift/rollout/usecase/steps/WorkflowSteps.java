@@ -58,7 +58,7 @@ public final class WorkflowSteps {
     QueueSteps queue = new QueueSteps(ports.store(), ports.callbacks());
     OperatorSteps operators = new OperatorSteps(ports.store(), ports.callbacks(), ports.ledger());
     ReturnSteps returns = new ReturnSteps(ports.store(), ports.endpoints(), ports.ledger(),
-        scalingHold, ports.registry(), ports.profiles());
+        scalingHold, ports.registry(), ports.profiles(), ports.components());
     PlanSteps plan = new PlanSteps(settings, ports, queue, operators, returns);
     FleetSteps fleet = new FleetSteps(ports, guard, moves);
     CanarySteps canary = new CanarySteps(settings, ports, guard);

@@ -70,8 +70,7 @@ public final class Notifications {
     for (ComponentUpdate r : c.restores()) {
       b.append("  ").append(n++).append(". aws sagemaker update-inference-component")
           .append(" --inference-component-name ").append(r.inferenceComponentName())
-          .append(" --specifications ").append(shellQuoted(json(r.specifications().stream()
-              .map(Notifications::wire).toList())))
+          .append(wayBackSpecifications(r.specifications()))
           .append(" --deployment-config ").append(shellQuoted(json(Map.of(
               "RollingUpdatePolicy", Map.of("MaximumBatchSize", Map.of("Type",
                   "CAPACITY_PERCENT", "Value", r.batchPercent()), "WaitIntervalInSeconds",
@@ -93,20 +92,12 @@ public final class Notifications {
         : s.instanceType()) + ": " + s.modelName()).toList();
   }
 
-  /** One {@code Specifications} entry as the CLI takes it (SageMaker's wire names). */
-  private static Map<String, Object> wire(ComponentSpecification s) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    if (s.instanceType() != null) {
-      entry.put("InstanceType", s.instanceType());
-    }
-    if (s.modelName() != null) {
-      entry.put("ModelName", s.modelName());
-    }
-    if (!s.computeResourceRequirements().isEmpty()) {
-      entry.put("ComputeResourceRequirements", s.computeResourceRequirements());
-    }
-    s.carried().forEach(entry::putIfAbsent);
-    return entry;
+  /** One Specification for every type is given back in that form, as the component ran it. */
+  private static String wayBackSpecifications(List<ComponentSpecification> specs) {
+    return specs.size() == 1 && specs.getFirst().instanceType() == null
+        ? " --specification " + shellQuoted(json(specs.getFirst().toWire()))
+        : " --specifications " + shellQuoted(json(specs.stream()
+            .map(ComponentSpecification::toWire).toList()));
   }
 
   /**
