@@ -94,8 +94,13 @@ public final class SageMakerInferenceComponents implements InferenceComponents {
                     .alarmName(name).build()).toList()));
           }
         });
-    InstancePoolsWirePatch.attach(request, Map.of(SPECIFICATIONS,
-        update.specifications().stream().map(SageMakerInferenceComponents::wire).toList()));
+    // A component that ran one Specification for every type gets it back in that form (the
+    // one-entry list without a type means the same, but would leave the component changed).
+    List<ComponentSpecification> specs = update.specifications();
+    InstancePoolsWirePatch.attach(request, specs.size() == 1
+        && specs.getFirst().instanceType() == null
+        ? Map.of(SPECIFICATION, wire(specs.getFirst()))
+        : Map.of(SPECIFICATIONS, specs.stream().map(SageMakerInferenceComponents::wire).toList()));
     try {
       sageMaker.updateInferenceComponent(request.build());
     } catch (SdkException e) {

@@ -3,6 +3,7 @@ package dev.poolshift.workflow;
 import static dev.poolshift.workflow.CarryOverScenarioTest.describeConfig;
 import static dev.poolshift.workflow.CarryOverScenarioTest.describeModel;
 import static dev.poolshift.workflow.CarryOverScenarioTest.fieldsBut;
+import static dev.poolshift.workflow.CarryOverScenarioTest.variant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,6 +85,12 @@ class InferenceComponentScenarioTest {
           .filter(SageMakerMutation::accepted).map(SageMakerMutation::operation).toList();
       assertThat(operations).containsExactly("CreateModel", "CreateModel",
           "UpdateInferenceComponent");
+      String notice = rt.sns().published().stream().map(m -> m.message())
+          .filter(m -> m.contains("Outcome: PROMOTED")).findFirst().orElseThrow();
+      assertThat(notice).as("the way back is on the component; the config never moved")
+          .contains("aws sagemaker update-inference-component --inference-component-name "
+              + COMPONENT + " --specification '{")
+          .doesNotContain(" update-endpoint ");
       r.assertInvariants();
     }
   }
@@ -113,6 +120,158 @@ class InferenceComponentScenarioTest {
           .containsExactly("CreateModel", "CreateModel", "UpdateInferenceComponent",
               "DeleteModel", "DeleteModel");
       assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
+      r.assertInvariants();
+    }
+  }
+
+  static final String ROLE = "arn:aws:iam::111122223333:role/sagemaker-fraud-scoring-execution";
+  /** DescribeEndpointConfig members every new config has of its own. */
+  static final Set<String> CONFIG_OWN = Set.of("EndpointConfigName", "EndpointConfigArn",
+      "CreationTime", "ProductionVariants");
+
+  static List<String> acceptedOperations(LocalRuntime rt) {
+    return rt.sageMaker().mutations().stream().filter(SageMakerMutation::accepted)
+        .map(SageMakerMutation::operation).toList();
+  }
+
+  @Test
+  void aVariantOnOneTypeMovesOntoThePoolsFirstAndThenItsComponentRunsTheNewVersionOnEach() {
+    try (Rehearsal r = Rehearsal.of("inference-component-onto-pools.json", s -> { })) {
+      LocalRuntime rt = r.runtime();
+      String configBefore = rt.sageMaker().requireEndpoint(ENDPOINT).configName();
+      JsonNode config = describeConfig(rt, configBefore);
+      JsonNode baseline = describeComponent(rt);
+      JsonNode baselineSpec = baseline.path("Specification");
+      r.finish();
+
+      assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("PROMOTED");
+      String configAfter = rt.sageMaker().requireEndpoint(ENDPOINT).configName();
+      assertThat(configAfter).isNotEqualTo(configBefore);
+      JsonNode pooled = describeConfig(rt, configAfter);
+      Set<String> configOwn = new java.util.HashSet<>(CONFIG_OWN);
+      configOwn.add("MetricsConfig");
+      assertThat(fieldsBut(pooled, configOwn)).as("every config-level member, as it was")
+          .isEqualTo(fieldsBut(config, configOwn));
+      assertThat(pooled.path("MetricsConfig").path("EnableDetailedObservability").asBoolean(true))
+          .as("detailed observability written at its effective value, off").isFalse();
+      assertThat(pooled.path("ExecutionRoleArn").asText()).isEqualTo(ROLE);
+      assertThat(pooled.path("ProductionVariants")).hasSize(1);
+      JsonNode before = variant(config, "AllTraffic");
+      JsonNode after = variant(pooled, "AllTraffic");
+      assertThat(after.has("ModelName")).as("the components carry the models").isFalse();
+      assertThat(after.has("InstanceType")).as("the pools instead").isFalse();
+      assertThat(after.path("InstancePools")).extracting(p -> p.path("Priority").asInt() + ":"
+          + p.path("InstanceType").asText())
+          .containsExactly("1:ml.g5.2xlarge", "2:ml.g6.2xlarge");
+      Set<String> pooledOwn = Set.of("InstanceType", "InstancePools", "RoutingConfig",
+          "VariantInstanceProvisionTimeoutInSeconds", "InitialVariantWeight");
+      assertThat(fieldsBut(after, pooledOwn)).as("every other variant member, as it was")
+          .isEqualTo(fieldsBut(before, pooledOwn));
+      assertThat(after.path("InitialVariantWeight").asDouble())
+          .isEqualTo(before.path("InitialVariantWeight").asDouble());
+      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).status()).isEqualTo("InService");
+
+      JsonNode component = describeComponent(rt);
+      assertThat(fieldsBut(component, COMPONENT_OWN)).as("every other member, as it was")
+          .isEqualTo(fieldsBut(baseline, COMPONENT_OWN));
+      JsonNode specs = component.path("Specifications");
+      assertThat(specs).extracting(e -> e.path("InstanceType").asText())
+          .containsExactly("ml.g5.2xlarge", "ml.g6.2xlarge");
+      for (JsonNode spec : specs) {
+        assertThat(fieldsBut(spec, Set.of("InstanceType", "ModelName")))
+            .as("the baseline's compute on %s", spec.path("InstanceType"))
+            .isEqualTo(fieldsBut(baselineSpec, Set.of("ModelName")));
+        assertThat(describeModel(rt, spec.path("ModelName").asText()).path("PrimaryContainer")
+            .path("ModelPackageName").asText()).isEqualTo(V2);
+      }
+      assertThat(component.path("RuntimeConfig").path("CurrentCopyCount").asInt())
+          .isEqualTo(baseline.path("RuntimeConfig").path("DesiredCopyCount").asInt());
+      assertThat(acceptedOperations(rt)).as("the move, then the component's update")
+          .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
+              "UpdateEndpoint", "UpdateInferenceComponent");
+
+      String notice = rt.sns().published().stream().map(m -> m.message())
+          .filter(m -> m.contains("Outcome: PROMOTED")).findFirst().orElseThrow();
+      String update = notice.lines().filter(l -> l.contains("update-inference-component"))
+          .findFirst().orElseThrow();
+      assertThat(update).contains("--inference-component-name " + COMPONENT);
+      String wayBack = update.substring(update.indexOf("--specification '") + 17);
+      wayBack = wayBack.substring(0, wayBack.indexOf('\''));
+      assertThat(LocalJson.parse(wayBack)).as("the way back: the specification the component ran")
+          .isEqualTo(baselineSpec);
+      String endpointBack = notice.lines().filter(l -> l.contains(" update-endpoint "))
+          .findFirst().orElseThrow();
+      assertThat(endpointBack).as("then the endpoint, after the components")
+          .contains("--endpoint-name " + ENDPOINT + " --endpoint-config-name " + configBefore);
+      assertThat(notice.indexOf("update-inference-component"))
+          .isLessThan(notice.indexOf(" update-endpoint "));
+      assertThat(describeModel(rt, baselineSpec.path("ModelName").asText())
+          .path("ModelName").asText()).as("the previous model is kept for it")
+          .isEqualTo(baselineSpec.path("ModelName").asText());
+      assertThat(describeConfig(rt, configBefore)).as("and the previous config").isEqualTo(config);
+      r.assertInvariants();
+    }
+  }
+
+  @Test
+  void aBadVersionAfterTheMovePutsTheComponentBackAndThenTheEndpointOnItsOriginalConfig() {
+    try (Rehearsal r = Rehearsal.of("inference-component-onto-pools-bad-model.json", s -> { })) {
+      LocalRuntime rt = r.runtime();
+      String configBefore = rt.sageMaker().requireEndpoint(ENDPOINT).configName();
+      JsonNode config = describeConfig(rt, configBefore);
+      JsonNode baseline = describeComponent(rt);
+      r.finish();
+
+      JsonNode execution = r.onlyExecution();
+      assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(execution.path("cause").asText())
+          .contains("alarm poolshift-churn-ic-prod-churn-ic-5xx-rate");
+      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).configName()).isEqualTo(configBefore);
+      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).status()).isEqualTo("InService");
+      assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
+      JsonNode after = describeComponent(rt);
+      Set<String> own = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
+      assertThat(fieldsBut(after, own)).as("the component as it was: every copy on v1, on"
+          + " the original fleet").isEqualTo(fieldsBut(baseline, own));
+      assertThat(after.path("RuntimeConfig").path("PlacementStatus"))
+          .extracting(p -> p.path("InstanceType").asText()).containsExactly("ml.g5.2xlarge");
+      assertThat(acceptedOperations(rt)).as("moved, updated, rolled back by SageMaker, moved"
+          + " back; the pooled config and v2's models go")
+          .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
+              "UpdateEndpoint", "UpdateInferenceComponent", "UpdateEndpoint",
+              "DeleteEndpointConfig", "DeleteModel", "DeleteModel");
+      r.assertInvariants();
+    }
+  }
+
+  @Test
+  void aConsoleRollbackAfterTheMovePutsTheComponentBackAndThenTheEndpointOnItsOriginalConfig() {
+    try (Rehearsal r = Rehearsal.of("inference-component-console-rollback.json", s -> { })) {
+      LocalRuntime rt = r.runtime();
+      String configBefore = rt.sageMaker().requireEndpoint(ENDPOINT).configName();
+      JsonNode config = describeConfig(rt, configBefore);
+      JsonNode baseline = describeComponent(rt);
+      r.finish();
+
+      JsonNode rollout = ConsoleActionsTest.executionOf(r, "churn-ic-v2");
+      JsonNode rollback = ConsoleActionsTest.executionOf(r, "rollback-churn-ic-prod");
+      assertThat(rollout.path("outcome").asText()).isEqualTo("PROMOTED");
+      assertThat(rollback.path("status").asText()).isEqualTo("SUCCEEDED");
+      assertThat(rollback.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).configName()).isEqualTo(configBefore);
+      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).status()).isEqualTo("InService");
+      assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
+      JsonNode after = describeComponent(rt);
+      Set<String> own = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
+      assertThat(fieldsBut(after, own)).as("the component as it was: every copy on v1, on the"
+          + " original fleet").isEqualTo(fieldsBut(baseline, own));
+      assertThat(after.path("RuntimeConfig").path("PlacementStatus"))
+          .extracting(p -> p.path("InstanceType").asText()).containsExactly("ml.g5.2xlarge");
+      assertThat(acceptedOperations(rt)).as("the rollout; then the component back before the"
+          + " endpoint, nothing created or deleted")
+          .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
+              "UpdateEndpoint", "UpdateInferenceComponent", "UpdateInferenceComponent",
+              "UpdateEndpoint");
       r.assertInvariants();
     }
   }

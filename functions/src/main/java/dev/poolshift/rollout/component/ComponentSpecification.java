@@ -1,6 +1,7 @@
 package dev.poolshift.rollout.component;
 
 import dev.poolshift.rollout.JsonValues;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,6 +27,33 @@ public record ComponentSpecification(
   public ComponentSpecification {
     computeResourceRequirements = JsonValues.frozenMap(computeResourceRequirements);
     carried = JsonValues.frozenMap(carried);
+  }
+
+  /** The entry under SageMaker's wire names, as a record or a CLI call carries it. */
+  public Map<String, Object> toWire() {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    if (instanceType != null) {
+      entry.put("InstanceType", instanceType);
+    }
+    if (modelName != null) {
+      entry.put("ModelName", modelName);
+    }
+    if (!computeResourceRequirements.isEmpty()) {
+      entry.put("ComputeResourceRequirements", computeResourceRequirements);
+    }
+    carried.forEach(entry::putIfAbsent);
+    return entry;
+  }
+
+  /** The entry {@link #toWire()} wrote. */
+  @SuppressWarnings("unchecked")
+  public static ComponentSpecification fromWire(Map<String, Object> wire) {
+    Map<String, Object> rest = new LinkedHashMap<>(wire);
+    Object type = rest.remove("InstanceType");
+    Object model = rest.remove("ModelName");
+    Object compute = rest.remove("ComputeResourceRequirements");
+    return new ComponentSpecification((String) type, (String) model,
+        compute instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(), rest);
   }
 
   /** The same entry for {@code type}, running {@code model}. */

@@ -115,6 +115,16 @@ public final class ComponentPlanner {
           profile.instancePools(), Map.of(), profile.provisionTimeoutSeconds(),
           profile.keepCurrentTypeFirst(), profile.overrideExistingPools(), count,
           profile.routingStrategy()));
+      // The pooled config keeps the endpoint's ExecutionRoleArn (the role the components run
+      // with), and CreateEndpointConfig needs iam:PassRole on it: the stack passes only the
+      // profile's role, so another role is refused here rather than at CreateEndpointConfig.
+      Object role = current.carried().get("ExecutionRoleArn");
+      if (role != null && !role.equals(profile.executionRoleArn())) {
+        throw new IncompatibleEndpointException(where + " is not on pools, and moving it needs a"
+            + " new endpoint config carrying the endpoint's ExecutionRoleArn " + role + ", which"
+            + " Poolshift may not pass (iam:PassRole: only the profile's executionRoleArn "
+            + profile.executionRoleArn() + "); nothing was changed");
+      }
       pools = pooled.instancePools();
       List<VariantSpec> variants = current.productionVariants().stream()
           .map(v -> v.variantName().equals(variant.variantName()) ? pooled : v).toList();

@@ -20,8 +20,9 @@ import java.util.TreeMap;
  * endpoint): Create, Describe, Update, Delete and List, with the per-instance-type {@code
  * Specifications} of instance pools. A component goes {@code Creating} → {@code InService} once
  * its copies have started (the model start time), {@code Updating} → {@code InService} after its
- * rolling update's batches, each started and baked (rolled back to the previous specification
- * when one of its auto-rollback alarms is in ALARM at the end), and {@code Deleting} → gone.
+ * rolling update's batches, each started and baked, the new specification serving from the copies
+ * already replaced (an auto-rollback alarm in ALARM during the update puts the replaced copies
+ * back on the previous specification at once, batch by batch), and {@code Deleting} → gone.
  *
  * <p>Where the API reference leaves a rule open, the harsher reading: {@code VariantName} is
  * required; a variant on pools needs a {@code Specifications} entry for every pool type (a copy
@@ -49,6 +50,12 @@ final class InferenceComponents {
     int desiredCopies;
     int currentCopies;
     ObjectNode lastDeploymentConfig;
+    /** During an update: the specification the copies not replaced yet still run. */
+    ObjectNode previousSpec;
+    /** During an update: how many copies run {@link #spec} (the rest run {@link #previousSpec}). */
+    int newCopies;
+    /** Bumped by every update, so a superseded update's scheduled steps do nothing. */
+    long generation;
 
     Component(String name, String arn, String endpointName, String variantName, Instant created, long seq) {
       this.name = name;
@@ -120,7 +127,11 @@ final class InferenceComponents {
     return out;
   }
 
-  /** The components on {@code endpointName} that serve (InService or Updating), for traffic. */
+  /**
+   * The components on {@code endpointName} that serve (InService or Updating), for traffic. A
+   * component mid-update is two views: the copies already replaced run the new specification,
+   * the others the previous one (copies are replaced in placement order).
+   */
   List<ComponentView> views(String endpointName) {
     List<ComponentView> out = new ArrayList<>();
     for (Component c : components.values()) {
@@ -128,28 +139,47 @@ final class InferenceComponents {
           || !("InService".equals(c.status) || "Updating".equals(c.status))) {
         continue;
       }
-      Map<String, Integer> copies = placement(c);
-      Map<String, String> models = new TreeMap<>();
-      JsonNode single = c.spec.get("Specification");
-      for (String type : copies.keySet()) {
-        String model = null;
-        if (single != null) {
-          model = single.path("ModelName").asText(null);
-        } else {
-          for (JsonNode e : c.spec.path("Specifications")) {
-            if (type.equals(e.path("InstanceType").asText(null))
-                || (c.spec.path("Specifications").size() == 1 && !e.has("InstanceType"))) {
-              model = e.path("ModelName").asText(null);
-            }
-          }
-        }
-        if (model != null) {
-          models.put(type, model);
-        }
+      List<String> sequence = placementSequence(c);
+      boolean split = c.previousSpec != null;
+      int replaced = split ? Math.min(c.newCopies, sequence.size()) : sequence.size();
+      addView(out, c, c.spec, sequence.subList(0, replaced));
+      if (split) {
+        addView(out, c, c.previousSpec, sequence.subList(replaced, sequence.size()));
       }
-      out.add(new ComponentView(c.name, c.variantName, c.status, copies, models));
     }
     return out;
+  }
+
+  private static void addView(List<ComponentView> out, Component c, ObjectNode spec,
+      List<String> copyTypes) {
+    if (copyTypes.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> copies = new TreeMap<>();
+    copyTypes.forEach(t -> copies.merge(t, 1, Integer::sum));
+    Map<String, String> models = new TreeMap<>();
+    for (String type : copies.keySet()) {
+      String model = modelOn(spec, type);
+      if (model != null) {
+        models.put(type, model);
+      }
+    }
+    out.add(new ComponentView(c.name, c.variantName, c.status, copies, models));
+  }
+
+  private static String modelOn(ObjectNode spec, String type) {
+    JsonNode single = spec.get("Specification");
+    if (single != null) {
+      return single.path("ModelName").asText(null);
+    }
+    String model = null;
+    for (JsonNode e : spec.path("Specifications")) {
+      if (type.equals(e.path("InstanceType").asText(null))
+          || (spec.path("Specifications").size() == 1 && !e.has("InstanceType"))) {
+        model = e.path("ModelName").asText(null);
+      }
+    }
+    return model;
   }
 
   ObjectNode describe(ObjectNode req) {
@@ -195,55 +225,154 @@ final class InferenceComponents {
       Wire.checkRange(copies, "runtimeConfig.copyCount", 1, 1000);
     }
     ObjectNode deployment = Wire.object(req, "DeploymentConfig", "");
-    Duration duration = w.timingsLocked().modelStart();
+    int batchPercent = 100;
+    int rollbackPercent = 100;
+    int wait = 0;
     List<String> alarms = List.of();
     if (deployment != null) {
       ObjectNode rolling = Wire.object(deployment, "RollingUpdatePolicy", "deploymentConfig.");
       if (rolling == null) {
         throw Errors.required("deploymentConfig.rollingUpdatePolicy");
       }
-      int batchPercent = batchPercent(rolling, c.desiredCopies);
-      Integer wait = Wire.integerInRange(rolling, "WaitIntervalInSeconds", "deploymentConfig.rollingUpdatePolicy.",
-          0, 3600);
-      if (wait == null) {
+      batchPercent = batchPercent(rolling, c.desiredCopies);
+      Integer interval = Wire.integerInRange(rolling, "WaitIntervalInSeconds",
+          "deploymentConfig.rollingUpdatePolicy.", 0, 3600);
+      if (interval == null) {
         throw Errors.required("deploymentConfig.rollingUpdatePolicy.waitIntervalInSeconds");
       }
-      Integer timeout = Wire.integerInRange(rolling, "MaximumExecutionTimeoutInSeconds",
+      wait = interval;
+      Wire.integerInRange(rolling, "MaximumExecutionTimeoutInSeconds",
           "deploymentConfig.rollingUpdatePolicy.", 600, 28800);
-      int batches = (100 + batchPercent - 1) / batchPercent;
-      duration = w.timingsLocked().modelStart().plusSeconds(wait).multipliedBy(batches);
-      if (timeout != null && duration.getSeconds() > timeout) {
-        duration = Duration.ofSeconds(timeout);
+      ObjectNode back = Wire.object(rolling, "RollbackMaximumBatchSize",
+          "deploymentConfig.rollingUpdatePolicy.");
+      if (back != null && "CAPACITY_PERCENT".equals(back.path("Type").asText())) {
+        rollbackPercent = Math.clamp(back.path("Value").asInt(100), 1, 100);
+      } else if (back != null && "COPY_COUNT".equals(back.path("Type").asText())) {
+        rollbackPercent = (int) Math.ceil(100.0 * back.path("Value").asInt(1)
+            / Math.max(1, c.desiredCopies));
       }
       alarms = autoRollbackAlarms(deployment);
       c.lastDeploymentConfig = deployment.deepCopy();
     }
-    ObjectNode previous = c.spec;
+    c.previousSpec = c.spec;
     c.spec = spec;
     if (copies != null) {
       c.desiredCopies = copies;
     }
+    c.newCopies = 0;
     c.status = "Updating";
     c.lastModified = now;
-    List<String> watched = alarms;
-    w.sim.at(now.plus(duration), "sagemaker:inference-component-updated",
-        () -> w.lockedRun(c.endpointName, () -> {
-      if (components.get(Wire.lower(c.name)) != c || !"Updating".equals(c.status)) {
+    c.generation++;
+    Rolling r = new Rolling(c, c.generation, batchCopies(c.desiredCopies, batchPercent),
+        batchCopies(c.desiredCopies, rollbackPercent), Duration.ofSeconds(wait), alarms);
+    nextBatch(r, now);
+    return LocalJson.object().put("InferenceComponentArn", c.arn);
+  }
+
+  /**
+   * SageMaker's rolling update as its API reference describes it: copies replaced a batch at a
+   * time ({@code MaximumBatchSize}), each batch started, then baked {@code WaitIntervalInSeconds}
+   * under the auto-rollback alarms. The alarms are read every {@link #ALARM_READ} from the first
+   * batch on (the harsher reading: an alarm at any moment of the update, not only at a bake's
+   * end, turns it around), and a rollback replaces the new copies back batch by batch
+   * ({@code RollbackMaximumBatchSize}, all at once by default).
+   */
+  private record Rolling(Component c, long generation, int batch, int rollbackBatch,
+      Duration bake, List<String> alarms) {}
+
+  static final Duration ALARM_READ = Duration.ofSeconds(10);
+
+  private static int batchCopies(int copies, int percent) {
+    return Math.max(1, (int) Math.ceil(copies * percent / 100.0));
+  }
+
+  private boolean current(Rolling r) {
+    return components.get(Wire.lower(r.c().name)) == r.c() && r.c().generation == r.generation()
+        && "Updating".equals(r.c().status) && r.c().previousSpec != null;
+  }
+
+  private String firing(Rolling r) {
+    return r.alarms().stream().filter(a -> w.alarmStateSource() != null
+        && "ALARM".equals(w.alarmStateSource().apply(a))).findFirst().orElse(null);
+  }
+
+  /** Starts the next batch; its copies serve the new specification once they have started. */
+  private void nextBatch(Rolling r, Instant from) {
+    Instant started = from.plus(w.timingsLocked().modelStart());
+    watch(r, from, started);
+    w.sim.at(started, "sagemaker:inference-component-batch", () -> w.lockedRun(r.c().endpointName, () -> {
+      if (!current(r)) {
         return;
       }
-      String firing = watched.stream().filter(a -> w.alarmStateSource() != null
-          && "ALARM".equals(w.alarmStateSource().apply(a))).findFirst().orElse(null);
-      if (firing != null) {
-        c.spec = previous;
-        c.failureReason = "Rolled back: alarm " + firing + " was in ALARM during the rolling update.";
-      } else {
-        c.failureReason = null;
-      }
-      c.status = "InService";
+      Component c = r.c();
+      c.newCopies = Math.min(c.desiredCopies, c.newCopies + r.batch());
       c.currentCopies = c.desiredCopies;
       c.lastModified = w.sim.now();
+      Instant baked = w.sim.now().plus(r.bake());
+      watch(r, w.sim.now(), baked);
+      w.sim.at(baked, "sagemaker:inference-component-baked", () -> w.lockedRun(c.endpointName, () -> {
+        if (!current(r)) {
+          return;
+        }
+        String alarm = firing(r);
+        if (alarm != null) {
+          rollBack(r, alarm, w.sim.now());
+        } else if (c.newCopies >= c.desiredCopies) {
+          c.previousSpec = null;
+          c.failureReason = null;
+          c.status = "InService";
+          c.lastModified = w.sim.now();
+        } else {
+          nextBatch(r, w.sim.now());
+        }
+      }));
     }));
-    return LocalJson.object().put("InferenceComponentArn", c.arn);
+  }
+
+  /** Reads the alarms every {@link #ALARM_READ} between {@code from} and {@code to}. */
+  private void watch(Rolling r, Instant from, Instant to) {
+    if (r.alarms().isEmpty()) {
+      return;
+    }
+    for (Instant t = from.plus(ALARM_READ); t.isBefore(to); t = t.plus(ALARM_READ)) {
+      w.sim.at(t, "sagemaker:inference-component-alarm-read", () -> w.lockedRun(r.c().endpointName, () -> {
+        if (current(r)) {
+          String alarm = firing(r);
+          if (alarm != null) {
+            rollBack(r, alarm, w.sim.now());
+          }
+        }
+      }));
+    }
+  }
+
+  /** Auto-rollback: the replaced copies back on the previous specification, batch by batch. */
+  private void rollBack(Rolling r, String alarm, Instant now) {
+    Component c = r.c();
+    c.generation++;
+    long generation = c.generation;
+    c.failureReason = "Rolled back: alarm " + alarm + " was in ALARM during the rolling update.";
+    c.lastModified = now;
+    rollbackBatch(c, generation, r.rollbackBatch(), now);
+  }
+
+  private void rollbackBatch(Component c, long generation, int batch, Instant from) {
+    w.sim.at(from.plus(w.timingsLocked().modelStart()), "sagemaker:inference-component-rolled-back",
+        () -> w.lockedRun(c.endpointName, () -> {
+          if (components.get(Wire.lower(c.name)) != c || c.generation != generation
+              || !"Updating".equals(c.status)) {
+            return;
+          }
+          c.newCopies = Math.max(0, c.newCopies - batch);
+          c.lastModified = w.sim.now();
+          if (c.newCopies == 0) {
+            c.spec = c.previousSpec;
+            c.previousSpec = null;
+            c.status = "InService";
+          } else {
+            rollbackBatch(c, generation, batch, w.sim.now());
+          }
+        }));
   }
 
   ObjectNode delete(ObjectNode req, Instant now) {
@@ -431,6 +560,13 @@ final class InferenceComponents {
   /** Current copies per instance type: round robin over the variant's up instances, by pool priority. */
   private Map<String, Integer> placement(Component c) {
     Map<String, Integer> out = new TreeMap<>();
+    placementSequence(c).forEach(t -> out.merge(t, 1, Integer::sum));
+    return out;
+  }
+
+  /** The instance type of each current copy, in placement order. */
+  private List<String> placementSequence(Component c) {
+    List<String> out = new ArrayList<>();
     EndpointSimulator.Endpoint ep = w.endpoints.find(c.endpointName);
     if (ep == null || ep.fleet == null || c.currentCopies == 0) {
       return out;
@@ -446,7 +582,7 @@ final class InferenceComponents {
       return out;
     }
     for (int k = 0; k < c.currentCopies; k++) {
-      out.merge(up.get(k % up.size()).instanceType, 1, Integer::sum);
+      out.add(up.get(k % up.size()).instanceType);
     }
     return out;
   }

@@ -307,8 +307,11 @@ public final class ScenarioRunner {
       if (v.inferenceComponent() == null) {
         variant.put("ModelName", modelName);
       } else {
-        // An inference-component variant names no model; the config carries the role.
-        config.put("ExecutionRoleArn", world.defaultExecutionRoleArn());
+        // An inference-component variant names no model; the config carries the role (the
+        // scenario's own under "config", else the one seeded models run with).
+        if (!config.hasNonNull("ExecutionRoleArn")) {
+          config.put("ExecutionRoleArn", world.defaultExecutionRoleArn());
+        }
       }
       variant.put("InitialInstanceCount", v.instanceCount());
       variant.put("InitialVariantWeight", v.weight());

@@ -194,4 +194,70 @@ class SageMakerInferenceComponentsTest {
     assertRefused(LocalJson.object().put("InferenceComponentName", "churn-ic-a"), "DescribeInferenceComponent",
         "Could not find inference component");
   }
+
+  /** Copies running {@code model}, over every view of the component. */
+  private int copiesOn(String component, String model) {
+    return f.world.componentsOn("churn-ic").stream().filter(v -> v.name().equals(component))
+        .mapToInt(v -> v.copiesByType().entrySet().stream()
+            .filter(e -> model.equals(v.modelByType().get(e.getKey())))
+            .mapToInt(Map.Entry::getValue).sum()).sum();
+  }
+
+  private ObjectNode rollingUpdate(int batchPercent, int bakeSeconds) {
+    ObjectNode update = LocalJson.object().put("InferenceComponentName", "churn-ic-v1");
+    update.putArray("Specifications").add(entry(G6E, "churn-v2", 1, 8192)).add(entry(G6, "churn-v2-g6", 1, 4096));
+    ObjectNode rolling = update.putObject("DeploymentConfig").putObject("RollingUpdatePolicy");
+    rolling.putObject("MaximumBatchSize").put("Type", "CAPACITY_PERCENT").put("Value", batchPercent);
+    rolling.put("WaitIntervalInSeconds", bakeSeconds);
+    update.with("DeploymentConfig").putObject("AutoRollbackConfiguration").putArray("Alarms").addObject()
+        .put("AlarmName", "churn-ic-5xx");
+    return update;
+  }
+
+  @Test
+  void theNewSpecificationsShareOfCopiesGrowsBatchByBatch() {
+    f.ok("CreateInferenceComponent", create("churn-ic-v1", entry(G6E, "churn-v1", 1, 8192),
+        entry(G6, "churn-v1-g6", 1, 4096)));
+    runUntilComponent("churn-ic-v1", "InService");
+    f.world.setAlarmStateSource(a -> "OK");
+    Duration start = f.world.timings().modelStart();
+
+    f.ok("UpdateInferenceComponent", rollingUpdate(34, 300));
+
+    assertThat(copiesOn("churn-ic-v1", "churn-v2") + copiesOn("churn-ic-v1", "churn-v2-g6"))
+        .as("no copy replaced before the first batch has started").isZero();
+    f.sim.runUntil(() -> false, f.sim.now().plus(start).plusSeconds(1));
+    int first = copiesOn("churn-ic-v1", "churn-v2") + copiesOn("churn-ic-v1", "churn-v2-g6");
+    assertThat(first).as("one batch of 3 copies at 34%").isEqualTo(2);
+    assertThat(copiesOn("churn-ic-v1", "churn-v1") + copiesOn("churn-ic-v1", "churn-v1-g6"))
+        .as("the rest still on v1").isEqualTo(1);
+    assertThat(describe("churn-ic-v1").path("InferenceComponentStatus").asText()).isEqualTo("Updating");
+    runUntilComponent("churn-ic-v1", "InService");
+    assertThat(copiesOn("churn-ic-v1", "churn-v2") + copiesOn("churn-ic-v1", "churn-v2-g6")).isEqualTo(3);
+  }
+
+  @Test
+  void anAlarmDuringABakeStartsTheRollbackAtOnceNotWhenTheUpdateWouldHaveEnded() {
+    f.ok("CreateInferenceComponent", create("churn-ic-v1", entry(G6E, "churn-v1", 1, 8192),
+        entry(G6, "churn-v1-g6", 1, 4096)));
+    runUntilComponent("churn-ic-v1", "InService");
+    String[] state = {"OK"};
+    f.world.setAlarmStateSource(a -> state[0]);
+    Duration start = f.world.timings().modelStart();
+    f.ok("UpdateInferenceComponent", rollingUpdate(34, 600));
+    f.sim.runUntil(() -> false, f.sim.now().plus(start).plusSeconds(60));
+
+    state[0] = "ALARM";
+    Instant alarmed = f.sim.now();
+    runUntilComponent("churn-ic-v1", "InService");
+
+    Duration back = Duration.between(alarmed, f.sim.now());
+    assertThat(back).as("one alarm read, then every replaced copy started again on v1")
+        .isLessThanOrEqualTo(start.plus(InferenceComponents.ALARM_READ));
+    JsonNode d = describe("churn-ic-v1");
+    assertThat(d.path("Specifications")).extracting(s -> s.path("ModelName").asText())
+        .containsExactly("churn-v1", "churn-v1-g6");
+    assertThat(d.path("FailureReason").asText()).contains("churn-ic-5xx");
+    assertThat(copiesOn("churn-ic-v1", "churn-v2") + copiesOn("churn-ic-v1", "churn-v2-g6")).isZero();
+  }
 }

@@ -130,6 +130,34 @@ class ComponentPlanStepsTest {
   }
 
   @Test
+  void aVariantNotOnPoolsIsPlannedToMoveOntoThemRatherThanRefused() {
+    componentEndpoint(world, List.of(), single());
+
+    PlanDocument plan = world.plan();
+
+    assertThat(plan.components().pooledConfig()).isNotNull();
+    assertThat(plan.finalConfigName()).isEqualTo(plan.components().pooledConfig().name());
+    assertThat(plan.risks()).anyMatch(r -> r.contains("the endpoint moves onto")
+        && r.contains(plan.components().pooledConfig().name()));
+    assertThat(world.sageMaker.mutations).isEmpty();
+  }
+
+  @Test
+  void aVariantNotOnPoolsWhoseConfigRunsAnotherRoleIsRefusedNamingBothRoles() {
+    componentEndpoint(world, List.of(), single());
+    EndpointConfigSpec config = world.sageMaker.configs.get(IC_CONFIG);
+    world.sageMaker.configs.put(IC_CONFIG, new EndpointConfigSpec(IC_CONFIG,
+        config.productionVariants(), config.tags(),
+        Map.of("ExecutionRoleArn", "arn:aws:iam::111122223333:role/ic-hosting")));
+
+    assertThatThrownBy(world::plan).isInstanceOf(IncompatibleEndpointException.class)
+        .hasMessageContaining("arn:aws:iam::111122223333:role/ic-hosting")
+        .hasMessageContaining("sagemaker-fraud-scoring-execution")
+        .hasMessageContaining("iam:PassRole");
+    assertThat(world.sageMaker.mutations).isEmpty();
+  }
+
+  @Test
   void perTypeSpecificationsKeepEachTypesComputeAndAPoolTypeWithoutOneIsRefusedByName() {
     componentEndpoint(world, POOLS, List.of(
         new ComponentSpecification("ml.g5.2xlarge", "fraud-scoring-v41", COMPUTE, Map.of()),

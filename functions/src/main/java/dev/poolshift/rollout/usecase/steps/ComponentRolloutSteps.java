@@ -4,12 +4,17 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 
 import dev.poolshift.rollout.CanaryAlarmException;
 import dev.poolshift.rollout.DeploymentFailedException;
+import dev.poolshift.rollout.IncompatibleEndpointException;
+import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.RolloutPhase;
 import dev.poolshift.rollout.canary.AlarmSpec;
 import dev.poolshift.rollout.canary.AlarmState;
 import dev.poolshift.rollout.component.ComponentPlan;
 import dev.poolshift.rollout.component.ComponentState;
 import dev.poolshift.rollout.component.ComponentUpdate;
+import dev.poolshift.rollout.endpoint.EndpointConfigSpec;
+import dev.poolshift.rollout.endpoint.EndpointState;
+import dev.poolshift.rollout.endpoint.EndpointUpdate;
 import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.port.AlarmStatus;
 import dev.poolshift.rollout.port.VariantMetrics;
@@ -21,6 +26,7 @@ import dev.poolshift.rollout.usecase.steps.StepResults.Call;
 import dev.poolshift.rollout.usecase.steps.StepResults.ComponentsObserved;
 import dev.poolshift.rollout.usecase.steps.StepResults.Done;
 import dev.poolshift.rollout.usecase.steps.StepResults.Judgement;
+import dev.poolshift.rollout.usecase.steps.StepResults.ReturnCheck;
 import dev.poolshift.rollout.usecase.support.PlanDocument;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,10 +50,117 @@ final class ComponentRolloutSteps {
 
   private final Ports ports;
   private final StepGuard guard;
+  private final EndpointMoves moves;
 
-  ComponentRolloutSteps(Ports ports, StepGuard guard) {
+  ComponentRolloutSteps(Ports ports, StepGuard guard, EndpointMoves moves) {
     this.ports = ports;
     this.guard = guard;
+    this.moves = moves;
+  }
+
+  /**
+   * Moves a variant that is not on pools yet onto them: creates the pooled config (the same
+   * variants and config-level settings, the variant on the ranked pools, still naming no model)
+   * and UpdateEndpoint onto it. Blue/green: the old fleet serves until the new one is up, and
+   * SageMaker places the components' copies on the new instances before it switches. The
+   * components keep the specification they run; they are updated once the move is verified.
+   */
+  Done moveOntoPools(OnPlan in) {
+    PlanDocument plan = in.plan();
+    EndpointConfigSpec pooled = plan.components().pooledConfig();
+    if (pooled == null) {
+      throw new InvalidInputException("rollout step moveOntoPools", "plan.components.pooledConfig",
+          "is null: the variant already runs on pools and the endpoint config is kept");
+    }
+    String owner = in.execution().name();
+    String ep = plan.endpointName();
+    guard.requireNoStop(ep, owner);
+    EndpointState before = ports.endpoints().describe(ep);
+    String baseline = plan.baseline().endpointConfigName();
+    String running = before.endpointConfigName();
+    String pending = before.pendingConfigName();
+    boolean fromBaseline = baseline.equals(running)
+        && (pending == null || baseline.equals(pending) || pooled.name().equals(pending));
+    if (!fromBaseline && !pooled.name().equals(running)) {
+      throw new IncompatibleEndpointException("endpoint " + ep + " runs config " + running
+          + (pending == null ? "" : " (deploying " + pending + ")") + " but the plan was made"
+          + " from " + baseline + "; nothing was changed, start the rollout again");
+    }
+    ports.store().setPhase(ep, owner, RolloutPhase.FINAL_FLEET, null);
+    ports.endpoints().createConfig(pooled);
+    moves.suspendScaling(plan, owner, in.now());
+    moves.apply(new EndpointUpdate(ep, pooled.name(), true, List.of(), List.of()), before);
+    if (before.inService() && pooled.name().equals(running)) {
+      moves.noteSettled(ep, in.now());
+    }
+    LOG.info("endpoint update onto instance pools requested", entry("endpointConfigName",
+        pooled.name()), entry("pools", pooled.variant(plan.components().variantName())
+            .instancePools().stream().map(InstancePool::instanceType).toList()),
+        entry("components", plan.components().componentNames()));
+    return Done.INSTANCE;
+  }
+
+  /**
+   * Back onto the config the endpoint ran before, once every component runs its previous
+   * specification again (the order matters: those specifications were made for that fleet).
+   */
+  Done restoreEndpointConfig(OnPlan in) {
+    PlanDocument plan = in.plan();
+    String ep = plan.endpointName();
+    String baseline = plan.baseline().endpointConfigName();
+    ports.store().setPhase(ep, in.execution().name(), RolloutPhase.BASELINE_FLEET, null);
+    EndpointState s = ports.endpoints().describe(ep);
+    StepGuard.requireWritable(s, ep);
+    if (baseline.equals(s.endpointConfigName()) && s.pendingConfigName() == null) {
+      // Never moved, or SageMaker rolled the move back itself: nothing to send, so no event.
+      moves.noteSettled(ep, in.now());
+      LOG.info("endpoint already on its original config", entry("endpointConfigName", baseline),
+          entry("status", s.status()));
+      return Done.INSTANCE;
+    }
+    moves.apply(new EndpointUpdate(ep, baseline, true, List.of(), List.of()), s);
+    LOG.info("endpoint update back to the original config requested",
+        entry("endpointConfigName", baseline), entry("from", s.endpointConfigName()));
+    return Done.INSTANCE;
+  }
+
+  /**
+   * The way back is over when the endpoint is InService on its original config and every
+   * component runs, on all its copies, the specification it ran before: all traffic on the one
+   * previous version.
+   */
+  ReturnCheck verifyReturned(OnPlan in) {
+    PlanDocument plan = in.plan();
+    ComponentPlan c = plan.components();
+    EndpointState s = ports.endpoints().describe(plan.endpointName());
+    String baseline = plan.baseline().endpointConfigName();
+    String problem = !s.inService() ? "endpoint is " + s.status() + " (FailureReason: "
+        + StepSupport.reason(s) + ")"
+        : !baseline.equals(s.endpointConfigName()) ? "endpoint runs " + s.endpointConfigName()
+            + ", not its original config " + baseline
+        : s.pendingConfigName() != null ? "endpoint is deploying " + s.pendingConfigName()
+        : null;
+    for (int i = 0; i < c.restores().size() && problem == null; i++) {
+      ComponentUpdate back = c.restores().get(i);
+      ComponentState now = ports.components().describe(back.inferenceComponentName());
+      boolean placed = now.desiredCopies() == null
+          || now.desiredCopies().equals(now.currentCopies());
+      problem = !now.inService() ? "inference component " + now.name() + " is " + now.status()
+          : !now.specifications().equals(back.specifications()) ? "inference component "
+              + now.name() + " does not run the specifications it ran before the rollout"
+          : !placed ? "inference component " + now.name() + " has " + now.currentCopies()
+              + " of " + now.desiredCopies() + " copies placed"
+          : null;
+    }
+    boolean live = problem == null;
+    String reason = live ? "endpoint " + plan.endpointName() + " runs its original config "
+        + baseline + " and every copy of " + c.componentNames() + " its previous specification"
+        : problem;
+    LOG.info("inference components' return verified", entry("live", live),
+        entry("status", s.status()), entry("endpointConfigName", s.endpointConfigName()),
+        entry("reason", reason));
+    return new ReturnCheck(live, EndpointState.NEEDS_A_PERSON.contains(s.status()), false,
+        live ? null : DeploymentFailedException.class.getName(), reason);
   }
 
   /**
@@ -60,6 +173,9 @@ final class ComponentRolloutSteps {
     ComponentPlan c = plan.components();
     String owner = in.execution().name();
     guard.requireNoStop(plan.endpointName(), owner);
+    if (c.pooledConfig() != null) {
+      requireOnPools(plan);
+    }
     ports.store().setPhase(plan.endpointName(), owner, RolloutPhase.FINAL_FLEET, null);
     for (AlarmSpec alarm : c.alarms()) {
       ports.alarms().put(alarm);
@@ -205,6 +321,22 @@ final class ComponentRolloutSteps {
           entry("failure", in.failure() == null ? null : in.failure().error()));
     }
     return Done.INSTANCE;
+  }
+
+  /**
+   * The move onto pools landed: InService on the pooled config. SageMaker rolls a failed update
+   * back on its own, sometimes without a FailureReason; the components are not touched then.
+   */
+  private void requireOnPools(PlanDocument plan) {
+    String pooled = plan.components().pooledConfig().name();
+    EndpointState s = ports.endpoints().describe(plan.endpointName());
+    if (!s.inService() || !pooled.equals(s.endpointConfigName())
+        || s.pendingConfigName() != null) {
+      throw new DeploymentFailedException("endpoint " + plan.endpointName() + " did not move"
+          + " onto instance pools: it is " + s.status() + " on " + s.endpointConfigName()
+          + (s.pendingConfigName() == null ? "" : " (deploying " + s.pendingConfigName() + ")")
+          + ", not on " + pooled + "; FailureReason: " + StepSupport.reason(s));
+    }
   }
 
   private static Judgement judged(Call call, String reason) {

@@ -85,14 +85,6 @@ final class ComponentSteps {
       throw new IncompatibleEndpointException("the endpoint config this rollout would create"
           + " breaks SageMaker's rules, so nothing was changed: " + broken);
     }
-    String notYet = components.pooledConfig() == null ? null : "variant "
-        + variant.variantName() + " of " + endpointName + " runs on " + variant.instanceType()
-        + ", not on pools; the workflow rolls inference components out on a variant already on"
-        + " pools. Move it onto " + poolTypes + " first (UpdateEndpoint with the config this"
-        + " plan shows as " + components.pooledConfig().name() + ")";
-    if (notYet != null && !request.dryRun()) {
-      throw new IncompatibleEndpointException(notYet + "; nothing was changed");
-    }
     List<String> managed = planned.alarms().stream().map(AlarmSpec::name).toList();
     List<String> alarms = new ArrayList<>(managed);
     alarms.addAll(profile.gateAlarmNames());
@@ -130,9 +122,13 @@ final class ComponentSteps {
       risks.add("inference components " + untouched + " run other models (or sit on another"
           + " variant) and are left as they are");
     }
-    risks.add(notYet == null ? "endpoint config " + current.name() + " is kept: variant "
-        + variant.variantName() + " already runs on pools " + poolTypes
-        : "would be REJECTED: " + notYet);
+    risks.add(components.pooledConfig() == null ? "endpoint config " + current.name()
+        + " is kept: variant " + variant.variantName() + " already runs on pools " + poolTypes
+        : "variant " + variant.variantName() + " runs on " + variant.instanceType() + ": the"
+        + " endpoint moves onto " + poolTypes + " first (UpdateEndpoint to "
+        + components.pooledConfig().name() + ", blue/green, SageMaker placing the components'"
+        + " copies on the new fleet), then the components are updated; a rollback puts the"
+        + " components back, then the endpoint on " + current.name());
     if (!request.overrides().isEmpty()) {
       risks.add("this rollout overrides the profile's " + request.overrides().fields());
     }

@@ -26,7 +26,12 @@ import dev.poolshift.rollout.InvalidInputException;
 import dev.poolshift.rollout.ModelPackageNotFoundException;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
+import dev.poolshift.rollout.component.ComponentPlan;
+import dev.poolshift.rollout.component.ComponentSpecification;
+import dev.poolshift.rollout.component.ComponentState;
+import dev.poolshift.rollout.component.ComponentUpdate;
 import dev.poolshift.rollout.port.Endpoints;
+import dev.poolshift.rollout.port.InferenceComponents;
 import dev.poolshift.rollout.port.ModelRegistry;
 import dev.poolshift.rollout.port.ProfileStore;
 import dev.poolshift.rollout.port.HistoryEntry;
@@ -75,9 +80,11 @@ final class ReturnSteps {
   private final ScalingHold scaling;
   private final ModelRegistry registry;
   private final ProfileStore profiles;
+  private final InferenceComponents components;
 
   ReturnSteps(RolloutStore store, Endpoints endpoints, Ledger ledger, ScalingHold scaling,
-      ModelRegistry registry, ProfileStore profiles) {
+      ModelRegistry registry, ProfileStore profiles, InferenceComponents components) {
+    this.components = components;
     this.store = store;
     this.endpoints = endpoints;
     this.ledger = ledger;
@@ -169,10 +176,24 @@ final class ReturnSteps {
     double weight = live != null && live.currentWeight() != null ? live.currentWeight() : 1.0;
     PlanDocument.Baseline leaving = new PlanDocument.Baseline(current, variant, weight,
         release.modelPackageArn());
+    List<ComponentUpdate> putBack = componentsBefore(release);
     PlanDocument.Restore restore = new PlanDocument.Restore(target,
         previousPackage(release).orElse(null), release.executionName(),
-        release.endedAt() == null ? null : release.endedAt().toString());
+        release.endedAt() == null ? null : release.endedAt().toString(), putBack);
     List<String> risks = new ArrayList<>(notManaged);
+    for (ComponentUpdate u : putBack) {
+      ComponentState now = components.describe(u.inferenceComponentName());
+      if (!now.inService()) {
+        throw new EndpointBusyException("inference component " + now.name() + " is "
+            + now.status() + "; a rollback starts only from InService");
+      }
+      risks.add("inference component " + u.inferenceComponentName() + " is put back on the"
+          + " specifications it ran before " + release.executionName() + " (" + u
+              .specifications().stream().map(ComponentSpecification::modelName).distinct()
+              .toList() + "), every copy in batches of " + u.batchPercent() + "%, before the"
+          + " endpoint " + (target.equals(current) ? "(its config stays " + current + ")"
+              : "goes back to " + target));
+    }
     for (String s : skipped) {
       risks.add("skips " + s + ": rejected in the Model Registry since it served");
     }
@@ -221,6 +242,7 @@ final class ReturnSteps {
       throw new DeploymentFailedException("endpoint " + ep + " is " + s.status()
           + "; no automated writes (FailureReason: " + s.failureReason() + ")");
     }
+    putComponentsBack(plan);
     boolean already = target.equals(s.pendingConfigName())
         || (target.equals(s.endpointConfigName()) && s.inService());
     if (!already) {
@@ -250,8 +272,11 @@ final class ReturnSteps {
     EndpointState s = describe(ep);
     boolean live = s.inService() && target.equals(s.endpointConfigName())
         && s.pendingConfigName() == null;
+    String componentProblem = live ? componentsNotBack(plan) : null;
+    live &= componentProblem == null;
     boolean needsAPerson = EndpointState.NEEDS_A_PERSON.contains(s.status());
     String reason = live ? "endpoint " + ep + " serves the previous release " + target
+        : componentProblem != null ? componentProblem
         : "endpoint " + ep + " is " + s.status() + " on " + s.endpointConfigName()
             + ", not the previous release " + target + " (FailureReason: "
             + (s.failureReason() == null || s.failureReason().isBlank() ? "(none given)"
@@ -268,6 +293,68 @@ final class ReturnSteps {
         entry("reason", reason));
     return new ReturnCheck(live, needsAPerson, false,
         live ? null : DeploymentFailedException.class.getName(), reason);
+  }
+
+  /** The components the release's rollout changed, and how to put each back; none for others. */
+  @SuppressWarnings("unchecked")
+  private static List<ComponentUpdate> componentsBefore(LedgerRecord release) {
+    if (!(release.details().get("components") instanceof List<?> recorded)) {
+      return List.of();
+    }
+    List<ComponentUpdate> out = new ArrayList<>();
+    for (Object o : recorded) {
+      Map<String, Object> c = map(o);
+      List<ComponentSpecification> specs = new ArrayList<>();
+      if (c.get("specifications") instanceof List<?> l) {
+        l.forEach(e -> specs.add(ComponentSpecification.fromWire(map(e))));
+      }
+      out.add(ComponentPlan.restoring((String) c.get("inferenceComponentName"), specs));
+    }
+    return out;
+  }
+
+  /**
+   * The components first: their previous specifications were made for the fleet the endpoint
+   * ran then, and SageMaker updates no component while the endpoint updates. Each one not back
+   * yet is updated (all copies in large batches); while any is still updating the step is
+   * retried (EndpointBusyException), so the endpoint moves only once they are all back.
+   */
+  private void putComponentsBack(PlanDocument plan) {
+    List<String> pending = new ArrayList<>();
+    for (ComponentUpdate back : plan.restore().components()) {
+      ComponentState now = components.describe(back.inferenceComponentName());
+      if (now.inService() && now.specifications().equals(back.specifications())) {
+        continue;
+      }
+      if (now.inService() || "Failed".equals(now.status())) {
+        components.update(back);
+        LOG.info("inference component put back on its previous release",
+            entry("component", now.name()), entry("models", back.specifications().stream()
+                .map(ComponentSpecification::modelName).toList()));
+      }
+      pending.add(now.name());
+    }
+    if (!pending.isEmpty()) {
+      throw new EndpointBusyException("inference components " + pending + " of "
+          + plan.endpointName() + " are being put back on their previous specifications; the"
+          + " endpoint is returned once they are InService");
+    }
+  }
+
+  /** Null when every component runs, on all its copies, what it ran before; else what is not. */
+  private String componentsNotBack(PlanDocument plan) {
+    for (ComponentUpdate back : plan.restore().components()) {
+      ComponentState now = components.describe(back.inferenceComponentName());
+      boolean placed = now.desiredCopies() == null
+          || now.desiredCopies().equals(now.currentCopies());
+      if (!now.inService() || !placed || !now.specifications().equals(back.specifications())) {
+        return "inference component " + now.name() + " is " + now.status() + " with "
+            + now.currentCopies() + " of " + now.desiredCopies() + " copies placed and "
+            + (now.specifications().equals(back.specifications()) ? "" : "not ")
+            + "on the specifications of the previous release";
+      }
+    }
+    return null;
   }
 
   private EndpointState describe(String ep) {

@@ -58,14 +58,14 @@ public final class WorkflowSteps {
     QueueSteps queue = new QueueSteps(ports.store(), ports.callbacks());
     OperatorSteps operators = new OperatorSteps(ports.store(), ports.callbacks(), ports.ledger());
     ReturnSteps returns = new ReturnSteps(ports.store(), ports.endpoints(), ports.ledger(),
-        scalingHold, ports.registry(), ports.profiles());
+        scalingHold, ports.registry(), ports.profiles(), ports.components());
     PlanSteps plan = new PlanSteps(settings, ports, queue, operators, returns);
     FleetSteps fleet = new FleetSteps(ports, guard, moves);
     CanarySteps canary = new CanarySteps(settings, ports, guard);
     PromotionSteps promotion = new PromotionSteps(settings, ports, guard, moves);
     RollbackSteps rollback = new RollbackSteps(ports);
     ClosingSteps closing = new ClosingSteps(settings, ports, guard, release);
-    ComponentRolloutSteps components = new ComponentRolloutSteps(ports, guard);
+    ComponentRolloutSteps components = new ComponentRolloutSteps(ports, guard, moves);
     return List.of(
         // plan, and waiting for another rollout to let go of the endpoint
         Step.of("plan", PlanRequest.class, PlanDocument.class, plan::plan),
@@ -99,6 +99,7 @@ public final class WorkflowSteps {
         Step.waiting("bakePromoted", BakingPromoted.class, BakeCut.class, promotion::bakePromoted),
         // rollback of the rollout
         // inference-component endpoints: SageMaker's rolling update instead of a canary
+        Step.of("moveOntoPools", OnPlan.class, Done.class, components::moveOntoPools),
         Step.of("updateComponents", OnPlan.class, Done.class, components::updateComponents),
         Step.of("observeComponents", Observing.class, ComponentsObserved.class,
             components::observeComponents),
@@ -106,6 +107,10 @@ public final class WorkflowSteps {
             components::judgeComponents),
         Step.of("restoreComponents", TurningBack.class, Done.class,
             components::restoreComponents),
+        Step.of("restoreComponentsEndpoint", OnPlan.class, Done.class,
+            components::restoreEndpointConfig),
+        Step.of("verifyComponentsReturned", OnPlan.class, ReturnCheck.class,
+            components::verifyReturned),
         Step.of("restoreBaselineTraffic", TurningBack.class, Done.class, rollback::restoreBaselineTraffic),
         Step.of("restoreBaselineConfig", OnPlan.class, Done.class, rollback::restoreBaselineConfig),
         Step.of("verifyBaseline", OnPlan.class, ReturnCheck.class, rollback::verifyBaseline),

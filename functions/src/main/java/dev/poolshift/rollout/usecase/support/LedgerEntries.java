@@ -59,6 +59,16 @@ public final class LedgerEntries {
       restore.put("undoesExecution", plan.restore().undoesExecution());
       details.put("restore", restore);
     }
+    if (plan.components() != null) {
+      // What a later console rollback puts back: each component's previous specifications.
+      details.put("components", plan.components().restores().stream().map(r -> {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("inferenceComponentName", r.inferenceComponentName());
+        c.put("specifications", r.specifications().stream()
+            .map(dev.poolshift.rollout.component.ComponentSpecification::toWire).toList());
+        return c;
+      }).toList());
+    }
     if (plan.rollout() != null) {
       // What shipped: the package ARN, or the model a migrate copied onto the pools when it did
       // not come from the registry (modelPackageArn is empty then).

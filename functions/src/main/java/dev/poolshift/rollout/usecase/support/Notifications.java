@@ -7,8 +7,14 @@ import dev.poolshift.rollout.endpoint.VariantState;
 import dev.poolshift.rollout.plan.ExecutionRequest;
 import dev.poolshift.rollout.port.ActiveRollout;
 import dev.poolshift.rollout.port.Notification;
+import dev.poolshift.rollout.component.ComponentPlan;
+import dev.poolshift.rollout.component.ComponentSpecification;
+import dev.poolshift.rollout.component.ComponentUpdate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +30,12 @@ public final class Notifications {
   public static Notification promoted(PlanDocument plan, ExecutionRef exec, EndpointState now) {
     String subject = "Poolshift: " + plan.endpointName() + " now serves "
         + plan.modelPackageGroup() + " v" + plan.modelPackageVersion();
+    if (plan.components() != null) {
+      return new Notification(subject(subject), header(plan, exec)
+          + "Outcome: PROMOTED. Every copy of the inference components "
+          + plan.components().componentNames() + " runs the new version on instance pools.\n"
+          + traffic(now) + componentsWayBack(plan));
+    }
     String body = header(plan, exec)
         + "Outcome: PROMOTED. The new version serves the endpoint on instance pools.\n"
         + traffic(now)
@@ -34,6 +46,102 @@ public final class Notifications {
         + " --endpoint-config-name " + plan.baseline().endpointConfigName()
         + " --retain-all-variant-properties\n";
     return new Notification(subject(subject), body);
+  }
+
+  /**
+   * An inference-component rollout is put back on the components, not the endpoint config: one
+   * UpdateInferenceComponent each with the specifications it ran before (their models are kept),
+   * all copies at once; then, when the rollout moved the endpoint onto pools, the endpoint back
+   * on its original config, for which those specifications were made.
+   */
+  private static String componentsWayBack(PlanDocument plan) {
+    ComponentPlan c = plan.components();
+    StringBuilder b = new StringBuilder("Before: ");
+    c.restores().forEach(r -> b.append(r.inferenceComponentName()).append(" on ")
+        .append(models(r)).append("; "));
+    b.append("endpoint config ").append(plan.baseline().endpointConfigName()).append(".\n")
+        .append("Now:    ");
+    c.updates().forEach(u -> b.append(u.inferenceComponentName()).append(" on ")
+        .append(models(u)).append("; "));
+    b.append("endpoint config ").append(plan.finalConfigName()).append(".\n\n")
+        .append("To put it back (the previous models").append(c.pooledConfig() == null ? ""
+            : " and endpoint config").append(" are kept), for each component:\n");
+    int n = 1;
+    for (ComponentUpdate r : c.restores()) {
+      b.append("  ").append(n++).append(". aws sagemaker update-inference-component")
+          .append(" --inference-component-name ").append(r.inferenceComponentName())
+          .append(wayBackSpecifications(r.specifications()))
+          .append(" --deployment-config ").append(shellQuoted(json(Map.of(
+              "RollingUpdatePolicy", Map.of("MaximumBatchSize", Map.of("Type",
+                  "CAPACITY_PERCENT", "Value", r.batchPercent()), "WaitIntervalInSeconds",
+                  r.waitIntervalSeconds(), "MaximumExecutionTimeoutInSeconds",
+                  r.maximumExecutionTimeoutSeconds())))))
+          .append("\n");
+    }
+    if (c.pooledConfig() != null) {
+      b.append("  ").append(n).append(". when every component is InService again: aws sagemaker")
+          .append(" update-endpoint --endpoint-name ").append(plan.endpointName())
+          .append(" --endpoint-config-name ").append(plan.baseline().endpointConfigName())
+          .append(" --retain-all-variant-properties\n");
+    }
+    return b.toString();
+  }
+
+  private static List<String> models(ComponentUpdate u) {
+    return u.specifications().stream().map(s -> (s.instanceType() == null ? "every type"
+        : s.instanceType()) + ": " + s.modelName()).toList();
+  }
+
+  /** One Specification for every type is given back in that form, as the component ran it. */
+  private static String wayBackSpecifications(List<ComponentSpecification> specs) {
+    return specs.size() == 1 && specs.getFirst().instanceType() == null
+        ? " --specification " + shellQuoted(json(specs.getFirst().toWire()))
+        : " --specifications " + shellQuoted(json(specs.stream()
+            .map(ComponentSpecification::toWire).toList()));
+  }
+
+  /**
+   * Compact JSON of the plain values a plan holds (maps, lists, strings, numbers, booleans),
+   * keys sorted where the map does not keep an order, so a message reads the same every time.
+   */
+  static String json(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof Map<?, ?> m) {
+      Map<?, ?> ordered = m instanceof LinkedHashMap<?, ?> ? m : new TreeMap<>(m);
+      return ordered.entrySet().stream().map(e -> json(String.valueOf(e.getKey())) + ":"
+          + json(e.getValue())).collect(Collectors.joining(",", "{", "}"));
+    }
+    if (value instanceof List<?> l) {
+      return l.stream().map(Notifications::json).collect(Collectors.joining(",", "[", "]"));
+    }
+    if (value instanceof Number || value instanceof Boolean) {
+      return value.toString();
+    }
+    StringBuilder b = new StringBuilder("\"");
+    for (char ch : value.toString().toCharArray()) {
+      switch (ch) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (ch < 0x20) {
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+          } else {
+            b.append(ch);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /** For a POSIX shell: in single quotes, a quote inside closed, escaped and reopened. */
+  private static String shellQuoted(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
   }
 
   public static Notification rolledBack(PlanDocument plan, ExecutionRef exec, Failure failure,

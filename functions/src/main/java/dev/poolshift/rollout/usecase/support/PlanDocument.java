@@ -223,9 +223,20 @@ public record PlanDocument(
    *
    * @param modelPackageArn the package that release served, when the ledger knows it
    * @param undoesExecution the execution that promoted the release being rolled back
+   * @param components when that execution rolled inference components out: the updates that
+   *     put each back on the specifications it ran before (empty otherwise)
    */
   public record Restore(String endpointConfigName, String modelPackageArn,
-      String undoesExecution, String promotedAt) {
+      String undoesExecution, String promotedAt,
+      java.util.List<dev.poolshift.rollout.component.ComponentUpdate> components) {
+    public Restore {
+      components = components == null ? java.util.List.of() : java.util.List.copyOf(components);
+    }
+
+    public Restore(String endpointConfigName, String modelPackageArn, String undoesExecution,
+        String promotedAt) {
+      this(endpointConfigName, modelPackageArn, undoesExecution, promotedAt, null);
+    }
   }
 
   /**
