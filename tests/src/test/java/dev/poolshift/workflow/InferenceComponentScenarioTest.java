@@ -5,11 +5,13 @@ import static dev.poolshift.workflow.CarryOverScenarioTest.describeModel;
 import static dev.poolshift.workflow.CarryOverScenarioTest.fieldsBut;
 import static dev.poolshift.workflow.CarryOverScenarioTest.variant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.runtime.LocalRuntime;
 import dev.poolshift.local.sagemaker.SageMakerMutation;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,18 @@ class InferenceComponentScenarioTest {
               + COMPONENT + " --specification '{")
           .doesNotContain(" update-endpoint ");
       r.assertInvariants();
+    }
+  }
+
+  @Test
+  void theInvariantsCatchAComponentWhoseCopiesRunTwoVersionsMidUpdate() {
+    try (Rehearsal r = Rehearsal.of("inference-component-bad-model.json", s -> { })) {
+      r.runUntil("a component whose copies run two specifications", () -> r.runtime().sageMaker()
+          .componentsOn(ENDPOINT).size() > 1, Duration.ofHours(1));
+
+      assertThatThrownBy(() -> WorkflowInvariants.assertComponentsOnOneVersion(r.runtime(), ENDPOINT))
+          .isInstanceOf(AssertionError.class).hasMessageContaining("model versions the copies of inference component " + COMPONENT);
+      r.runtime().sageMaker().componentsOn(ENDPOINT).forEach(c -> assertThat(c.status()).isEqualTo("Updating"));
     }
   }
 

@@ -7,6 +7,7 @@ import dev.poolshift.local.iam.Evaluation;
 import dev.poolshift.local.json.LocalJson;
 import dev.poolshift.local.lambda.LogLine;
 import dev.poolshift.local.runtime.LocalRuntime;
+import dev.poolshift.local.sagemaker.ComponentView;
 import dev.poolshift.local.sagemaker.EndpointView;
 import dev.poolshift.local.sagemaker.InstanceView;
 import dev.poolshift.local.sagemaker.VariantView;
@@ -45,6 +46,7 @@ final class WorkflowInvariants {
       assertThat(byGroup).as("model versions serving " + endpoint.name()).isNotEmpty()
           .allSatisfy((group, versions) -> assertThat(versions).as("versions of " + group
               + " serving " + endpoint.name()).hasSize(1));
+      assertComponentsOnOneVersion(runtime, endpoint.name());
     }
     assertThat(stateItems(runtime)).as("locks, rollouts and registered waits left in the state table").isEmpty();
     assertNoTaskTokenLeft(runtime);
@@ -168,6 +170,30 @@ final class WorkflowInvariants {
   }
 
   /** The model versions (package ARNs) that receive any traffic. */
+  /**
+   * An inference-component endpoint's traffic goes to its components' copies, not to a model on
+   * the variant: every serving component is InService (not mid-update) and all its copies, on
+   * every instance type, run builds of one model version (a type's own build, such as an int8
+   * one, counts as that version). A component mid-update shows as two views, one per
+   * specification; they are judged together.
+   */
+  static void assertComponentsOnOneVersion(LocalRuntime runtime, String endpointName) {
+    Map<String, Set<String>> versions = new java.util.TreeMap<>();
+    List<ComponentView> views = runtime.sageMaker().componentsOn(endpointName);
+    for (ComponentView c : views) {
+      Set<String> of = versions.computeIfAbsent(c.name(), k -> new TreeSet<>());
+      c.modelByType().forEach((type, model) -> {
+        if (c.copiesByType().getOrDefault(type, 0) > 0) {
+          of.add(runtime.sageMaker().modelPackageOfModel(model).orElse("model " + model));
+        }
+      });
+    }
+    versions.forEach((name, of) -> assertThat(of)
+        .as("model versions the copies of inference component " + name + " on " + endpointName + " run")
+        .hasSize(1));
+    views.forEach(c -> assertThat(c.status()).as("status of inference component " + c.name()).isEqualTo("InService"));
+  }
+
   static Set<String> modelVersionsServing(EndpointView endpoint) {
     Set<String> versions = new TreeSet<>();
     for (VariantView v : endpoint.variants()) {
