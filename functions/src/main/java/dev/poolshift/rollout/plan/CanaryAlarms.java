@@ -44,10 +44,9 @@ public final class CanaryAlarms {
     String variant = plan.canaryVariantName();
     DeploymentProfile profile = plan.profile();
     boolean enhanced = profile.enhancedMetrics();
-    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
-    // 1 min of 10-s periods, half breaching; or 3 of 1-min periods, 2 breaching (AWS recipe).
-    int evaluation = enhanced ? 6 : 3;
-    int toAlarm = enhanced ? 3 : 2;
+    int period = period(enhanced);
+    int evaluation = evaluationPeriods(enhanced);
+    int toAlarm = datapointsToAlarm(enhanced);
     String base = prefix + endpoint + "-" + variant;
     double rate = profile.thresholds().max5xxRate();
     String percent = String.format(Locale.ROOT, "%.3f%%", rate * 100);
@@ -64,11 +63,9 @@ public final class CanaryAlarms {
     }
     Integer p99 = profile.thresholds().p99LatencyMs();
     if (p99 != null) {
-      AlarmSpec.Query latency = AlarmSpec.Query.metric("latency", "ModelLatency",
-          dimensions(endpoint, variant, null), "p99", period).returningData();
-      alarms.add(new AlarmSpec(base + "-p99-latency", "Poolshift canary " + endpoint + "/"
-          + variant + ": p99 model latency above " + p99 + " ms", List.of(latency),
-          "GreaterThanThreshold", p99 * 1000.0, enhanced ? 6 : 5, 3, "notBreaching"));
+      alarms.add(latencyAlarm(base + "-p99-latency", "Poolshift canary " + endpoint + "/"
+          + variant + ": p99 model latency above " + p99 + " ms",
+          dimensions(endpoint, variant, null), p99, period, enhanced));
     }
     requireNameLengths(alarms);
     return alarms;
@@ -86,9 +83,9 @@ public final class CanaryAlarms {
       List<String> poolTypes, DeploymentProfile profile) {
     requirePrefix(prefix);
     boolean enhanced = profile.enhancedMetrics();
-    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
-    int evaluation = enhanced ? 6 : 3;
-    int toAlarm = enhanced ? 3 : 2;
+    int period = period(enhanced);
+    int evaluation = evaluationPeriods(enhanced);
+    int toAlarm = datapointsToAlarm(enhanced);
     String base = prefix + endpoint + "-" + component;
     double rate = profile.thresholds().max5xxRate();
     String percent = String.format(Locale.ROOT, "%.3f%%", rate * 100);
@@ -132,9 +129,9 @@ public final class CanaryAlarms {
     String variant = plan.baselineVariantName();
     DeploymentProfile profile = plan.profile();
     boolean enhanced = profile.enhancedMetrics();
-    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
-    int evaluation = enhanced ? 6 : 3;
-    int toAlarm = enhanced ? 3 : 2;
+    int period = period(enhanced);
+    int evaluation = evaluationPeriods(enhanced);
+    int toAlarm = datapointsToAlarm(enhanced);
     String base = prefix + endpoint + "-" + plan.canaryVariantName().replaceFirst("^canary-", "")
         + "-promoted";
     double rate = profile.thresholds().max5xxRate();
@@ -204,6 +201,20 @@ public final class CanaryAlarms {
     return forPromotion(prefix, plan).stream().map(AlarmSpec::name).toList();
   }
 
+  // The 5xx-rate recipe (AWS's): 1 min of 10-s periods with half breaching on enhanced metrics,
+  // else 3 of 1-min periods with 2 breaching. One place, for every fleet's alarms.
+  private static int period(boolean enhanced) {
+    return enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
+  }
+
+  private static int evaluationPeriods(boolean enhanced) {
+    return enhanced ? 6 : 3;
+  }
+
+  private static int datapointsToAlarm(boolean enhanced) {
+    return enhanced ? 3 : 2;
+  }
+
   private static AlarmSpec latencyAlarm(String name, String description,
       Map<String, String> dimensions, int p99Ms, int period, boolean enhanced) {
     AlarmSpec.Query latency = AlarmSpec.Query.metric("latency", "ModelLatency", dimensions, "p99",
@@ -227,10 +238,9 @@ public final class CanaryAlarms {
    */
   public static AlarmSpec rateAlarmFor(String endpoint, String variant, String instanceType,
       double threshold, boolean enhanced, String prefix) {
-    int period = enhanced ? ENHANCED_PERIOD : STANDARD_PERIOD;
     return rateAlarm(prefix + endpoint + "-" + variant + "-5xx-rate", "5xx rate of " + endpoint
-        + "/" + variant, dimensions(endpoint, variant, instanceType), threshold, period,
-        enhanced ? 6 : 3, enhanced ? 3 : 2);
+        + "/" + variant, dimensions(endpoint, variant, instanceType), threshold, period(enhanced),
+        evaluationPeriods(enhanced), datapointsToAlarm(enhanced));
   }
 
   public static List<String> names(String prefix, RolloutPlan plan) {
