@@ -27,8 +27,6 @@ import dev.poolshift.rollout.endpoint.InstancePool;
 import dev.poolshift.rollout.endpoint.VariantSpec;
 import dev.poolshift.rollout.port.VariantMetrics;
 import dev.poolshift.rollout.usecase.RolloutWorld;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -192,12 +190,7 @@ class ComponentWorkflowTest {
   }
 
   private Execution.Snapshot run() throws Exception {
-    String definition = Files.readString(Path.of("statemachine/rollout.asl.json"))
-        .replace("${RolloutStepsFunctionArn}",
-            "arn:aws:lambda:us-east-1:111122223333:function:poolshift-RolloutSteps:live")
-        .replace("${EndpointWaitBackstopSeconds}", "300")
-        .replace("${FleetWaitBackstopSeconds}", "900");
-    String machine = sfn.registerStateMachine("poolshift-rollout", definition,
+    String machine = sfn.registerStateMachine("poolshift-rollout", StepsFunctionResource.definition(),
         "arn:aws:iam::111122223333:role/rollout").arn();
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("action", "deploy");

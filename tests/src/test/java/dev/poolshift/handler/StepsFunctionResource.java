@@ -27,6 +27,18 @@ final class StepsFunctionResource implements TaskResource {
     this.stepsRun = stepsRun;
   }
 
+  /**
+   * The rollout state machine as the stack deploys it, its Task states invoking this function
+   * and the wait backstops at the template's defaults.
+   */
+  static String definition() throws java.io.IOException {
+    return java.nio.file.Files.readString(java.nio.file.Path.of("statemachine/rollout.asl.json"))
+        .replace("${RolloutStepsFunctionArn}",
+            "arn:aws:lambda:us-east-1:111122223333:function:poolshift-RolloutSteps:live")
+        .replace("${EndpointWaitBackstopSeconds}", "300")
+        .replace("${FleetWaitBackstopSeconds}", "900");
+  }
+
   @Override
   public boolean supports(String resourceArn) {
     return resourceArn.equals("arn:aws:states:::lambda:invoke");
