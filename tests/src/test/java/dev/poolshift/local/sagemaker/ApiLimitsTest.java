@@ -17,10 +17,7 @@ class ApiLimitsTest {
 
   @BeforeEach
   void endpoint() {
-    String pkg = f.world.seedModelPackageVersion("churn-model", "Approved", "img:1", Map.of());
-    f.world.seedModelFromPackage("churn-v1", pkg, null);
-    f.world.seedEndpointConfig(SageMakerFixture.singleTypeConfig("cfg-v1", "churn-v1", "ml.g5.2xlarge", 1));
-    f.world.seedEndpoint("churn-prod", "cfg-v1");
+    f.seedChurnProd();
   }
 
   @AfterEach

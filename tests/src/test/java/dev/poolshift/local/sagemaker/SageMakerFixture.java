@@ -112,6 +112,14 @@ final class SageMakerFixture implements AutoCloseable {
         Map.of("g6-int4", IMAGE.replace("3.2.0", "3.2.0-int4")));
   }
 
+  /** {@code churn-prod} InService on one {@code ml.g5.2xlarge} running {@code churn-v1} (package churn-model/1). */
+  void seedChurnProd() {
+    String pkg = world.seedModelPackageVersion("churn-model", "Approved", "img:1", java.util.Map.of());
+    world.seedModelFromPackage("churn-v1", pkg, null);
+    world.seedEndpointConfig(singleTypeConfig("cfg-v1", "churn-v1", "ml.g5.2xlarge", 1));
+    world.seedEndpoint("churn-prod", "cfg-v1");
+  }
+
   static ObjectNode singleTypeConfig(String name, String model, String type, int count) {
     ObjectNode c = LocalJson.object().put("EndpointConfigName", name);
     c.putArray("ProductionVariants").addObject()

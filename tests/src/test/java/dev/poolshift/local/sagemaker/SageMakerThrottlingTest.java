@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.poolshift.local.json.LocalJson;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,10 +26,7 @@ class SageMakerThrottlingTest {
 
   @BeforeEach
   void endpoint() {
-    String pkg = f.world.seedModelPackageVersion("churn-model", "Approved", "img:1", Map.of());
-    f.world.seedModelFromPackage("churn-v1", pkg, null);
-    f.world.seedEndpointConfig(SageMakerFixture.singleTypeConfig("cfg-v1", "churn-v1", "ml.g5.2xlarge", 1));
-    f.world.seedEndpoint("churn-prod", "cfg-v1");
+    f.seedChurnProd();
   }
 
   @AfterEach
