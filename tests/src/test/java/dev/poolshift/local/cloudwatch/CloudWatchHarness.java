@@ -38,6 +38,33 @@ final class CloudWatchHarness implements AutoCloseable {
     client = LocalClients.against(CloudWatchClient.builder(), gateway.endpoint());
   }
 
+  /** CloudWatch's JSON 1.0 and RPC v2 CBOR target name. */
+  static final String TARGET = "GraniteServiceVersion20100801";
+  private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+  /** A raw request to the gateway, signed enough for it to route to CloudWatch. */
+  java.net.http.HttpResponse<byte[]> send(String path, Map<String, String> headers, byte[] body) throws Exception {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.endpoint() + path))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260601/us-east-1/monitoring/aws4_request, "
+            + "SignedHeaders=host, Signature=0");
+    headers.forEach(b::header);
+    return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** {@code operation} on the JSON 1.0 protocol (the AWS CLI v2's and the SDKs' query-compatible mode). */
+  java.net.http.HttpResponse<byte[]> json(String operation, String body) throws Exception {
+    return send("/", Map.of("X-Amz-Target", TARGET + "." + operation, "Content-Type", "application/x-amz-json-1.0",
+        "x-amzn-query-mode", "true"), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** {@code operation} on RPC v2 CBOR. */
+  java.net.http.HttpResponse<byte[]> cbor(String operation, JsonNode body) throws Exception {
+    return send("/service/" + TARGET + "/operation/" + operation, Map.of("smithy-protocol", "rpc-v2-cbor",
+        "Content-Type", "application/cbor", "Accept", "application/cbor"),
+        dev.poolshift.local.json.LocalJson.CBOR.writeValueAsBytes(body));
+  }
+
   /** Starts the traffic model with {@code scenario}. */
   TrafficModel startTraffic(TrafficScenario scenario) {
     traffic = new TrafficModel(sim, cloudWatch.metrics(), source, scenario);

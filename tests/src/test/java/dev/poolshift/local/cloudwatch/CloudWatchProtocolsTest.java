@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORParser;
 import dev.poolshift.local.json.LocalJson;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,9 +26,8 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
  * GetMetricStatistics on all three.
  */
 class CloudWatchProtocolsTest {
-  private static final String TARGET = "GraniteServiceVersion20100801";
+  private static final String TARGET = CloudWatchHarness.TARGET;
   private final CloudWatchHarness h = new CloudWatchHarness();
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void close() {
@@ -41,25 +37,6 @@ class CloudWatchProtocolsTest {
   private void put(String metric, double value, Instant at, String unit) {
     h.cloudWatch.putMetricData("Smoke/Test", List.of(new MetricDatum(metric, List.of(), at, value, null, List.of(),
         List.of(), unit, null)));
-  }
-
-  private HttpResponse<byte[]> send(String path, Map<String, String> headers, byte[] body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(h.gateway.endpoint() + path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260601/us-east-1/monitoring/aws4_request, "
-            + "SignedHeaders=host, Signature=0");
-    headers.forEach(b::header);
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private HttpResponse<byte[]> json(String operation, String body) throws Exception {
-    return send("/", Map.of("X-Amz-Target", TARGET + "." + operation, "Content-Type", "application/x-amz-json-1.0",
-        "x-amzn-query-mode", "true"), body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private HttpResponse<byte[]> cbor(String operation, JsonNode body) throws Exception {
-    return send("/service/" + TARGET + "/operation/" + operation, Map.of("smithy-protocol", "rpc-v2-cbor",
-        "Content-Type", "application/cbor", "Accept", "application/cbor"), LocalJson.CBOR.writeValueAsBytes(body));
   }
 
   private static JsonNode statisticsRequest(Instant from, Instant to) {
@@ -79,8 +56,8 @@ class CloudWatchProtocolsTest {
     List<Datapoint> query = h.client.getMetricStatistics(b -> b.namespace("Smoke/Test").metricName("Latency")
         .startTime(minute.minusSeconds(600)).endTime(h.sim.now()).period(60)
         .statistics(Statistic.AVERAGE, Statistic.MAXIMUM)).datapoints();
-    HttpResponse<byte[]> json = json("GetMetricStatistics", LocalJson.write(request));
-    HttpResponse<byte[]> cbor = cbor("GetMetricStatistics", request);
+    HttpResponse<byte[]> json = h.json("GetMetricStatistics", LocalJson.write(request));
+    HttpResponse<byte[]> cbor = h.cbor("GetMetricStatistics", request);
 
     assertThat(query).singleElement().satisfies(d -> {
       assertThat(d.average()).isEqualTo(42.0);
@@ -119,8 +96,8 @@ class CloudWatchProtocolsTest {
   void errorsOnJsonAndCborNameTheShapeAndCarryTheQueryCode() throws Exception {
     JsonNode inverted = statisticsRequest(h.sim.now(), h.sim.now().minusSeconds(600));
 
-    HttpResponse<byte[]> json = json("GetMetricStatistics", LocalJson.write(inverted));
-    HttpResponse<byte[]> cbor = cbor("GetMetricStatistics", inverted);
+    HttpResponse<byte[]> json = h.json("GetMetricStatistics", LocalJson.write(inverted));
+    HttpResponse<byte[]> cbor = h.cbor("GetMetricStatistics", inverted);
 
     for (HttpResponse<byte[]> r : List.of(json, cbor)) {
       assertThat(r.statusCode()).isEqualTo(400);
@@ -135,7 +112,7 @@ class CloudWatchProtocolsTest {
 
   @Test
   void aBodyOfTheWrongTypeIsASerializationException() throws Exception {
-    HttpResponse<byte[]> r = json("GetMetricStatistics",
+    HttpResponse<byte[]> r = h.json("GetMetricStatistics",
         "{\"Namespace\":\"Smoke/Test\",\"MetricName\":\"Latency\",\"StartTime\":\"yesterday\",\"Period\":60}");
 
     assertThat(r.statusCode()).isEqualTo(400);
@@ -145,7 +122,7 @@ class CloudWatchProtocolsTest {
 
   @Test
   void aCborRequestWithoutTheSmithyProtocolHeaderIsRefused() throws Exception {
-    HttpResponse<byte[]> r = send("/service/" + TARGET + "/operation/ListMetrics", Map.of("Content-Type",
+    HttpResponse<byte[]> r = h.send("/service/" + TARGET + "/operation/ListMetrics", Map.of("Content-Type",
         "application/cbor"), LocalJson.CBOR.writeValueAsBytes(LocalJson.object()));
 
     assertThat(r.statusCode()).isEqualTo(400);
@@ -154,10 +131,10 @@ class CloudWatchProtocolsTest {
 
   @Test
   void anUnknownOperationHasOneShapePerProtocol() throws Exception {
-    HttpResponse<byte[]> query = send("/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
+    HttpResponse<byte[]> query = h.send("/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
         "Action=DescribeNothing&Version=2010-08-01".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<byte[]> json = json("DescribeNothing", "{}");
-    HttpResponse<byte[]> cbor = cbor("DescribeNothing", LocalJson.object());
+    HttpResponse<byte[]> json = h.json("DescribeNothing", "{}");
+    HttpResponse<byte[]> cbor = h.cbor("DescribeNothing", LocalJson.object());
 
     assertThat(query.statusCode()).isEqualTo(400);
     assertThat(new String(query.body(), StandardCharsets.UTF_8)).contains("<Code>InvalidAction</Code>")
@@ -178,7 +155,7 @@ class CloudWatchProtocolsTest {
       gz.write(form.getBytes(StandardCharsets.UTF_8));
     }
 
-    HttpResponse<byte[]> r = send("/", Map.of("Content-Type", "application/x-www-form-urlencoded",
+    HttpResponse<byte[]> r = h.send("/", Map.of("Content-Type", "application/x-www-form-urlencoded",
         "Content-Encoding", "gzip"), zipped.toByteArray());
 
     assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.poolshift.local.json.LocalJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -19,12 +16,11 @@ import software.amazon.awssdk.services.cloudwatch.model.GetDashboardResponse;
 
 /** Dashboards on the local CloudWatch: the SDK (Query protocol), AWS JSON 1.0 and RPC v2 CBOR. */
 class DashboardsTest {
-  private static final String TARGET = "GraniteServiceVersion20100801";
+  private static final String TARGET = CloudWatchHarness.TARGET;
   private static final String BODY = "{\"widgets\":[{\"type\":\"text\",\"x\":0,\"y\":0,\"width\":6,\"height\":2,"
       + "\"properties\":{\"markdown\":\"# hello\"}},{\"type\":\"metric\",\"properties\":{\"metrics\":"
       + "[[\"AWS/SageMaker\",\"Invocations\",\"EndpointName\",\"e\",\"VariantName\",\"v\"]]}}]}";
   private final CloudWatchHarness h = new CloudWatchHarness();
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void close() {
@@ -81,41 +77,22 @@ class DashboardsTest {
 
   @Test
   void jsonAndCborPutAndGetTheSameDashboardAndNameTheValidationError() throws Exception {
-    HttpResponse<byte[]> put = json("PutDashboard", LocalJson.write(Map.of("DashboardName", "j", "DashboardBody", BODY)));
+    HttpResponse<byte[]> put = h.json("PutDashboard", LocalJson.write(Map.of("DashboardName", "j", "DashboardBody", BODY)));
     assertThat(put.statusCode()).isEqualTo(200);
-    HttpResponse<byte[]> got = cbor("GetDashboard", LocalJson.object().put("DashboardName", "j"));
+    HttpResponse<byte[]> got = h.cbor("GetDashboard", LocalJson.object().put("DashboardName", "j"));
     assertThat(got.statusCode()).isEqualTo(200);
     JsonNode doc = LocalJson.CBOR.readTree(got.body());
     assertThat(doc.path("DashboardBody").asText()).isEqualTo(BODY);
 
-    HttpResponse<byte[]> bad = json("PutDashboard", LocalJson.write(Map.of("DashboardName", "j", "DashboardBody", "[]")));
+    HttpResponse<byte[]> bad = h.json("PutDashboard", LocalJson.write(Map.of("DashboardName", "j", "DashboardBody", "[]")));
     assertThat(bad.statusCode()).isEqualTo(400);
     JsonNode error = LocalJson.parse(new String(bad.body(), StandardCharsets.UTF_8));
     assertThat(error.path("__type").asText()).endsWith("DashboardInvalidInputError");
     assertThat(error.path("dashboardValidationMessages")).isNotEmpty();
     assertThat(bad.headers().firstValue("x-amzn-query-error")).hasValue("InvalidParameterInput;Sender");
-    HttpResponse<byte[]> badCbor = cbor("PutDashboard", LocalJson.object().put("DashboardName", "j")
+    HttpResponse<byte[]> badCbor = h.cbor("PutDashboard", LocalJson.object().put("DashboardName", "j")
         .put("DashboardBody", "{}"));
     assertThat(badCbor.statusCode()).isEqualTo(400);
     assertThat(LocalJson.CBOR.readTree(badCbor.body()).path("dashboardValidationMessages")).isNotEmpty();
-  }
-
-  private HttpResponse<byte[]> send(String path, Map<String, String> headers, byte[] body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(h.gateway.endpoint() + path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260601/us-east-1/monitoring/aws4_request, "
-            + "SignedHeaders=host, Signature=0");
-    headers.forEach(b::header);
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private HttpResponse<byte[]> json(String operation, String body) throws Exception {
-    return send("/", Map.of("X-Amz-Target", TARGET + "." + operation, "Content-Type", "application/x-amz-json-1.0",
-        "x-amzn-query-mode", "true"), body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private HttpResponse<byte[]> cbor(String operation, JsonNode body) throws Exception {
-    return send("/service/" + TARGET + "/operation/" + operation, Map.of("smithy-protocol", "rpc-v2-cbor",
-        "Content-Type", "application/cbor", "Accept", "application/cbor"), LocalJson.CBOR.writeValueAsBytes(body));
   }
 }
