@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * standard {@code AWS_ENDPOINT_URL[_<SERVICE>]} variables and {@code aws.endpointUrl*}
  * properties, which is how the local runtime points the functions at itself; there is no
  * local-mode code here. Every client applies the {@link ClientTuning}s on the class path first:
- * the deployment package has none; the local runtime's moves the retry back-off onto its clock.
+ * the deployment package has none; the local runtime's move the retry back-off onto its clock and
+ * hand requests to its gateway without a socket.
  *
  * <p>Nothing here calls AWS or reads the clock, so clients may be built during SnapStart's init
  * phase.
@@ -62,10 +63,14 @@ public final class AwsClients {
       if (region == null || region.isBlank()) {
         throw new IllegalStateException("AWS_REGION is not set: clients need an explicit region");
       }
-      return new Settings(Region.of(region), UrlConnectionHttpClient.builder().build(),
-          new EnvironmentCredentials(Map.copyOf(env), DefaultCredentialsProvider.builder().build()),
-          ServiceLoader.load(ClientTuning.class, AwsClients.class.getClassLoader()).stream()
-              .map(ServiceLoader.Provider::get).toList());
+      List<ClientTuning> tuning = ServiceLoader.load(ClientTuning.class, AwsClients.class.getClassLoader()).stream()
+          .map(ServiceLoader.Provider::get).toList();
+      SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+      for (ClientTuning t : tuning) {
+        http = t.httpClient(http);
+      }
+      return new Settings(Region.of(region), http,
+          new EnvironmentCredentials(Map.copyOf(env), DefaultCredentialsProvider.builder().build()), tuning);
     }
   }
 

@@ -36,17 +36,27 @@ public final class FleetBenchmark {
    * @param tActSeconds T_act of every rollback, ascending
    * @param sageMakerRetries the SDK retries the rollouts' ledger entries report, summed
    * @param rateLimitedCalls calls the account's request-rate limits throttled
+   * @param callsByOperation the SageMaker calls of the whole fleet per operation (throttled ones included)
    */
   public record Result(FleetScenario fleet, boolean finished, long wallMillis, long peakRssBytes,
-      Map<String, Integer> outcomes, int duplicates, int sageMakerCalls, List<Double> tActSeconds,
-      double virtualSeconds, long sageMakerRetries, long rateLimitedCalls) {
+      Map<String, Integer> outcomes, int duplicates, List<Double> tActSeconds, double virtualSeconds,
+      long sageMakerRetries, long rateLimitedCalls, Map<String, Integer> callsByOperation) {
+
+    public Result {
+      callsByOperation = Map.copyOf(callsByOperation);
+    }
+
+    /** The SageMaker calls of the whole fleet. */
+    public int sageMakerCalls() {
+      return callsByOperation.values().stream().mapToInt(Integer::intValue).sum();
+    }
 
     public double rolloutsPerSecond() {
       return fleet.endpoints() / (wallMillis / 1000.0);
     }
 
     public double callsPerRollout() {
-      return (double) sageMakerCalls / fleet.endpoints();
+      return (double) sageMakerCalls() / fleet.endpoints();
     }
 
     /** The {@code p}-th percentile (0–100, nearest rank) of T_act, or NaN without rollbacks. */
@@ -72,8 +82,10 @@ public final class FleetBenchmark {
       ObjectNode o = n.putObject("outcomes");
       outcomes.forEach(o::put);
       n.put("duplicates", duplicates);
-      n.put("sageMakerCalls", sageMakerCalls);
+      n.put("sageMakerCalls", sageMakerCalls());
       n.put("callsPerRollout", round(callsPerRollout()));
+      ObjectNode ops = n.putObject("callsPerRolloutByOperation");
+      new TreeMap<>(callsByOperation).forEach((op, count) -> ops.put(op, round((double) count / fleet.endpoints())));
       n.put("apiLimits", fleet.apiLimits());
       n.put("sageMakerRetries", sageMakerRetries);
       n.put("rateLimitedCalls", rateLimitedCalls);
@@ -121,25 +133,27 @@ public final class FleetBenchmark {
 
   /** Runs {@code fleet} with the template under {@code root}, same-instant work in parallel. */
   public static Result run(FleetScenario fleet, Path root) {
-    return run(fleet, root, true);
+    return run(fleet, root, true, false);
   }
 
   /**
    * Runs {@code fleet}; {@code concurrentInstants} lets the rollouts that move in lockstep use
-   * every core ({@link dev.poolshift.local.sim.Simulation#discreteConcurrent}).
+   * every core ({@link dev.poolshift.local.sim.Simulation#discreteConcurrent}); {@code loopback}
+   * sends the functions' SDK calls over the loopback socket instead of straight to the gateway.
    */
-  public static Result run(FleetScenario fleet, Path root, boolean concurrentInstants) {
+  public static Result run(FleetScenario fleet, Path root, boolean concurrentInstants, boolean loopback) {
     long wallStart = System.nanoTime();
     try (PeakMemory memory = PeakMemory.start()) {
       Scenario scenario = Scenario.parse(fleet.json(), "bench", root);
       ScenarioReport report;
-      int calls;
+      Map<String, Integer> calls;
       long retries;
       long rateLimited;
       try (LocalRuntime runtime = ScenarioRunner.start(scenario,
-          LocalRuntime.Options.of(scenario.template()).withConcurrentInstants(concurrentInstants))) {
+          LocalRuntime.Options.of(scenario.template()).withConcurrentInstants(concurrentInstants)
+              .withLoopback(loopback))) {
         report = ScenarioRunner.runToEnd(scenario, runtime, wallStart);
-        calls = runtime.sageMaker().callsByOperation().values().stream().mapToInt(Integer::intValue).sum();
+        calls = runtime.sageMaker().callsByOperation();
         retries = ledgerRetries(runtime);
         rateLimited = runtime.sageMaker().rateLimitedCalls();
       }
@@ -160,8 +174,8 @@ public final class FleetBenchmark {
         }
       }
       tAct.sort(null);
-      return new Result(fleet, json.path("finished").asBoolean(), wall, memory.peak(), outcomes, duplicates, calls,
-          List.copyOf(tAct), json.path("virtualSeconds").asDouble(), retries, rateLimited);
+      return new Result(fleet, json.path("finished").asBoolean(), wall, memory.peak(), outcomes, duplicates,
+          List.copyOf(tAct), json.path("virtualSeconds").asDouble(), retries, rateLimited, calls);
     }
   }
 

@@ -8,14 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code bench N [--bad K] [--throttle RATE] [--api-limits] [--seed S] [--json]}: N endpoints
+ * {@code bench N [--bad K] [--throttle RATE] [--api-limits] [--seed S] [--sequential] [--loopback] [--json]}: N endpoints
  * approved at the same instant, rehearsed in this process; prints rollouts per second, wall time, peak memory,
  * SageMaker calls per rollout, SDK retries and T_act percentiles; {@code --api-limits} holds the
  * calls to the account's default request-rate limits. Work due at the same virtual instant runs
- * in parallel unless {@code --sequential} (the order every rehearsal keeps).
+ * in parallel unless {@code --sequential} (the order every rehearsal keeps); the functions' SDK
+ * calls reach the local services without a socket unless {@code --loopback}.
  */
 final class BenchCommand {
-  static final String USAGE = "usage: bench N [--bad K] [--throttle RATE] [--api-limits] [--seed S] [--sequential] [--json]";
+  static final String USAGE = "usage: bench N [--bad K] [--throttle RATE] [--api-limits] [--seed S] [--sequential] [--loopback] [--json]";
 
   private BenchCommand() {}
 
@@ -27,6 +28,7 @@ final class BenchCommand {
     boolean json = false;
     boolean sequential = false;
     boolean apiLimits = false;
+    boolean loopback = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -34,6 +36,7 @@ final class BenchCommand {
           case "--json" -> json = true;
           case "--sequential" -> sequential = true;
           case "--api-limits" -> apiLimits = true;
+          case "--loopback" -> loopback = true;
           case "--bad" -> bad = Integer.parseInt(value(args, ++i, a));
           case "--throttle" -> throttle = Double.parseDouble(value(args, ++i, a));
           case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
@@ -66,7 +69,7 @@ final class BenchCommand {
       err.println("bench: run it from the repository's root (no template.yaml in " + root + ")");
       return 2;
     }
-    FleetBenchmark.Result result = FleetBenchmark.run(fleet, root, !sequential);
+    FleetBenchmark.Result result = FleetBenchmark.run(fleet, root, !sequential, loopback);
     out.print(json ? LocalJson.pretty(result.json()) + "\n" : result.text());
     return result.finished() ? 0 : 1;
   }

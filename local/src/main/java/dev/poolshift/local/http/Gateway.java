@@ -122,38 +122,7 @@ public final class Gateway implements AutoCloseable {
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readAllBytes();
       }
-      URI uri = exchange.getRequestURI();
-      HttpReply reply;
-      AwsService service = null;
-      HttpCall call = null;
-      try {
-        body = decode(headers, body);
-        call = new HttpCall(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
-        service = route(call);
-      } catch (IOException e) {
-        call = null;
-      }
-      if (call == null) {
-        reply = HttpReply.of(400, "application/json",
-            "{\"__type\":\"SerializationException\",\"message\":\"the request body is not valid gzip\"}");
-      } else if (service == null) {
-        reply = HttpReply.of(400, "application/json",
-            "{\"__type\":\"UnrecognizedClientException\",\"message\":\"no local service for this request (target "
-                + call.header("x-amz-target") + ")\"}");
-      } else {
-        try {
-          HttpReply refused = authorizer.authorize(service, call);
-          reply = refused != null ? refused : service.handle(call);
-        } catch (AwsServiceException e) {
-          reply = HttpReply.of(e.status(), "application/json",
-              "{\"__type\":\"" + e.code() + "\",\"message\":" + quote(e.getMessage()) + "}");
-        } catch (RuntimeException e) {
-          // A bug in a local service: answer like AWS does for internal errors, and keep the cause visible.
-          reply = HttpReply.of(500, "application/json",
-              "{\"__type\":\"InternalFailure\",\"message\":" + quote(String.valueOf(e)) + "}");
-          e.printStackTrace();
-        }
-      }
+      HttpReply reply = answer(exchange.getRequestMethod(), exchange.getRequestURI(), headers, body);
       reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       if (reply.contentType() != null) {
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
@@ -164,6 +133,45 @@ public final class Gateway implements AutoCloseable {
           out.write(reply.body());
         }
       }
+    }
+  }
+
+  /**
+   * Answers one request as the loopback endpoint would: body decoded, routed to its service,
+   * authorized, errors shaped as AWS shapes them. {@code headers} has lower-case names and is
+   * changed in place (a decoded body loses its {@code Content-Encoding}). Used by the HTTP server
+   * and by {@link InProcessTransport}, which hands the functions' requests over without a socket.
+   */
+  public HttpReply answer(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
+    AwsService service = null;
+    HttpCall call;
+    try {
+      body = decode(headers, body);
+      call = new HttpCall(method, uri.getRawPath(), uri.getRawQuery(), headers, body);
+      service = route(call);
+    } catch (IOException e) {
+      call = null;
+    }
+    if (call == null) {
+      return HttpReply.of(400, "application/json",
+          "{\"__type\":\"SerializationException\",\"message\":\"the request body is not valid gzip\"}");
+    }
+    if (service == null) {
+      return HttpReply.of(400, "application/json",
+          "{\"__type\":\"UnrecognizedClientException\",\"message\":\"no local service for this request (target "
+              + call.header("x-amz-target") + ")\"}");
+    }
+    try {
+      HttpReply refused = authorizer.authorize(service, call);
+      return refused != null ? refused : service.handle(call);
+    } catch (AwsServiceException e) {
+      return HttpReply.of(e.status(), "application/json",
+          "{\"__type\":\"" + e.code() + "\",\"message\":" + quote(e.getMessage()) + "}");
+    } catch (IOException | RuntimeException e) {
+      // A bug in a local service: answer like AWS does for internal errors, and keep the cause visible.
+      e.printStackTrace();
+      return HttpReply.of(500, "application/json",
+          "{\"__type\":\"InternalFailure\",\"message\":" + quote(String.valueOf(e)) + "}");
     }
   }
 

@@ -14,6 +14,7 @@ import dev.poolshift.local.events.EventBus;
 import dev.poolshift.local.events.EventBusSettings;
 import dev.poolshift.local.events.EventsService;
 import dev.poolshift.local.http.Gateway;
+import dev.poolshift.local.http.InProcessTransport;
 import dev.poolshift.local.iam.Iam;
 import dev.poolshift.local.iam.Identities;
 import dev.poolshift.local.iam.Principal;
@@ -64,50 +65,59 @@ public final class LocalRuntime implements AutoCloseable {
   /** How to start a runtime. */
   public record Options(Path template, Map<String, String> parameters, Instant start, Double realTimeSpeed,
       int port, boolean schedules, LambdaSettings lambda, EventBusSettings events, TrafficScenario traffic,
-      boolean concurrentInstants) {
+      boolean concurrentInstants, boolean loopback) {
     public static Options of(Path template) {
       return new Options(template, Map.of(), Simulation.DEFAULT_EPOCH, null, 0, true,
-          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT, TrafficScenario.idle(1), false);
+          LambdaSettings.DEFAULT, EventBusSettings.DEFAULT, TrafficScenario.idle(1), false, false);
+    }
+
+    /**
+     * The functions' SDK calls go over the loopback socket and the HTTP server, as external
+     * clients' do, instead of straight to the gateway ({@link InProcessTransport}).
+     */
+    public Options withLoopback(boolean on) {
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, traffic,
+          concurrentInstants, on);
     }
 
     /** Same-instant work runs in parallel ({@link Simulation#discreteConcurrent}): for benchmarks. */
     public Options withConcurrentInstants(boolean on) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, traffic, on);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, traffic, on, loopback);
     }
 
     /** The requests the endpoints receive and how each model version answers them. */
     public Options withTraffic(TrafficScenario t) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, t, concurrentInstants);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, events, t, concurrentInstants, loopback);
     }
 
     public Options withParameters(Map<String, String> p) {
-      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants);
+      return new Options(template, p, start, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants, loopback);
     }
 
     public Options withStart(Instant s) {
-      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants);
+      return new Options(template, parameters, s, realTimeSpeed, port, schedules, lambda, events, traffic, concurrentInstants, loopback);
     }
 
     /** Virtual time runs {@code speed} times faster than wall time (for {@code serve}). */
     public Options withRealTime(double speed) {
-      return new Options(template, parameters, start, speed, port, schedules, lambda, events, traffic, concurrentInstants);
+      return new Options(template, parameters, start, speed, port, schedules, lambda, events, traffic, concurrentInstants, loopback);
     }
 
     public Options withPort(int p) {
-      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events, traffic, concurrentInstants);
+      return new Options(template, parameters, start, realTimeSpeed, p, schedules, lambda, events, traffic, concurrentInstants, loopback);
     }
 
     /** Whether scheduled rules (the reconciler's sweep) fire; without them a run can go idle. */
     public Options withSchedules(boolean on) {
-      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events, traffic, concurrentInstants);
+      return new Options(template, parameters, start, realTimeSpeed, port, on, lambda, events, traffic, concurrentInstants, loopback);
     }
 
     public Options withLambda(LambdaSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events, traffic, concurrentInstants);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, s, events, traffic, concurrentInstants, loopback);
     }
 
     public Options withEvents(EventBusSettings s) {
-      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s, traffic, concurrentInstants);
+      return new Options(template, parameters, start, realTimeSpeed, port, schedules, lambda, s, traffic, concurrentInstants, loopback);
     }
   }
 
@@ -131,6 +141,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final Iam iam;
   private final Map<String, String> previousProperties;
   private final AutoCloseable virtualRetries;
+  private final AutoCloseable inProcess;
 
   private LocalRuntime(Options options) {
     // A real-time clock waits for start(): set-up takes wall seconds that must not become
@@ -142,6 +153,8 @@ public final class LocalRuntime implements AutoCloseable {
     previousProperties = pointSdkClientsAt(gateway);
     // The functions' SDK back-off waits on this clock, jittered from the rehearsal's seed.
     virtualRetries = VirtualClockRetries.attach(sim, options.traffic().seed());
+    // The functions' requests reach the gateway without a socket unless asked to take the wire.
+    inProcess = options.loopback() ? null : InProcessTransport.attach(gateway);
     try {
       template = SamTemplate.load(options.template(), TemplateOptions.defaults().withParameters(options.parameters()));
       AwsContext aws = template.aws();
@@ -392,6 +405,13 @@ public final class LocalRuntime implements AutoCloseable {
       gateway.close();
     }
     sim.close();
+    if (inProcess != null) {
+      try {
+        inProcess.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     if (virtualRetries != null) {
       try {
         virtualRetries.close();
