@@ -110,18 +110,22 @@ public final class Reconciler {
   /** An execution status change (that execution's locks), or a scheduled sweep (all locks). */
   public Result handle(EventEnvelope event) {
     MDC.put("eventId", event.id());
-    List<EndpointLock> locks = store.locks();
+    List<EndpointLock> locks;
     String trigger = "sweep";
     if (ExecutionStatusChange.DETAIL_TYPE.equals(event.detailType())) {
       ExecutionStatusChange change = ExecutionStatusChange.parse(event);
       trigger = "execution " + change.name() + " " + change.status();
-      locks = locks.stream().filter(l -> l.owner().equals(change.name())).toList();
+      locks = store.locks().stream().filter(l -> l.owner().equals(change.name())).toList();
     } else if (EndpointStateChange.DETAIL_TYPE.equals(event.detailType())) {
       // An endpoint a stopped rollout left Updating has settled: take the next step now rather
-      // than at the next sweep, which alone could not bound T_reconcile by 5 minutes.
+      // than at the next sweep, which alone could not bound T_reconcile by 5 minutes. Every
+      // rollout's endpoint settles several times: read that endpoint's lock, not the whole
+      // table (a Scan per settle made a fleet of N rollouts read N² items).
       EndpointStateChange change = EndpointStateChange.parse(event);
       trigger = "endpoint " + change.endpointName() + " " + change.status();
-      locks = locks.stream().filter(l -> l.endpointName().equals(change.endpointName())).toList();
+      locks = store.lockOf(change.endpointName()).stream().toList();
+    } else {
+      locks = store.locks();
     }
     List<Outcome> outcomes = new ArrayList<>();
     for (EndpointLock lock : locks) {

@@ -29,6 +29,8 @@ public final class InMemoryRolloutStore implements RolloutStore {
   public final Map<String, Waiter> waiters = new LinkedHashMap<>();
   public final Map<String, Promotion> promotions = new LinkedHashMap<>();
   public final Map<String, java.time.Instant> settled = new LinkedHashMap<>();
+  /** How many times every lock was read at once (a Scan of the state table). */
+  public int lockScans;
 
   @Override
   public void lock(EndpointLock lock, ActiveRollout rollout, List<AlarmMapping> mappings) {
@@ -48,6 +50,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
 
   @Override
   public List<EndpointLock> locks() {
+    lockScans++;
     return new ArrayList<>(locks.values());
   }
 

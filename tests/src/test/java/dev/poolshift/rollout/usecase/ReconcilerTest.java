@@ -72,6 +72,28 @@ class ReconcilerTest {
   }
 
   @Test
+  void aSettledEndpointReadsItsOwnLockWithoutScanningEveryLock() {
+    world.atFirstStep();
+    world.executions.statuses.put(EXEC.id(), "ABORTED");
+    world.store.locks.put("churn-prod", new dev.poolshift.rollout.port.EndpointLock("churn-prod",
+        "churn-v7-aaaaaaaaaaaa", "arn:churn", "arn:pkg", world.now));
+
+    Reconciler.Result r = reconciler.handle(Events.envelope("endpoint/in-service.json"));
+
+    assertThat(r.endpoints()).extracting(Reconciler.Outcome::endpointName).containsExactly(ENDPOINT);
+    assertThat(r.endpoints().getFirst().action()).isEqualTo("RESTORING_TRAFFIC");
+    assertThat(world.store.lockScans).as("every endpoint settles several times per rollout").isZero();
+  }
+
+  @Test
+  void aSettledEndpointWithoutALockIsNothingToDo() {
+    world.store.locks.put("churn-prod", new dev.poolshift.rollout.port.EndpointLock("churn-prod",
+        "churn-v7-aaaaaaaaaaaa", "arn:churn", "arn:pkg", world.now));
+
+    assertThat(reconciler.handle(Events.envelope("endpoint/in-service.json")).endpoints()).isEmpty();
+  }
+
+  @Test
   void aRolloutThatFinishedButDidNotReleaseIsReleasedWithoutTouchingTheEndpoint() {
     PlanDocument plan = world.atFirstStep();
     world.run(world.call("promote").plan(plan));
