@@ -9,6 +9,7 @@ import dev.poolshift.rollout.ResourceConflictException;
 import dev.poolshift.rollout.ResourceLimitExceededException;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.ServiceCallException;
+import dev.poolshift.rollout.ServiceThrottledException;
 import dev.poolshift.rollout.TransientServiceException;
 import java.util.Locale;
 import java.util.Set;
@@ -82,8 +83,10 @@ final class SageMakerErrors {
     String text = call + ": " + (code == null ? "" : code + ": ") + rawMessage(ase);
     String m = message(ase);
     // Set.of(...).contains(null) throws, and an error without a code is possible (a bare 4xx/5xx).
-    if (ase.isThrottlingException() || ase.statusCode() >= 500
-        || (code != null && (THROTTLING.contains(code) || TRANSIENT_CODES.contains(code)))) {
+    if (ase.isThrottlingException() || (code != null && THROTTLING.contains(code))) {
+      return new ServiceThrottledException(text, e);
+    }
+    if (ase.statusCode() >= 500 || (code != null && TRANSIENT_CODES.contains(code))) {
       return new TransientServiceException(text, e);
     }
     if (e instanceof software.amazon.awssdk.services.sagemaker.model.ResourceLimitExceededException

@@ -9,6 +9,7 @@ import dev.poolshift.rollout.profile.ProfileParser;
 import dev.poolshift.rollout.RolloutException;
 import dev.poolshift.rollout.SageMakerNames;
 import dev.poolshift.rollout.ServiceCallException;
+import dev.poolshift.rollout.ServiceThrottledException;
 import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.port.ProfileStore;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -75,8 +76,10 @@ public final class SsmProfileStore implements ProfileStore {
     if (e instanceof SdkClientException) {
       return new TransientServiceException(call + ": " + e.getMessage(), e);
     }
-    if (e instanceof AwsServiceException ase
-        && (ase.isThrottlingException() || ase.statusCode() >= 500)) {
+    if (e instanceof AwsServiceException ase && ase.isThrottlingException()) {
+      return new ServiceThrottledException(call + ": " + SageMakerErrors.rawMessage(ase), e);
+    }
+    if (e instanceof AwsServiceException ase && ase.statusCode() >= 500) {
       return new TransientServiceException(call + ": " + SageMakerErrors.rawMessage(ase), e);
     }
     String code = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null

@@ -331,10 +331,20 @@ class SageMakerEndpointsTest {
   }
 
   @Test
-  void throttlingThatOutlastsTheSdkRetriesIsTransient() {
+  void aServerErrorThatOutlastsTheSdkRetriesIsTransientButNotThrottling() {
+    http.route(s -> Reply.error(503, "ServiceUnavailable", "try later"));
+
+    assertThatThrownBy(() -> endpoints.describe("fraud-scoring-prod"))
+        .isInstanceOf(TransientServiceException.class)
+        .isNotInstanceOf(dev.poolshift.rollout.ServiceThrottledException.class);
+  }
+
+  @Test
+  void throttlingThatOutlastsTheSdkRetriesIsTransientAndSaysItWasThrottled() {
     http.route(s -> Reply.error(400, "ThrottlingException", "Rate exceeded"));
 
     assertThatThrownBy(() -> endpoints.describe("fraud-scoring-prod"))
+        .isInstanceOf(dev.poolshift.rollout.ServiceThrottledException.class)
         .isInstanceOf(TransientServiceException.class)
         .hasMessageContaining("ThrottlingException: Rate exceeded");
     // The SDK's standard policy tried four times before giving up.

@@ -73,10 +73,11 @@ class SsmProfileStoreTest {
   }
 
   @Test
-  void throttlingIsTransient() {
+  void throttlingIsTransientAndSaysItWasThrottled() {
     http.route(s -> Reply.error(400, "ThrottlingException", "Rate exceeded"));
 
-    assertThatThrownBy(() -> store.load("churn")).isInstanceOf(TransientServiceException.class);
+    assertThatThrownBy(() -> store.load("churn")).isInstanceOf(TransientServiceException.class)
+        .isInstanceOf(dev.poolshift.rollout.ServiceThrottledException.class);
   }
 
   @Test

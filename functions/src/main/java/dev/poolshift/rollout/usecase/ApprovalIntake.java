@@ -11,6 +11,7 @@ import dev.poolshift.rollout.port.Ledger;
 import dev.poolshift.rollout.port.LedgerRecord;
 import dev.poolshift.rollout.port.Waiter;
 import dev.poolshift.rollout.ProfileNotFoundException;
+import dev.poolshift.rollout.TransientServiceException;
 import dev.poolshift.rollout.endpoint.ModelPackage;
 import dev.poolshift.rollout.endpoint.ModelPackageArn;
 import dev.poolshift.rollout.event.ModelPackageStateChange;
@@ -150,9 +151,18 @@ public final class ApprovalIntake {
       pkg = registry.describePackage(arn);
     } catch (ModelPackageNotFoundException e) {
       return notConfirmed(arn, "DescribeModelPackage does not find it");
+    } catch (TransientServiceException e) {
+      // Throttled or unanswered after the SDK's retries: the day a fleet is approved at once, the
+      // account's SageMaker request rate runs out. Failing here leaves the approval to Lambda's
+      // two retries and then the dead-letter queue (a person redrives it); starting the rollout
+      // is safe instead, because its plan step confirms the approval again (Completed and
+      // Approved) under the workflow's own, longer retries and refuses a package that is not.
+      LOG.warn("approval not confirmed here (SageMaker did not answer); the plan step confirms it",
+          entry("reason", e.getMessage()));
+      pkg = null;
     }
-    if (!ModelPackage.APPROVED.equals(pkg.approvalStatus())
-        || !ModelPackage.COMPLETED.equals(pkg.status())) {
+    if (pkg != null && (!ModelPackage.APPROVED.equals(pkg.approvalStatus())
+        || !ModelPackage.COMPLETED.equals(pkg.status()))) {
       return notConfirmed(arn, "DescribeModelPackage says " + pkg.approvalStatus() + " / "
           + pkg.status());
     }

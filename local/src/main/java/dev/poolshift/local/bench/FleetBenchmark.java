@@ -33,13 +33,16 @@ public final class FleetBenchmark {
    * @param peakRssBytes the process's peak resident set (Linux), else the peak heap in use
    * @param outcomes executions per outcome ({@code PROMOTED}, {@code ROLLED_BACK}, …)
    * @param duplicates endpoints that got more than one execution
+   * @param withoutExecution endpoints whose approval started no execution
+   * @param deadLetters events the functions gave up on (their dead-letter queues)
    * @param tActSeconds T_act of every rollback, ascending
    * @param sageMakerRetries the SDK retries the rollouts' ledger entries report, summed
    * @param rateLimitedCalls calls the account's request-rate limits throttled
    * @param callsByOperation the SageMaker calls of the whole fleet per operation (throttled ones included)
    */
   public record Result(FleetScenario fleet, boolean finished, long wallMillis, long peakRssBytes,
-      Map<String, Integer> outcomes, int duplicates, List<Double> tActSeconds, double virtualSeconds,
+      Map<String, Integer> outcomes, int duplicates, int withoutExecution, int deadLetters,
+      List<Double> tActSeconds, double virtualSeconds,
       long sageMakerRetries, long rateLimitedCalls, Map<String, Integer> callsByOperation) {
 
     public Result {
@@ -82,6 +85,8 @@ public final class FleetBenchmark {
       ObjectNode o = n.putObject("outcomes");
       outcomes.forEach(o::put);
       n.put("duplicates", duplicates);
+      n.put("withoutExecution", withoutExecution);
+      n.put("deadLetters", deadLetters);
       n.put("sageMakerCalls", sageMakerCalls());
       n.put("callsPerRollout", round(callsPerRollout()));
       ObjectNode ops = n.putObject("callsPerRolloutByOperation");
@@ -111,7 +116,12 @@ public final class FleetBenchmark {
       b.append(String.format(Locale.ROOT, "  peak memory      %d MB%n", peakRssBytes / (1024 * 1024)));
       b.append(String.format(Locale.ROOT, "  virtual time     %.0f s%n", virtualSeconds));
       b.append("  outcomes         ").append(outcomes).append(duplicates == 0 ? ", no duplicates"
-          : ", " + duplicates + " endpoints with more than one execution").append('\n');
+          : ", " + duplicates + " endpoints with more than one execution");
+      if (withoutExecution > 0 || deadLetters > 0) {
+        b.append(", ").append(withoutExecution).append(" endpoints without an execution, ").append(deadLetters)
+            .append(" events in dead-letter queues");
+      }
+      b.append('\n');
       b.append(String.format(Locale.ROOT, "  calls/rollout    %.1f SageMaker calls (throttled ones included)%n",
           callsPerRollout()));
       b.append(String.format(Locale.ROOT, "  retries          %d SDK retries in the ledger (%.1f per rollout), %d calls over the API limits%n",
@@ -149,6 +159,7 @@ public final class FleetBenchmark {
       Map<String, Integer> calls;
       long retries;
       long rateLimited;
+      int deadLetters;
       try (LocalRuntime runtime = ScenarioRunner.start(scenario,
           LocalRuntime.Options.of(scenario.template()).withConcurrentInstants(concurrentInstants)
               .withLoopback(loopback))) {
@@ -156,6 +167,7 @@ public final class FleetBenchmark {
         calls = runtime.sageMaker().callsByOperation();
         retries = ledgerRetries(runtime);
         rateLimited = runtime.sageMaker().rateLimitedCalls();
+        deadLetters = runtime.lambda().deadLetterMessages().size();
       }
       long wall = (System.nanoTime() - wallStart) / 1_000_000;
       JsonNode json = report.json();
@@ -167,6 +179,12 @@ public final class FleetBenchmark {
         perEndpoint.merge(endpoint, 1, Integer::sum);
       }
       int duplicates = (int) perEndpoint.values().stream().filter(c -> c > 1).count();
+      int withoutExecution = 0;
+      for (var it = json.path("endpoints").fieldNames(); it.hasNext(); ) {
+        if (!perEndpoint.containsKey(it.next())) {
+          withoutExecution++;
+        }
+      }
       List<Double> tAct = new ArrayList<>();
       for (JsonNode r : json.path("rollbacks")) {
         if (r.path("tActSeconds").isNumber()) {
@@ -175,7 +193,7 @@ public final class FleetBenchmark {
       }
       tAct.sort(null);
       return new Result(fleet, json.path("finished").asBoolean(), wall, memory.peak(), outcomes, duplicates,
-          List.copyOf(tAct), json.path("virtualSeconds").asDouble(), retries, rateLimited, calls);
+          withoutExecution, deadLetters, List.copyOf(tAct), json.path("virtualSeconds").asDouble(), retries, rateLimited, calls);
     }
   }
 

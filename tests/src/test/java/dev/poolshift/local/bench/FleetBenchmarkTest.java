@@ -18,6 +18,8 @@ class FleetBenchmarkTest {
     assertThat(result.finished()).isTrue();
     assertThat(result.outcomes()).isEqualTo(Map.of("PROMOTED", 2, "ROLLED_BACK", 1));
     assertThat(result.duplicates()).isZero();
+    assertThat(result.withoutExecution()).isZero();
+    assertThat(result.deadLetters()).isZero();
     assertThat(result.tActSeconds()).singleElement().satisfies(t -> assertThat(t).isBetween(0.0, 5.0));
     assertThat(result.callsPerRollout()).isGreaterThan(10);
     assertThat(result.peakRssBytes()).isPositive();

@@ -107,6 +107,17 @@ class ApprovalIntakeTest {
   }
 
   @Test
+  void anApprovalSageMakerIsTooThrottledToConfirmStillStartsItsRolloutWhosePlanConfirmsIt() {
+    world.sageMaker.describePackageThrottled = true;
+
+    ApprovalIntake.Result r = handle("model-package/approved.json");
+
+    String name = ExecutionNames.forApproval(ModelPackageArn.parse(ARN));
+    assertThat(r.outcome()).as("not left to Lambda's two retries and the dead-letter queue").isEqualTo("STARTED");
+    assertThat(world.executions.started.get(name)).containsEntry("modelPackageArn", ARN);
+  }
+
+  @Test
   void anApprovalFromAnotherAccountIsRefused() {
     ApprovalIntake.Result r = intake.handle(ModelPackageStateChange.parse(Events.envelope(
         "model-package/approved.json", d -> d.put("ModelPackageArn",

@@ -34,6 +34,9 @@ import java.util.Map;
  * {@link #rollBackUpdate} and {@link #completeWeights}.
  */
 public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShifter {
+  /** DescribeModelPackage answers ThrottlingException (after the SDK's retries) while set. */
+  public boolean describePackageThrottled;
+
   public final Map<String, ModelPackage> packages = new HashMap<>();
   public final Map<String, ModelToCreate> models = new LinkedHashMap<>();
   /**
@@ -60,6 +63,10 @@ public final class FakeSageMaker implements ModelRegistry, Endpoints, TrafficShi
 
   @Override
   public ModelPackage describePackage(ModelPackageArn arn) {
+    if (describePackageThrottled) {
+      throw new dev.poolshift.rollout.TransientServiceException("DescribeModelPackage " + arn
+          + ": Rate exceeded (ThrottlingException)", null);
+    }
     ModelPackage p = packages.get(arn.canonical());
     if (p == null) {
       throw new ModelPackageNotFoundException("DescribeModelPackage " + arn + ": not found");
