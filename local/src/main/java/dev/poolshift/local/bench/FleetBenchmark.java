@@ -27,6 +27,9 @@ import java.util.TreeMap;
 public final class FleetBenchmark {
   private FleetBenchmark() {}
 
+  /** Executions that failed with one error: how many, and the cause of the first. */
+  public record Failure(int count, String exampleCause) {}
+
   /**
    * What one benchmark run measured.
    *
@@ -35,6 +38,7 @@ public final class FleetBenchmark {
    * @param duplicates endpoints that got more than one execution
    * @param withoutExecution endpoints whose approval started no execution
    * @param deadLetters events the functions gave up on (their dead-letter queues)
+   * @param failures executions that failed, per error name, with one of their causes
    * @param tActSeconds T_act of every rollback, ascending
    * @param sageMakerRetries the SDK retries the rollouts' ledger entries report, summed
    * @param rateLimitedCalls calls the account's request-rate limits throttled
@@ -42,11 +46,12 @@ public final class FleetBenchmark {
    */
   public record Result(FleetScenario fleet, boolean finished, long wallMillis, long peakRssBytes,
       Map<String, Integer> outcomes, int duplicates, int withoutExecution, int deadLetters,
-      List<Double> tActSeconds, double virtualSeconds,
+      Map<String, Failure> failures, List<Double> tActSeconds, double virtualSeconds,
       long sageMakerRetries, long rateLimitedCalls, Map<String, Integer> callsByOperation) {
 
     public Result {
       callsByOperation = Map.copyOf(callsByOperation);
+      failures = Map.copyOf(failures);
     }
 
     /** The SageMaker calls of the whole fleet. */
@@ -87,6 +92,9 @@ public final class FleetBenchmark {
       n.put("duplicates", duplicates);
       n.put("withoutExecution", withoutExecution);
       n.put("deadLetters", deadLetters);
+      ObjectNode f = n.putObject("failures");
+      new TreeMap<>(failures).forEach((error, failure) ->
+          f.putObject(error).put("count", failure.count()).put("exampleCause", failure.exampleCause()));
       n.put("sageMakerCalls", sageMakerCalls());
       n.put("callsPerRollout", round(callsPerRollout()));
       ObjectNode ops = n.putObject("callsPerRolloutByOperation");
@@ -122,6 +130,8 @@ public final class FleetBenchmark {
             .append(" events in dead-letter queues");
       }
       b.append('\n');
+      new TreeMap<>(failures).forEach((error, failure) -> b.append("  failed           ").append(failure.count())
+          .append(" x ").append(error).append(", e.g. ").append(failure.exampleCause()).append('\n'));
       b.append(String.format(Locale.ROOT, "  calls/rollout    %.1f SageMaker calls (throttled ones included)%n",
           callsPerRollout()));
       b.append(String.format(Locale.ROOT, "  retries          %d SDK retries in the ledger (%.1f per rollout), %d calls over the API limits%n",
@@ -173,7 +183,13 @@ public final class FleetBenchmark {
       JsonNode json = report.json();
       Map<String, Integer> outcomes = new TreeMap<>();
       Map<String, Integer> perEndpoint = new TreeMap<>();
+      Map<String, Failure> failures = new TreeMap<>();
       for (JsonNode e : json.path("executions")) {
+        if (e.path("error").isTextual()) {
+          String cause = e.path("cause").asText("");
+          failures.merge(e.path("error").asText(), new Failure(1, cause.length() > 200 ? cause.substring(0, 200) + "…" : cause),
+              (a, b) -> new Failure(a.count() + 1, a.exampleCause()));
+        }
         outcomes.merge(e.path("outcome").asText(e.path("status").asText()), 1, Integer::sum);
         String endpoint = e.path("output").path("endpointName").asText(endpointOf(e.path("name").asText()));
         perEndpoint.merge(endpoint, 1, Integer::sum);
@@ -193,7 +209,7 @@ public final class FleetBenchmark {
       }
       tAct.sort(null);
       return new Result(fleet, json.path("finished").asBoolean(), wall, memory.peak(), outcomes, duplicates,
-          withoutExecution, deadLetters, List.copyOf(tAct), json.path("virtualSeconds").asDouble(), retries, rateLimited, calls);
+          withoutExecution, deadLetters, failures, List.copyOf(tAct), json.path("virtualSeconds").asDouble(), retries, rateLimited, calls);
     }
   }
 
