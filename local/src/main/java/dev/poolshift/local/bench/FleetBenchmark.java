@@ -185,7 +185,8 @@ public final class FleetBenchmark {
       Map<String, Integer> perEndpoint = new TreeMap<>();
       Map<String, Failure> failures = new TreeMap<>();
       for (JsonNode e : json.path("executions")) {
-        if (e.path("error").isTextual()) {
+        // A rollback ends its execution with an error too; it is an outcome, not a failure.
+        if (e.path("error").isTextual() && !"ROLLED_BACK".equals(e.path("outcome").asText())) {
           String cause = e.path("cause").asText("");
           failures.merge(e.path("error").asText(), new Failure(1, cause.length() > 200 ? cause.substring(0, 200) + "…" : cause),
               (a, b) -> new Failure(a.count() + 1, a.exampleCause()));

@@ -19,6 +19,7 @@ class FleetBenchmarkTest {
     assertThat(result.outcomes()).isEqualTo(Map.of("PROMOTED", 2, "ROLLED_BACK", 1));
     assertThat(result.duplicates()).isZero();
     assertThat(result.withoutExecution()).isZero();
+    assertThat(result.failures()).as("a rollback is an outcome, not a failure").isEmpty();
     assertThat(result.deadLetters()).isZero();
     assertThat(result.tActSeconds()).singleElement().satisfies(t -> assertThat(t).isBetween(0.0, 5.0));
     assertThat(result.callsPerRollout()).isGreaterThan(10);
@@ -46,6 +47,23 @@ class FleetBenchmarkTest {
 
     assertThat(result.outcomes()).isEqualTo(Map.of("ROLLED_BACK", 20));
     assertThat(result.tActSeconds()).hasSize(20).allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(5.0));
+  }
+
+  @Test
+  void aRunSaysWhichEndpointsNeverStartedWhatWasDeadLetteredAndWhyRolloutsFailed() {
+    FleetBenchmark.Result result = new FleetBenchmark.Result(new FleetScenario(10, 0, 0, 1), true, 5_000, 1L << 30,
+        Map.of("PROMOTED", 6, "FAILED", 2), 0, 2, 2,
+        Map.of("dev.poolshift.rollout.ServiceThrottledException",
+            new FleetBenchmark.Failure(2, "CreateModel fleet-004-v2: ThrottlingException: Rate exceeded")),
+        java.util.List.of(), 3600, 12, 30, Map.of("CreateModel", 30, "DescribeEndpoint", 90));
+
+    assertThat(result.text())
+        .contains("2 endpoints without an execution, 2 events in dead-letter queues")
+        .contains("2 x dev.poolshift.rollout.ServiceThrottledException, e.g. CreateModel fleet-004-v2");
+    assertThat(result.callsPerRollout()).isEqualTo(12.0);
+    assertThat(result.json().path("failures").path("dev.poolshift.rollout.ServiceThrottledException")
+        .path("count").asInt()).isEqualTo(2);
+    assertThat(result.json().path("callsPerRolloutByOperation").path("DescribeEndpoint").asDouble()).isEqualTo(9.0);
   }
 
   @Test
