@@ -60,10 +60,7 @@ class ReconcilerTest {
 
   @Test
   void theStatusEventOnlyReconcilesItsOwnExecutionsLocks() {
-    world.atFirstStep();
-    world.executions.statuses.put(EXEC.id(), "ABORTED");
-    world.store.locks.put("churn-prod", new dev.poolshift.rollout.port.EndpointLock("churn-prod",
-        "churn-v7-aaaaaaaaaaaa", "arn:churn", "arn:pkg", world.now));
+    abortedWithAnotherEndpointLocked();
 
     Reconciler.Result r = reconciler.handle(Events.envelope("execution/aborted.json"));
 
@@ -73,10 +70,7 @@ class ReconcilerTest {
 
   @Test
   void aSettledEndpointReadsItsOwnLockWithoutScanningEveryLock() {
-    world.atFirstStep();
-    world.executions.statuses.put(EXEC.id(), "ABORTED");
-    world.store.locks.put("churn-prod", new dev.poolshift.rollout.port.EndpointLock("churn-prod",
-        "churn-v7-aaaaaaaaaaaa", "arn:churn", "arn:pkg", world.now));
+    abortedWithAnotherEndpointLocked();
 
     Reconciler.Result r = reconciler.handle(Events.envelope("endpoint/in-service.json"));
 
@@ -87,8 +81,7 @@ class ReconcilerTest {
 
   @Test
   void aSettledEndpointWithoutALockIsNothingToDo() {
-    world.store.locks.put("churn-prod", new dev.poolshift.rollout.port.EndpointLock("churn-prod",
-        "churn-v7-aaaaaaaaaaaa", "arn:churn", "arn:pkg", world.now));
+    lockAnotherEndpoint();
 
     assertThat(reconciler.handle(Events.envelope("endpoint/in-service.json")).endpoints()).isEmpty();
   }
@@ -146,6 +139,18 @@ class ReconcilerTest {
     world.atFirstStep();
 
     assertThat(pass("scheduler/reconciler-sweep.json").action()).isEqualTo("RESTORING_TRAFFIC");
+  }
+
+  /** Our rollout's execution was aborted at its first step, and another endpoint is locked. */
+  private void abortedWithAnotherEndpointLocked() {
+    world.atFirstStep();
+    world.executions.statuses.put(EXEC.id(), "ABORTED");
+    lockAnotherEndpoint();
+  }
+
+  private void lockAnotherEndpoint() {
+    world.store.locks.put("churn-prod", new dev.poolshift.rollout.port.EndpointLock("churn-prod",
+        "churn-v7-aaaaaaaaaaaa", "arn:churn", "arn:pkg", world.now));
   }
 
   private int pass0() {
