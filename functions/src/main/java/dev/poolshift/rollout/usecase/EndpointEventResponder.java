@@ -122,6 +122,15 @@ public final class EndpointEventResponder {
 
   private Result complete(EndpointStateChange event, TokenRegistration wait) {
     MDC.put("executionName", wait.owner());
+    String eventStatus = event.status() == null ? null : letters(event.status());
+    if (eventStatus != null && MOVING.contains(eventStatus)) {
+      // The event itself says the endpoint is moving (every update sends one as it starts): no
+      // wait completes on it, so no DescribeEndpoint. The settle event that follows completes the
+      // wait, or the note it leaves, or, were that event lost, the wait's own bounded backstop.
+      LOG.info("endpoint moving; wait stays parked", entry("eventStatus", event.status()),
+          entry("waitPhase", wait.phase() == null ? null : wait.phase().wire()));
+      return new Result(STILL_IN_PROGRESS, "endpoint is " + event.status() + " (from the event)");
+    }
     Observation observation = Observation.of(endpoints.describe(event.endpointName()),
         event.envelope().time());
     if (!observation.settled()) {

@@ -65,6 +65,25 @@ class EndpointEventResponderTest {
   }
 
   @Test
+  void anEventSayingTheEndpointIsMovingLeavesTheWaitParkedWithoutReadingTheEndpoint() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    int describes = world.sageMaker.describes;
+
+    EndpointEventResponder.Result r = responder.handle(
+        EndpointStateChange.parse(Events.envelope("endpoint/updating.json")));
+
+    assertThat(r.outcome()).isEqualTo("STILL_IN_PROGRESS");
+    assertThat(world.sageMaker.describes).as("every update sends one; no wait ends on it").isEqualTo(describes);
+    assertThat(world.store.tokens).isNotEmpty();
+    assertThat(world.store.settled).as("no settle noted").isEmpty();
+
+    world.sageMaker.completeUpdate(ENDPOINT);
+    assertThat(inService().outcome()).as("the settle event still completes it").isNotEqualTo("STILL_IN_PROGRESS");
+    assertThat(world.callbacks.sent).singleElement().satisfies(c -> assertThat(c.token()).isEqualTo(WAIT_TOKEN));
+  }
+
+  @Test
   void theEventsStatusIsNotTrustedDescribeEndpointDecides() {
     PlanDocument plan = world.canaryLiveUpdating();
     world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
