@@ -282,6 +282,11 @@ public final class DynamoRolloutStore implements RolloutStore {
     return notes.take(endpointName);
   }
 
+  @Override
+  public boolean firstSighting(String endpointName, String sighting, String eventId, Instant at) {
+    return notes.firstSighting(endpointName, sighting, eventId, at);
+  }
+
   // ------------------------------------------------------------------ waiters and promotions
 
   @Override

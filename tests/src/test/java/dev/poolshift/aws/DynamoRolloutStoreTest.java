@@ -59,6 +59,21 @@ class DynamoRolloutStoreTest {
   }
 
   @Test
+  void aSightingIsOneConditionalWriteThatACopyFailsAndARetryOfTheSameEventPasses() {
+    http.then(Reply.ok("{}"), Reply.error(400, "ConditionalCheckFailedException", "The conditional request failed"));
+
+    assertThat(store.firstSighting("ep", "IN_SERVICE@1780315877100@ep-config", "event-1", T)).isTrue();
+    assertThat(store.firstSighting("ep", "IN_SERVICE@1780315877100@ep-config", "event-2", T)).isFalse();
+
+    Map<String, Object> update = http.sent().get(0).json();
+    assertThat(update).containsEntry("Key", Map.of("pk", Map.of("S", "ENDPOINT#ep"),
+        "sk", Map.of("S", "SEEN#IN_SERVICE@1780315877100@ep-config")));
+    assertThat(update.get("ConditionExpression")).isEqualTo("attribute_not_exists(pk) OR eventId = :id");
+    assertThat(update.get("ExpressionAttributeValues")).isEqualTo(Map.of(
+        ":id", Map.of("S", "event-1"), ":exp", Map.of("N", String.valueOf(T.getEpochSecond() + 3600))));
+  }
+
+  @Test
   void aSettleNoteIsOneItemWithAnExpiryAndIsTakenByOneDeleteThatReturnsIt() {
     http.then(Reply.ok("{}"), Reply.ok("""
         {"Attributes": {"pk": {"S": "ENDPOINT#ep"}, "sk": {"S": "SETTLED"},

@@ -77,6 +77,14 @@ public interface RolloutStore {
   /** Takes the settle note (reads and removes it in one step): when it was noted, if any. */
   Optional<Instant> takeSettled(String endpointName);
 
+  /**
+   * Records that the event {@code eventId} reports the change {@code sighting} of the endpoint;
+   * false when another event reported it first (a copy: SageMaker may send one change several
+   * times). The same event delivered again (Lambda's retry) is not a copy. Kept for an hour from
+   * {@code at}.
+   */
+  boolean firstSighting(String endpointName, String sighting, String eventId, Instant at);
+
   /** Parks an execution until the endpoint is let go of; replaces the owner's earlier one. */
   void registerWaiter(Waiter waiter);
 

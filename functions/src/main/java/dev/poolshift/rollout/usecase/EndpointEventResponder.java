@@ -40,6 +40,7 @@ public final class EndpointEventResponder {
   public static final String STILL_IN_PROGRESS = "STILL_IN_PROGRESS";
   public static final String COMPLETED = "COMPLETED";
   public static final String ALREADY_CLOSED = "ALREADY_CLOSED";
+  public static final String DUPLICATE_EVENT = "DUPLICATE_EVENT";
 
   public static final String WEIGHTS_RESTORED = "WEIGHTS_RESTORED";
 
@@ -59,6 +60,16 @@ public final class EndpointEventResponder {
   public Result handle(EndpointStateChange event) {
     MDC.put("endpointName", event.endpointName());
     MDC.put("eventId", event.envelope().id());
+    // A copy of a change already handled (SageMaker sends terminal changes more than once, and
+    // copies arrive together): whatever the first did, a copy would do again, DescribeEndpoint
+    // included. The first copy's note, or the wait's own look, covers a copy that came first.
+    if (event.sighting() != null && event.envelope().time() != null
+        && !store.firstSighting(event.endpointName(), event.sighting(), event.envelope().id(),
+            event.envelope().time())) {
+      LOG.info("copy of an endpoint event already handled; ignored", entry("eventStatus", event.status()),
+          entry("sighting", event.sighting()));
+      return new Result(DUPLICATE_EVENT, "event reports " + event.sighting() + ", handled before");
+    }
     Optional<ActiveRollout> rollout = store.rollout(event.endpointName());
     Optional<Result> restored = finishTurnaround(event, rollout);
     if (restored.isPresent()) {

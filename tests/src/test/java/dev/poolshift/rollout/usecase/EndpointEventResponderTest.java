@@ -84,6 +84,39 @@ class EndpointEventResponderTest {
   }
 
   @Test
+  void aCopyOfAnEventAlreadyHandledIsIgnoredWithoutReadingTheEndpoint() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    world.sageMaker.completeUpdate(ENDPOINT);
+    EndpointEventResponder.Result first = inService();
+    int describes = world.sageMaker.describes;
+
+    // The same change sent again under another event id, as SageMaker may.
+    EndpointEventResponder.Result copy = responder.handle(EndpointStateChange.parse(Events.envelopeWith(
+        "endpoint/in-service.json", "id", "0f3e7b1c-9a2d-4c5e-8f61-2b7d9e4a1c03")));
+    EndpointEventResponder.Result retried = inService(); // Lambda's retry of the first: not a copy
+
+    assertThat(first.outcome()).isEqualTo("COMPLETED");
+    assertThat(copy.outcome()).isEqualTo("DUPLICATE_EVENT");
+    assertThat(retried.outcome()).isNotEqualTo("DUPLICATE_EVENT");
+    assertThat(world.sageMaker.describes).as("the copy read nothing").isEqualTo(describes);
+    assertThat(world.callbacks.sent).hasSize(1);
+  }
+
+  @Test
+  void anEventThatCannotNameItsChangeIsStillHandled() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    world.sageMaker.completeUpdate(ENDPOINT);
+
+    EndpointEventResponder.Result r = responder.handle(EndpointStateChange.parse(Events.envelope(
+        "endpoint/in-service.json", d -> d.put("LastModifiedTime", "yesterday"))));
+
+    assertThat(r.outcome()).isEqualTo("COMPLETED");
+    assertThat(world.store.sightings).isEmpty();
+  }
+
+  @Test
   void theEventsStatusIsNotTrustedDescribeEndpointDecides() {
     PlanDocument plan = world.canaryLiveUpdating();
     world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));

@@ -29,6 +29,8 @@ public final class InMemoryRolloutStore implements RolloutStore {
   public final Map<String, Waiter> waiters = new LinkedHashMap<>();
   public final Map<String, Promotion> promotions = new LinkedHashMap<>();
   public final Map<String, java.time.Instant> settled = new LinkedHashMap<>();
+  /** The event that first reported each endpoint change: "endpoint sighting" to event id. */
+  public final Map<String, String> sightings = new LinkedHashMap<>();
   /** How many times every lock was read at once (a Scan of the state table). */
   public int lockScans;
 
@@ -233,5 +235,11 @@ public final class InMemoryRolloutStore implements RolloutStore {
         r.canaryConfigName(), r.canaryVariantName(), r.finalConfigName(), r.models(),
         r.alarmNames(), r.managedAlarmNames(), r.trigger(), r.startedAt(), phase, stepIndex, stop,
         history, r.sageMakerRetries());
+  }
+
+  @Override
+  public boolean firstSighting(String endpointName, String sighting, String eventId, java.time.Instant at) {
+    String first = sightings.putIfAbsent(endpointName + " " + sighting, eventId);
+    return first == null || first.equals(eventId);
   }
 }
