@@ -67,6 +67,27 @@ class RefusedStartsTest {
     }
   }
 
+  @Test
+  void aBadVersionWhosePlanWasThrottledAtFirstIsRolledBackAndReportedLikeAnyOther() {
+    // Throttling from before the approval until a few minutes after it: the first plan fails,
+    // "Plan again later?" plans again once it clears, and the canary's 5xx alarm turns it around.
+    try (Rehearsal r = Rehearsal.of("bad-model.json", s -> {
+      com.fasterxml.jackson.databind.node.ArrayNode timeline = (com.fasterxml.jackson.databind.node.ArrayNode) s.get("timeline");
+      timeline.insertObject(0).put("at", 30).putObject("fault").put("sagemaker", "throttle").put("rate", 1.0)
+          .put("operation", "DescribeEndpointConfig");
+      timeline.insertObject(1).put("at", 400).putObject("fault").put("sagemaker", "clearThrottling");
+    })) {
+      r.finish();
+
+      assertThat(r.entered("Wait before planning again")).as("planned again").isPositive();
+      assertThat(r.onlyExecution().path("outcome").asText()).isEqualTo("ROLLED_BACK");
+      JsonNode rollback = r.onlyRollback();
+      assertThat(rollback.path("endpoint").asText()).isEqualTo(ENDPOINT);
+      assertThat(rollback.path("tActSeconds").asDouble()).isBetween(0.0, 5.0);
+      r.assertInvariants();
+    }
+  }
+
   private static List<SnsService.Message> published(Rehearsal r) {
     return r.runtime().sns().published();
   }

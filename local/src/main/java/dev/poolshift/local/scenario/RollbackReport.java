@@ -143,14 +143,23 @@ final class RollbackReport {
     return t.get("source").asText() + (t.hasNonNull("by") ? " by " + t.get("by").asText() : "");
   }
 
+  /**
+   * The plan the execution went on with: the last exit of the plan state that carried one. A plan
+   * throttled or unanswered exits first with its error (then "Plan again later?"), so the first
+   * exit is not always the plan; a report that took it lost the rollback from its list.
+   */
   private static JsonNode plan(List<HistoryEvent> history) {
+    JsonNode found = null;
     for (HistoryEvent h : history) {
       if (h.type().endsWith("StateExited") && PLAN_STATE.equals(h.details().path("name").asText())) {
         String output = h.details().path("output").asText(null);
-        return output == null ? null : LocalJson.parse(output);
+        JsonNode parsed = output == null ? null : LocalJson.parse(output);
+        if (parsed != null && parsed.hasNonNull("endpointName")) {
+          found = parsed;
+        }
       }
     }
-    return null;
+    return found;
   }
 
   /**
