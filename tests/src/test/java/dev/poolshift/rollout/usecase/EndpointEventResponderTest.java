@@ -18,6 +18,13 @@ class EndpointEventResponderTest {
     return responder.handle(EndpointStateChange.parse(Events.envelope("endpoint/in-service.json")));
   }
 
+  /** The canary config is moving in and the rollout's wait for it has parked its token. */
+  private PlanDocument waitParkedForTheCanaryFleet() {
+    PlanDocument plan = world.canaryLiveUpdating();
+    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    return plan;
+  }
+
   @Test
   void anEventForAnEndpointNobodyWaitsOnIsIgnored() {
     EndpointEventResponder.Result r = inService();
@@ -66,8 +73,7 @@ class EndpointEventResponderTest {
 
   @Test
   void anEventSayingTheEndpointIsMovingLeavesTheWaitParkedWithoutReadingTheEndpoint() {
-    PlanDocument plan = world.canaryLiveUpdating();
-    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    PlanDocument plan = waitParkedForTheCanaryFleet();
     int describes = world.sageMaker.describes;
 
     EndpointEventResponder.Result r = responder.handle(
@@ -85,8 +91,7 @@ class EndpointEventResponderTest {
 
   @Test
   void aCopyOfAnEventAlreadyHandledIsIgnoredWithoutReadingTheEndpoint() {
-    PlanDocument plan = world.canaryLiveUpdating();
-    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    PlanDocument plan = waitParkedForTheCanaryFleet();
     world.sageMaker.completeUpdate(ENDPOINT);
     EndpointEventResponder.Result first = inService();
     int describes = world.sageMaker.describes;
@@ -105,8 +110,7 @@ class EndpointEventResponderTest {
 
   @Test
   void anEventThatCannotNameItsChangeIsStillHandled() {
-    PlanDocument plan = world.canaryLiveUpdating();
-    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    PlanDocument plan = waitParkedForTheCanaryFleet();
     world.sageMaker.completeUpdate(ENDPOINT);
 
     EndpointEventResponder.Result r = responder.handle(EndpointStateChange.parse(Events.envelope(
@@ -118,8 +122,7 @@ class EndpointEventResponderTest {
 
   @Test
   void theEventsStatusIsNotTrustedDescribeEndpointDecides() {
-    PlanDocument plan = world.canaryLiveUpdating();
-    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    PlanDocument plan = waitParkedForTheCanaryFleet();
 
     // A stale IN_SERVICE event from before the update, delivered late.
     EndpointEventResponder.Result r = inService();
@@ -131,8 +134,7 @@ class EndpointEventResponderTest {
 
   @Test
   void aSettledEndpointCompletesTheWaitWithTheObservation() {
-    PlanDocument plan = world.canaryLiveUpdating();
-    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    PlanDocument plan = waitParkedForTheCanaryFleet();
     world.sageMaker.completeUpdate(ENDPOINT);
 
     EndpointEventResponder.Result r = inService();
@@ -148,8 +150,7 @@ class EndpointEventResponderTest {
 
   @Test
   void aFailedEndpointAlsoEndsTheWaitTheVerifyStepJudgesIt() {
-    PlanDocument plan = world.canaryLiveUpdating();
-    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    PlanDocument plan = waitParkedForTheCanaryFleet();
     world.sageMaker.status(ENDPOINT, "Failed", "InsufficientInstanceCapacity");
 
     EndpointEventResponder.Result r = responder.handle(EndpointStateChange.parse(
@@ -162,8 +163,7 @@ class EndpointEventResponderTest {
 
   @Test
   void aDoubledEventOrALateOneAfterTheBackstopIsBenign() {
-    PlanDocument plan = world.canaryLiveUpdating();
-    world.run(world.call("awaitEndpoint").plan(plan).phase("canary-fleet").token(WAIT_TOKEN));
+    PlanDocument plan = waitParkedForTheCanaryFleet();
     world.sageMaker.completeUpdate(ENDPOINT);
     // The workflow's backstop already ended the task: Step Functions says TaskTimedOut.
     world.callbacks.closed.add(WAIT_TOKEN);
