@@ -5,7 +5,6 @@ import static dev.poolshift.rollout.usecase.RolloutWorld.ENDPOINT;
 import static dev.poolshift.rollout.usecase.RolloutWorld.GATE_ALARM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.poolshift.aws.Json;
 import dev.poolshift.local.asl.TaskResources;
 import dev.poolshift.local.aws.AwsContext;
 import dev.poolshift.local.sfn.Execution;
@@ -29,7 +28,6 @@ import dev.poolshift.rollout.port.VariantMetrics;
 import dev.poolshift.rollout.usecase.RolloutWorld;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -190,17 +188,6 @@ class ComponentWorkflowTest {
   }
 
   private Execution.Snapshot run() throws Exception {
-    String machine = sfn.registerStateMachine("poolshift-rollout", StepsFunctionResource.definition(),
-        "arn:aws:iam::111122223333:role/rollout").arn();
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("action", "deploy");
-    input.put("modelPackageArn", ARN);
-    input.put("trigger", Map.of("source", "registry-approval", "eventId", "e-1"));
-    String arn = sfn.startExecution(machine, "fraud-scoring-v42-0123456789ab",
-        Json.write(input)).executionArn();
-    assertThat(sim.runUntil(sfn::allExecutionsEnded, sim.now().plus(Duration.ofDays(2))))
-        .as("execution ended").isTrue();
-    assertThat(sim.failures()).isEmpty();
-    return sfn.execution(arn).snapshot();
+    return StepsFunctionResource.runApprovedDeploy(sim, sfn, ARN);
   }
 }

@@ -27,9 +27,7 @@ import dev.poolshift.rollout.usecase.RolloutWorld;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -154,18 +152,7 @@ class RolloutWorkflowTest {
   // ------------------------------------------------------------------ harness
 
   private Execution.Snapshot run() throws Exception {
-    String machine = sfn.registerStateMachine("poolshift-rollout", StepsFunctionResource.definition(),
-        "arn:aws:iam::111122223333:role/rollout").arn();
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("action", "deploy");
-    input.put("modelPackageArn", ARN);
-    input.put("trigger", Map.of("source", "registry-approval", "eventId", "e-1"));
-    String arn = sfn.startExecution(machine, "fraud-scoring-v42-0123456789ab",
-        Json.write(input)).executionArn();
-    assertThat(sim.runUntil(sfn::allExecutionsEnded, sim.now().plus(Duration.ofDays(2))))
-        .as("execution ended").isTrue();
-    assertThat(sim.failures()).isEmpty();
-    return sfn.execution(arn).snapshot();
+    return StepsFunctionResource.runApprovedDeploy(sim, sfn, ARN);
   }
 
   /** SageMaker finishes what it was asked after a while, then emits its endpoint event. */

@@ -1,5 +1,7 @@
 package dev.poolshift.handler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.poolshift.aws.Json;
@@ -7,9 +9,14 @@ import dev.poolshift.local.asl.TaskContext;
 import dev.poolshift.local.asl.TaskFailure;
 import dev.poolshift.local.asl.TaskResource;
 import dev.poolshift.local.json.LocalJson;
+import dev.poolshift.local.sfn.Execution;
+import dev.poolshift.local.sfn.StepFunctions;
+import dev.poolshift.local.sim.Simulation;
 import dev.poolshift.rollout.RolloutException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +44,25 @@ final class StepsFunctionResource implements TaskResource {
             "arn:aws:lambda:us-east-1:111122223333:function:poolshift-RolloutSteps:live")
         .replace("${EndpointWaitBackstopSeconds}", "300")
         .replace("${FleetWaitBackstopSeconds}", "900");
+  }
+
+  /**
+   * Starts the rollout {@code arn}'s registry approval would start, on the deployed state machine,
+   * runs virtual time until every execution ended (two days at most) and returns how it ended.
+   */
+  static Execution.Snapshot runApprovedDeploy(Simulation sim, StepFunctions sfn, String arn) throws Exception {
+    String machine = sfn.registerStateMachine("poolshift-rollout", definition(),
+        "arn:aws:iam::111122223333:role/rollout").arn();
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("action", "deploy");
+    input.put("modelPackageArn", arn);
+    input.put("trigger", Map.of("source", "registry-approval", "eventId", "e-1"));
+    String execution = sfn.startExecution(machine, "fraud-scoring-v42-0123456789ab",
+        Json.write(input)).executionArn();
+    assertThat(sim.runUntil(sfn::allExecutionsEnded, sim.now().plus(Duration.ofDays(2))))
+        .as("execution ended").isTrue();
+    assertThat(sim.failures()).isEmpty();
+    return sfn.execution(execution).snapshot();
   }
 
   @Override
