@@ -28,8 +28,34 @@ class InferenceComponentScenarioTest {
   static final Set<String> COMPONENT_OWN = Set.of("Specification", "Specifications",
       "LastDeploymentConfig", "LastModifiedTime", "RuntimeConfig");
 
+  /** What a component put back keeps of its own: the update that ran, when, and why it failed. */
+  static final Set<String> PUT_BACK_OWN = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
+
   static final Set<String> MODEL_OWN = Set.of("ModelName", "ModelArn", "CreationTime",
       "PrimaryContainer", "ExecutionRoleArn");
+
+  /** Asserts the rehearsal's only execution was rolled back by the component's 5xx alarm. */
+  static void turnedAroundByTheComponentAlarm(Rehearsal r) {
+    JsonNode execution = r.onlyExecution();
+    assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(execution.path("cause").asText()).contains("alarm poolshift-churn-ic-prod-churn-ic-5xx-rate");
+  }
+
+  /**
+   * Asserts the endpoint is InService on the config it had before, unchanged, and the component
+   * as it was (every copy on v1, on the original fleet), its own bookkeeping aside.
+   */
+  static void backOnTheOriginalConfigAndFleet(LocalRuntime rt, String configBefore, JsonNode config,
+      JsonNode baseline) {
+    assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).configName()).isEqualTo(configBefore);
+    assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).status()).isEqualTo("InService");
+    assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
+    JsonNode after = describeComponent(rt);
+    assertThat(fieldsBut(after, PUT_BACK_OWN)).as("the component as it was: every copy on v1, on the"
+        + " original fleet").isEqualTo(fieldsBut(baseline, PUT_BACK_OWN));
+    assertThat(after.path("RuntimeConfig").path("PlacementStatus"))
+        .extracting(p -> p.path("InstanceType").asText()).containsExactly("ml.g5.2xlarge");
+  }
 
   static JsonNode describeComponent(LocalRuntime rt) {
     return rt.sageMaker().invoke("DescribeInferenceComponent",
@@ -118,14 +144,10 @@ class InferenceComponentScenarioTest {
       JsonNode baseline = describeComponent(rt);
       r.finish();
 
-      JsonNode execution = r.onlyExecution();
-      assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
-      assertThat(execution.path("cause").asText())
-          .contains("alarm poolshift-churn-ic-prod-churn-ic-5xx-rate");
+      turnedAroundByTheComponentAlarm(r);
       JsonNode after = describeComponent(rt);
-      Set<String> own = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
-      assertThat(fieldsBut(after, own)).as("the component as it was, every copy on v1")
-          .isEqualTo(fieldsBut(baseline, own));
+      assertThat(fieldsBut(after, PUT_BACK_OWN)).as("the component as it was, every copy on v1")
+          .isEqualTo(fieldsBut(baseline, PUT_BACK_OWN));
       assertThat(after.path("RuntimeConfig").path("CurrentCopyCount").asInt())
           .isEqualTo(baseline.path("RuntimeConfig").path("DesiredCopyCount").asInt());
       List<String> operations = rt.sageMaker().mutations().stream()
@@ -236,19 +258,8 @@ class InferenceComponentScenarioTest {
       JsonNode baseline = describeComponent(rt);
       r.finish();
 
-      JsonNode execution = r.onlyExecution();
-      assertThat(execution.path("outcome").asText()).isEqualTo("ROLLED_BACK");
-      assertThat(execution.path("cause").asText())
-          .contains("alarm poolshift-churn-ic-prod-churn-ic-5xx-rate");
-      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).configName()).isEqualTo(configBefore);
-      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).status()).isEqualTo("InService");
-      assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
-      JsonNode after = describeComponent(rt);
-      Set<String> own = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
-      assertThat(fieldsBut(after, own)).as("the component as it was: every copy on v1, on"
-          + " the original fleet").isEqualTo(fieldsBut(baseline, own));
-      assertThat(after.path("RuntimeConfig").path("PlacementStatus"))
-          .extracting(p -> p.path("InstanceType").asText()).containsExactly("ml.g5.2xlarge");
+      turnedAroundByTheComponentAlarm(r);
+      backOnTheOriginalConfigAndFleet(rt, configBefore, config, baseline);
       assertThat(acceptedOperations(rt)).as("moved, updated, rolled back by SageMaker, moved"
           + " back; the pooled config and v2's models go")
           .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
@@ -272,15 +283,7 @@ class InferenceComponentScenarioTest {
       assertThat(rollout.path("outcome").asText()).isEqualTo("PROMOTED");
       assertThat(rollback.path("status").asText()).isEqualTo("SUCCEEDED");
       assertThat(rollback.path("outcome").asText()).isEqualTo("ROLLED_BACK");
-      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).configName()).isEqualTo(configBefore);
-      assertThat(rt.sageMaker().requireEndpoint(ENDPOINT).status()).isEqualTo("InService");
-      assertThat(describeConfig(rt, configBefore)).isEqualTo(config);
-      JsonNode after = describeComponent(rt);
-      Set<String> own = Set.of("LastDeploymentConfig", "LastModifiedTime", "FailureReason");
-      assertThat(fieldsBut(after, own)).as("the component as it was: every copy on v1, on the"
-          + " original fleet").isEqualTo(fieldsBut(baseline, own));
-      assertThat(after.path("RuntimeConfig").path("PlacementStatus"))
-          .extracting(p -> p.path("InstanceType").asText()).containsExactly("ml.g5.2xlarge");
+      backOnTheOriginalConfigAndFleet(rt, configBefore, config, baseline);
       assertThat(acceptedOperations(rt)).as("the rollout; then the component back before the"
           + " endpoint, nothing created or deleted")
           .containsExactly("CreateModel", "CreateModel", "CreateEndpointConfig",
