@@ -60,16 +60,6 @@ public final class EndpointEventResponder {
   public Result handle(EndpointStateChange event) {
     MDC.put("endpointName", event.endpointName());
     MDC.put("eventId", event.envelope().id());
-    // A copy of a change already handled (SageMaker sends terminal changes more than once, and
-    // copies arrive together): whatever the first did, a copy would do again, DescribeEndpoint
-    // included. The first copy's note, or the wait's own look, covers a copy that came first.
-    if (event.sighting() != null && event.envelope().time() != null
-        && !store.firstSighting(event.endpointName(), event.sighting(), event.envelope().id(),
-            event.envelope().time())) {
-      LOG.info("copy of an endpoint event already handled; ignored", entry("eventStatus", event.status()),
-          entry("sighting", event.sighting()));
-      return new Result(DUPLICATE_EVENT, "event reports " + event.sighting() + ", handled before");
-    }
     Optional<ActiveRollout> rollout = store.rollout(event.endpointName());
     Optional<Result> restored = finishTurnaround(event, rollout);
     if (restored.isPresent()) {
@@ -141,6 +131,17 @@ public final class EndpointEventResponder {
       LOG.info("endpoint moving; wait stays parked", entry("eventStatus", event.status()),
           entry("waitPhase", wait.phase() == null ? null : wait.phase().wire()));
       return new Result(STILL_IN_PROGRESS, "endpoint is " + event.status() + " (from the event)");
+    }
+    // SageMaker may send one change more than once, and the copies arrive together: both find
+    // the wait parked before either ends it. The first to claim the change reads the endpoint and
+    // ends the wait; a copy reads nothing. Lambda's retry of the same event is not a copy. Claimed
+    // only here, so an event no wait is parked for writes nothing.
+    if (event.sighting() != null && event.envelope().time() != null
+        && !store.firstSighting(event.endpointName(), event.sighting(), event.envelope().id(),
+            event.envelope().time())) {
+      LOG.info("copy of an endpoint event another invocation is handling; ignored",
+          entry("eventStatus", event.status()), entry("sighting", event.sighting()));
+      return new Result(DUPLICATE_EVENT, "event reports " + event.sighting() + ", handled by a copy");
     }
     Observation observation = Observation.of(endpoints.describe(event.endpointName()),
         event.envelope().time());

@@ -90,22 +90,42 @@ class EndpointEventResponderTest {
   }
 
   @Test
-  void aCopyOfAnEventAlreadyHandledIsIgnoredWithoutReadingTheEndpoint() {
-    PlanDocument plan = waitParkedForTheCanaryFleet();
+  void aCopyArrivingWhileAnotherCopyHandlesTheChangeLeavesTheWaitToItWithoutReadingTheEndpoint() {
+    waitParkedForTheCanaryFleet();
     world.sageMaker.completeUpdate(ENDPOINT);
-    EndpointEventResponder.Result first = inService();
+    EndpointStateChange event = EndpointStateChange.parse(Events.envelope("endpoint/in-service.json"));
+    // The same change, sent again under another event id, claimed by that copy's invocation,
+    // which has not ended the wait yet: both copies came together.
+    world.store.firstSighting(ENDPOINT, event.sighting(), "0f3e7b1c-9a2d-4c5e-8f61-2b7d9e4a1c03",
+        event.envelope().time());
     int describes = world.sageMaker.describes;
 
-    // The same change sent again under another event id, as SageMaker may.
-    EndpointEventResponder.Result copy = responder.handle(EndpointStateChange.parse(Events.envelopeWith(
-        "endpoint/in-service.json", "id", "0f3e7b1c-9a2d-4c5e-8f61-2b7d9e4a1c03")));
-    EndpointEventResponder.Result retried = inService(); // Lambda's retry of the first: not a copy
+    EndpointEventResponder.Result copy = responder.handle(event);
 
-    assertThat(first.outcome()).isEqualTo("COMPLETED");
     assertThat(copy.outcome()).isEqualTo("DUPLICATE_EVENT");
-    assertThat(retried.outcome()).isNotEqualTo("DUPLICATE_EVENT");
     assertThat(world.sageMaker.describes).as("the copy read nothing").isEqualTo(describes);
-    assertThat(world.callbacks.sent).hasSize(1);
+    assertThat(world.store.tokens).as("the wait is the other copy's to end").isNotEmpty();
+  }
+
+  @Test
+  void lambdasRetryOfTheEventThatClaimedTheChangeIsNotACopy() {
+    waitParkedForTheCanaryFleet();
+    world.sageMaker.completeUpdate(ENDPOINT);
+    EndpointStateChange event = EndpointStateChange.parse(Events.envelope("endpoint/in-service.json"));
+    // This event claimed the change, then its invocation failed before ending the wait.
+    world.store.firstSighting(ENDPOINT, event.sighting(), event.envelope().id(), event.envelope().time());
+
+    EndpointEventResponder.Result retried = responder.handle(event);
+
+    assertThat(retried.outcome()).isEqualTo("COMPLETED");
+    assertThat(world.callbacks.sent).singleElement().satisfies(c -> assertThat(c.token()).isEqualTo(WAIT_TOKEN));
+  }
+
+  @Test
+  void anEventNoWaitIsParkedForClaimsNothing() {
+    inService();
+
+    assertThat(world.store.sightings).isEmpty();
   }
 
   @Test
